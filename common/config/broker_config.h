@@ -1,0 +1,105 @@
+#pragma once
+// The broker's typed configuration, filled by the loader (config_loader.h) from
+// the key table (config_keys.cpp): every key is declared once there, with its
+// path, type, default, bounds and doc line.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace emqx::config {
+
+using Millis = int64_t;  // durations ("15s", "2h", "500ms") are held in milliseconds
+
+struct NodeConfig {
+    std::string name = "emqx@127.0.0.1";
+    std::string cookie = "emqxsecretcookie";
+    std::string data_dir = "data";
+    std::string ctl_socket;      // empty: <data_dir>/emqxd.sock
+    unsigned workers = 0;        // 0: one per CPU core
+};
+
+struct TcpOptions {
+    bool nodelay = true;
+    int backlog = 1024;
+    Millis send_timeout = 15000;
+    uint64_t buffer = 0;         // socket buffer size in bytes, 0: OS default
+    bool send_timeout_close = true;
+};
+
+struct ListenerConfig {
+    std::string type = "tcp";    // tcp (ssl, ws, wss arrive with the transports issue)
+    std::string name = "default";
+    bool enable = true;
+    std::string bind = "0.0.0.0:1883";
+    uint64_t max_connections = 1024000;
+    TcpOptions tcp_options;
+    std::string id() const { return type + ":" + name; }
+};
+
+struct MqttConfig {
+    uint64_t max_packet_size = 1024 * 1024;
+    unsigned max_clientid_len = 65535;
+    unsigned max_topic_levels = 128;
+    unsigned max_topic_alias = 65535;
+    unsigned max_qos_allowed = 2;
+    bool retain_available = true;
+    bool wildcard_subscription = true;
+    bool shared_subscription = true;
+    bool ignore_loop_deliver = false;
+    Millis idle_timeout = 15000;
+    double keepalive_multiplier = 1.5;
+    unsigned server_keepalive = 0;     // 0: disabled ("disabled" in the file)
+    unsigned max_inflight = 32;
+    Millis retry_interval = 30000;
+    unsigned max_awaiting_rel = 100;
+    Millis await_rel_timeout = 300000;
+    Millis session_expiry_interval = 2 * 3600 * 1000;
+    unsigned max_mqueue_len = 1000;    // 0: unlimited
+    bool mqueue_store_qos0 = true;
+    std::string shared_subscription_strategy = "round_robin";
+    unsigned max_subscriptions = 0;    // 0: unlimited
+    bool strict_mode = false;
+    bool use_username_as_clientid = false;
+    bool peer_cert_as_username = false;
+};
+
+struct SysEventMessages {
+    bool client_connected = true;
+    bool client_disconnected = true;
+};
+
+struct SysTopicsConfig {
+    Millis sys_msg_interval = 60000;        // 0: disabled
+    Millis sys_heartbeat_interval = 30000;  // 0: disabled
+    SysEventMessages sys_event_messages;
+};
+
+struct AutoSubscribeTopic {
+    std::string topic;  // may hold ${clientid} and ${username}
+    unsigned qos = 0;
+    unsigned rh = 0;
+    bool rap = false;
+    bool nl = false;
+};
+
+struct LogConfig {
+    bool console_enable = true;
+    std::string console_level = "warning";
+    bool file_enable = true;
+    std::string file_level = "warning";
+    std::string file_path = "log/emqx.log";  // relative: under node.data_dir
+    uint64_t file_rotation_size = 50 * 1024 * 1024;
+    unsigned file_rotation_count = 10;
+};
+
+struct BrokerConfig {
+    NodeConfig node;
+    std::vector<ListenerConfig> listeners;  // ordered by id
+    MqttConfig mqtt;
+    SysTopicsConfig sys_topics;
+    std::vector<AutoSubscribeTopic> auto_subscribe_topics;
+    LogConfig log;
+};
+
+}  // namespace emqx::config

@@ -1,0 +1,751 @@
+// The config key table. To add a key: add a field to broker_config.h, a row
+// here, and regenerate etc/emqx.toml (unit_tests "[.regen-config]").
+#include "common/config/config_keys.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <type_traits>
+
+#include "common/config/value_parsers.h"
+
+namespace emqx::config {
+namespace {
+
+constexpr int64_t kSecond = 1000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kHour = 60 * kMinute;
+constexpr int64_t kDay = 24 * kHour;
+constexpr int64_t kKB = 1024;
+constexpr int64_t kMB = 1024 * kKB;
+constexpr int64_t kGB = 1024 * kMB;
+constexpr int64_t kU32Max = std::numeric_limits<uint32_t>::max();
+
+// ---- binding a key to a BrokerConfig / ListenerConfig field ----------------
+
+template <class R, class M>
+decltype(auto) follow(R& root, M member) {
+    return (root.*member);
+}
+template <class R, class M, class... Ms>
+decltype(auto) follow(R& root, M member, Ms... rest) {
+    return follow(root.*member, rest...);
+}
+
+template <class T>
+void assign(T& field, const Value& v) {
+    if constexpr (std::is_same_v<T, bool>)
+        field = std::get<bool>(v);
+    else if constexpr (std::is_same_v<T, std::string>)
+        field = std::get<std::string>(v);
+    else if constexpr (std::is_floating_point_v<T>)
+        field = static_cast<T>(std::get<double>(v));
+    else
+        field = static_cast<T>(std::get<int64_t>(v));  // bounds are checked against storage_max by a test
+}
+
+template <class T>
+Value toValue(const T& field) {
+    if constexpr (std::is_same_v<T, bool>)
+        return field;
+    else if constexpr (std::is_same_v<T, std::string>)
+        return field;
+    else if constexpr (std::is_floating_point_v<T>)
+        return static_cast<double>(field);
+    else
+        return static_cast<int64_t>(field);
+}
+
+template <class T>
+int64_t storageMax() {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        if constexpr (std::numeric_limits<T>::max() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            return std::numeric_limits<int64_t>::max();
+        else
+            return static_cast<int64_t>(std::numeric_limits<T>::max());
+    } else {
+        return 0;
+    }
+}
+
+struct Binding {
+    Setter set;
+    Getter get;
+    int64_t storage_max = 0;
+};
+
+// A field of BrokerConfig: at(&BrokerConfig::mqtt, &MqttConfig::max_inflight).
+template <class... Ms>
+Binding at(Ms... members) {
+    using T = std::remove_cvref_t<decltype(follow(std::declval<BrokerConfig&>(), members...))>;
+    return {[=](BrokerConfig& c, ListenerConfig*, const Value& v) { assign(follow(c, members...), v); },
+            [=](const BrokerConfig& c, const ListenerConfig*) { return toValue(follow(c, members...)); },
+            storageMax<T>()};
+}
+
+// A field of ListenerConfig: lat(&ListenerConfig::tcp_options, &TcpOptions::nodelay).
+template <class... Ms>
+Binding lat(Ms... members) {
+    using T = std::remove_cvref_t<decltype(follow(std::declval<ListenerConfig&>(), members...))>;
+    return {[=](BrokerConfig&, ListenerConfig* l, const Value& v) { assign(follow(*l, members...), v); },
+            [=](const BrokerConfig&, const ListenerConfig* l) { return toValue(follow(*l, members...)); },
+            storageMax<T>()};
+}
+
+// Same, with the value held in seconds while the key is a duration (ms).
+template <class... Ms>
+Binding atSeconds(Ms... members) {
+    Binding b = at(members...);
+    Setter set = b.set;
+    Getter get = b.get;
+    b.set = [set](BrokerConfig& c, ListenerConfig* l, const Value& v) { set(c, l, std::get<int64_t>(v) / kSecond); };
+    b.get = [get](const BrokerConfig& c, const ListenerConfig* l) -> Value {
+        return std::get<int64_t>(get(c, l)) * kSecond;
+    };
+    b.storage_max = b.storage_max > std::numeric_limits<int64_t>::max() / kSecond ? std::numeric_limits<int64_t>::max()
+                                                                                   : b.storage_max * kSecond;
+    return b;
+}
+
+// ---- row builders -----------------------------------------------------------
+
+KeyDef row(std::string path, KeyType type, std::string def, std::string doc, Binding b) {
+    KeyDef k;
+    k.path = std::move(path);
+    k.type = type;
+    k.default_text = std::move(def);
+    k.doc = std::move(doc);
+    k.set = std::move(b.set);
+    k.get = std::move(b.get);
+    k.storage_max = b.storage_max;
+    return k;
+}
+
+KeyDef boolKey(std::string path, std::string def, std::string doc, Binding b) {
+    return row(std::move(path), KeyType::Bool, std::move(def), std::move(doc), std::move(b));
+}
+
+KeyDef intKey(std::string path, std::string def, int64_t min, int64_t max, std::string doc, Binding b,
+              std::vector<std::pair<std::string, int64_t>> specials = {}) {
+    KeyDef k = row(std::move(path), KeyType::Integer, std::move(def), std::move(doc), std::move(b));
+    k.min = min;
+    k.max = max;
+    k.specials = std::move(specials);
+    return k;
+}
+
+KeyDef durationKey(std::string path, std::string def, int64_t min, int64_t max, std::string doc, Binding b,
+                   std::vector<std::pair<std::string, int64_t>> specials = {}) {
+    KeyDef k = row(std::move(path), KeyType::Duration, std::move(def), std::move(doc), std::move(b));
+    k.min = min;
+    k.max = max;
+    k.specials = std::move(specials);
+    return k;
+}
+
+KeyDef sizeKey(std::string path, std::string def, int64_t min, int64_t max, std::string doc, Binding b) {
+    KeyDef k = row(std::move(path), KeyType::Size, std::move(def), std::move(doc), std::move(b));
+    k.min = min;
+    k.max = max;
+    return k;
+}
+
+KeyDef stringKey(std::string path, std::string def, std::string doc, Binding b, StringCheck check = {}) {
+    KeyDef k = row(std::move(path), KeyType::String, std::move(def), std::move(doc), std::move(b));
+    k.check = std::move(check);
+    return k;
+}
+
+KeyDef enumKey(std::string path, std::string def, std::vector<std::string> words, std::string doc, Binding b) {
+    KeyDef k = row(std::move(path), KeyType::Enum, std::move(def), std::move(doc), std::move(b));
+    k.words = std::move(words);
+    return k;
+}
+
+KeyDef floatKey(std::string path, std::string def, double above, std::string doc, Binding b) {
+    KeyDef k = row(std::move(path), KeyType::Float, std::move(def), std::move(doc), std::move(b));
+    k.float_above = above;
+    return k;
+}
+
+// ---- string checks ------------------------------------------------------------
+
+std::string nonEmpty(std::string& s) { return s.empty() ? "a non-empty string" : ""; }
+
+bool nodePart(std::string_view s, bool host) {
+    if (s.empty()) return false;
+    for (char c : s) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+                  (host && (c == '.' || c == ':'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string nodeName(std::string& s) {
+    auto at = s.find('@');
+    bool ok = at != std::string::npos && s.find('@', at + 1) == std::string::npos &&
+              nodePart(std::string_view(s).substr(0, at), false) && nodePart(std::string_view(s).substr(at + 1), true);
+    return ok ? "" : "a node name like emqx@127.0.0.1";
+}
+
+// "0.0.0.0:1883", "[::]:1883", "1883" (-> "0.0.0.0:1883"). Port 0..65535.
+std::string bindAddress(std::string& s) {
+    const std::string expected = "an address like 0.0.0.0:1883";
+    std::string host = "0.0.0.0";
+    std::string port = s;
+    if (auto colon = s.rfind(':'); colon != std::string::npos) {
+        host = s.substr(0, colon);
+        port = s.substr(colon + 1);
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+            in6_addr a6{};
+            if (inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &a6) != 1) return expected;
+        } else {
+            in_addr a4{};
+            if (inet_pton(AF_INET, host.c_str(), &a4) != 1) return expected;
+        }
+    }
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return expected;
+    if (std::stoi(port) > 65535) return expected;
+    s = host + ":" + std::to_string(std::stoi(port));
+    return "";
+}
+
+std::string topicFilter(std::string& s) {
+    // Full filter validation happens on subscribe (the ${clientid} and
+    // ${username} placeholders are replaced first); reject what can never work.
+    if (s.empty() || s.find('\0') != std::string::npos) return "a topic filter like \"c/${clientid}\"";
+    return "";
+}
+
+std::vector<std::string> logLevels() {
+    return {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+}
+
+// ---- the listener rows ------------------------------------------------------
+
+// Keys every listener type has.
+void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type) {
+    const std::string p = "listeners." + type + ".*.";
+    keys.push_back(boolKey(p + "enable", "true", "Start this listener", lat(&ListenerConfig::enable)));
+    keys.push_back(stringKey(p + "bind", "0.0.0.0:1883", "Address and port to listen on; \"1883\" means 0.0.0.0:1883",
+                             lat(&ListenerConfig::bind), bindAddress));
+    keys.push_back(intKey(p + "max_connections", "1024000", 1, 100000000, "Most concurrent connections this listener accepts",
+                          lat(&ListenerConfig::max_connections)));
+}
+
+// Socket options of the TCP-based types (tcp, and ssl/ws/wss when they come).
+void addTcpOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
+    const std::string p = "listeners." + type + ".*.tcp_options.";
+    keys.push_back(boolKey(p + "nodelay", "true", "Set TCP_NODELAY (send small packets without delay)",
+                           lat(&ListenerConfig::tcp_options, &TcpOptions::nodelay)));
+    keys.push_back(intKey(p + "backlog", "1024", 1, 65535, "Length of the queue of connections waiting to be accepted",
+                          lat(&ListenerConfig::tcp_options, &TcpOptions::backlog)));
+    keys.push_back(durationKey(p + "send_timeout", "15s", 1, kDay, "How long a send may block before it times out",
+                               lat(&ListenerConfig::tcp_options, &TcpOptions::send_timeout)));
+    keys.push_back(boolKey(p + "send_timeout_close", "true", "Close the connection when a send times out",
+                           lat(&ListenerConfig::tcp_options, &TcpOptions::send_timeout_close)));
+    keys.push_back(sizeKey(p + "buffer", "0B", 0, kGB, "Socket buffer size; 0B keeps the OS default",
+                           lat(&ListenerConfig::tcp_options, &TcpOptions::buffer)));
+}
+
+using AddListenerKeys = void (*)(std::vector<KeyDef>&, const std::string&);
+
+// One entry per listener type: adding a type is adding a line here and its rows.
+const std::vector<std::pair<std::string, AddListenerKeys>>& listenerTypeTable() {
+    static const std::vector<std::pair<std::string, AddListenerKeys>> types = {
+        {"tcp",
+         [](std::vector<KeyDef>& keys, const std::string& type) {
+             addCommonListenerKeys(keys, type);
+             addTcpOptionKeys(keys, type);
+         }},
+    };
+    return types;
+}
+
+// ---- auto_subscribe.topics --------------------------------------------------
+
+KeyDef topicField(std::string name, KeyType type, std::string def, std::string doc) {
+    KeyDef f;
+    f.path = std::move(name);
+    f.type = type;
+    f.default_text = std::move(def);
+    f.doc = std::move(doc);
+    return f;
+}
+
+KeyDef autoSubscribeTopics() {
+    KeyDef k;
+    k.path = "auto_subscribe.topics";
+    k.type = KeyType::TableList;
+    k.default_text = "[]";
+    k.doc = "Topics every client is subscribed to when it connects";
+    k.example = {"${clientid} and ${username} in a topic are replaced. Fields: topic (required),",
+                 "qos 0..2, rh (retain handling) 0..2, rap (retain as published), nl (no local).",
+                 "Example:",
+                 "topics = [",
+                 "  {topic = \"c/${clientid}\", qos = 1, rh = 0, rap = false, nl = false},",
+                 "  {topic = \"broadcast/#\"},",
+                 "]"};
+    KeyDef topic = topicField("topic", KeyType::String, "", "Topic filter");
+    topic.required = true;
+    topic.check = topicFilter;
+    KeyDef qos = topicField("qos", KeyType::Integer, "0", "Subscription QoS");
+    qos.min = 0;
+    qos.max = 2;
+    KeyDef rh = topicField("rh", KeyType::Integer, "0", "Retain handling");
+    rh.min = 0;
+    rh.max = 2;
+    k.fields = {topic, qos, rh, topicField("rap", KeyType::Bool, "false", "Retain as published"),
+                topicField("nl", KeyType::Bool, "false", "No local")};
+    k.set = [](BrokerConfig& c, ListenerConfig*, const Value& v) {
+        c.auto_subscribe_topics.clear();
+        for (const TableRow& r : std::get<std::vector<TableRow>>(v)) {
+            AutoSubscribeTopic t;
+            t.topic = std::get<std::string>(r.at("topic"));
+            if (auto it = r.find("qos"); it != r.end()) t.qos = static_cast<unsigned>(std::get<int64_t>(it->second));
+            if (auto it = r.find("rh"); it != r.end()) t.rh = static_cast<unsigned>(std::get<int64_t>(it->second));
+            if (auto it = r.find("rap"); it != r.end()) t.rap = std::get<bool>(it->second);
+            if (auto it = r.find("nl"); it != r.end()) t.nl = std::get<bool>(it->second);
+            c.auto_subscribe_topics.push_back(std::move(t));
+        }
+    };
+    k.get = [](const BrokerConfig& c, const ListenerConfig*) -> Value {
+        std::vector<TableRow> rows;
+        for (const AutoSubscribeTopic& t : c.auto_subscribe_topics)
+            rows.push_back({{"topic", t.topic},
+                            {"qos", static_cast<int64_t>(t.qos)},
+                            {"rh", static_cast<int64_t>(t.rh)},
+                            {"rap", t.rap},
+                            {"nl", t.nl}});
+        return rows;
+    };
+    return k;
+}
+
+// ---- the table ----------------------------------------------------------------
+
+std::vector<KeyDef> buildKeys() {
+    using B = BrokerConfig;
+    using M = MqttConfig;
+    std::vector<KeyDef> k;
+
+    // node
+    k.push_back(stringKey("node.name", "emqx@127.0.0.1",
+                          "Node name, <name>@<host>; when unset, EMQX_HOST sets it to emqx@<EMQX_HOST>",
+                          at(&B::node, &NodeConfig::name), nodeName));
+    k.push_back(stringKey("node.cookie", "emqxsecretcookie", "Secret shared by the nodes of a cluster and by emqxctl",
+                          at(&B::node, &NodeConfig::cookie), nonEmpty));
+    k.push_back(stringKey("node.data_dir", "data", "Directory for persistent data, logs and the control socket",
+                          at(&B::node, &NodeConfig::data_dir), nonEmpty));
+    k.push_back(stringKey("node.ctl_socket", "", "Unix socket emqxctl talks to; empty: <data_dir>/emqxd.sock",
+                          at(&B::node, &NodeConfig::ctl_socket)));
+    k.push_back(intKey("node.workers", "0", 0, 1024, "Worker threads; 0: one per CPU core", at(&B::node, &NodeConfig::workers)));
+
+    // listeners
+    for (const auto& [type, add] : listenerTypeTable()) add(k, type);
+    for (KeyDef& key : k)
+        if (key.path.starts_with("listeners.")) key.listener = true;
+
+    // mqtt
+    const std::string m = "mqtt.";
+    k.push_back(durationKey(m + "idle_timeout", "15s", 1, kDay,
+                            "Close a connection that sends no CONNECT within this time", at(&B::mqtt, &M::idle_timeout)));
+    k.push_back(sizeKey(m + "max_packet_size", "1MB", 16, 256 * kMB, "Largest MQTT packet accepted",
+                        at(&B::mqtt, &M::max_packet_size)));
+    k.push_back(intKey(m + "max_clientid_len", "65535", 23, 65535, "Longest client ID accepted",
+                       at(&B::mqtt, &M::max_clientid_len)));
+    k.push_back(intKey(m + "max_topic_levels", "128", 1, 65535, "Most levels a topic may have",
+                       at(&B::mqtt, &M::max_topic_levels)));
+    k.push_back(intKey(m + "max_topic_alias", "65535", 0, 65535, "Most topic aliases per MQTT 5 client; 0: none",
+                       at(&B::mqtt, &M::max_topic_alias)));
+    k.push_back(intKey(m + "max_qos_allowed", "2", 0, 2, "Highest QoS clients may use", at(&B::mqtt, &M::max_qos_allowed)));
+    k.push_back(boolKey(m + "retain_available", "true", "Support retained messages", at(&B::mqtt, &M::retain_available)));
+    k.push_back(boolKey(m + "wildcard_subscription", "true", "Allow subscribing to filters with + or #",
+                        at(&B::mqtt, &M::wildcard_subscription)));
+    k.push_back(boolKey(m + "shared_subscription", "true", "Allow $share/<group>/ subscriptions",
+                        at(&B::mqtt, &M::shared_subscription)));
+    k.push_back(enumKey(m + "shared_subscription_strategy", "round_robin",
+                        {"random", "round_robin", "round_robin_per_group", "sticky", "local", "hash_topic", "hash_clientid"},
+                        "How a message is dispatched among the members of a shared subscription group",
+                        at(&B::mqtt, &M::shared_subscription_strategy)));
+    k.push_back(boolKey(m + "ignore_loop_deliver", "false", "Do not deliver a message back to the MQTT 3 client that published it",
+                        at(&B::mqtt, &M::ignore_loop_deliver)));
+    k.push_back(boolKey(m + "strict_mode", "false", "Check topics and packets strictly against the MQTT spec",
+                        at(&B::mqtt, &M::strict_mode)));
+    k.push_back(floatKey(m + "keepalive_multiplier", "1.5", 0.0,
+                         "A client is disconnected after keepalive x this without a packet",
+                         at(&B::mqtt, &M::keepalive_multiplier)));
+    {
+        KeyDef sk = durationKey(m + "server_keepalive", "disabled", kSecond, 65535 * kSecond,
+                                "Keepalive imposed on MQTT 5 clients, in whole seconds; disabled: the client's own",
+                                atSeconds(&B::mqtt, &M::server_keepalive), {{"disabled", 0}});
+        sk.whole_seconds = true;
+        k.push_back(std::move(sk));
+    }
+    k.push_back(intKey(m + "max_inflight", "32", 1, 65535, "Most QoS 1/2 messages in flight to a client",
+                       at(&B::mqtt, &M::max_inflight)));
+    k.push_back(durationKey(m + "retry_interval", "30s", 1, kDay, "Resend an unacknowledged QoS 1/2 message after this",
+                            at(&B::mqtt, &M::retry_interval)));
+    k.push_back(intKey(m + "max_awaiting_rel", "100", 1, 65535, "Most incoming QoS 2 messages awaiting PUBREL per client",
+                       at(&B::mqtt, &M::max_awaiting_rel)));
+    k.push_back(durationKey(m + "await_rel_timeout", "300s", 1, kDay, "Drop an incoming QoS 2 message not released within this",
+                            at(&B::mqtt, &M::await_rel_timeout)));
+    k.push_back(durationKey(m + "session_expiry_interval", "2h", 0, kU32Max * kSecond,
+                            "Keep the session of a disconnected MQTT 3 client this long; MQTT 5 clients ask their own",
+                            at(&B::mqtt, &M::session_expiry_interval)));
+    k.push_back(intKey(m + "max_mqueue_len", "1000", 0, kU32Max,
+                       "Most messages queued for an offline or busy client; 0 or infinity: unlimited",
+                       at(&B::mqtt, &M::max_mqueue_len), {{"infinity", 0}}));
+    k.push_back(boolKey(m + "mqueue_store_qos0", "true", "Queue QoS 0 messages too", at(&B::mqtt, &M::mqueue_store_qos0)));
+    k.push_back(intKey(m + "max_subscriptions", "infinity", 0, kU32Max, "Most subscriptions per client; 0 or infinity: unlimited",
+                       at(&B::mqtt, &M::max_subscriptions), {{"infinity", 0}}));
+    k.push_back(boolKey(m + "use_username_as_clientid", "false", "Replace the client ID with the username",
+                        at(&B::mqtt, &M::use_username_as_clientid)));
+    k.push_back(boolKey(m + "peer_cert_as_username", "false", "Use the TLS peer certificate's CN as the username",
+                        at(&B::mqtt, &M::peer_cert_as_username)));
+
+    // sys_topics
+    k.push_back(durationKey("sys_topics.sys_msg_interval", "1m", 1, kDay, "Publish $SYS broker stats this often; disabled: never",
+                            at(&B::sys_topics, &SysTopicsConfig::sys_msg_interval), {{"disabled", 0}}));
+    k.push_back(durationKey("sys_topics.sys_heartbeat_interval", "30s", 1, kDay,
+                            "Publish $SYS heartbeat (uptime, datetime) this often; disabled: never",
+                            at(&B::sys_topics, &SysTopicsConfig::sys_heartbeat_interval), {{"disabled", 0}}));
+    k.push_back(boolKey("sys_topics.sys_event_messages.client_connected", "true",
+                        "Publish $SYS/brokers/<node>/clients/<clientid>/connected",
+                        at(&B::sys_topics, &SysTopicsConfig::sys_event_messages, &SysEventMessages::client_connected)));
+    k.push_back(boolKey("sys_topics.sys_event_messages.client_disconnected", "true",
+                        "Publish $SYS/brokers/<node>/clients/<clientid>/disconnected",
+                        at(&B::sys_topics, &SysTopicsConfig::sys_event_messages, &SysEventMessages::client_disconnected)));
+
+    // auto_subscribe
+    k.push_back(autoSubscribeTopics());
+
+    // log
+    k.push_back(boolKey("log.console.enable", "true", "Log to standard output", at(&B::log, &LogConfig::console_enable)));
+    k.push_back(enumKey("log.console.level", "warning", logLevels(), "Lowest level logged to standard output",
+                        at(&B::log, &LogConfig::console_level)));
+    k.push_back(boolKey("log.file.enable", "true", "Log to a file", at(&B::log, &LogConfig::file_enable)));
+    k.push_back(enumKey("log.file.level", "warning", logLevels(), "Lowest level logged to the file",
+                        at(&B::log, &LogConfig::file_level)));
+    k.push_back(stringKey("log.file.path", "log/emqx.log", "Log file; a relative path is under node.data_dir",
+                          at(&B::log, &LogConfig::file_path), nonEmpty));
+    k.push_back(sizeKey("log.file.rotation_size", "50MB", kKB, 64 * kGB, "Start a new log file when it reaches this size",
+                        at(&B::log, &LogConfig::file_rotation_size)));
+    k.push_back(intKey("log.file.rotation_count", "10", 1, 128, "Rotated log files kept",
+                       at(&B::log, &LogConfig::file_rotation_count)));
+    return k;
+}
+
+std::vector<std::string> split(std::string_view path) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (true) {
+        size_t dot = path.find('.', start);
+        out.emplace_back(path.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    return out;
+}
+
+bool segmentMatches(const std::string& pattern, const std::string& segment) {
+    return pattern == kListenerPlaceholder ? isValidListenerName(segment) : pattern == segment;
+}
+
+std::string boundText(const KeyDef& key, int64_t v) {
+    switch (key.type) {
+        case KeyType::Duration:
+            return key.whole_seconds ? std::to_string(v / kSecond) + "s" : formatDuration(v);
+        case KeyType::Size:
+            return formatSize(v);
+        default:
+            return std::to_string(v);
+    }
+}
+
+std::string specialsText(const KeyDef& key) {
+    std::string out;
+    for (const auto& [word, value] : key.specials) out += " or \"" + word + "\"";
+    return out;
+}
+
+std::string formatFloat(double d) {
+    char buf[64];
+    auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, d);
+    std::string s(buf, ec == std::errc() ? ptr : buf);
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+}
+
+}  // namespace
+
+std::vector<std::string> KeyDef::segments() const { return split(path); }
+
+const std::vector<KeyDef>& configKeys() {
+    static const std::vector<KeyDef> keys = buildKeys();
+    return keys;
+}
+
+const std::vector<std::string>& listenerTypes() {
+    static const std::vector<std::string> types = [] {
+        std::vector<std::string> t;
+        for (const auto& [type, add] : listenerTypeTable()) t.push_back(type);
+        return t;
+    }();
+    return types;
+}
+
+std::vector<std::string> sectionDoc(std::string_view section) {
+    if (section == "node") return {"This node: its name, cluster cookie, data directory and threads."};
+    if (section == "listeners.tcp.*")
+        return {"The TCP listener named \"default\". Add more as [listeners.tcp.<name>] with the same keys;",
+                "a listener set only from the environment (EMQX_LISTENERS__TCP__<NAME>__BIND=...) gets these",
+                "defaults. enable = false keeps a listener declared but not started."};
+    if (section == "mqtt") return {"MQTT protocol limits and session behaviour."};
+    if (section == "sys_topics") return {"$SYS topics the broker publishes about itself."};
+    if (section == "auto_subscribe") return {"Subscriptions made on behalf of every client when it connects."};
+    if (section == "log.console") return {"Logging: levels are debug, info, notice, warning, error, critical, alert, emergency."};
+    return {};
+}
+
+bool isValidListenerName(std::string_view name) {
+    if (name.empty()) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+std::optional<KeyMatch> findKey(const std::vector<std::string>& segments) {
+    for (const KeyDef& key : configKeys()) {
+        std::vector<std::string> pattern = key.segments();
+        if (pattern.size() != segments.size()) continue;
+        bool ok = true;
+        for (size_t i = 0; i < pattern.size() && ok; ++i) ok = segmentMatches(pattern[i], segments[i]);
+        if (!ok) continue;
+        KeyMatch m;
+        m.key = &key;
+        if (key.listener) {
+            m.listener_type = segments[1];
+            m.listener_name = segments[2];
+        }
+        return m;
+    }
+    return std::nullopt;
+}
+
+bool isTablePath(const std::vector<std::string>& segments) {
+    for (const KeyDef& key : configKeys()) {
+        std::vector<std::string> pattern = key.segments();
+        if (pattern.size() <= segments.size()) continue;
+        bool ok = true;
+        for (size_t i = 0; i < segments.size() && ok; ++i) ok = segmentMatches(pattern[i], segments[i]);
+        if (ok) return true;
+    }
+    return false;
+}
+
+std::string expectedText(const KeyDef& key) {
+    switch (key.type) {
+        case KeyType::Bool:
+            return "true or false";
+        case KeyType::Integer:
+            return "an integer " + std::to_string(key.min) + ".." + std::to_string(key.max) + specialsText(key);
+        case KeyType::Float:
+            return "a number > " + std::to_string(static_cast<int64_t>(key.float_above));  // bounds are whole
+        case KeyType::String: {
+            if (!key.check) return "a string";
+            std::string probe;  // every check rejects "": that yields what it expects
+            std::string e = key.check(probe);
+            return e.empty() ? "a string" : e;
+        }
+        case KeyType::Enum: {
+            std::string out = "one of ";
+            for (size_t i = 0; i < key.words.size(); ++i) out += (i ? ", " : "") + key.words[i];
+            return out;
+        }
+        case KeyType::Duration:
+            return std::string(key.whole_seconds ? "a duration in whole seconds like 60s" : "a duration like 15s") +
+                   specialsText(key);
+        case KeyType::Size:
+            return "a size like 1MB";
+        case KeyType::TableList: {
+            std::string out = "an array of tables like [{";
+            for (size_t i = 0; i < key.fields.size() && i < 2; ++i) {
+                const KeyDef& f = key.fields[i];
+                out += (i ? ", " : "") + f.path + " = " + (f.type == KeyType::String ? "\"t/1\"" : "1");
+            }
+            return out + "}]";
+        }
+    }
+    return "a value";
+}
+
+std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std::string& expected) {
+    auto fail = [&](std::string e) -> std::optional<Value> {
+        expected = std::move(e);
+        return std::nullopt;
+    };
+    auto inRange = [&](int64_t v) -> std::optional<Value> {
+        if (v < key.min || v > key.max) {
+            if (key.type == KeyType::Integer) return fail(expectedText(key));
+            std::string what = key.type == KeyType::Size ? "a size"
+                               : key.whole_seconds     ? "a duration in whole seconds"
+                                                       : "a duration";
+            return fail(what + " from " + boundText(key, key.min) + " to " + boundText(key, key.max) + specialsText(key));
+        }
+        return Value{v};
+    };
+    for (const auto& [word, value] : key.specials)
+        if (text == word) return Value{value};
+    switch (key.type) {
+        case KeyType::Bool:
+            if (auto b = parseBool(text)) return Value{*b};
+            return fail(expectedText(key));
+        case KeyType::Integer:
+            if (auto i = parseInteger(text)) return inRange(*i);
+            return fail(expectedText(key));
+        case KeyType::Float:
+            if (auto d = parseFloat(text); d && *d > key.float_above) return Value{*d};
+            return fail(expectedText(key));
+        case KeyType::String: {
+            std::string s(text);
+            if (key.check) {
+                std::string e = key.check(s);
+                if (!e.empty()) return fail(e);
+            }
+            return Value{std::move(s)};
+        }
+        case KeyType::Enum:
+            for (const std::string& w : key.words)
+                if (text == w) return Value{w};
+            return fail(expectedText(key));
+        case KeyType::Duration: {
+            auto ms = parseDuration(text);
+            if (!ms) return fail(expectedText(key));
+            if (key.whole_seconds && *ms % kSecond != 0) return fail(expectedText(key));
+            return inRange(*ms);
+        }
+        case KeyType::Size:
+            if (auto b = parseSize(text)) return inRange(*b);
+            return fail(expectedText(key));
+        case KeyType::TableList:
+            return fail(expectedText(key));
+    }
+    return fail(expectedText(key));
+}
+
+namespace {
+std::string renderScalar(const KeyDef& key, const Scalar& s) {
+    if (auto* b = std::get_if<bool>(&s)) return *b ? "true" : "false";
+    if (auto* d = std::get_if<double>(&s)) return formatFloat(*d);
+    if (auto* str = std::get_if<std::string>(&s)) return quoteString(*str);
+    int64_t v = std::get<int64_t>(s);
+    // The default's own spelling wins when it means the same value (0 written "infinity").
+    for (const auto& [word, value] : key.specials)
+        if (value == v) return quoteString(word);
+    switch (key.type) {
+        case KeyType::Duration:
+            return quoteString(formatDuration(v));
+        case KeyType::Size:
+            return quoteString(formatSize(v));
+        default:
+            return std::to_string(v);
+    }
+}
+}  // namespace
+
+std::string renderValue(const KeyDef& key, const Value& value) {
+    if (auto* rows = std::get_if<std::vector<TableRow>>(&value)) {
+        std::string out = "[";
+        for (size_t i = 0; i < rows->size(); ++i) {
+            out += i ? ", {" : "{";
+            bool first = true;
+            for (const KeyDef& f : key.fields) {  // field order, not map order
+                auto it = (*rows)[i].find(f.path);
+                if (it == (*rows)[i].end()) continue;
+                out += (first ? "" : ", ") + f.path + " = " + renderScalar(f, it->second);
+                first = false;
+            }
+            out += "}";
+        }
+        return out + "]";
+    }
+    Scalar s = std::visit(
+        [](const auto& v) -> Scalar {
+            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::vector<TableRow>>)
+                return false;  // handled above
+            else
+                return v;
+        },
+        value);
+    return renderScalar(key, s);
+}
+
+namespace {
+Value defaultValue(const KeyDef& key) {
+    if (key.type == KeyType::TableList) return std::vector<TableRow>{};  // every list key defaults to []
+    std::string expected;
+    auto v = parseKeyText(key, key.default_text, expected);
+    // A bad default is a bug in the table: a unit test loads every default.
+    return v ? *v : Value{int64_t{0}};
+}
+}  // namespace
+
+ListenerConfig defaultListener(const std::string& type, const std::string& name) {
+    ListenerConfig l;
+    l.type = type;
+    l.name = name;
+    BrokerConfig scratch;
+    const std::string prefix = "listeners." + type + ".";
+    for (const KeyDef& key : configKeys())
+        if (key.listener && key.path.starts_with(prefix)) key.set(scratch, &l, defaultValue(key));
+    return l;
+}
+
+BrokerConfig defaultConfig() {
+    BrokerConfig c;
+    for (const KeyDef& key : configKeys())
+        if (!key.listener) key.set(c, nullptr, defaultValue(key));
+    c.listeners = {defaultListener("tcp", std::string(kDefaultListenerName))};
+    return c;
+}
+
+std::string renderConfig(const BrokerConfig& config) {
+    std::string out;
+    std::string section;
+    auto emit = [&](const KeyDef& key, const ListenerConfig* l) {
+        std::vector<std::string> segs = key.segments();
+        std::string sec;
+        for (size_t i = 0; i + 1 < segs.size(); ++i) {
+            std::string s = segs[i] == kListenerPlaceholder ? l->name : segs[i];
+            sec += (i ? "." : "") + s;
+        }
+        if (sec != section) {
+            out += (out.empty() ? "[" : "\n[") + sec + "]\n";
+            section = sec;
+        }
+        out += segs.back() + " = " + renderValue(key, key.get(config, l)) + "\n";
+    };
+    bool listeners_done = false;
+    for (const KeyDef& key : configKeys()) {
+        if (!key.listener) {
+            emit(key, nullptr);
+            continue;
+        }
+        if (listeners_done) continue;
+        listeners_done = true;  // all listener rows are contiguous: emit them per listener
+        std::vector<const ListenerConfig*> sorted;
+        for (const ListenerConfig& l : config.listeners) sorted.push_back(&l);
+        std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->id() < b->id(); });
+        for (const ListenerConfig* l : sorted)
+            for (const KeyDef& lk : configKeys())
+                if (lk.listener && lk.path.starts_with("listeners." + l->type + ".")) emit(lk, l);
+    }
+    return out;
+}
+
+}  // namespace emqx::config

@@ -1,0 +1,71 @@
+#pragma once
+// MQTT 5 reason codes (spec 2.4) in one place, plus the MQTT 3.1.1 CONNACK
+// return codes they map to. Every reaction to bad input names one of these.
+#include <cstdint>
+#include <string_view>
+
+namespace emqx::mqtt {
+
+enum class ReasonCode : uint8_t {
+    Success = 0x00,                       // also NormalDisconnection, GrantedQoS0
+    GrantedQoS1 = 0x01,
+    GrantedQoS2 = 0x02,
+    DisconnectWithWill = 0x04,
+    NoMatchingSubscribers = 0x10,
+    NoSubscriptionExisted = 0x11,
+    ContinueAuthentication = 0x18,
+    ReAuthenticate = 0x19,
+    UnspecifiedError = 0x80,
+    MalformedPacket = 0x81,
+    ProtocolError = 0x82,
+    ImplementationSpecificError = 0x83,
+    UnsupportedProtocolVersion = 0x84,
+    ClientIdentifierNotValid = 0x85,
+    BadUserNameOrPassword = 0x86,
+    NotAuthorized = 0x87,
+    ServerUnavailable = 0x88,
+    ServerBusy = 0x89,
+    Banned = 0x8A,
+    ServerShuttingDown = 0x8B,
+    BadAuthenticationMethod = 0x8C,
+    KeepAliveTimeout = 0x8D,
+    SessionTakenOver = 0x8E,
+    TopicFilterInvalid = 0x8F,
+    TopicNameInvalid = 0x90,
+    PacketIdentifierInUse = 0x91,
+    PacketIdentifierNotFound = 0x92,
+    ReceiveMaximumExceeded = 0x93,
+    TopicAliasInvalid = 0x94,
+    PacketTooLarge = 0x95,
+    MessageRateTooHigh = 0x96,
+    QuotaExceeded = 0x97,
+    AdministrativeAction = 0x98,
+    PayloadFormatInvalid = 0x99,
+    RetainNotSupported = 0x9A,
+    QoSNotSupported = 0x9B,
+    UseAnotherServer = 0x9C,
+    ServerMoved = 0x9D,
+    SharedSubscriptionsNotSupported = 0x9E,
+    ConnectionRateExceeded = 0x9F,
+    MaximumConnectTime = 0xA0,
+    SubscriptionIdentifiersNotSupported = 0xA1,
+    WildcardSubscriptionsNotSupported = 0xA2,
+};
+
+// MQTT 3.1 / 3.1.1 CONNACK return codes.
+enum class ConnackCodeV3 : uint8_t {
+    Accepted = 0,
+    UnacceptableProtocolVersion = 1,
+    IdentifierRejected = 2,
+    ServerUnavailable = 3,
+    BadUserNameOrPassword = 4,
+    NotAuthorized = 5,
+};
+
+// The 3.1.1 CONNACK code for an MQTT 5 CONNACK reason code.
+ConnackCodeV3 toConnackV3(ReasonCode code);
+
+// The spec's name of a reason code, e.g. "Malformed Packet", for logs and traces.
+std::string_view reasonCodeName(ReasonCode code);
+
+}  // namespace emqx::mqtt

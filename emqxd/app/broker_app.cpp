@@ -1,0 +1,112 @@
+#include "emqxd/app/broker_app.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "emqxd/app/broker_context.h"
+#include "emqxd/log/log.h"
+#include "emqxd/net/listener.h"
+#include "emqxd/sys/sys_publisher.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+namespace {
+
+unsigned workerCount(const config::NodeConfig& node) {
+    if (node.workers > 0) return node.workers;
+    unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : n;
+}
+
+}  // namespace
+
+BrokerApp::BrokerApp(config::BrokerConfig cfg) {
+    unsigned n = workerCount(cfg.node);
+    ctx_ = std::make_unique<BrokerContext>(std::move(cfg), n);
+    uv_loop_init(&loop_);
+}
+
+BrokerApp::~BrokerApp() {
+    listeners_.clear();
+    ctx_->workers.clear();
+    uv_loop_close(&loop_);
+}
+
+bool BrokerApp::prepareDataDir(std::string& error) {
+    std::error_code ec;
+    std::filesystem::create_directories(ctx_->cfg.node.data_dir, ec);
+    if (ec) {
+        error = "node.data_dir " + ctx_->cfg.node.data_dir + ": " + ec.message();
+        return false;
+    }
+    pid_file_ = (std::filesystem::path(ctx_->cfg.node.data_dir) / "emqxd.pid").string();
+    std::ofstream(pid_file_) << getpid() << "\n";
+    return true;
+}
+
+int BrokerApp::run() {
+    BrokerContext& ctx = *ctx_;
+    std::string error;
+    if (!prepareDataDir(error)) {
+        log::critical("{}", error);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        return 1;
+    }
+    for (const auto& lc : ctx.cfg.listeners) {
+        ctx.listeners.push_back(std::make_unique<ListenerStats>(lc));
+    }
+    for (unsigned i = 0; i < ctx.worker_count; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
+    // Bind everything before serving anything: a port in use fails the start.
+    for (auto& stats : ctx.listeners) {
+        if (!stats->config.enable) continue;
+        auto l = std::make_unique<Listener>(&loop_, ctx, *stats);
+        if (!l->start(error)) {
+            log::critical("{}", error);
+            std::fprintf(stderr, "%s\n", error.c_str());
+            listeners_.clear();
+            uv_run(&loop_, UV_RUN_NOWAIT);
+            std::filesystem::remove(pid_file_);
+            return 1;
+        }
+        listeners_.push_back(std::move(l));
+    }
+    ctx.started_at_ms = Worker::wallMs();
+    for (auto& w : ctx.workers) w->start();
+    sys_ = std::make_unique<SysPublisher>(&loop_, ctx);
+    sys_->start();
+
+    uv_signal_init(&loop_, &sigterm_);
+    uv_signal_init(&loop_, &sigint_);
+    sigterm_.data = this;
+    sigint_.data = this;
+    auto on_signal = [](uv_signal_t* s, int) { static_cast<BrokerApp*>(s->data)->stop(); };
+    uv_signal_start(&sigterm_, on_signal, SIGTERM);
+    uv_signal_start(&sigint_, on_signal, SIGINT);
+    log::info("{} {} is running with {} workers", ctx.cfg.node.name, EMQX_VERSION, ctx.worker_count);
+    std::printf("EMQX %s is running now!\n", EMQX_VERSION);
+    std::fflush(stdout);
+
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    for (auto& w : ctx.workers) w->join();
+    std::filesystem::remove(pid_file_);
+    log::info("{} stopped", ctx.cfg.node.name);
+    return 0;
+}
+
+void BrokerApp::stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    ctx_->stopping.store(true);
+    log::info("stopping: closing listeners and connections");
+    for (auto& l : listeners_) l->stop();
+    sys_->stop();
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+    for (auto& w : ctx_->workers) w->requestStop();
+}
+
+}  // namespace emqx

@@ -1,0 +1,42 @@
+#pragma once
+// The daemon as a whole, on the control loop (the main thread): it binds the
+// listeners, starts the workers, runs $SYS timers, and on SIGTERM/SIGINT
+// stops gracefully (listeners first, then every connection with reason
+// `shutdown`, MQTT 5 clients getting DISCONNECT 0x8B).
+#include <uv.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config/broker_config.h"
+
+namespace emqx {
+
+struct BrokerContext;
+class Listener;
+class SysPublisher;
+
+class BrokerApp {
+public:
+    explicit BrokerApp(config::BrokerConfig cfg);
+    ~BrokerApp();
+
+    // Runs until stopped; returns the process exit code.
+    int run();
+
+private:
+    bool prepareDataDir(std::string& error);
+    void stop();
+
+    uv_loop_t loop_{};
+    std::unique_ptr<BrokerContext> ctx_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    std::unique_ptr<SysPublisher> sys_;
+    uv_signal_t sigterm_{};
+    uv_signal_t sigint_{};
+    std::string pid_file_;
+    bool stopping_ = false;
+};
+
+}  // namespace emqx

@@ -1,0 +1,42 @@
+#pragma once
+// What every thread of the broker shares. Each member is either immutable after
+// start (config, names) or safe for concurrent use by itself (router,
+// registry, retain store, listener counters).
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config/broker_config.h"
+#include "emqxd/app/listener_stats.h"
+#include "emqxd/retain/retain_store.h"
+#include "emqxd/router/router.h"
+#include "emqxd/session/session_registry.h"
+
+namespace emqx {
+
+class Worker;
+
+struct BrokerContext {
+    BrokerContext(config::BrokerConfig c, unsigned worker_count);
+
+    const config::BrokerConfig cfg;
+    const unsigned worker_count;
+    Router router;
+    SessionRegistry registry;
+    std::unique_ptr<RetainStore> retain;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<std::unique_ptr<ListenerStats>> listeners;
+    int64_t started_at_ms = 0;  // wall clock
+    std::atomic<uint64_t> next_session_id{1};
+    std::atomic<bool> stopping{false};
+    // High-water marks for `$SYS/.../stats/*.max`, updated on connect.
+    std::atomic<uint64_t> connections_max{0};
+    std::atomic<uint64_t> sessions_max{0};
+    std::atomic<uint64_t> topics_max{0};
+    std::atomic<uint64_t> subscriptions_max{0};
+    std::atomic<uint64_t> retained_max{0};
+};
+
+}  // namespace emqx

@@ -1,0 +1,70 @@
+#include "emqxd/app/broker_stats.h"
+
+#include <algorithm>
+
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+namespace {
+
+uint64_t raiseMax(std::atomic<uint64_t>& max, uint64_t value) {
+    uint64_t seen = max.load();
+    while (value > seen && !max.compare_exchange_weak(seen, value)) {
+    }
+    return std::max(seen, value);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, uint64_t>> collectStats(BrokerContext& ctx) {
+    uint64_t connections = 0, sessions = 0;
+    for (auto& l : ctx.listeners) connections += l->current.load();
+    for (auto& w : ctx.workers) sessions += w->sessionCount();
+    uint64_t topics = ctx.router.topicCount();
+    uint64_t subscriptions = ctx.router.subscriptionCount();
+    uint64_t retained = ctx.retain->size();
+    uint64_t connections_max = raiseMax(ctx.connections_max, connections);
+    uint64_t sessions_max = raiseMax(ctx.sessions_max, sessions);
+    uint64_t topics_max = raiseMax(ctx.topics_max, topics);
+    uint64_t subscriptions_max = raiseMax(ctx.subscriptions_max, subscriptions);
+    uint64_t retained_max = raiseMax(ctx.retained_max, retained);
+    return {
+        {"connections.count", connections},
+        {"connections.max", connections_max},
+        {"live_connections.count", connections},
+        {"live_connections.max", connections_max},
+        {"sessions.count", sessions},
+        {"sessions.max", sessions_max},
+        {"topics.count", topics},
+        {"topics.max", topics_max},
+        {"subscriptions.count", subscriptions},
+        {"subscriptions.max", subscriptions_max},
+        {"suboptions.count", subscriptions},
+        {"suboptions.max", subscriptions_max},
+        {"retained.count", retained},
+        {"retained.max", retained_max},
+    };
+}
+
+uint64_t sumMetric(const BrokerContext& ctx, Metric m) {
+    uint64_t total = 0;
+    for (auto& w : ctx.workers) total += static_cast<const Worker&>(*w).metrics().get(m);
+    return total;
+}
+
+void publishFromControlLoop(BrokerContext& ctx, const MessagePtr& msg) {
+    if (msg->retain) ctx.retain->put(msg);
+    std::vector<std::vector<Delivery>> per_worker(ctx.workers.size());
+    ctx.router.route(*msg, 0, [&](const RouteTarget& t) {
+        per_worker[t.subscriber->worker].push_back(
+            Delivery{msg, t.subscriber->session_id, t.subscriber->options, t.shared_group});
+    });
+    for (size_t w = 0; w < per_worker.size(); ++w) {
+        auto& out = per_worker[w];
+        if (!out.empty())
+            ctx.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+    }
+}
+
+}  // namespace emqx

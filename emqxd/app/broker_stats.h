@@ -1,0 +1,22 @@
+#pragma once
+// Stats and metrics summed over the workers, read from the control loop.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "emqxd/app/broker_context.h"
+#include "emqxd/metrics/metrics.h"
+
+namespace emqx {
+
+// EMQX's stats: (name, value) in EMQX's order, e.g. ("connections.count", 3).
+std::vector<std::pair<std::string, uint64_t>> collectStats(BrokerContext& ctx);
+
+uint64_t sumMetric(const BrokerContext& ctx, Metric m);
+
+// Routes a message published by the broker itself from the control loop:
+// every target is handed to its worker's inbox.
+void publishFromControlLoop(BrokerContext& ctx, const MessagePtr& msg);
+
+}  // namespace emqx

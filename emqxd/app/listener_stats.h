@@ -1,0 +1,31 @@
+#pragma once
+// One listener's counters: written by the control loop (accepts) and by
+// workers (closes), read by `emqxctl listeners`. Touched per connection, never
+// per message, so plain atomics are enough.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "common/config/broker_config.h"
+#include "emqxd/net/shutdown_reason.h"
+
+namespace emqx {
+
+struct ListenerStats {
+    explicit ListenerStats(const config::ListenerConfig& c) : config(c), id(c.id()), bind(c.bind), max_connections(c.max_connections) {}
+
+    const config::ListenerConfig& config;
+    std::string id;         // "tcp:default"
+    std::string bind;       // "0.0.0.0:1883"
+    uint64_t max_connections;
+    std::atomic<bool> running{false};
+    std::atomic<uint64_t> current{0};
+    std::atomic<uint64_t> accepted{0};
+    std::atomic<uint64_t> refused{0};  // over max_connections
+    std::array<std::atomic<uint64_t>, kShutdownReasonCount> shutdown{};
+
+    void countShutdown(ShutdownReason r) { shutdown[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
+};
+
+}  // namespace emqx

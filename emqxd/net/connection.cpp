@@ -1,0 +1,227 @@
+#include "emqxd/net/connection.h"
+
+#include <unistd.h>
+
+#include <span>
+
+#include "common/mqtt/codec.h"
+#include "emqxd/app/listener_stats.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer)
+    : worker_(worker), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this) {
+    tcp_.data = this;
+    write_req_.data = this;
+    last_received_ms_ = worker_.nowMs();
+}
+
+Connection::~Connection() = default;
+
+bool Connection::open(int fd) {
+    if (uv_tcp_init(worker_.loop(), &tcp_) != 0) {
+        ::close(fd);
+        return false;
+    }
+    handle_open_ = true;
+    if (uv_tcp_open(&tcp_, fd) != 0) {
+        ::close(fd);
+        close(ShutdownReason::Einval);
+        return false;
+    }
+    const auto& opts = listener_->config.tcp_options;
+    uv_tcp_nodelay(&tcp_, opts.nodelay ? 1 : 0);
+    if (opts.buffer > 0) {
+        int size = static_cast<int>(opts.buffer);
+        uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &size);
+        size = static_cast<int>(opts.buffer);
+        uv_recv_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &size);
+    }
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
+    return true;
+}
+
+void Connection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+    auto* self = static_cast<Connection*>(h->data);
+    *buf = uv_buf_init(self->worker_.readBuffer(), Worker::kReadBufferSize);
+}
+
+void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
+    auto* self = static_cast<Connection*>(s->data);
+    if (n == 0) return;
+    if (n < 0) {
+        self->close(ShutdownReason::Closed);
+        return;
+    }
+    self->worker_.metrics().add(Metric::BytesReceived, static_cast<uint64_t>(n));
+    self->last_received_ms_ = self->worker_.nowMs();
+    self->consume(buf->base, static_cast<size_t>(n));
+}
+
+void Connection::feed(std::string_view bytes) {
+    if (!bytes.empty()) consume(bytes.data(), bytes.size());
+}
+
+void Connection::consume(const char* data, size_t len) {
+    size_t used;
+    std::string remainder;
+    if (unread_.empty()) {
+        used = parse(data, len);
+        if (!closing_) unread_.assign(data + used, len - used);
+        else if (migrating_) remainder.assign(data + used, len - used);
+    } else {
+        unread_.append(data, len);
+        used = parse(unread_.data(), unread_.size());
+        unread_.erase(0, used);
+        if (migrating_) remainder.swap(unread_);
+    }
+    if (auto m = channel_.takeMigration()) {
+        std::optional<int> fd = detachForMigration();
+        if (!fd) return;
+        MigratingConnection mc;
+        mc.fd = *fd;
+        mc.listener = listener_;
+        mc.peer = peer_;
+        mc.connected_at_ms = connected_at_ms_;
+        mc.connect = std::move(m->connect);
+        mc.unread = std::move(remainder);
+        mc.hops = m->hops;
+        worker_.sendToOwner(std::move(mc), m->owner);
+    }
+    if (unread_.capacity() > 4096 && unread_.empty()) std::string().swap(unread_);
+}
+
+size_t Connection::parse(const char* data, size_t len) {
+    size_t off = 0;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(data);
+    while (off < len && !closing_ && !migrating_) {
+        mqtt::FixedHeader header;
+        mqtt::ProtocolError err;
+        auto status = mqtt::readFixedHeader(std::span(bytes + off, len - off), channel_.maxIncomingPacketSize(), header, err);
+        if (status == mqtt::FrameStatus::Invalid) {
+            channel_.protocolError(err);
+            return len;
+        }
+        if (status == mqtt::FrameStatus::NeedMore) break;
+        if (header.packetSize() > len - off) {
+            if (unread_.capacity() < header.packetSize()) unread_.reserve(header.packetSize());
+            break;
+        }
+        mqtt::Packet packet;
+        auto body = std::span(bytes + off + header.header_size, header.remaining_length);
+        if (!mqtt::decodePacket(channel_.version(), header, body, packet, err)) {
+            channel_.protocolError(err);
+            return len;
+        }
+        off += header.packetSize();
+        worker_.metrics().add(Metric::PacketsReceived);
+        channel_.handle(packet);
+        if (channel_.state() == Channel::State::AwaitingConnect && migrating_) break;
+    }
+    return off;
+}
+
+void Connection::wantFlush() {
+    if (dirty_ || !handle_open_) return;
+    dirty_ = true;
+    worker_.markDirty(this);
+}
+
+void Connection::flush() {
+    dirty_ = false;
+    if (writing_ || pending_.empty() || !handle_open_ || migrating_) return;
+    std::swap(pending_, writing_buf_);
+    const auto& bufs = writing_buf_.buffers();
+    writing_ = true;
+    writing_bytes_ = writing_buf_.size();
+    write_started_ms_ = worker_.nowMs();
+    int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(),
+                      static_cast<unsigned>(bufs.size()), onWrite);
+    if (rc != 0) {
+        writing_ = false;
+        writing_bytes_ = 0;
+        writing_buf_.clear();
+        if (!closing_) close(ShutdownReason::Einval);
+        else finishClose();
+    }
+}
+
+void Connection::onWrite(uv_write_t* req, int status) {
+    auto* self = static_cast<Connection*>(req->data);
+    self->writing_ = false;
+    self->worker_.metrics().add(Metric::BytesSent, self->writing_bytes_);
+    self->writing_bytes_ = 0;
+    self->writing_buf_.clear();
+    if (status < 0) {
+        if (!self->closing_) self->close(ShutdownReason::Einval);
+        else self->finishClose();
+        return;
+    }
+    if (self->closing_) {
+        if (self->pending_.empty()) self->finishClose();
+        else self->flush();
+        return;
+    }
+    self->channel_.onOutputDrained();
+    if (!self->pending_.empty()) self->wantFlush();
+    else {
+        self->pending_.shrink();
+        self->writing_buf_.shrink();
+    }
+}
+
+void Connection::close(ShutdownReason reason) {
+    if (closing_) return;
+    closing_ = true;
+    reason_ = reason;
+    if (listener_ && counted_) {
+        listener_->countShutdown(reason);
+        listener_->current.fetch_sub(1, std::memory_order_relaxed);
+        counted_ = false;
+    }
+    channel_.onClose(reason);
+    if (!handle_open_) return;
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    flush();
+    if (!writing_) finishClose();
+}
+
+std::optional<int> Connection::detachForMigration() {
+    if (!handle_open_ || closing_) return std::nullopt;
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) != 0) return std::nullopt;
+    int copy = ::dup(fd);
+    if (copy < 0) {
+        close(ShutdownReason::Einval);
+        return std::nullopt;
+    }
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    migrating_ = true;
+    closing_ = true;
+    counted_ = false;  // the connection lives on in the owner worker
+    finishClose();
+    return copy;
+}
+
+bool Connection::sendTimedOut(int64_t now_ms) const {
+    return writing_ && now_ms - write_started_ms_ >= listener_->config.tcp_options.send_timeout;
+}
+
+void Connection::forceClose() {
+    if (!closing_) close(ShutdownReason::Etimedout);
+    finishClose();
+}
+
+void Connection::finishClose() {
+    if (!handle_open_) return;
+    handle_open_ = false;
+    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), onClosed);
+}
+
+void Connection::onClosed(uv_handle_t* h) {
+    auto* self = static_cast<Connection*>(h->data);
+    self->worker_.connectionClosed(self->id_);
+}
+
+}  // namespace emqx

@@ -1,0 +1,98 @@
+#pragma once
+// One client socket on a worker: reads bytes and splits them into packets for
+// its Channel, queues output and writes it once per loop iteration, and closes
+// with a recorded reason (deferred: freed only in the uv_close callback).
+// Owner: the worker thread that opened it.
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "emqxd/net/output_buffer.h"
+#include "emqxd/net/shutdown_reason.h"
+#include "emqxd/protocol/channel.h"
+#include "emqxd/worker/deadline_queue.h"
+
+namespace emqx {
+
+class Worker;
+struct ListenerStats;
+
+class Connection {
+public:
+    Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Takes ownership of `fd` and starts reading; false when libuv refuses it.
+    bool open(int fd);
+    // Feeds bytes that arrived before this connection existed (migration).
+    void feed(std::string_view bytes);
+
+    uint64_t id() const { return id_; }
+    Worker& worker() { return worker_; }
+    Channel& channel() { return channel_; }
+    const std::string& peer() const { return peer_; }
+    ListenerStats* listener() const { return listener_; }
+    int64_t connectedAtMs() const { return connected_at_ms_; }
+    void setConnectedAtMs(int64_t t) { connected_at_ms_ = t; }
+    bool closing() const { return closing_; }
+
+    OutputBuffer& output() { return pending_; }
+    // Output not yet acknowledged by the kernel (queued + being written).
+    size_t pendingBytes() const { return pending_.size() + writing_bytes_; }
+    void wantFlush();  // marks the connection for this iteration's flush
+    void flush();      // called by the worker once per loop iteration
+
+    // Closes with `reason`: output already queued (e.g. a DISCONNECT) is still
+    // written, then the socket closes. Counted once in the listener's
+    // shutdown_count. Idempotent.
+    void close(ShutdownReason reason);
+    // Hands the socket and unread bytes to another worker: no shutdown is counted.
+    std::optional<int> detachForMigration();
+
+    // The kernel has not taken our output for send_timeout: the peer stopped reading.
+    bool sendTimedOut(int64_t now_ms) const;
+    // Closes now without waiting for queued output (after a send timeout).
+    void forceClose();
+
+    int64_t lastReceivedMs() const { return last_received_ms_; }
+    int64_t deadline_slot = DeadlineQueue::kNone;
+
+private:
+    static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+    static void onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
+    static void onWrite(uv_write_t* req, int status);
+    static void onClosed(uv_handle_t* h);
+    void consume(const char* data, size_t len);
+    size_t parse(const char* data, size_t len);
+    void finishClose();
+
+    Worker& worker_;
+    const uint64_t id_;
+    ListenerStats* listener_;
+    std::string peer_;
+    uv_tcp_t tcp_{};
+    uv_write_t write_req_{};
+    bool handle_open_ = false;
+    bool writing_ = false;
+    size_t writing_bytes_ = 0;
+    int64_t write_started_ms_ = 0;
+    bool dirty_ = false;
+    bool closing_ = false;
+    bool migrating_ = false;
+    bool counted_ = true;  // counts in listener->current until closed
+    ShutdownReason reason_ = ShutdownReason::Closed;
+    OutputBuffer pending_;
+    OutputBuffer writing_buf_;
+    std::string unread_;  // a partial packet carried to the next read
+    int64_t last_received_ms_ = 0;
+    int64_t connected_at_ms_ = 0;
+    Channel channel_;
+};
+
+}  // namespace emqx

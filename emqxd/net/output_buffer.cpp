@@ -1,0 +1,52 @@
+#include "emqxd/net/output_buffer.h"
+
+namespace emqx {
+
+void OutputBuffer::append(std::string_view bytes) {
+    if (bytes.empty()) return;
+    if (!segments_.empty() && segments_.back().external == nullptr &&
+        segments_.back().offset + segments_.back().length == arena_.size()) {
+        segments_.back().length += bytes.size();
+    } else {
+        segments_.push_back(Segment{nullptr, arena_.size(), bytes.size()});
+    }
+    arena_.append(bytes);
+    bytes_ += bytes.size();
+}
+
+void OutputBuffer::appendPayload(const MessagePtr& msg) {
+    const std::string& payload = msg->payload;
+    if (payload.size() <= kInlinePayload) {
+        append(payload);
+        return;
+    }
+    segments_.push_back(Segment{payload.data(), 0, payload.size()});
+    refs_.push_back(msg);
+    bytes_ += payload.size();
+}
+
+const std::vector<uv_buf_t>& OutputBuffer::buffers() {
+    bufs_.clear();
+    for (const Segment& s : segments_) {
+        const char* base = s.external ? s.external : arena_.data() + s.offset;
+        bufs_.push_back(uv_buf_init(const_cast<char*>(base), static_cast<unsigned>(s.length)));
+    }
+    return bufs_;
+}
+
+void OutputBuffer::clear() {
+    arena_.clear();
+    segments_.clear();
+    refs_.clear();
+    bytes_ = 0;
+}
+
+void OutputBuffer::shrink() {
+    if (!empty()) return;
+    std::string().swap(arena_);
+    std::vector<Segment>().swap(segments_);
+    std::vector<MessagePtr>().swap(refs_);
+    std::vector<uv_buf_t>().swap(bufs_);
+}
+
+}  // namespace emqx

@@ -1,0 +1,46 @@
+#pragma once
+// Bytes waiting to be written to one socket: small packets are appended to an
+// arena, large shared payloads are referenced (the Message stays alive until
+// the write completes), and the whole lot goes out in one gathered write.
+#include <uv.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emqxd/message/message.h"
+
+namespace emqx {
+
+class OutputBuffer {
+public:
+    // Payloads up to this size are copied into the arena: a copy is cheaper
+    // than an extra iovec and a reference count.
+    static constexpr size_t kInlinePayload = 512;
+
+    void append(std::string_view bytes);
+    void appendPayload(const MessagePtr& msg);
+    size_t size() const { return bytes_; }
+    bool empty() const { return bytes_ == 0; }
+
+    // The iovecs of everything appended, valid until the next append or clear.
+    const std::vector<uv_buf_t>& buffers();
+    void clear();
+    // Frees capacity kept from a burst, so an idle connection holds little.
+    void shrink();
+
+private:
+    struct Segment {
+        const char* external;  // nullptr: arena_[offset, offset + length)
+        size_t offset;
+        size_t length;
+    };
+    std::string arena_;
+    std::vector<Segment> segments_;
+    std::vector<MessagePtr> refs_;
+    std::vector<uv_buf_t> bufs_;
+    size_t bytes_ = 0;
+};
+
+}  // namespace emqx

@@ -1,0 +1,36 @@
+#include "emqxd/net/shutdown_reason.h"
+
+namespace emqx {
+
+ShutdownReason shutdownReasonFromWord(std::string_view word) {
+    for (size_t i = 0; i < kShutdownReasonCount; ++i) {
+        auto r = static_cast<ShutdownReason>(i);
+        if (shutdownReasonName(r) == word) return r;
+    }
+    return ShutdownReason::ProtocolError;
+}
+
+std::optional<mqtt::ReasonCode> disconnectCodeFor(ShutdownReason r) {
+    using mqtt::ReasonCode;
+    switch (r) {
+        case ShutdownReason::KeepaliveTimeout: return ReasonCode::KeepAliveTimeout;
+        case ShutdownReason::MalformedPacket:
+        case ShutdownReason::ZeroRemainingLen: return ReasonCode::MalformedPacket;
+        case ShutdownReason::FrameTooLarge: return ReasonCode::PacketTooLarge;
+        case ShutdownReason::InvalidTopic: return ReasonCode::TopicNameInvalid;
+        case ShutdownReason::ProtocolError:
+        case ShutdownReason::UnexpectedPacket:
+        case ShutdownReason::ProtoUnexpectedC: return ReasonCode::ProtocolError;
+        case ShutdownReason::ReceiveMaximumExceeded: return ReasonCode::ReceiveMaximumExceeded;
+        case ShutdownReason::TopicAliasInvalid: return ReasonCode::TopicAliasInvalid;
+        case ShutdownReason::Takenover: return ReasonCode::SessionTakenOver;
+        case ShutdownReason::Discarded: return ReasonCode::SessionTakenOver;
+        case ShutdownReason::Kicked: return ReasonCode::AdministrativeAction;
+        case ShutdownReason::NotAuthorized: return ReasonCode::NotAuthorized;
+        case ShutdownReason::QuotaExceeded: return ReasonCode::QuotaExceeded;
+        case ShutdownReason::Shutdown: return ReasonCode::ServerShuttingDown;
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace emqx

@@ -1,0 +1,234 @@
+#include "emqxd/protocol/channel.h"
+
+#include <algorithm>
+
+#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/connection.h"
+#include "emqxd/protocol/client_events.h"
+#include "emqxd/session/session.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+using mqtt::PacketType;
+using mqtt::ProtocolVersion;
+using mqtt::ReasonCode;
+
+Channel::Channel(Connection& conn) : conn_(conn), worker_(conn.worker()) {}
+
+uint32_t Channel::maxIncomingPacketSize() const {
+    return static_cast<uint32_t>(std::min<uint64_t>(worker_.ctx().cfg.mqtt.max_packet_size, 268435460u));
+}
+
+std::optional<Channel::Migration> Channel::takeMigration() {
+    std::optional<Migration> m;
+    m.swap(migration_);
+    return m;
+}
+
+void Channel::handle(mqtt::Packet& packet) {
+    if (state_ == State::Closed) return;
+    if (state_ == State::AwaitingConnect) {
+        if (auto* c = std::get_if<mqtt::Connect>(&packet)) {
+            worker_.metrics().add(Metric::PacketsConnectReceived);
+            onConnect(*c, 0);
+        } else {
+            conn_.close(ShutdownReason::UnexpectedPacket);
+        }
+        return;
+    }
+    std::visit(
+        [&](auto& p) {
+            using T = std::decay_t<decltype(p)>;
+            if constexpr (std::is_same_v<T, mqtt::Connect>) {
+                conn_.close(ShutdownReason::ProtoUnexpectedC);
+            } else if constexpr (std::is_same_v<T, mqtt::Publish>) {
+                onPublish(p);
+            } else if constexpr (std::is_same_v<T, mqtt::PubResponse>) {
+                onPubResponse(p);
+            } else if constexpr (std::is_same_v<T, mqtt::Subscribe>) {
+                onSubscribe(p);
+            } else if constexpr (std::is_same_v<T, mqtt::Unsubscribe>) {
+                onUnsubscribe(p);
+            } else if constexpr (std::is_same_v<T, mqtt::Pingreq>) {
+                worker_.metrics().add(Metric::PacketsPingreqReceived);
+                send(mqtt::Pingresp{});
+            } else if constexpr (std::is_same_v<T, mqtt::Disconnect>) {
+                onDisconnect(p);
+            } else if constexpr (std::is_same_v<T, mqtt::Auth>) {
+                worker_.metrics().add(Metric::PacketsAuthReceived);
+                disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+            } else {
+                // CONNACK, SUBACK, UNSUBACK, PINGRESP are for clients only.
+                disconnect(ReasonCode::ProtocolError, ShutdownReason::UnexpectedPacket);
+            }
+        },
+        packet);
+}
+
+void Channel::protocolError(const mqtt::ProtocolError& err) {
+    ShutdownReason reason = shutdownReasonFromWord(err.shutdown_reason);
+    if (state_ == State::AwaitingConnect) {
+        // A CONNECT that could not be decoded: answer with a CONNACK of the
+        // version it announced when that is known, as EMQX does.
+        if (err.protocol_level == 5) {
+            version_ = ProtocolVersion::V5;
+            refuseConnect(err.code, reason);
+        } else if (err.protocol_level == 3 || err.protocol_level == 4 ||
+                   err.code == ReasonCode::UnsupportedProtocolVersion) {
+            version_ = ProtocolVersion::V311;
+            refuseConnect(err.code, reason);
+        } else {
+            conn_.close(reason);
+        }
+        return;
+    }
+    disconnect(err.code, reason);
+}
+
+void Channel::disconnect(ReasonCode code, ShutdownReason reason) {
+    if (state_ == State::Connected && version_ == ProtocolVersion::V5) {
+        mqtt::Disconnect d;
+        d.reason = code;
+        send(d);
+    }
+    conn_.close(reason);
+}
+
+void Channel::send(const mqtt::Packet& p) {
+    mqtt::encodePacket(version_, p, header_scratch_);
+    conn_.output().append(header_scratch_);
+    header_scratch_.clear();
+    countSent(mqtt::packetType(p));
+    conn_.wantFlush();
+}
+
+void Channel::countSent(PacketType type) {
+    Metrics& m = worker_.metrics();
+    m.add(Metric::PacketsSent);
+    switch (type) {
+        case PacketType::Connack: m.add(Metric::PacketsConnackSent); break;
+        case PacketType::Publish: m.add(Metric::PacketsPublishSent); break;
+        case PacketType::Puback: m.add(Metric::PacketsPubackSent); break;
+        case PacketType::Pubrec: m.add(Metric::PacketsPubrecSent); break;
+        case PacketType::Pubrel: m.add(Metric::PacketsPubrelSent); break;
+        case PacketType::Pubcomp: m.add(Metric::PacketsPubcompSent); break;
+        case PacketType::Suback: m.add(Metric::PacketsSubackSent); break;
+        case PacketType::Unsuback: m.add(Metric::PacketsUnsubackSent); break;
+        case PacketType::Pingresp: m.add(Metric::PacketsPingrespSent); break;
+        case PacketType::Disconnect: m.add(Metric::PacketsDisconnectSent); break;
+        default: break;
+    }
+}
+
+bool Channel::outputFull() const {
+    // Bounded per-connection output: beyond it QoS 0 is dropped and QoS 1/2
+    // waits in the session, so a slow consumer never grows broker memory.
+    constexpr size_t kMaxPendingOutput = 4 * 1024 * 1024;
+    return conn_.pendingBytes() >= std::max<size_t>(kMaxPendingOutput, worker_.ctx().cfg.mqtt.max_packet_size * 2);
+}
+
+void Channel::onOutputDrained() {
+    if (session_ && state_ == State::Connected) session_->onOutputDrained(worker_.wallMs());
+}
+
+void Channel::onDisconnect(const mqtt::Disconnect& d) {
+    worker_.metrics().add(Metric::PacketsDisconnectReceived);
+    if (version_ == ProtocolVersion::V5 && d.props.session_expiry_interval && session_) {
+        // Spec 3.14.2.2.2: 0 at CONNECT cannot become non-zero at DISCONNECT.
+        if (session_->expiry_interval_s == 0 && *d.props.session_expiry_interval != 0) {
+            disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+            return;
+        }
+        session_->expiry_interval_s = *d.props.session_expiry_interval;
+    }
+    disconnect_with_will_ = d.reason == ReasonCode::DisconnectWithWill;
+    normal_disconnect_ = true;
+    conn_.close(ShutdownReason::Normal);
+}
+
+void Channel::onClose(ShutdownReason reason) {
+    if (state_ != State::Connected) {
+        state_ = State::Closed;
+        return;
+    }
+    if (auto code = disconnectCodeFor(reason); code && version_ == ProtocolVersion::V5 && !normal_disconnect_ &&
+                                               reason != ShutdownReason::Closed && reason != ShutdownReason::Einval &&
+                                               reason != ShutdownReason::Etimedout) {
+        // Reasons raised by disconnect() already queued their DISCONNECT;
+        // the ones decided elsewhere (takeover, kick, shutdown, keepalive) get it here.
+        if (reason == ShutdownReason::Takenover || reason == ShutdownReason::Discarded ||
+            reason == ShutdownReason::Kicked || reason == ShutdownReason::Shutdown ||
+            reason == ShutdownReason::KeepaliveTimeout) {
+            mqtt::Disconnect d;
+            d.reason = *code;
+            send(d);
+        }
+    }
+    state_ = State::Closed;
+    worker_.metrics().add(Metric::ClientDisconnected);
+    publishClientEvent(worker_, *this, false, reason);
+    releaseSession();
+}
+
+int64_t Channel::onDeadline(int64_t now_ms) {
+    const auto& mqtt_cfg = worker_.ctx().cfg.mqtt;
+    if (conn_.closing()) {
+        conn_.forceClose();
+        return -1;
+    }
+    if (conn_.sendTimedOut(now_ms)) {
+        conn_.forceClose();
+        return -1;
+    }
+    int64_t next = -1;
+    auto consider = [&](int64_t t) {
+        if (t >= 0 && (next < 0 || t < next)) next = t;
+    };
+    if (state_ == State::AwaitingConnect) {
+        int64_t due = conn_.lastReceivedMs() + mqtt_cfg.idle_timeout;
+        if (now_ms >= due) {
+            conn_.close(ShutdownReason::IdleTimeout);
+            return -1;
+        }
+        return due;
+    }
+    if (keepalive_ > 0) {
+        int64_t due = conn_.lastReceivedMs() + static_cast<int64_t>(keepalive_ * 1000 * mqtt_cfg.keepalive_multiplier);
+        if (now_ms >= due) {
+            conn_.close(ShutdownReason::KeepaliveTimeout);
+            return -1;
+        }
+        consider(due);
+    }
+    if (session_) {
+        int64_t wall = worker_.wallMs();
+        int64_t retry = session_->retryDue(wall);
+        if (retry >= 0) consider(now_ms + (retry - wall));
+        size_t expired = session_->expireAwaitingRel(wall);
+        if (expired) {
+            worker_.metrics().add(Metric::MessagesDroppedAwaitPubrelTimeout, expired);
+            worker_.metrics().add(Metric::MessagesDropped, expired);
+        }
+        int64_t rel = session_->nextAwaitRelExpiry();
+        if (rel >= 0) consider(now_ms + (rel - wall));
+    }
+    if (conn_.pendingBytes() > 0) consider(now_ms + conn_.listener()->config.tcp_options.send_timeout);
+    return next;
+}
+
+void Channel::scheduleCheck() {
+    int64_t next = onDeadline(worker_.nowMs());
+    worker_.schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, next);
+}
+
+}  // namespace emqx
+
+namespace emqx {
+
+void Channel::checkNoLaterThan(int64_t at_ms) {
+    if (conn_.deadline_slot != DeadlineQueue::kNone && conn_.deadline_slot <= at_ms) return;
+    worker_.schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, at_ms);
+}
+
+}  // namespace emqx

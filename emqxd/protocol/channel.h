@@ -1,0 +1,126 @@
+#pragma once
+// The MQTT protocol state of one connection (EMQX's "channel"): CONNECT and
+// session takeover, PUBLISH in with its acknowledgements, SUBSCRIBE and
+// UNSUBSCRIBE, keepalive, topic aliases both ways, the will, and delivery to
+// the client for the session. Every protocol error ends in protocolError(),
+// the one place that picks CONNACK, DISCONNECT or a silent close.
+// Owner: the worker thread of its connection.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/mqtt/codec.h"
+#include "common/mqtt/packet.h"
+#include "emqxd/message/message.h"
+#include "emqxd/net/shutdown_reason.h"
+#include "emqxd/session/delivery_sink.h"
+
+namespace emqx {
+
+class Connection;
+class Session;
+class Worker;
+
+class Channel final : public DeliverySink {
+public:
+    explicit Channel(Connection& conn);
+
+    enum class State { AwaitingConnect, Connected, Closed };
+    State state() const { return state_; }
+    mqtt::ProtocolVersion version() const { return version_; }
+    uint32_t maxIncomingPacketSize() const;
+
+    void handle(mqtt::Packet& packet);
+    // A CONNECT handed over by another worker (the session lives here).
+    void handleMigratedConnect(mqtt::Connect connect, int hops);
+    void protocolError(const mqtt::ProtocolError& err);
+    // The connection is closing for `reason` (queues a DISCONNECT for MQTT 5
+    // where one is due; detaches the session; arranges the will).
+    void onClose(ShutdownReason reason);
+    void onOutputDrained();
+    // The earliest time this channel must be looked at again (keepalive, idle
+    // timeout, retry, await-rel expiry, send timeout); -1 for none.
+    int64_t onDeadline(int64_t now_ms);
+
+    // Set when CONNECT found the session on another worker.
+    struct Migration {
+        uint32_t owner;
+        mqtt::Connect connect;
+        int hops;
+    };
+    std::optional<Migration> takeMigration();
+
+    // DeliverySink
+    SendResult sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
+                           const SubscriptionOptions& options) override;
+    void sendPubrel(uint16_t packet_id) override;
+    void sendPubrelNotFound(uint16_t packet_id);
+    uint16_t clientReceiveMaximum() const override { return client_receive_maximum_; }
+    bool outputFull() const override;
+
+    // For `emqxctl clients` and $SYS events.
+    const std::string& clientId() const { return client_id_; }
+    const std::string& username() const { return username_; }
+    uint16_t keepalive() const { return keepalive_; }
+    bool cleanStart() const { return clean_start_; }
+    Session* session() const { return session_; }
+    const std::string& peer() const;
+    mqtt::ProtocolVersion protoVer() const { return version_; }
+
+    // Another connection takes this one's session: on close, detach it
+    // without ending it (the new owner resumes or discards it).
+    void markTakenOver() { taken_over_ = true; }
+    // Makes sure the next check happens no later than `at_ms` (monotonic).
+    void checkNoLaterThan(int64_t at_ms);
+
+private:
+    void onConnect(mqtt::Connect& c, int hops);
+    void openSession(mqtt::Connect& c);
+    void refuseConnect(mqtt::ReasonCode code, ShutdownReason reason);
+    void sendConnack(bool session_present, const std::string& assigned_id);
+    void onPublish(mqtt::Publish& p);
+    void onPubResponse(const mqtt::PubResponse& r);
+    void onSubscribe(const mqtt::Subscribe& s);
+    // Subscribes each request; returns one reason code per request.
+    std::vector<mqtt::ReasonCode> subscribeAll(const mqtt::Subscribe& s, bool from_client);
+    void onUnsubscribe(const mqtt::Unsubscribe& u);
+    void onDisconnect(const mqtt::Disconnect& d);
+    void disconnect(mqtt::ReasonCode code, ShutdownReason reason);
+    void send(const mqtt::Packet& p);
+    void countSent(mqtt::PacketType type);
+    void deliverRetained(const std::string& filter, const SubscriptionOptions& options);
+    void autoSubscribe();
+    void releaseSession();
+    MessagePtr willMessage();
+    void scheduleCheck();
+    MessagePtr makeMessage(const mqtt::Publish& p, std::string_view topic) const;
+    std::string sysEventPayload(bool connected, ShutdownReason reason) const;
+
+    Connection& conn_;
+    Worker& worker_;
+    State state_ = State::AwaitingConnect;
+    mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::V311;
+    std::string client_id_;
+    std::string username_;
+    bool clean_start_ = true;
+    uint16_t keepalive_ = 0;
+    uint16_t client_receive_maximum_ = 65535;
+    uint32_t client_max_packet_size_ = 0;  // 0: no limit
+    uint16_t client_topic_alias_max_ = 0;
+    bool request_problem_info_ = true;
+    std::unordered_map<uint16_t, std::string> inbound_aliases_;
+    std::unordered_map<std::string, uint16_t> outbound_aliases_;
+    std::optional<mqtt::Will> will_;
+    bool disconnect_with_will_ = false;
+    bool normal_disconnect_ = false;
+    bool taken_over_ = false;
+    bool session_present_ = false;
+    Session* session_ = nullptr;
+    std::optional<Migration> migration_;
+    std::string header_scratch_;  // reused for PUBLISH headers
+    std::vector<bool> retain_skip_;  // per request of the last SUBSCRIBE: no retained delivery
+};
+
+}  // namespace emqx

@@ -1,0 +1,231 @@
+// CONNECT, CONNACK, takeover and the session's life around a connection.
+#include <random>
+
+#include "common/topic/topic.h"
+#include "emqxd/net/connection.h"
+#include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/client_events.h"
+#include "emqxd/session/session.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+using mqtt::ProtocolVersion;
+using mqtt::ReasonCode;
+
+namespace {
+
+std::string assignedClientId() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id = "emqx_";
+    uint64_t r = rng();
+    for (int i = 0; i < 16; ++i, r >>= 4) id.push_back(kHex[r & 15]);
+    return id;
+}
+
+}  // namespace
+
+const std::string& Channel::peer() const { return conn_.peer(); }
+
+void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
+    mqtt::Connack ack;
+    ack.reason = code;
+    send(ack);
+    worker_.metrics().add(Metric::PacketsConnackError);
+    if (code == ReasonCode::BadUserNameOrPassword || code == ReasonCode::NotAuthorized)
+        worker_.metrics().add(Metric::PacketsConnackAuthError);
+    conn_.close(reason);
+}
+
+void Channel::handleMigratedConnect(mqtt::Connect connect, int hops) { onConnect(connect, hops); }
+
+void Channel::onConnect(mqtt::Connect& c, int hops) {
+    const auto& cfg = worker_.ctx().cfg.mqtt;
+    version_ = c.version;
+    if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
+
+    if (c.client_id.empty()) {
+        if (!c.clean_start || version_ == ProtocolVersion::V31) {
+            refuseConnect(ReasonCode::ClientIdentifierNotValid, ShutdownReason::ClientIdentifierNotValid);
+            return;
+        }
+    } else if (c.client_id.size() > cfg.max_clientid_len) {
+        refuseConnect(ReasonCode::ClientIdentifierNotValid, ShutdownReason::ClientIdentifierNotValid);
+        return;
+    }
+    if (c.will) {
+        if (!topic::isValidTopicName(c.will->topic, cfg.max_topic_levels)) {
+            refuseConnect(ReasonCode::TopicNameInvalid, ShutdownReason::InvalidTopic);
+            return;
+        }
+        if (c.will->qos > cfg.max_qos_allowed) {
+            refuseConnect(ReasonCode::QoSNotSupported, ShutdownReason::ProtocolError);
+            return;
+        }
+        if (c.will->retain && !cfg.retain_available) {
+            refuseConnect(ReasonCode::RetainNotSupported, ShutdownReason::ProtocolError);
+            return;
+        }
+    }
+
+    // The session of a client id lives on one worker: go there first.
+    std::string assigned;
+    if (c.client_id.empty()) {
+        assigned = assignedClientId();
+        c.client_id = assigned;
+    }
+    uint32_t owner = worker_.ctx().registry.claim(c.client_id, worker_.index());
+    if (owner != worker_.index() && hops < 3) {
+        migration_ = Migration{owner, std::move(c), hops + 1};
+        return;
+    }
+    if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
+
+    client_id_ = c.client_id;
+    username_ = c.username.value_or("");
+    clean_start_ = c.clean_start;
+    keepalive_ = c.keepalive;
+    will_ = std::move(c.will);
+    if (version_ == ProtocolVersion::V5) {
+        client_receive_maximum_ = c.props.receive_maximum.value_or(65535);
+        client_max_packet_size_ = c.props.maximum_packet_size.value_or(0);
+        client_topic_alias_max_ = c.props.topic_alias_maximum.value_or(0);
+        request_problem_info_ = c.props.request_problem_information.value_or(1) != 0;
+        if (cfg.server_keepalive > 0) keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
+    }
+    openSession(c);
+    sendConnack(session_present_, assigned);
+    worker_.metrics().add(Metric::ClientConnected);
+    worker_.metrics().add(Metric::ClientConnack);
+    publishClientEvent(worker_, *this, true, ShutdownReason::Normal);
+    autoSubscribe();
+    session_->attach(this, Worker::wallMs());
+    scheduleCheck();
+}
+
+void Channel::openSession(mqtt::Connect& c) {
+    Session* existing = worker_.findSessionByClientId(client_id_);
+    if (existing) {
+        if (Connection* old = worker_.connectionOf(existing->id())) {
+            old->channel().markTakenOver();
+            old->close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
+            worker_.metrics().add(Metric::SessionTakenover);
+        }
+        if (clean_start_) {
+            worker_.metrics().add(Metric::SessionDiscarded);
+            worker_.endSession(*existing);
+            existing = nullptr;
+        }
+    }
+    session_present_ = existing != nullptr;
+    if (existing) {
+        session_ = existing;
+        session_->pending_will.reset();  // resumed in time: a delayed will is not sent
+        worker_.schedule(DeadlineKind::Session, session_->id(), session_->deadline_slot, DeadlineQueue::kNone);
+        worker_.metrics().add(Metric::SessionResumed);
+    } else {
+        session_ = &worker_.createSession(client_id_);
+        worker_.metrics().add(Metric::SessionCreated);
+    }
+    const auto& cfg = worker_.ctx().cfg.mqtt;
+    if (version_ == ProtocolVersion::V5) {
+        session_->expiry_interval_s = c.props.session_expiry_interval.value_or(0);
+    } else {
+        session_->expiry_interval_s = clean_start_ ? 0 : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
+    }
+    session_->username = username_;
+    worker_.setConnectionOf(session_->id(), &conn_);
+    worker_.ctx().router.setOnline(session_->id(), true);
+    state_ = State::Connected;
+}
+
+void Channel::sendConnack(bool session_present, const std::string& assigned_id) {
+    const auto& cfg = worker_.ctx().cfg.mqtt;
+    mqtt::Connack ack;
+    ack.session_present = session_present;
+    if (version_ == ProtocolVersion::V5) {
+        auto& p = ack.props;
+        p.maximum_packet_size = static_cast<uint32_t>(maxIncomingPacketSize());
+        p.retain_available = cfg.retain_available ? 1 : 0;
+        p.wildcard_subscription_available = cfg.wildcard_subscription ? 1 : 0;
+        p.subscription_identifier_available = 1;
+        p.shared_subscription_available = cfg.shared_subscription ? 1 : 0;
+        p.topic_alias_maximum = static_cast<uint16_t>(cfg.max_topic_alias);
+        p.receive_maximum = static_cast<uint16_t>(std::min<unsigned>(cfg.max_awaiting_rel ? cfg.max_awaiting_rel : 65535, 65535));
+        if (cfg.max_qos_allowed < 2) p.maximum_qos = static_cast<uint8_t>(cfg.max_qos_allowed);
+        if (cfg.server_keepalive > 0) p.server_keep_alive = static_cast<uint16_t>(cfg.server_keepalive);
+        if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;
+    }
+    send(ack);
+}
+
+void Channel::autoSubscribe() {
+    const auto& topics = worker_.ctx().cfg.auto_subscribe_topics;
+    if (topics.empty()) return;
+    mqtt::Subscribe sub;
+    for (const auto& t : topics) {
+        std::string filter = t.topic;
+        auto replace = [&](std::string_view placeholder, const std::string& value) {
+            for (size_t pos; (pos = filter.find(placeholder)) != std::string::npos;)
+                filter.replace(pos, placeholder.size(), value);
+        };
+        replace("${clientid}", client_id_);
+        replace("${username}", username_);
+        mqtt::SubscriptionRequest r;
+        r.filter = std::move(filter);
+        r.qos = static_cast<uint8_t>(t.qos);
+        r.retain_handling = static_cast<uint8_t>(t.rh);
+        r.retain_as_published = t.rap;
+        r.no_local = t.nl;
+        sub.subscriptions.push_back(std::move(r));
+    }
+    subscribeAll(sub, false);
+}
+
+MessagePtr Channel::willMessage() {
+    auto m = std::make_shared<Message>();
+    m->topic = std::move(will_->topic);
+    m->payload = std::move(will_->payload);
+    m->qos = will_->qos;
+    m->retain = will_->retain;
+    m->publisher = client_id_;
+    m->publisher_session = session_ ? session_->id() : 0;
+    m->received_at_ms = Worker::wallMs();
+    mqtt::Properties props = std::move(will_->props);
+    props.will_delay_interval.reset();
+    if (!(props == mqtt::Properties{})) m->props = std::make_unique<mqtt::Properties>(std::move(props));
+    will_.reset();
+    return m;
+}
+
+void Channel::releaseSession() {
+    if (!session_) return;
+    Session& s = *session_;
+    session_ = nullptr;
+    s.detach();
+    worker_.setConnectionOf(s.id(), nullptr);
+    worker_.ctx().router.setOnline(s.id(), false);
+    int64_t now = Worker::wallMs();
+    s.disconnected_at_ms = now;
+    bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
+    uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;
+    MessagePtr will = send_will ? willMessage() : nullptr;
+    will_.reset();
+    if (will && (will_delay == 0 || s.expiry_interval_s == 0)) {
+        worker_.publish(will);
+        will.reset();
+    }
+    if (will) {
+        s.pending_will = std::move(will);
+        s.will_at_ms = now + static_cast<int64_t>(will_delay) * 1000;
+    }
+    if (taken_over_) return;  // the new connection decides the session's fate
+    if (s.expiry_interval_s == 0) {
+        worker_.endSession(s);
+        return;
+    }
+    worker_.scheduleSession(s);
+}
+
+}  // namespace emqx

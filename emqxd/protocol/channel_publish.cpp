@@ -1,0 +1,195 @@
+// PUBLISH in (with topic aliases and the QoS 1/2 handshakes) and PUBLISH out.
+#include "common/topic/topic.h"
+#include "emqxd/net/connection.h"
+#include "emqxd/protocol/channel.h"
+#include "emqxd/session/session.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+using mqtt::PacketType;
+using mqtt::ProtocolVersion;
+using mqtt::ReasonCode;
+
+MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) const {
+    auto m = std::make_shared<Message>();
+    m->topic.assign(topic);
+    m->payload.assign(p.payload);
+    m->qos = p.qos;
+    m->retain = p.retain;
+    m->publisher = client_id_;
+    m->publisher_session = session_ ? session_->id() : 0;
+    m->received_at_ms = Worker::wallMs();
+    if (version_ == ProtocolVersion::V5) {
+        mqtt::Properties props = p.props;
+        props.topic_alias.reset();
+        props.subscription_identifiers.clear();
+        if (!(props == mqtt::Properties{})) m->props = std::make_unique<mqtt::Properties>(std::move(props));
+    }
+    return m;
+}
+
+void Channel::onPublish(mqtt::Publish& p) {
+    Metrics& metrics = worker_.metrics();
+    const auto& cfg = worker_.ctx().cfg.mqtt;
+    metrics.add(Metric::PacketsPublishReceived);
+    if (p.qos > cfg.max_qos_allowed) {
+        metrics.add(Metric::PacketsPublishError);
+        disconnect(ReasonCode::QoSNotSupported, ShutdownReason::ProtocolError);
+        return;
+    }
+    if (p.retain && !cfg.retain_available) {
+        metrics.add(Metric::PacketsPublishError);
+        disconnect(ReasonCode::RetainNotSupported, ShutdownReason::ProtocolError);
+        return;
+    }
+    std::string_view topic = p.topic;
+    if (p.props.topic_alias) {
+        uint16_t alias = *p.props.topic_alias;
+        if (alias == 0 || alias > cfg.max_topic_alias) {
+            metrics.add(Metric::PacketsPublishError);
+            disconnect(ReasonCode::TopicAliasInvalid, ShutdownReason::TopicAliasInvalid);
+            return;
+        }
+        if (topic.empty()) {
+            auto it = inbound_aliases_.find(alias);
+            if (it == inbound_aliases_.end()) {
+                metrics.add(Metric::PacketsPublishError);
+                disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+                return;
+            }
+            topic = it->second;
+        } else {
+            inbound_aliases_[alias].assign(topic);
+        }
+    }
+    if (!topic::isValidTopicName(topic, cfg.max_topic_levels)) {
+        metrics.add(Metric::PacketsPublishError);
+        disconnect(ReasonCode::TopicNameInvalid, ShutdownReason::InvalidTopic);
+        return;
+    }
+    if (p.qos == 2) {
+        if (session_->awaitingRelCount() >= cfg.max_awaiting_rel && cfg.max_awaiting_rel != 0) {
+            disconnect(ReasonCode::ReceiveMaximumExceeded, ShutdownReason::ReceiveMaximumExceeded);
+            return;
+        }
+        if (!session_->awaitRel(p.packet_id, Worker::wallMs())) {
+            // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
+            mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
+                                  p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
+            send(rec);
+            return;
+        }
+        checkNoLaterThan(worker_.nowMs() + cfg.await_rel_timeout);
+    }
+    metrics.add(Metric::MessagesReceived);
+    metrics.add(p.qos == 0 ? Metric::MessagesQos0Received
+                           : p.qos == 1 ? Metric::MessagesQos1Received : Metric::MessagesQos2Received);
+    MessagePtr msg = makeMessage(p, topic);
+    size_t routed = worker_.publish(msg);
+    ReasonCode rc = routed == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
+                                                                   : ReasonCode::Success;
+    if (p.qos == 1) send(mqtt::PubResponse{PacketType::Puback, p.packet_id, rc, {}});
+    if (p.qos == 2) send(mqtt::PubResponse{PacketType::Pubrec, p.packet_id, rc, {}});
+}
+
+void Channel::onPubResponse(const mqtt::PubResponse& r) {
+    Metrics& metrics = worker_.metrics();
+    int64_t now = Worker::wallMs();
+    switch (r.type) {
+        case PacketType::Puback:
+            metrics.add(Metric::PacketsPubackReceived);
+            if (!session_->onPuback(r.packet_id, now)) metrics.add(Metric::PacketsPubackMissed);
+            break;
+        case PacketType::Pubrec:
+            metrics.add(Metric::PacketsPubrecReceived);
+            if (r.reason >= ReasonCode::UnspecifiedError) {
+                // The client refused the message: the exchange ends here (spec 4.3.3).
+                session_->onPubrec(r.packet_id, now);
+                session_->onPubcomp(r.packet_id, now);
+                break;
+            }
+            if (session_->onPubrec(r.packet_id, now)) {
+                sendPubrel(r.packet_id);
+            } else {
+                metrics.add(Metric::PacketsPubrecMissed);
+                sendPubrelNotFound(r.packet_id);
+            }
+            break;
+        case PacketType::Pubrel: {
+            metrics.add(Metric::PacketsPubrelReceived);
+            bool known = session_->release(r.packet_id);
+            if (!known) metrics.add(Metric::PacketsPubrelMissed);
+            send(mqtt::PubResponse{PacketType::Pubcomp, r.packet_id,
+                                   known || version_ != ProtocolVersion::V5 ? ReasonCode::Success
+                                                                           : ReasonCode::PacketIdentifierNotFound,
+                                   {}});
+            break;
+        }
+        case PacketType::Pubcomp:
+            metrics.add(Metric::PacketsPubcompReceived);
+            if (!session_->onPubcomp(r.packet_id, now)) metrics.add(Metric::PacketsPubcompMissed);
+            break;
+        default:
+            break;
+    }
+}
+
+void Channel::sendPubrelNotFound(uint16_t packet_id) {
+    send(mqtt::PubResponse{PacketType::Pubrel, packet_id,
+                           version_ == ProtocolVersion::V5 ? ReasonCode::PacketIdentifierNotFound : ReasonCode::Success,
+                           {}});
+}
+
+void Channel::sendPubrel(uint16_t packet_id) {
+    send(mqtt::PubResponse{PacketType::Pubrel, packet_id, ReasonCode::Success, {}});
+}
+
+SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
+                                const SubscriptionOptions& options) {
+    if (state_ != State::Connected) return SendResult::OutputFull;
+    mqtt::Publish out;
+    out.qos = qos;
+    out.dup = dup;
+    out.packet_id = packet_id;
+    out.retain = msg->retain && options.retain_as_published;
+    out.topic = msg->topic;
+    if (version_ == ProtocolVersion::V5) {
+        if (msg->props) out.props = *msg->props;
+        if (options.subscription_id) out.props.subscription_identifiers.push_back(options.subscription_id);
+        int64_t remaining = msg->remainingExpirySeconds(Worker::wallMs());
+        if (remaining > 0) out.props.message_expiry_interval = static_cast<uint32_t>(remaining);
+        if (client_topic_alias_max_ > 0) {
+            auto it = outbound_aliases_.find(msg->topic);
+            if (it != outbound_aliases_.end()) {
+                out.props.topic_alias = it->second;
+                out.topic = {};
+            } else if (outbound_aliases_.size() < client_topic_alias_max_) {
+                uint16_t alias = static_cast<uint16_t>(outbound_aliases_.size() + 1);
+                outbound_aliases_.emplace(msg->topic, alias);
+                out.props.topic_alias = alias;
+            }
+        }
+        if (client_max_packet_size_ > 0) {
+            out.payload = msg->payload;
+            if (mqtt::encodedPublishSize(version_, out) > client_max_packet_size_) return SendResult::TooLarge;
+        }
+    }
+    mqtt::encodePublishHeader(version_, out, msg->payload.size(), header_scratch_);
+    OutputBuffer& buf = conn_.output();
+    buf.append(header_scratch_);
+    header_scratch_.clear();
+    buf.appendPayload(msg);
+    Metrics& metrics = worker_.metrics();
+    countSent(PacketType::Publish);
+    if (!dup) {
+        metrics.add(Metric::MessagesSent);
+        metrics.add(Metric::MessagesDelivered);
+        metrics.add(qos == 0 ? Metric::MessagesQos0Sent : qos == 1 ? Metric::MessagesQos1Sent : Metric::MessagesQos2Sent);
+    }
+    if (qos > 0) checkNoLaterThan(worker_.nowMs() + worker_.ctx().cfg.mqtt.retry_interval);
+    conn_.wantFlush();
+    return SendResult::Sent;
+}
+
+}  // namespace emqx

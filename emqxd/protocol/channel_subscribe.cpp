@@ -1,0 +1,115 @@
+// SUBSCRIBE and UNSUBSCRIBE, shared subscriptions and retained delivery.
+#include "common/topic/topic.h"
+#include "emqxd/net/connection.h"
+#include "emqxd/protocol/channel.h"
+#include "emqxd/session/session.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+using mqtt::ProtocolVersion;
+using mqtt::ReasonCode;
+
+void Channel::onSubscribe(const mqtt::Subscribe& s) {
+    worker_.metrics().add(Metric::PacketsSubscribeReceived);
+    mqtt::Suback ack;
+    ack.packet_id = s.packet_id;
+    ack.reasons = subscribeAll(s, true);
+    send(ack);
+    // Retained messages follow the SUBACK.
+    for (size_t i = 0; i < s.subscriptions.size(); ++i) {
+        if (ack.reasons[i] >= ReasonCode::UnspecifiedError) continue;
+        const auto& r = s.subscriptions[i];
+        if (r.retain_handling == 2 || retain_skip_[i]) continue;
+        SubscriptionOptions o{static_cast<uint8_t>(ack.reasons[i]), r.no_local, r.retain_as_published,
+                              r.retain_handling, s.props.subscription_identifiers.empty() ? 0u : s.props.subscription_identifiers[0]};
+        deliverRetained(r.filter, o);
+    }
+}
+
+std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client) {
+    const auto& cfg = worker_.ctx().cfg.mqtt;
+    Router& router = worker_.ctx().router;
+    std::vector<ReasonCode> reasons;
+    reasons.reserve(s.subscriptions.size());
+    retain_skip_.assign(s.subscriptions.size(), false);
+    uint32_t sub_id = s.props.subscription_identifiers.empty() ? 0 : s.props.subscription_identifiers[0];
+    for (size_t i = 0; i < s.subscriptions.size(); ++i) {
+        const auto& r = s.subscriptions[i];
+        bool valid = true;
+        auto shared = topic::parseShared(r.filter, valid);
+        std::string_view real_filter = shared ? std::string_view(shared->filter) : std::string_view(r.filter);
+        ReasonCode rc = static_cast<ReasonCode>(std::min<unsigned>(r.qos, cfg.max_qos_allowed));
+        if (!valid || !topic::isValidTopicFilter(real_filter, cfg.max_topic_levels)) {
+            rc = ReasonCode::TopicFilterInvalid;
+        } else if (shared && !cfg.shared_subscription) {
+            rc = ReasonCode::SharedSubscriptionsNotSupported;
+        } else if (!cfg.wildcard_subscription && topic::hasWildcard(real_filter)) {
+            rc = ReasonCode::WildcardSubscriptionsNotSupported;
+        } else if (shared && r.no_local && version_ == ProtocolVersion::V5) {
+            rc = ReasonCode::ProtocolError;  // spec 3.8.3.1: No Local on a shared subscription
+        } else if (cfg.max_subscriptions != 0 && session_->subscriptions().size() >= cfg.max_subscriptions &&
+                   !session_->subscriptions().contains(r.filter)) {
+            rc = ReasonCode::QuotaExceeded;
+        }
+        reasons.push_back(rc);
+        if (rc >= ReasonCode::UnspecifiedError) {
+            if (from_client) worker_.metrics().add(Metric::PacketsSubscribeError);
+            continue;
+        }
+        SubscriptionOptions options{static_cast<uint8_t>(rc), r.no_local, r.retain_as_published, r.retain_handling,
+                                    sub_id};
+        auto& subs = session_->subscriptions();
+        bool existed = subs.contains(r.filter);
+        retain_skip_[i] = shared.has_value() || (existed && r.retain_handling == 1);
+        subs.insert_or_assign(r.filter, Subscription{r.filter, options});
+        Subscriber target{worker_.index(), session_->id(), options};
+        if (shared) {
+            router.subscribeShared(shared->group, shared->filter, target);
+        } else {
+            router.subscribe(r.filter, target);
+        }
+        worker_.metrics().add(Metric::ClientSubscribe);
+    }
+    return reasons;
+}
+
+void Channel::deliverRetained(const std::string& filter, const SubscriptionOptions& options) {
+    if (!worker_.ctx().cfg.mqtt.retain_available) return;
+    std::vector<MessagePtr> found;
+    worker_.ctx().retain->match(filter, [&](const MessagePtr& m) { found.push_back(m); });
+    // Retained messages are sent with the retain flag set, whatever Retain As Published says (spec 3.3.1.3).
+    SubscriptionOptions o = options;
+    o.retain_as_published = true;
+    o.no_local = false;
+    int64_t now = Worker::wallMs();
+    for (const MessagePtr& m : found) session_->deliver(m, o, now);
+}
+
+void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
+    worker_.metrics().add(Metric::PacketsUnsubscribeReceived);
+    Router& router = worker_.ctx().router;
+    mqtt::Unsuback ack;
+    ack.packet_id = u.packet_id;
+    for (const std::string& filter : u.filters) {
+        auto& subs = session_->subscriptions();
+        auto it = subs.find(filter);
+        if (it == subs.end()) {
+            ack.reasons.push_back(ReasonCode::NoSubscriptionExisted);
+            continue;
+        }
+        subs.erase(it);
+        bool valid = true;
+        if (auto shared = topic::parseShared(filter, valid)) {
+            router.unsubscribeShared(shared->group, shared->filter, session_->id());
+        } else {
+            router.unsubscribe(filter, session_->id());
+        }
+        worker_.metrics().add(Metric::ClientUnsubscribe);
+        ack.reasons.push_back(ReasonCode::Success);
+    }
+    if (version_ != ProtocolVersion::V5) ack.reasons.clear();
+    send(ack);
+}
+
+}  // namespace emqx

@@ -1,0 +1,166 @@
+#include "emqxd/router/router.h"
+
+#include <functional>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+
+namespace emqx {
+
+SharedStrategy sharedStrategyFromName(std::string_view name) {
+    if (name == "random") return SharedStrategy::Random;
+    if (name == "round_robin") return SharedStrategy::RoundRobin;
+    if (name == "round_robin_per_group") return SharedStrategy::RoundRobinPerGroup;
+    if (name == "sticky") return SharedStrategy::Sticky;
+    if (name == "local") return SharedStrategy::Local;
+    if (name == "hash_topic") return SharedStrategy::HashTopic;
+    if (name == "hash_clientid") return SharedStrategy::HashClientId;
+    throw std::invalid_argument("unknown shared subscription strategy");
+}
+
+Router::Router(unsigned /*workers*/, SharedStrategy strategy) : strategy_(strategy) {}
+
+void Router::subscribe(std::string_view filter, const Subscriber& s) {
+    std::unique_lock lock(mutex_);
+    direct_.erase(filter, s);
+    direct_.insert(filter, s);
+}
+
+void Router::unsubscribe(std::string_view filter, uint64_t session_id) {
+    std::unique_lock lock(mutex_);
+    Subscriber key;
+    key.session_id = session_id;
+    direct_.erase(filter, key);
+}
+
+static std::string sharedDisplayFilter(std::string_view group, std::string_view filter) {
+    if (group == "$queue") return "$queue/" + std::string(filter);
+    return "$share/" + std::string(group) + "/" + std::string(filter);
+}
+
+void Router::subscribeShared(std::string_view group, std::string_view filter, const Subscriber& s) {
+    std::unique_lock lock(mutex_);
+    std::string display = sharedDisplayFilter(group, filter);
+    auto it = group_ids_.find(display);
+    SharedGroup* g;
+    if (it == group_ids_.end()) {
+        uint64_t id = next_group_id_++;
+        auto owned = std::make_unique<SharedGroup>();
+        owned->id = id;
+        owned->display_filter = display;
+        g = owned.get();
+        groups_.emplace(id, std::move(owned));
+        group_ids_.emplace(display, id);
+        shared_.insert(filter, id);
+    } else {
+        g = groups_.at(it->second).get();
+    }
+    for (auto& m : g->members) {
+        if (m.subscriber.session_id == s.session_id) {
+            m.subscriber = s;
+            return;
+        }
+    }
+    g->members.push_back(Member{s, true});
+    groups_of_session_[s.session_id].push_back(g->id);
+}
+
+void Router::unsubscribeShared(std::string_view group, std::string_view filter, uint64_t session_id) {
+    std::unique_lock lock(mutex_);
+    auto it = group_ids_.find(sharedDisplayFilter(group, filter));
+    if (it == group_ids_.end()) return;
+    uint64_t id = it->second;
+    SharedGroup& g = *groups_.at(id);
+    std::erase_if(g.members, [&](const Member& m) { return m.subscriber.session_id == session_id; });
+    auto sit = groups_of_session_.find(session_id);
+    if (sit != groups_of_session_.end()) {
+        std::erase(sit->second, id);
+        if (sit->second.empty()) groups_of_session_.erase(sit);
+    }
+    if (g.members.empty()) {
+        shared_.erase(filter, id);
+        group_ids_.erase(it);
+        groups_.erase(id);
+    }
+}
+
+void Router::setOnline(uint64_t session_id, bool online) {
+    std::unique_lock lock(mutex_);
+    auto sit = groups_of_session_.find(session_id);
+    if (sit == groups_of_session_.end()) return;
+    for (uint64_t id : sit->second) {
+        for (auto& m : groups_.at(id)->members)
+            if (m.subscriber.session_id == session_id) m.online = online;
+    }
+}
+
+const Subscriber* Router::pick(const SharedGroup& g, const Message& msg, uint32_t from_worker,
+                               uint64_t excluded_session) const {
+    const size_t n = g.members.size();
+    if (n == 0) return nullptr;
+    auto eligible = [&](const Member& m, bool need_online) {
+        return m.subscriber.session_id != excluded_session && (!need_online || m.online);
+    };
+    // The index of the first eligible member from `start` on, live ones first; n if none.
+    auto from = [&](size_t start) -> size_t {
+        for (bool need_online : {true, false}) {
+            for (size_t i = 0; i < n; ++i) {
+                size_t idx = (start + i) % n;
+                if (eligible(g.members[idx], need_online)) return idx;
+            }
+        }
+        return n;
+    };
+    size_t chosen = n;
+    switch (strategy_) {
+        case SharedStrategy::Random: {
+            thread_local std::minstd_rand rng{std::random_device{}()};
+            chosen = from(rng() % n);
+            break;
+        }
+        case SharedStrategy::RoundRobin:
+        case SharedStrategy::RoundRobinPerGroup:
+            chosen = from(g.cursor.fetch_add(1, std::memory_order_relaxed) % n);
+            break;
+        case SharedStrategy::Sticky:
+            chosen = from(g.cursor.load(std::memory_order_relaxed) % n);
+            if (chosen < n) g.cursor.store(chosen, std::memory_order_relaxed);
+            break;
+        case SharedStrategy::Local:
+            for (size_t i = 0; i < n && chosen == n; ++i)
+                if (g.members[i].subscriber.worker == from_worker && eligible(g.members[i], true)) chosen = i;
+            if (chosen == n) chosen = from(g.cursor.fetch_add(1, std::memory_order_relaxed) % n);
+            break;
+        case SharedStrategy::HashTopic:
+            chosen = from(std::hash<std::string_view>{}(msg.topic) % n);
+            break;
+        case SharedStrategy::HashClientId:
+            chosen = from(std::hash<std::string_view>{}(msg.publisher) % n);
+            break;
+    }
+    return chosen < n ? &g.members[chosen].subscriber : nullptr;
+}
+
+bool Router::repick(uint64_t group_id, const Message& msg, uint64_t excluded_session, Subscriber& out) const {
+    std::shared_lock lock(mutex_);
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) return false;
+    const Subscriber* s = pick(*it->second, msg, 0, excluded_session);
+    if (!s) return false;
+    out = *s;
+    return true;
+}
+
+size_t Router::topicCount() const {
+    std::shared_lock lock(mutex_);
+    return direct_.filterCount() + groups_.size();
+}
+
+size_t Router::subscriptionCount() const {
+    std::shared_lock lock(mutex_);
+    size_t n = direct_.valueCount();
+    for (auto& [id, g] : groups_) n += g->members.size();
+    return n;
+}
+
+}  // namespace emqx

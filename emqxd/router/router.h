@@ -1,0 +1,111 @@
+#pragma once
+// The route table: which sessions, on which worker, want a topic. Shared by all
+// workers behind a reader/writer lock: read on every PUBLISH, written only on
+// SUBSCRIBE/UNSUBSCRIBE and on a session going on or offline. Shared
+// subscription groups pick one member per message by strategy.
+//
+// Where clustering fits: a Subscriber's `worker` is local; a remote node will
+// become another kind of target behind this same lookup.
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/topic/topic_trie.h"
+#include "emqxd/message/message.h"
+#include "emqxd/router/subscription_options.h"
+
+namespace emqx {
+
+struct Subscriber {
+    uint32_t worker = 0;
+    uint64_t session_id = 0;
+    SubscriptionOptions options;
+    // Equal when the same session: a session holds one subscription per filter.
+    bool operator==(const Subscriber& o) const { return session_id == o.session_id; }
+};
+
+enum class SharedStrategy { Random, RoundRobin, RoundRobinPerGroup, Sticky, Local, HashTopic, HashClientId };
+SharedStrategy sharedStrategyFromName(std::string_view name);
+
+// A delivery target the router found: the subscriber and, for a shared
+// subscription, the group it was picked from (so its worker can pick another
+// member if this one has gone).
+struct RouteTarget {
+    const Subscriber* subscriber;
+    uint64_t shared_group;  // 0: not shared
+};
+
+class Router {
+public:
+    Router(unsigned workers, SharedStrategy strategy);
+
+    void subscribe(std::string_view filter, const Subscriber& s);
+    void unsubscribe(std::string_view filter, uint64_t session_id);
+    void subscribeShared(std::string_view group, std::string_view filter, const Subscriber& s);
+    void unsubscribeShared(std::string_view group, std::string_view filter, uint64_t session_id);
+    // Shared groups prefer members whose session has a live connection.
+    void setOnline(uint64_t session_id, bool online);
+
+    // Calls visit(const RouteTarget&) for every target of `msg` under the read
+    // lock: keep visit cheap (append to a batch). `from_worker` serves the
+    // `local` strategy.
+    template <class F>
+    void route(const Message& msg, uint32_t from_worker, F&& visit) const {
+        std::shared_lock lock(mutex_);
+        direct_.match(msg.topic, [&](const Subscriber& s) { visit(RouteTarget{&s, 0}); });
+        shared_.match(msg.topic, [&](const uint64_t& group_id) {
+            auto it = groups_.find(group_id);
+            if (it == groups_.end()) return;
+            const Subscriber* s = pick(*it->second, msg, from_worker, 0);
+            if (s) visit(RouteTarget{s, group_id});
+        });
+    }
+
+    // Picks another member of a shared group for `msg`, not `excluded_session`,
+    // preferring live ones; false if there is none. Copies it out under the lock.
+    bool repick(uint64_t group_id, const Message& msg, uint64_t excluded_session, Subscriber& out) const;
+
+    size_t topicCount() const;         // distinct filters (EMQX's topics.count)
+    size_t subscriptionCount() const;  // subscriptions, shared members included
+
+    // Every (filter, subscriber) pair, for `emqxctl subscriptions` and tests.
+    template <class F>
+    void forEach(F&& visit) const {
+        std::shared_lock lock(mutex_);
+        direct_.forEach([&](std::string_view filter, const Subscriber& s) { visit(filter, s); });
+        for (auto& [id, g] : groups_)
+            for (auto& m : g->members) visit(g->display_filter, m.subscriber);
+    }
+
+private:
+    struct Member {
+        Subscriber subscriber;
+        bool online = true;
+    };
+    struct SharedGroup {
+        uint64_t id;
+        std::string display_filter;  // "$share/g/t" or "$queue/t"
+        std::vector<Member> members;
+        mutable std::atomic<uint64_t> cursor{0};  // round robin / sticky position
+    };
+
+    const Subscriber* pick(const SharedGroup& g, const Message& msg, uint32_t from_worker,
+                           uint64_t excluded_session) const;
+
+    SharedStrategy strategy_;
+    mutable std::shared_mutex mutex_;
+    topic::TopicTrie<Subscriber> direct_;
+    topic::TopicTrie<uint64_t> shared_;
+    std::unordered_map<uint64_t, std::unique_ptr<SharedGroup>> groups_;
+    std::map<std::string, uint64_t, std::less<>> group_ids_;  // display filter -> id
+    std::unordered_map<uint64_t, std::vector<uint64_t>> groups_of_session_;
+    uint64_t next_group_id_ = 1;
+};
+
+}  // namespace emqx

@@ -1,0 +1,202 @@
+#include "emqxd/session/session.h"
+
+#include <algorithm>
+
+namespace emqx {
+
+Session::Session(uint64_t id, std::string client_id, const config::MqttConfig& cfg, Metrics& metrics)
+    : id_(id), client_id_(std::move(client_id)), cfg_(cfg), metrics_(metrics) {}
+
+void Session::attach(DeliverySink* sink, int64_t now_ms) {
+    sink_ = sink;
+    for (auto& e : inflight_) {
+        if (e.pubrec_received) {
+            sink_->sendPubrel(e.packet_id);
+        } else {
+            sink_->sendPublish(e.msg, e.qos, e.packet_id, true, e.options);
+        }
+        e.sent_at_ms = now_ms;
+    }
+    sendFromQueue(now_ms);
+}
+
+void Session::detach() { sink_ = nullptr; }
+
+void Session::drop(DropReason reason) {
+    ++dropped_;
+    metrics_.add(Metric::DeliveryDropped);
+    switch (reason) {
+        case DropReason::NoLocal: metrics_.add(Metric::DeliveryDroppedNoLocal); break;
+        case DropReason::Expired:
+            metrics_.add(Metric::DeliveryDroppedExpired);
+            metrics_.add(Metric::MessagesDroppedExpired);
+            break;
+        case DropReason::QueueFull: metrics_.add(Metric::DeliveryDroppedQueueFull); break;
+        case DropReason::Qos0Offline: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
+        case DropReason::TooLarge: metrics_.add(Metric::DeliveryDroppedTooLarge); break;
+        case DropReason::OutputFull: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
+    }
+    metrics_.add(Metric::MessagesDropped);
+}
+
+bool Session::windowOpen() const {
+    size_t limit = std::min<size_t>(cfg_.max_inflight, sink_ ? sink_->clientReceiveMaximum() : cfg_.max_inflight);
+    return inflight_.size() < limit;
+}
+
+uint16_t Session::nextPacketId() {
+    for (;;) {
+        last_packet_id_ = static_cast<uint16_t>(last_packet_id_ == 65535 ? 1 : last_packet_id_ + 1);
+        bool used = std::any_of(inflight_.begin(), inflight_.end(),
+                                [&](const InflightEntry& e) { return e.packet_id == last_packet_id_; });
+        if (!used) return last_packet_id_;
+    }
+}
+
+void Session::enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options) {
+    if (qos == 0 && !cfg_.mqueue_store_qos0) {
+        drop(DropReason::Qos0Offline);
+        return;
+    }
+    if (cfg_.max_mqueue_len != 0 && mqueue_.size() >= cfg_.max_mqueue_len) {
+        mqueue_.pop_front();  // EMQX drops the oldest to keep the newest
+        drop(DropReason::QueueFull);
+    }
+    mqueue_.push_back(QueuedMessage{msg, qos, options});
+    ++enqueued_;
+}
+
+bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms) {
+    uint16_t pid = qos > 0 ? nextPacketId() : 0;
+    SendResult r = sink_->sendPublish(msg, qos, pid, false, options);
+    if (r == SendResult::TooLarge) {
+        drop(DropReason::TooLarge);
+        return true;  // consumed: it can never be sent to this client
+    }
+    if (r == SendResult::OutputFull) {
+        drop(DropReason::OutputFull);
+        return true;
+    }
+    ++delivered_;
+    if (qos > 0) inflight_.push_back(InflightEntry{pid, msg, qos, options, false, now_ms});
+    return true;
+}
+
+void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options, int64_t now_ms) {
+    if (options.no_local && msg->publisher_session == id_) {
+        drop(DropReason::NoLocal);
+        return;
+    }
+    if (msg->remainingExpirySeconds(now_ms) == 0) {
+        drop(DropReason::Expired);
+        return;
+    }
+    uint8_t qos = std::min(msg->qos, options.qos);
+    if (!sink_) {
+        enqueue(msg, qos, options);
+        return;
+    }
+    if (qos == 0) {
+        if (sink_->outputFull()) {
+            drop(DropReason::OutputFull);
+            return;
+        }
+        sendNew(msg, qos, options, now_ms);
+        return;
+    }
+    if (mqueue_.empty() && windowOpen() && !sink_->outputFull()) {
+        sendNew(msg, qos, options, now_ms);
+        return;
+    }
+    enqueue(msg, qos, options);
+}
+
+void Session::sendFromQueue(int64_t now_ms) {
+    while (sink_ && !mqueue_.empty()) {
+        QueuedMessage& q = mqueue_.front();
+        if (q.msg->remainingExpirySeconds(now_ms) == 0) {
+            mqueue_.pop_front();
+            drop(DropReason::Expired);
+            continue;
+        }
+        if (q.qos > 0 && !windowOpen()) return;
+        if (sink_->outputFull()) return;
+        QueuedMessage next = std::move(q);
+        mqueue_.pop_front();
+        sendNew(next.msg, next.qos, next.options, now_ms);
+    }
+}
+
+bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
+    auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const InflightEntry& e) {
+        return e.packet_id == packet_id && e.qos == 1;
+    });
+    if (it == inflight_.end()) return false;
+    inflight_.erase(it);
+    metrics_.add(Metric::MessagesAcked);
+    sendFromQueue(now_ms);
+    return true;
+}
+
+bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
+    auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const InflightEntry& e) {
+        return e.packet_id == packet_id && e.qos == 2;
+    });
+    if (it == inflight_.end()) return false;
+    if (!it->pubrec_received) {
+        it->pubrec_received = true;
+        it->msg.reset();  // the payload is no longer needed, only the id
+    }
+    it->sent_at_ms = now_ms;
+    return true;
+}
+
+bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
+    auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const InflightEntry& e) {
+        return e.packet_id == packet_id && e.pubrec_received;
+    });
+    if (it == inflight_.end()) return false;
+    inflight_.erase(it);
+    metrics_.add(Metric::MessagesAcked);
+    sendFromQueue(now_ms);
+    return true;
+}
+
+int64_t Session::retryDue(int64_t now_ms) {
+    if (!sink_ || inflight_.empty()) return -1;
+    int64_t next = -1;
+    for (auto& e : inflight_) {
+        if (e.sent_at_ms + cfg_.retry_interval <= now_ms) {
+            if (e.pubrec_received) {
+                sink_->sendPubrel(e.packet_id);
+            } else {
+                sink_->sendPublish(e.msg, e.qos, e.packet_id, true, e.options);
+            }
+            e.sent_at_ms = now_ms;
+        }
+        int64_t due = e.sent_at_ms + cfg_.retry_interval;
+        if (next < 0 || due < next) next = due;
+    }
+    return next;
+}
+
+bool Session::awaitRel(uint16_t packet_id, int64_t now_ms) {
+    return awaiting_rel_.try_emplace(packet_id, now_ms).second;
+}
+
+bool Session::release(uint16_t packet_id) { return awaiting_rel_.erase(packet_id) > 0; }
+
+size_t Session::expireAwaitingRel(int64_t now_ms) {
+    return std::erase_if(awaiting_rel_, [&](const auto& kv) { return kv.second + cfg_.await_rel_timeout <= now_ms; });
+}
+
+int64_t Session::nextAwaitRelExpiry() const {
+    int64_t next = -1;
+    for (auto& [pid, at] : awaiting_rel_) {
+        int64_t due = at + cfg_.await_rel_timeout;
+        if (next < 0 || due < next) next = due;
+    }
+    return next;
+}
+
+}  // namespace emqx

@@ -1,0 +1,125 @@
+#pragma once
+// An MQTT session: subscriptions, the outgoing inflight window, the message
+// queue (mqueue) for what does not fit or arrives while offline, and the
+// incoming QoS 2 packet ids awaiting PUBREL. Owner: one worker thread; it lives
+// on that worker from creation to end (connections move to it, not it to them).
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/config/broker_config.h"
+#include "emqxd/message/message.h"
+#include "emqxd/metrics/metrics.h"
+#include "emqxd/router/subscription_options.h"
+#include "emqxd/session/delivery_sink.h"
+#include "emqxd/worker/deadline_queue.h"
+
+namespace emqx {
+
+struct Subscription {
+    std::string filter;  // as the client wrote it, "$share/g/t" included
+    SubscriptionOptions options;
+};
+
+struct InflightEntry {
+    uint16_t packet_id;
+    MessagePtr msg;
+    uint8_t qos;
+    SubscriptionOptions options;
+    bool pubrec_received = false;  // QoS 2: PUBREL sent, waiting for PUBCOMP
+    int64_t sent_at_ms = 0;
+};
+
+struct QueuedMessage {
+    MessagePtr msg;
+    uint8_t qos;
+    SubscriptionOptions options;
+};
+
+// Why a message meant for this session was not delivered.
+enum class DropReason { NoLocal, Expired, QueueFull, Qos0Offline, TooLarge, OutputFull };
+
+class Session {
+public:
+    static constexpr uint32_t kNeverExpire = 0xFFFFFFFF;
+
+    Session(uint64_t id, std::string client_id, const config::MqttConfig& cfg, Metrics& metrics);
+
+    uint64_t id() const { return id_; }
+    const std::string& clientId() const { return client_id_; }
+    bool connected() const { return sink_ != nullptr; }
+
+    // Attach a connection: resends the inflight window (DUP, or PUBREL where a
+    // PUBREC came) then fills it from the mqueue. Detach keeps everything.
+    void attach(DeliverySink* sink, int64_t now_ms);
+    void detach();
+
+    // A message routed to this session (already matched, not yet downgraded).
+    void deliver(const MessagePtr& msg, const SubscriptionOptions& options, int64_t now_ms);
+
+    // Acknowledgements from the client; false when the packet id is unknown.
+    bool onPuback(uint16_t packet_id, int64_t now_ms);
+    bool onPubrec(uint16_t packet_id, int64_t now_ms);  // then the caller sends PUBREL
+    bool onPubcomp(uint16_t packet_id, int64_t now_ms);
+
+    // The connection's output drained: continue from the mqueue.
+    void onOutputDrained(int64_t now_ms) { sendFromQueue(now_ms); }
+
+    // Resends what has waited retry_interval; returns the next retry time or -1.
+    int64_t retryDue(int64_t now_ms);
+
+    // Incoming QoS 2: a new packet id starts awaiting PUBREL; false when it is
+    // a duplicate (already awaiting). Capacity is checked by the caller.
+    bool awaitRel(uint16_t packet_id, int64_t now_ms);
+    bool release(uint16_t packet_id);
+    size_t awaitingRelCount() const { return awaiting_rel_.size(); }
+    // Drops awaiting ids older than await_rel_timeout; returns how many.
+    size_t expireAwaitingRel(int64_t now_ms);
+    int64_t nextAwaitRelExpiry() const;
+
+    std::map<std::string, Subscription, std::less<>>& subscriptions() { return subscriptions_; }
+    const std::map<std::string, Subscription, std::less<>>& subscriptions() const { return subscriptions_; }
+
+    size_t inflightCount() const { return inflight_.size(); }
+    size_t queueLength() const { return mqueue_.size(); }
+    uint64_t deliveredCount() const { return delivered_; }
+    uint64_t droppedCount() const { return dropped_; }
+    uint64_t enqueuedCount() const { return enqueued_; }
+
+    // Lifetime, set by the channel from CONNECT / DISCONNECT.
+    uint32_t expiry_interval_s = 0;
+    int64_t created_at_ms = 0;
+    int64_t disconnected_at_ms = 0;
+    std::string username;
+    // An offline session's end, or a pending will's publish time, in the worker's DeadlineQueue.
+    int64_t deadline_slot = DeadlineQueue::kNone;
+    MessagePtr pending_will;
+    int64_t will_at_ms = 0;
+
+private:
+    bool windowOpen() const;
+    void sendFromQueue(int64_t now_ms);
+    void enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options);
+    bool sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms);
+    uint16_t nextPacketId();
+    void drop(DropReason reason);
+
+    uint64_t id_;
+    std::string client_id_;
+    const config::MqttConfig& cfg_;
+    Metrics& metrics_;
+    DeliverySink* sink_ = nullptr;
+    std::map<std::string, Subscription, std::less<>> subscriptions_;
+    std::deque<InflightEntry> inflight_;  // in send order
+    std::deque<QueuedMessage> mqueue_;
+    std::unordered_map<uint16_t, int64_t> awaiting_rel_;
+    uint16_t last_packet_id_ = 0;
+    uint64_t delivered_ = 0;
+    uint64_t dropped_ = 0;
+    uint64_t enqueued_ = 0;
+};
+
+}  // namespace emqx

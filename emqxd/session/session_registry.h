@@ -1,0 +1,41 @@
+#pragma once
+// Which worker owns the session of a client id. Touched on connect, session
+// end and takeover, never per message. A connection whose client id is owned
+// by another worker moves there, so a session never changes thread.
+//
+// Where clustering fits: an owner will also be able to name another node.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace emqx {
+
+class SessionRegistry {
+public:
+    // The worker owning `client_id`; if none does, `worker` claims it.
+    uint32_t claim(std::string_view client_id, uint32_t worker) {
+        std::lock_guard lock(mutex_);
+        auto [it, inserted] = owners_.try_emplace(std::string(client_id), worker);
+        return it->second;
+    }
+
+    // Forgets `client_id` if `worker` still owns it.
+    void release(std::string_view client_id, uint32_t worker) {
+        std::lock_guard lock(mutex_);
+        auto it = owners_.find(std::string(client_id));
+        if (it != owners_.end() && it->second == worker) owners_.erase(it);
+    }
+
+    size_t size() const {
+        std::lock_guard lock(mutex_);
+        return owners_.size();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, uint32_t> owners_;
+};
+
+}  // namespace emqx

@@ -1,0 +1,80 @@
+#include "emqxd/sys/sys_publisher.h"
+
+#include <ctime>
+
+#include "emqxd/app/broker_context.h"
+#include "emqxd/app/broker_stats.h"
+#include "emqxd/protocol/sys_message.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx {
+
+std::string formatUptime(int64_t seconds) {
+    int64_t d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60, s = seconds % 60;
+    std::string out;
+    if (d) out += std::to_string(d) + " days, ";
+    if (d || h) out += std::to_string(h) + " hours, ";
+    if (d || h || m) out += std::to_string(m) + " minutes, ";
+    out += std::to_string(s) + " seconds";
+    return out;
+}
+
+SysPublisher::SysPublisher(uv_loop_t* loop, BrokerContext& ctx)
+    : ctx_(ctx), prefix_("$SYS/brokers/" + ctx.cfg.node.name + "/") {
+    uv_timer_init(loop, &heartbeat_timer_);
+    uv_timer_init(loop, &stats_timer_);
+    heartbeat_timer_.data = this;
+    stats_timer_.data = this;
+}
+
+void SysPublisher::publish(const std::string& suffix, std::string payload, bool retain) {
+    publishFromControlLoop(ctx_, makeSysMessage(prefix_ + suffix, std::move(payload), retain));
+}
+
+void SysPublisher::start() {
+    publishFromControlLoop(ctx_, makeSysMessage("$SYS/brokers", ctx_.cfg.node.name, true));
+    publish("version", EMQX_VERSION, true);
+    publish("sysdescr", "emqxd, an MQTT broker administered as EMQX is", true);
+    const auto& cfg = ctx_.cfg.sys_topics;
+    if (cfg.sys_heartbeat_interval > 0) {
+        auto interval = static_cast<uint64_t>(cfg.sys_heartbeat_interval);
+        uv_timer_start(&heartbeat_timer_, [](uv_timer_t* t) { static_cast<SysPublisher*>(t->data)->heartbeat(); },
+                       interval, interval);
+    }
+    if (cfg.sys_msg_interval > 0) {
+        auto interval = static_cast<uint64_t>(cfg.sys_msg_interval);
+        uv_timer_start(&stats_timer_, [](uv_timer_t* t) { static_cast<SysPublisher*>(t->data)->statsAndMetrics(); },
+                       interval, interval);
+    }
+}
+
+void SysPublisher::stop() {
+    uv_close(reinterpret_cast<uv_handle_t*>(&heartbeat_timer_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&stats_timer_), nullptr);
+}
+
+void SysPublisher::heartbeat() {
+    int64_t now = Worker::wallMs();
+    publish("uptime", formatUptime((now - ctx_.started_at_ms) / 1000), false);
+    std::time_t t = static_cast<std::time_t>(now / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    publish("datetime", buf, false);
+}
+
+void SysPublisher::statsAndMetrics() {
+    auto slashes = [](std::string name) {
+        for (char& c : name)
+            if (c == '.') c = '/';
+        return name;
+    };
+    for (auto& [name, value] : collectStats(ctx_)) publish("stats/" + slashes(name), std::to_string(value), false);
+    for (size_t i = 0; i < kMetricCount; ++i) {
+        auto m = static_cast<Metric>(i);
+        publish("metrics/" + slashes(std::string(metricName(m))), std::to_string(sumMetric(ctx_, m)), false);
+    }
+}
+
+}  // namespace emqx

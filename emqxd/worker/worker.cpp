@@ -1,0 +1,347 @@
+#include "emqxd/worker/worker.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/topic/topic.h"
+#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/connection.h"
+#include "emqxd/session/session.h"
+
+namespace emqx {
+
+Worker::Worker(BrokerContext& ctx, uint32_t index)
+    : ctx_(ctx), index_(index), inbox_([this] { uv_async_send(&wakeup_); }),
+      read_buffer_(new char[kReadBufferSize]) {
+    uv_loop_init(&loop_);
+    loop_.data = this;
+    uv_async_init(&loop_, &wakeup_, [](uv_async_t* a) { static_cast<Worker*>(a->loop->data)->onWakeup(); });
+    uv_timer_init(&loop_, &timer_);
+    uv_prepare_init(&loop_, &prepare_);
+    uv_check_init(&loop_, &check_);
+    uv_prepare_start(&prepare_, [](uv_prepare_t* p) { static_cast<Worker*>(p->loop->data)->flushDirty(); });
+    uv_check_start(&check_, [](uv_check_t* c) { static_cast<Worker*>(c->loop->data)->flushDirty(); });
+    uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
+    uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
+    outgoing_.resize(ctx_.worker_count);
+}
+
+Worker::~Worker() {
+    if (thread_.joinable()) thread_.join();
+    uv_loop_close(&loop_);
+}
+
+int64_t Worker::wallMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void Worker::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void Worker::join() {
+    if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run() {
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    // Drain the handles closed on the way out.
+    uv_run(&loop_, UV_RUN_DEFAULT);
+}
+
+void Worker::post(Task task) { inbox_.push(InboxItem{std::move(task)}); }
+
+void Worker::adoptSocket(int fd, ListenerStats* listener, std::string peer) {
+    post([this, fd, listener, peer = std::move(peer)]() mutable {
+        if (stopping_) {
+            ::close(fd);
+            listener->current.fetch_sub(1, std::memory_order_relaxed);
+            return;
+        }
+        Connection& c = newConnection(fd, listener, std::move(peer));
+        c.setConnectedAtMs(wallMs());
+        if (!c.closing())
+            schedule(DeadlineKind::Connection, c.id(), c.deadline_slot, nowMs() + ctx_.cfg.mqtt.idle_timeout);
+    });
+}
+
+void Worker::adoptMigrating(MigratingConnection m) {
+    auto shared = std::make_shared<MigratingConnection>(std::move(m));
+    post([this, shared] {
+        MigratingConnection& mc = *shared;
+        if (stopping_) {
+            ::close(mc.fd);
+            mc.listener->current.fetch_sub(1, std::memory_order_relaxed);
+            return;
+        }
+        Connection& c = newConnection(mc.fd, mc.listener, std::move(mc.peer));
+        c.setConnectedAtMs(mc.connected_at_ms);
+        if (c.closing()) return;
+        metrics_.add(Metric::PacketsConnectReceived);
+        c.channel().handleMigratedConnect(std::move(mc.connect), mc.hops);
+        if (auto again = c.channel().takeMigration()) {
+            // The owner changed meanwhile: follow it (bounded by hops).
+            if (auto fd = c.detachForMigration()) {
+                MigratingConnection next;
+                next.fd = *fd;
+                next.listener = mc.listener;
+                next.peer = c.peer();
+                next.connected_at_ms = mc.connected_at_ms;
+                next.connect = std::move(again->connect);
+                next.unread = std::move(mc.unread);
+                next.hops = again->hops;
+                sendToOwner(std::move(next), again->owner);
+            }
+            return;
+        }
+        c.feed(mc.unread);
+    });
+}
+
+void Worker::sendToOwner(MigratingConnection m, uint32_t owner) { ctx_.workers[owner]->adoptMigrating(std::move(m)); }
+
+Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string peer) {
+    uint64_t id = next_connection_id_++;
+    auto conn = std::make_unique<Connection>(*this, id, listener, std::move(peer));
+    Connection& c = *conn;
+    connections_.emplace(id, std::move(conn));
+    connection_count_.store(connections_.size(), std::memory_order_relaxed);
+    c.open(fd);
+    return c;
+}
+
+void Worker::connectionClosed(uint64_t id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    Connection* c = it->second.get();
+    std::erase(dirty_, c);
+    if (c->deadline_slot != DeadlineQueue::kNone)
+        deadlines_.reschedule(DeadlineKind::Connection, id, c->deadline_slot, DeadlineQueue::kNone);
+    connections_.erase(it);
+    connection_count_.store(connections_.size(), std::memory_order_relaxed);
+    if (stopping_ && connections_.empty()) {
+        uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
+        uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
+    }
+}
+
+void Worker::requestStop() {
+    post([this] {
+        stopping_ = true;
+        std::vector<Connection*> all;
+        for (auto& [id, c] : connections_) all.push_back(c.get());
+        for (Connection* c : all) c->close(ShutdownReason::Shutdown);
+        if (connections_.empty()) {
+            uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_), nullptr);
+            uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+            uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
+            uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
+        }
+    });
+}
+
+void Worker::onWakeup() {
+    inbox_.drain(batch_);
+    for (InboxItem& item : batch_) {
+        if (auto* d = std::get_if<Delivery>(&item)) {
+            handle(*d);
+        } else {
+            std::get<Task>(item)();
+        }
+    }
+    batch_.clear();
+}
+
+void Worker::markDirty(Connection* c) { dirty_.push_back(c); }
+
+void Worker::flushDirty() {
+    // A flush can close a connection, which edits dirty_: work on a copy.
+    while (!dirty_.empty()) {
+        std::vector<Connection*> now;
+        now.swap(dirty_);
+        for (Connection* c : now) c->flush();
+    }
+    armTimer();
+}
+
+size_t Worker::publish(const MessagePtr& msg) {
+    if (msg->retain && ctx_.cfg.mqtt.retain_available) {
+        ctx_.retain->put(msg);
+        metrics_.add(Metric::MessagesRetained);
+    }
+    metrics_.add(Metric::MessagesPublish);
+    size_t targets = 0;
+    ctx_.router.route(*msg, index_, [&](const RouteTarget& t) {
+        ++targets;
+        Delivery d{msg, t.subscriber->session_id, t.subscriber->options, t.shared_group};
+        if (t.subscriber->worker == index_) {
+            local_.push_back(std::move(d));
+        } else {
+            outgoing_[t.subscriber->worker].push_back(std::move(d));
+        }
+    });
+    if (targets == 0) {
+        metrics_.add(Metric::MessagesDroppedNoSubscribers);
+        metrics_.add(Metric::MessagesDropped);
+        return 0;
+    }
+    for (uint32_t w = 0; w < outgoing_.size(); ++w) {
+        auto& out = outgoing_[w];
+        if (out.empty()) continue;
+        ctx_.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+        out.clear();
+    }
+    // Local deliveries may publish again (a will, an event): take the batch first.
+    std::vector<Delivery> local;
+    local.swap(local_);
+    for (Delivery& d : local) handle(d);
+    local.clear();
+    if (local_.empty()) local_.swap(local);
+    return targets;
+}
+
+void Worker::handle(Delivery& d) {
+    Session* s = findSession(d.session_id);
+    if (d.shared_group != 0 && (!s || !s->connected())) {
+        // The chosen member has gone: give the message to another live member.
+        Subscriber other;
+        if (ctx_.router.repick(d.shared_group, *d.msg, d.session_id, other) &&
+            (other.worker != index_ || (findSession(other.session_id) && findSession(other.session_id)->connected()))) {
+            Delivery next{d.msg, other.session_id, other.options, 0};
+            if (other.worker == index_) {
+                if (Session* o = findSession(other.session_id)) o->deliver(next.msg, next.options, wallMs());
+            } else {
+                ctx_.workers[other.worker]->postDeliveries(&next, &next + 1);
+            }
+            return;
+        }
+    }
+    if (!s) return;  // the session ended while the message was on its way
+    s->deliver(d.msg, d.options, wallMs());
+}
+
+Session* Worker::findSession(uint64_t id) {
+    auto it = sessions_.find(id);
+    return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+Session* Worker::findSessionByClientId(std::string_view client_id) {
+    auto it = session_ids_by_client_.find(std::string(client_id));
+    return it == session_ids_by_client_.end() ? nullptr : findSession(it->second);
+}
+
+Session& Worker::createSession(std::string client_id) {
+    uint64_t id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
+    auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, metrics_);
+    s->created_at_ms = wallMs();
+    Session& ref = *s;
+    session_ids_by_client_[std::move(client_id)] = id;
+    sessions_.emplace(id, std::move(s));
+    session_count_.store(sessions_.size(), std::memory_order_relaxed);
+    return ref;
+}
+
+void Worker::endSession(Session& s) {
+    Router& router = ctx_.router;
+    for (auto& [filter, sub] : s.subscriptions()) {
+        bool valid = true;
+        if (auto shared = topic::parseShared(filter, valid)) {
+            router.unsubscribeShared(shared->group, shared->filter, s.id());
+        } else {
+            router.unsubscribe(filter, s.id());
+        }
+    }
+    if (s.deadline_slot != DeadlineQueue::kNone)
+        deadlines_.reschedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
+    MessagePtr will = std::move(s.pending_will);
+    ctx_.registry.release(s.clientId(), index_);
+    metrics_.add(Metric::SessionTerminated);
+    attached_.erase(s.id());
+    session_ids_by_client_.erase(s.clientId());
+    sessions_.erase(s.id());
+    session_count_.store(sessions_.size(), std::memory_order_relaxed);
+    if (will) publish(will);
+}
+
+void Worker::scheduleSession(Session& s) {
+    int64_t wall = wallMs();
+    int64_t at = -1;
+    if (s.pending_will) at = s.will_at_ms;
+    if (s.expiry_interval_s != Session::kNeverExpire) {
+        int64_t end = s.disconnected_at_ms + static_cast<int64_t>(s.expiry_interval_s) * 1000;
+        if (at < 0 || end < at) at = end;
+    }
+    int64_t mono = at < 0 ? DeadlineQueue::kNone : nowMs() + std::max<int64_t>(0, at - wall);
+    schedule(DeadlineKind::Session, s.id(), s.deadline_slot, mono);
+}
+
+void Worker::onSessionDeadline(uint64_t id) {
+    Session* s = findSession(id);
+    if (!s || s->connected()) return;
+    int64_t wall = wallMs();
+    if (s->pending_will && wall >= s->will_at_ms) {
+        MessagePtr will = std::move(s->pending_will);
+        publish(will);
+        s = findSession(id);
+        if (!s) return;
+    }
+    if (s->expiry_interval_s != Session::kNeverExpire &&
+        wall >= s->disconnected_at_ms + static_cast<int64_t>(s->expiry_interval_s) * 1000) {
+        endSession(*s);
+        return;
+    }
+    scheduleSession(*s);
+}
+
+Connection* Worker::connectionOf(uint64_t session_id) {
+    auto it = attached_.find(session_id);
+    return it == attached_.end() ? nullptr : it->second;
+}
+
+void Worker::setConnectionOf(uint64_t session_id, Connection* c) {
+    if (c) attached_[session_id] = c;
+    else attached_.erase(session_id);
+}
+
+void Worker::schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms) {
+    deadlines_.reschedule(kind, id, slot, at_ms);
+}
+
+void Worker::armTimer() {
+    int64_t earliest = deadlines_.earliest();
+    if (earliest == timer_armed_at_) return;
+    timer_armed_at_ = earliest;
+    if (earliest == DeadlineQueue::kNone) {
+        uv_timer_stop(&timer_);
+        return;
+    }
+    int64_t delay = std::max<int64_t>(0, earliest - nowMs());
+    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<Worker*>(t->loop->data)->onTimer(); },
+                   static_cast<uint64_t>(delay), 0);
+}
+
+void Worker::onTimer() {
+    timer_armed_at_ = -1;
+    int64_t now = nowMs();
+    deadlines_.popDue(now, [&](const DeadlineEntry& e) {
+        if (e.kind == DeadlineKind::Connection) {
+            auto it = connections_.find(e.id);
+            if (it == connections_.end()) return;
+            Connection& c = *it->second;
+            c.deadline_slot = DeadlineQueue::kNone;
+            int64_t next = c.channel().onDeadline(now);
+            if (connections_.contains(e.id) && next >= 0)
+                schedule(DeadlineKind::Connection, e.id, c.deadline_slot, next);
+        } else {
+            if (Session* s = findSession(e.id)) s->deadline_slot = DeadlineQueue::kNone;
+            onSessionDeadline(e.id);
+        }
+    });
+    armTimer();
+}
+
+}  // namespace emqx

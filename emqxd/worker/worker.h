@@ -1,0 +1,137 @@
+#pragma once
+// One I/O worker: a thread running its own libuv loop that owns a set of
+// connections and the sessions living on it. Other threads reach it only
+// through its inbox (post / postDeliveries / adoptSocket); everything else is
+// called on the worker's own thread.
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "common/mqtt/packet.h"
+#include "emqxd/app/broker_context.h"
+#include "emqxd/metrics/metrics.h"
+#include "emqxd/worker/deadline_queue.h"
+#include "emqxd/worker/delivery.h"
+#include "emqxd/worker/inbox.h"
+
+namespace emqx {
+
+class Connection;
+class Session;
+struct ListenerStats;
+
+// A connection on its way to the worker that owns its client id's session:
+// the socket, what it had read past the CONNECT, and the CONNECT itself.
+struct MigratingConnection {
+    int fd = -1;
+    ListenerStats* listener = nullptr;
+    std::string peer;
+    int64_t connected_at_ms = 0;
+    mqtt::Connect connect;
+    std::string unread;
+    int hops = 0;
+};
+
+class Worker {
+public:
+    using Task = std::function<void()>;
+    using InboxItem = std::variant<Delivery, Task>;
+
+    Worker(BrokerContext& ctx, uint32_t index);
+    ~Worker();
+
+    // --- any thread ---
+    void start();
+    void join();
+    uint32_t index() const { return index_; }
+    void post(Task task);
+    template <class It>
+    void postDeliveries(It first, It last) {
+        inbox_.pushRange(first, last);
+    }
+    void adoptSocket(int fd, ListenerStats* listener, std::string peer);
+    void adoptMigrating(MigratingConnection m);
+    // Closes every connection with reason `shutdown` and stops the loop.
+    void requestStop();
+    const Metrics& metrics() const { return metrics_; }
+    size_t connectionCount() const { return connection_count_.load(std::memory_order_relaxed); }
+    size_t sessionCount() const { return session_count_.load(std::memory_order_relaxed); }
+
+    // --- the worker's own thread ---
+    BrokerContext& ctx() { return ctx_; }
+    uv_loop_t* loop() { return &loop_; }
+    Metrics& metrics() { return metrics_; }
+    int64_t nowMs() const { return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_))); }
+    static int64_t wallMs();
+
+    // Routes a message published on this worker: local subscribers are served
+    // at once, every other worker gets its share in one inbox push.
+    // Returns how many subscriptions it was routed to.
+    size_t publish(const MessagePtr& msg);
+
+    Session* findSession(uint64_t id);
+    Session* findSessionByClientId(std::string_view client_id);
+    Session& createSession(std::string client_id);
+    void endSession(Session& s);  // terminates: routes, registry, pending will
+    // Schedules an offline session's end (expiry) and its pending will.
+    void scheduleSession(Session& s);
+    // The connection currently attached to a session, if any.
+    Connection* connectionOf(uint64_t session_id);
+    void setConnectionOf(uint64_t session_id, Connection* c);
+
+    void schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms);
+    void markDirty(Connection* c);
+    void connectionClosed(uint64_t id);  // from the connection's uv_close callback
+    void sendToOwner(MigratingConnection m, uint32_t owner);
+
+    // A shared read buffer for every connection of this worker: an idle
+    // connection holds no input buffer.
+    char* readBuffer() { return read_buffer_.get(); }
+    static constexpr size_t kReadBufferSize = 64 * 1024;
+
+private:
+    void run();
+    void onWakeup();
+    void onTimer();
+    void armTimer();
+    void flushDirty();
+    void handle(Delivery& d);
+    void deliverLocal(const Delivery& d);
+    void onSessionDeadline(uint64_t id);
+    Connection& newConnection(int fd, ListenerStats* listener, std::string peer);
+
+    BrokerContext& ctx_;
+    const uint32_t index_;
+    uv_loop_t loop_{};
+    uv_async_t wakeup_{};
+    uv_timer_t timer_{};
+    uv_prepare_t prepare_{};
+    uv_check_t check_{};
+    Inbox<InboxItem> inbox_;
+    std::vector<InboxItem> batch_;
+    std::thread thread_;
+    Metrics metrics_;
+    DeadlineQueue deadlines_;
+    int64_t timer_armed_at_ = -1;
+    std::unique_ptr<char[]> read_buffer_;
+    uint64_t next_connection_id_ = 1;
+    std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+    std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
+    std::unordered_map<std::string, uint64_t> session_ids_by_client_;
+    std::unordered_map<uint64_t, Connection*> attached_;
+    std::vector<Connection*> dirty_;
+    std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused
+    std::vector<Delivery> local_;
+    std::atomic<size_t> connection_count_{0};
+    std::atomic<size_t> session_count_{0};
+    bool stopping_ = false;
+};
+
+}  // namespace emqx

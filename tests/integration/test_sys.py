@@ -1,0 +1,151 @@
+"""$SYS topics: broker info, stats, metrics and client connected/disconnected events."""
+import json
+import re
+import subprocess
+import time
+
+from harness import Client, is_mosquitto, wait_until
+from harness.broker import emqxd_bin
+
+NODE = "emqx@127.0.0.1"
+SYS_ENV = {"EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "1s"}
+
+
+def _sys_sub(broker, topics, cid="sys-sub"):
+    s = Client(broker, cid, protocol=5)
+    s.connect()
+    for t in topics:
+        s.subscribe(t, 0)
+    return s
+
+
+def _collect(sub, pred, timeout=5, what="a $SYS message"):
+    """Reads messages until pred(msg) is true; returns that message."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError("no %s within %.0fs; saw %r" % (what, timeout, seen[-10:]))
+        try:
+            m = sub.messages.get(timeout=left)
+        except Exception:
+            continue
+        seen.append((m.topic, m.payload[:80]))
+        if pred(m):
+            return m
+
+
+def test_broker_info_topics(make_broker):
+    b = make_broker(env=SYS_ENV)
+    base = "$SYS/brokers/%s/" % NODE
+    s = _sys_sub(b, ["$SYS/brokers", base + "version", base + "uptime", base + "datetime", base + "sysdescr"])
+    want = {"$SYS/brokers", base + "version", base + "uptime", base + "datetime", base + "sysdescr"}
+    got = {}
+
+    def poll():
+        while not s.messages.empty():
+            m = s.messages.get()
+            got[m.topic] = m.payload
+        return want <= set(got)
+
+    wait_until(poll, 4, what="all of %s (got %s)" % (sorted(want), sorted(got)))
+    assert NODE.encode() in got["$SYS/brokers"]
+    version = got[base + "version"].decode()
+    assert re.match(r"^\d+\.\d+", version), version
+    if not is_mosquitto():
+        out = subprocess.run([emqxd_bin(), "--version"], capture_output=True, timeout=10)
+        assert version in (out.stdout + out.stderr).decode(), (version, out)
+    assert got[base + "uptime"] and got[base + "datetime"] and got[base + "sysdescr"]
+
+
+def test_stats_connections_count(make_broker):
+    b = make_broker(env=SYS_ENV)
+    s = _sys_sub(b, ["$SYS/brokers/%s/stats/connections.count" % NODE])
+    others = [Client(b, "cnt%d" % i, protocol=4) for i in range(3)]
+    for c in others:
+        c.connect()
+    _collect(s, lambda m: m.payload == b"4", what="connections.count == 4")
+    for c in others:
+        c.disconnect()
+    _collect(s, lambda m: m.payload == b"1", what="connections.count == 1")
+
+
+def test_metrics_messages_received(make_broker):
+    b = make_broker(env=SYS_ENV)
+    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages.received" % NODE])
+    p = Client(b, "mpub", protocol=4)
+    p.connect()
+    for i in range(7):
+        p.publish("metrics/t", b"x", 1)
+    _collect(s, lambda m: int(m.payload) >= 7, what="messages.received >= 7")
+
+
+def test_mqueue_overflow_counted_in_messages_dropped(make_broker):
+    b = make_broker(env=dict(SYS_ENV, EMQX_MQTT__MAX_MQUEUE_LEN="2"))
+    off = Client(b, "dropper", protocol=4, clean=False)
+    off.connect()
+    off.subscribe("drop/t", 1)
+    off.disconnect()
+    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages.dropped" % NODE])
+    base = int(_collect(s, lambda m: True, what="messages.dropped").payload)
+    p = Client(b, "dpub", protocol=4)
+    p.connect()
+    for i in range(7):  # 2 queued, 5 dropped (the oldest each time)
+        p.publish("drop/t", b"%d" % i, 1)
+    _collect(s, lambda m: int(m.payload) >= base + 5, what="messages.dropped >= %d" % (base + 5))
+
+
+def test_client_connected_event_payload(make_broker):
+    b = make_broker()
+    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/connected"])
+    c = Client(b, "evt-c", protocol=4, keepalive=42, username="alice", password="pw")
+    c.connect()
+    m = _collect(s, lambda m: b"evt-c" in m.payload, what="connected event")
+    assert m.topic == "$SYS/brokers/%s/clients/evt-c/connected" % NODE
+    d = json.loads(m.payload)
+    assert d["clientid"] == "evt-c"
+    assert d["username"] == "alice"
+    assert d["ipaddress"] == "127.0.0.1"
+    assert d["proto_ver"] == 4
+    assert d["keepalive"] == 42
+    assert d["clean_start"] is True
+    now_ms = time.time() * 1000
+    assert abs(d["connected_at"] - now_ms) < 10000, d
+
+
+def test_client_disconnected_event_payload(make_broker):
+    b = make_broker()
+    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/disconnected"])
+    c = Client(b, "evt-d", protocol=5, username="bob")
+    c.connect()
+    c.disconnect()
+    m = _collect(s, lambda m: b"evt-d" in m.payload, what="disconnected event")
+    assert m.topic == "$SYS/brokers/%s/clients/evt-d/disconnected" % NODE
+    d = json.loads(m.payload)
+    assert d["clientid"] == "evt-d"
+    assert d["username"] == "bob"
+    assert d["reason"] == "normal", d
+    assert abs(d["disconnected_at"] - time.time() * 1000) < 10000, d
+
+
+def test_client_disconnected_event_on_abnormal_close(make_broker):
+    b = make_broker()
+    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/disconnected"])
+    c = Client(b, "evt-x", protocol=4)
+    c.connect()
+    c.close_abruptly()
+    m = _collect(s, lambda m: b"evt-x" in m.payload, what="disconnected event")
+    d = json.loads(m.payload)
+    assert d["reason"] and d["reason"] != "normal", d
+
+
+def test_sys_events_can_be_disabled(make_broker):
+    b = make_broker(env={"EMQX_SYS_TOPICS__SYS_EVENT_MESSAGES__CLIENT_CONNECTED": "false"})
+    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/connected", "$SYS/brokers/+/clients/+/disconnected"])
+    c = Client(b, "quiet", protocol=4)
+    c.connect()
+    c.disconnect()
+    m = _collect(s, lambda m: b"quiet" in m.payload, what="disconnected event")
+    assert m.topic.endswith("/disconnected")
+    s.expect_no_message(0.5)
