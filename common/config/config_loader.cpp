@@ -116,7 +116,7 @@ public:
         if (!readFile(path, text)) return;
         Parsed p = parseToml(text, path);
         if (!p.table) {
-            errors_.push_back({path + ":" + p.error});
+            push(path + ":" + p.error);
             return;
         }
         // toml++ tables iterate by key name: collect, then report in line order.
@@ -126,7 +126,7 @@ public:
         walkTable(*p.table, segs, loc);
         std::stable_sort(file_errors_->begin(), file_errors_->end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (auto& [line, msg] : *file_errors_) errors_.push_back({std::move(msg)});
+        for (auto& [line, msg] : *file_errors_) push(std::move(msg));
         file_errors_.reset();
     }
 
@@ -204,7 +204,7 @@ private:
     bool readFile(const std::string& path, std::string& text) {
         FILE* f = std::fopen(path.c_str(), "rb");
         if (!f) {
-            errors_.push_back({path + ": cannot read: " + std::strerror(errno)});
+            push(path + ": cannot read: " + std::strerror(errno));
             return false;
         }
         char buf[65536];
@@ -214,10 +214,28 @@ private:
         int err = errno;
         std::fclose(f);
         if (failed) {
-            errors_.push_back({path + ": cannot read: " + std::strerror(err)});
+            push(path + ": cannot read: " + std::strerror(err));
             return false;
         }
         return true;
+    }
+
+    // Every error is one line: control characters (toml++ quotes the
+    // offending text, paths may hold anything) are shown escaped.
+    void push(std::string msg) {
+        std::string out;
+        for (char ch : msg) {
+            auto c = static_cast<unsigned char>(ch);
+            if (c == '\n')
+                out += "\\n";
+            else if (c < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02X", c);
+                out += buf;
+            } else
+                out += ch;
+        }
+        errors_.push_back({std::move(out)});
     }
 
     void error(const std::string& where, int64_t line, const std::string& key, const std::string& what) {
@@ -225,7 +243,7 @@ private:
         if (file_errors_)
             file_errors_->emplace_back(line, std::move(msg));
         else
-            errors_.push_back({std::move(msg)});
+            push(std::move(msg));
     }
 
     std::string bindOrigin(const ListenerConfig& l) {

@@ -23,7 +23,8 @@ constexpr uint16_t kUnsubscribe = bit(PropertyContext::Unsubscribe);
 constexpr uint16_t kUnsuback = bit(PropertyContext::Unsuback);
 constexpr uint16_t kDisconnect = bit(PropertyContext::Disconnect);
 constexpr uint16_t kAuth = bit(PropertyContext::Auth);
-constexpr uint16_t kAll = 0x7FF;
+constexpr uint16_t kAll = kConnect | kWill | kConnack | kPublish | kPubResp | kSubscribe | kSuback | kUnsubscribe |
+                          kUnsuback | kDisconnect | kAuth;
 
 // Spec table 2.2.2.2: which packets may carry each property (0 = unknown id).
 uint16_t allowedIn(uint32_t id) {

@@ -51,9 +51,11 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
     auto* self = static_cast<Connection*>(s->data);
     if (n == 0) return;
     if (n < 0) {
-        self->close(ShutdownReason::Closed);
+        if (self->closing_) self->finishClose();
+        else self->close(ShutdownReason::Closed);
         return;
     }
+    if (self->closing_) return;  // lingering after our close: discard what the peer still sends
     self->worker_.metrics().add(Metric::BytesReceived, static_cast<uint64_t>(n));
     self->last_received_ms_ = self->worker_.nowMs();
     self->consume(buf->base, static_cast<size_t>(n));
@@ -159,7 +161,7 @@ void Connection::onWrite(uv_write_t* req, int status) {
         return;
     }
     if (self->closing_) {
-        if (self->pending_.empty()) self->finishClose();
+        if (self->pending_.empty()) self->shutdownWrite();
         else self->flush();
         return;
     }
@@ -182,9 +184,24 @@ void Connection::close(ShutdownReason reason) {
     }
     channel_.onClose(reason);
     if (!handle_open_) return;
-    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    if (reason == ShutdownReason::Closed || reason == ShutdownReason::Einval) {
+        finishClose();
+        return;
+    }
+    // Linger: write what is queued (a DISCONNECT), send FIN, and keep reading
+    // (discarding) until the peer closes, so its unread packets do not turn
+    // our close into a reset that destroys the DISCONNECT. Bounded by a deadline.
+    worker_.schedule(DeadlineKind::Connection, id_, deadline_slot, worker_.nowMs() + kLingerMs);
     flush();
-    if (!writing_) finishClose();
+    if (!writing_) shutdownWrite();
+}
+
+void Connection::shutdownWrite() {
+    if (!handle_open_ || shutdown_sent_) return;
+    shutdown_sent_ = true;
+    shutdown_req_.data = this;
+    if (uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), [](uv_shutdown_t*, int) {}) != 0)
+        finishClose();
 }
 
 std::optional<int> Connection::detachForMigration() {

@@ -71,6 +71,8 @@ private:
     void consume(const char* data, size_t len);
     size_t parse(const char* data, size_t len);
     void finishClose();
+    void shutdownWrite();
+    static constexpr int64_t kLingerMs = 2000;
 
     Worker& worker_;
     const uint64_t id_;
@@ -78,6 +80,8 @@ private:
     std::string peer_;
     uv_tcp_t tcp_{};
     uv_write_t write_req_{};
+    uv_shutdown_t shutdown_req_{};
+    bool shutdown_sent_ = false;
     bool handle_open_ = false;
     bool writing_ = false;
     size_t writing_bytes_ = 0;

@@ -106,6 +106,7 @@ private:
     std::string username_;
     bool clean_start_ = true;
     uint16_t keepalive_ = 0;
+    uint16_t client_keepalive_ = 0;
     uint16_t client_receive_maximum_ = 65535;
     uint32_t client_max_packet_size_ = 0;  // 0: no limit
     uint16_t client_topic_alias_max_ = 0;

@@ -86,13 +86,16 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     username_ = c.username.value_or("");
     clean_start_ = c.clean_start;
     keepalive_ = c.keepalive;
+    client_keepalive_ = c.keepalive;
     will_ = std::move(c.will);
     if (version_ == ProtocolVersion::V5) {
         client_receive_maximum_ = c.props.receive_maximum.value_or(65535);
         client_max_packet_size_ = c.props.maximum_packet_size.value_or(0);
         client_topic_alias_max_ = c.props.topic_alias_maximum.value_or(0);
         request_problem_info_ = c.props.request_problem_information.value_or(1) != 0;
-        if (cfg.server_keepalive > 0) keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
+        // server_keepalive caps what a client may ask for (0 asks for the server's).
+        if (cfg.server_keepalive > 0 && (keepalive_ == 0 || keepalive_ > cfg.server_keepalive))
+            keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
     }
     openSession(c);
     sendConnack(session_present_, assigned);
@@ -154,7 +157,7 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         p.topic_alias_maximum = static_cast<uint16_t>(cfg.max_topic_alias);
         p.receive_maximum = static_cast<uint16_t>(std::min<unsigned>(cfg.max_awaiting_rel ? cfg.max_awaiting_rel : 65535, 65535));
         if (cfg.max_qos_allowed < 2) p.maximum_qos = static_cast<uint8_t>(cfg.max_qos_allowed);
-        if (cfg.server_keepalive > 0) p.server_keep_alive = static_cast<uint16_t>(cfg.server_keepalive);
+        if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;
     }
     send(ack);

@@ -1,6 +1,7 @@
 """Startup: config validation before binding, port in use, cookie warning, --help/--version."""
 import os
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -24,8 +25,11 @@ def run_emqxd(args, env=None, config=None, timeout=10):
         with open(path, "w") as f:
             f.write(config)
         args = list(args) + ["-c", path]
-    p = subprocess.run([emqxd_bin()] + list(args), capture_output=True, timeout=timeout, env=full_env,
-                       stdin=subprocess.DEVNULL, cwd=tmp)
+    try:
+        p = subprocess.run([emqxd_bin()] + list(args), capture_output=True, timeout=timeout, env=full_env,
+                           stdin=subprocess.DEVNULL, cwd=tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace"), path
 
 

@@ -21,7 +21,7 @@ def test_sigterm_sends_0x8b_to_v5_clients_and_exits_0():
         assert paho5.wait_disconnect(timeout=1)
         assert not port_accepts(b.host, b.port)
     finally:
-        b.terminate()
+        b.stop()  # idempotent: removes the temp dir
         Client._all.clear()
 
 
@@ -41,10 +41,11 @@ def test_queued_qos1_flushed_before_exit():
         assert got == [b"%d" % i for i in range(30)]
         s.expect_closed(timeout=2)
     finally:
-        b.terminate()
+        b.stop()  # idempotent: removes the temp dir
         Client._all.clear()
 
 
 def test_sigterm_with_no_clients_exits_promptly():
     b = Broker(name="idle").start()
     assert b.terminate(deadline=5) == 0
+    b.stop()

@@ -144,9 +144,15 @@ def test_client_exceeding_broker_receive_maximum_gets_0x93(make_broker):
     r.expect_closed()
 
 
-def test_default_receive_maximum_is_max_inflight(broker):
+def test_default_receive_maximum_is_announced_and_enforced(broker):
     r = RawClient(broker, 5)
-    assert r.connect("rmdef").props.get("receive_maximum") == 32
+    rmax = r.connect("rmdef").props.get("receive_maximum")
+    assert rmax is not None and 1 <= rmax < 65535, "CONNACK must announce the broker's Receive Maximum"
+    for pid in range(1, rmax + 1):  # exactly the announced number of unreleased QoS 2 is fine
+        r.publish("rmdef/t", b"x", qos=2, pid=pid)
+        assert r.expect(mb.PUBREC).pid == pid
+    r.publish("rmdef/t", b"x", qos=2, pid=rmax + 1)
+    assert r.expect(mb.DISCONNECT).rc == 0x93
 
 
 def test_broker_respects_client_receive_maximum(broker):

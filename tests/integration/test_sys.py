@@ -1,4 +1,7 @@
-"""$SYS topics: broker info, stats, metrics and client connected/disconnected events."""
+"""$SYS topics: broker info, stats, metrics and client connected/disconnected events.
+
+As in EMQX, a stat or metric name's dots become topic levels:
+connections.count -> $SYS/brokers/<node>/stats/connections/count."""
 import json
 import re
 import subprocess
@@ -8,7 +11,8 @@ from harness import Client, is_mosquitto, wait_until
 from harness.broker import emqxd_bin
 
 NODE = "emqx@127.0.0.1"
-SYS_ENV = {"EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "1s"}
+# stats/metrics every sys_msg_interval, uptime/datetime every sys_heartbeat_interval
+SYS_ENV = {"EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "1s", "EMQX_SYS_TOPICS__SYS_HEARTBEAT_INTERVAL": "1s"}
 
 
 def _sys_sub(broker, topics, cid="sys-sub"):
@@ -49,7 +53,10 @@ def test_broker_info_topics(make_broker):
             got[m.topic] = m.payload
         return want <= set(got)
 
-    wait_until(poll, 4, what="all of %s (got %s)" % (sorted(want), sorted(got)))
+    try:
+        wait_until(poll, 4)
+    except AssertionError:
+        raise AssertionError("wanted all of %s, got %s" % (sorted(want), sorted(got))) from None
     assert NODE.encode() in got["$SYS/brokers"]
     version = got[base + "version"].decode()
     assert re.match(r"^\d+\.\d+", version), version
@@ -61,7 +68,7 @@ def test_broker_info_topics(make_broker):
 
 def test_stats_connections_count(make_broker):
     b = make_broker(env=SYS_ENV)
-    s = _sys_sub(b, ["$SYS/brokers/%s/stats/connections.count" % NODE])
+    s = _sys_sub(b, ["$SYS/brokers/%s/stats/connections/count" % NODE])
     others = [Client(b, "cnt%d" % i, protocol=4) for i in range(3)]
     for c in others:
         c.connect()
@@ -73,7 +80,7 @@ def test_stats_connections_count(make_broker):
 
 def test_metrics_messages_received(make_broker):
     b = make_broker(env=SYS_ENV)
-    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages.received" % NODE])
+    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages/received" % NODE])
     p = Client(b, "mpub", protocol=4)
     p.connect()
     for i in range(7):
@@ -87,7 +94,7 @@ def test_mqueue_overflow_counted_in_messages_dropped(make_broker):
     off.connect()
     off.subscribe("drop/t", 1)
     off.disconnect()
-    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages.dropped" % NODE])
+    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages/dropped" % NODE])
     base = int(_collect(s, lambda m: True, what="messages.dropped").payload)
     p = Client(b, "dpub", protocol=4)
     p.connect()

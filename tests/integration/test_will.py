@@ -130,3 +130,14 @@ def test_keepalive_kept_alive_by_pings(broker):
         r.send(mb.PINGREQ_BYTES)
         assert r.read_packet(timeout=1).raw == b"\xd0\x00"
         r.expect_no_packet(0.5)
+
+
+def test_v5_keepalive_timeout_disconnects_0x8d(broker):
+    w = _watcher(broker)
+    r = RawClient(broker, 5)
+    r.connect("silent5", keepalive=1, will={"topic": "will/ka5", "payload": b"t5"})
+    t0 = time.monotonic()
+    d = r.expect(mb.DISCONNECT, timeout=3.0)
+    assert d.rc == 0x8D, d
+    r.expect_closed(timeout=1.0)
+    assert w.wait_message(max(0.1, 3.2 - (time.monotonic() - t0))).payload == b"t5"

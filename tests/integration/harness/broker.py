@@ -106,6 +106,7 @@ class Broker:
         self.log_path = None
         self.exit_code = None
         self.kind = broker_kind()
+        self.started = False
 
     # -- lifecycle -------------------------------------------------------
     def __enter__(self):
@@ -128,6 +129,7 @@ class Broker:
             self._spawn()
             try:
                 self._wait_ready()
+                self.started = True
                 return self
             except BrokerError as e:
                 last = e
@@ -207,7 +209,7 @@ class Broker:
 
     def stop(self):
         code = self.terminate()
-        ok = code in (0, None) or self.kind == "mosquitto"
+        ok = code in (0, None) or self.kind == "mosquitto" or not self.started  # start() already failed
         if not ok:
             raise BrokerError("broker exited with code %s after SIGTERM\n%s" % (code, self.describe()))
         if self.tmpdir and os.environ.get("EMQX_TEST_KEEP_TMP") != "1":

@@ -178,6 +178,9 @@ class Client:
         self.c.connect(self.host, self.port, self.keepalive, **kw)
         self._running = True
         self._thread = threading.Thread(target=self._loop, daemon=True, name="paho-%s" % self.client_id)
+        # paho writes from the caller's thread when it thinks no loop thread runs; two threads
+        # writing would reorder packets on the wire. Tell it ours runs: it then only queues.
+        self.c._thread = self._thread
         self._thread.start()
         if not wait:
             return None

@@ -285,6 +285,10 @@ TEST_CASE("error: TOML syntax error with line and column", "[config]") {
     CHECK(e.rfind("emqx.toml:3:", 0) == 0);
     CHECK(e.find("emqx.toml:3:18: ") == 0);
     CHECK(e.find('\n') == std::string::npos);
+    // toml++ quotes the offending text, newline included: still one line.
+    std::string e2 = onlyError("[mqtt]\nretain_available = tru\n");
+    CHECK(e2.rfind("emqx.toml:2:", 0) == 0);
+    CHECK(e2.find('\n') == std::string::npos);
 }
 
 TEST_CASE("error: syntax error still reports env errors", "[config]") {
