@@ -568,7 +568,7 @@ std::string expectedText(const KeyDef& key) {
             return out;
         }
         case KeyType::Duration:
-            return std::string(key.whole_seconds ? "a duration in whole seconds like 60s" : "a duration like 15s") +
+            return std::string(key.whole_seconds ? "a number of seconds or a duration in whole seconds like 60s" : "a duration like 15s") +
                    specialsText(key);
         case KeyType::Size:
             return "a size like 1MB";
@@ -624,6 +624,12 @@ std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std:
                 if (text == w) return Value{w};
             return fail(expectedText(key));
         case KeyType::Duration: {
+            if (key.whole_seconds) {
+                if (auto secs = parseInteger(text)) {
+                    if (*secs < 0 || *secs > key.max / kSecond) return fail(expectedText(key));
+                    return inRange(*secs * kSecond);
+                }
+            }
             auto ms = parseDuration(text);
             if (!ms) return fail(expectedText(key));
             if (key.whole_seconds && *ms % kSecond != 0) return fail(expectedText(key));

@@ -343,6 +343,12 @@ private:
             case KeyType::Enum:
             case KeyType::Duration:
             case KeyType::Size: {
+                // EMQX writes whole-second keys such as server_keepalive as bare integers too.
+                if (auto* i = node.as_integer(); i && key.type == KeyType::Duration && key.whole_seconds) {
+                    std::string expected;
+                    if (auto v = parseKeyText(key, std::to_string(i->get()), expected)) return v;
+                    return bad(expected);
+                }
                 auto* s = node.as_string();
                 if (!s) return bad(expectedText(key));
                 std::string expected;

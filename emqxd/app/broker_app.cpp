@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "emqxd/app/broker_context.h"
+#include "emqxd/ctl/ctl_server.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
 #include "emqxd/sys/sys_publisher.h"
@@ -33,6 +34,7 @@ BrokerApp::BrokerApp(config::BrokerConfig cfg) {
 BrokerApp::~BrokerApp() {
     listeners_.clear();
     ctx_->workers.clear();
+    ctl_.reset();
     uv_loop_close(&loop_);
 }
 
@@ -60,6 +62,19 @@ int BrokerApp::run() {
         ctx.listeners.push_back(std::make_unique<ListenerStats>(lc));
     }
     for (unsigned i = 0; i < ctx.worker_count; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
+    // The ctl socket is up before the MQTT port answers, so whoever waits for
+    // the port can use emqxctl at once.
+    ctl_ = std::make_unique<CtlServer>(&loop_, ctx,
+                                       CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
+                                                [this](const std::string& id, std::string& e) { return startListener(id, e); }});
+    if (!ctl_->start(error)) {
+        log::critical("{}", error);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        ctl_->stop();
+        uv_run(&loop_, UV_RUN_NOWAIT);
+        std::filesystem::remove(pid_file_);
+        return 1;
+    }
     // Bind everything before serving anything: a port in use fails the start.
     for (auto& stats : ctx.listeners) {
         if (!stats->config.enable) continue;
@@ -68,6 +83,7 @@ int BrokerApp::run() {
             log::critical("{}", error);
             std::fprintf(stderr, "%s\n", error.c_str());
             listeners_.clear();
+            ctl_->stop();
             uv_run(&loop_, UV_RUN_NOWAIT);
             std::filesystem::remove(pid_file_);
             return 1;
@@ -103,10 +119,39 @@ void BrokerApp::stop() {
     ctx_->stopping.store(true);
     log::info("stopping: closing listeners and connections");
     for (auto& l : listeners_) l->stop();
+    ctl_->stop();
     sys_->stop();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     for (auto& w : ctx_->workers) w->requestStop();
+}
+
+bool BrokerApp::stopListener(const std::string& id, std::string& error) {
+    if (stopping_) {
+        error = "the broker is stopping";
+        return false;
+    }
+    for (auto& l : listeners_)
+        if (l->stats().id == id) l->stop();  // idempotent; connections and counters stay
+    return true;
+}
+
+bool BrokerApp::startListener(const std::string& id, std::string& error) {
+    if (stopping_) {
+        error = "the broker is stopping";
+        return false;
+    }
+    for (auto& l : listeners_)
+        if (l->stats().id == id) return l->start(error);
+    for (auto& stats : ctx_->listeners) {
+        if (stats->id != id) continue;
+        auto l = std::make_unique<Listener>(&loop_, *ctx_, *stats);
+        if (!l->start(error)) return false;
+        listeners_.push_back(std::move(l));
+        return true;
+    }
+    error = "not_found";
+    return false;
 }
 
 }  // namespace emqx

@@ -14,6 +14,7 @@
 namespace emqx {
 
 struct BrokerContext;
+class CtlServer;
 class Listener;
 class SysPublisher;
 
@@ -28,11 +29,15 @@ public:
 private:
     bool prepareDataDir(std::string& error);
     void stop();
+    // For `emqxctl listeners stop|start|restart`, on the control loop.
+    bool stopListener(const std::string& id, std::string& error);
+    bool startListener(const std::string& id, std::string& error);
 
     uv_loop_t loop_{};
     std::unique_ptr<BrokerContext> ctx_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::unique_ptr<SysPublisher> sys_;
+    std::unique_ptr<CtlServer> ctl_;  // outlives the workers: they post completions to it
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
     std::string pid_file_;

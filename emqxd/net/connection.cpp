@@ -106,6 +106,11 @@ size_t Connection::parse(const char* data, size_t len) {
             return len;
         }
         if (status == mqtt::FrameStatus::NeedMore) break;
+        if (channel_.state() == Channel::State::AwaitingConnect && header.type() != mqtt::PacketType::Connect) {
+            // The first packet must be a CONNECT: decided at the fixed header, before buffering a body.
+            close(ShutdownReason::UnexpectedPacket);
+            return len;
+        }
         if (header.packetSize() > len - off) {
             if (unread_.capacity() < header.packetSize()) unread_.reserve(header.packetSize());
             break;

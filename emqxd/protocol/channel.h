@@ -91,6 +91,8 @@ private:
     void send(const mqtt::Packet& p);
     void countSent(mqtt::PacketType type);
     void deliverRetained(const std::string& filter, const SubscriptionOptions& options);
+    void deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<mqtt::ReasonCode>& reasons);
+    mqtt::ReasonCode fatalSubscribeError(const mqtt::SubscriptionRequest& r) const;
     void autoSubscribe();
     void releaseSession();
     MessagePtr willMessage();

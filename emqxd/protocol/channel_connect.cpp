@@ -183,7 +183,7 @@ void Channel::autoSubscribe() {
         r.no_local = t.nl;
         sub.subscriptions.push_back(std::move(r));
     }
-    subscribeAll(sub, false);
+    deliverRetainedAfterSubscribe(sub, subscribeAll(sub, false));
 }
 
 MessagePtr Channel::willMessage() {

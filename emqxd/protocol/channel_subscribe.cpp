@@ -12,17 +12,44 @@ using mqtt::ReasonCode;
 
 void Channel::onSubscribe(const mqtt::Subscribe& s) {
     worker_.metrics().add(Metric::PacketsSubscribeReceived);
+    if (version_ == ProtocolVersion::V5) {
+        // As EMQX does, a filter that can never be valid ends the connection
+        // rather than failing in the SUBACK.
+        for (const auto& r : s.subscriptions) {
+            ReasonCode fatal = fatalSubscribeError(r);
+            if (fatal != ReasonCode::Success) {
+                worker_.metrics().add(Metric::PacketsSubscribeError);
+                disconnect(fatal, fatal == ReasonCode::TopicFilterInvalid ? ShutdownReason::InvalidTopic
+                                                                          : ShutdownReason::ProtocolError);
+                return;
+            }
+        }
+    }
     mqtt::Suback ack;
     ack.packet_id = s.packet_id;
     ack.reasons = subscribeAll(s, true);
     send(ack);
-    // Retained messages follow the SUBACK.
+    deliverRetainedAfterSubscribe(s, ack.reasons);
+}
+
+ReasonCode Channel::fatalSubscribeError(const mqtt::SubscriptionRequest& r) const {
+    bool valid = true;
+    auto shared = topic::parseShared(r.filter, valid);
+    std::string_view real_filter = shared ? std::string_view(shared->filter) : std::string_view(r.filter);
+    if (!valid || !topic::isValidTopicFilter(real_filter, worker_.ctx().cfg.mqtt.max_topic_levels))
+        return ReasonCode::TopicFilterInvalid;
+    if (shared && r.no_local) return ReasonCode::ProtocolError;  // spec 3.8.3.1
+    return ReasonCode::Success;
+}
+
+void Channel::deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<ReasonCode>& reasons) {
+    uint32_t sub_id = s.props.subscription_identifiers.empty() ? 0 : s.props.subscription_identifiers[0];
     for (size_t i = 0; i < s.subscriptions.size(); ++i) {
-        if (ack.reasons[i] >= ReasonCode::UnspecifiedError) continue;
+        if (reasons[i] >= ReasonCode::UnspecifiedError) continue;
         const auto& r = s.subscriptions[i];
         if (r.retain_handling == 2 || retain_skip_[i]) continue;
-        SubscriptionOptions o{static_cast<uint8_t>(ack.reasons[i]), r.no_local, r.retain_as_published,
-                              r.retain_handling, s.props.subscription_identifiers.empty() ? 0u : s.props.subscription_identifiers[0]};
+        SubscriptionOptions o{static_cast<uint8_t>(reasons[i]), r.no_local, r.retain_as_published, r.retain_handling,
+                              sub_id};
         deliverRetained(r.filter, o);
     }
 }

@@ -344,4 +344,8 @@ void Worker::onTimer() {
     armTimer();
 }
 
+void Worker::forEachSession(const std::function<void(Session&)>& visit) {
+    for (auto& [id, s] : sessions_) visit(*s);
+}
+
 }  // namespace emqx

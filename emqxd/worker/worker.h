@@ -77,6 +77,9 @@ public:
     size_t publish(const MessagePtr& msg);
 
     Session* findSession(uint64_t id);
+    // For the control plane (`emqxctl clients`, `subscriptions`): visits every
+    // session of this worker, connected or not.
+    void forEachSession(const std::function<void(Session&)>& visit);
     Session* findSessionByClientId(std::string_view client_id);
     Session& createSession(std::string client_id);
     void endSession(Session& s);  // terminates: routes, registry, pending will

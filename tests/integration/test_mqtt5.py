@@ -321,10 +321,14 @@ def test_invalid_subscription_filter_disconnects_0x8f(broker):
 
 # -- Server Keep Alive ---------------------------------------------------------------------
 
-def test_server_keep_alive_is_announced(make_broker):
+def test_server_keep_alive_caps_a_longer_keepalive(make_broker):
+    # server_keepalive is a ceiling: a client asking for more (or for none) is
+    # told the server's value; one asking for less keeps its own (the paho
+    # conformance suites need both behaviours, see docs/conformance.md).
     b = make_broker(env={"EMQX_MQTT__SERVER_KEEPALIVE": "60"})
-    r = RawClient(b, 5)
-    assert r.connect("ska", keepalive=10).props.get("server_keep_alive") == 60
+    assert RawClient(b, 5).connect("ska", keepalive=120).props.get("server_keep_alive") == 60
+    assert RawClient(b, 5).connect("ska0", keepalive=0).props.get("server_keep_alive") == 60
+    assert "server_keep_alive" not in RawClient(b, 5).connect("ska10", keepalive=10).props
 
 
 def test_server_keep_alive_is_enforced(make_broker):

@@ -1,0 +1,43 @@
+#pragma once
+// The one table of control commands (STYLE.md practice 12). The daemon binds
+// a handler to every entry (emqxd/ctl/ctl_commands.cpp, checked at start-up),
+// emqxctl builds its command line and --help from it, and the tests check that
+// man/emqxctl.1 and docs/ctl-protocol.md name every entry.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/ctl/protocol.h"
+
+namespace emqx::ctl {
+
+enum class ArgKind { String, UInt };
+
+struct ArgSpec {
+    std::string_view name;  // key in "args"; the option is --<name> unless positional
+    ArgKind kind;
+    bool positional;        // emqxctl <group> <verb> <value>
+    bool required;
+    std::string_view help;
+};
+
+struct CommandSpec {
+    std::string_view name;     // protocol name: "clients.list"
+    std::string_view group;    // emqxctl word: "clients"
+    std::string_view verb;     // emqxctl word after the group: "list"; "" for the group itself ("broker")
+    std::span<const ArgSpec> args;
+    std::string_view summary;  // one line for --help and the man page
+};
+
+std::span<const CommandSpec> commandTable();
+const CommandSpec* findCommand(std::string_view name);
+
+// Checks `args` (a JSON object) against the spec: no unknown keys, required
+// ones present, types right. On failure returns false with a message.
+bool validateArgs(const CommandSpec& spec, const Json& args, std::string& error);
+
+// "clients list", or "broker" for a group command.
+std::string cliWords(const CommandSpec& spec);
+
+}  // namespace emqx::ctl

@@ -1,0 +1,186 @@
+#include "common/ctl/format.h"
+
+#include <cstdio>
+
+namespace emqx::ctl {
+
+namespace {
+
+// A JSON scalar as EMQX's ~w/~ts would show it (strings bare, null as undefined).
+std::string scalar(const Json& v) {
+    if (v.is_null()) return "undefined";
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    return v.dump();
+}
+
+std::string padded(std::string_view key, size_t width) {
+    std::string s(key);
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+}
+
+// EMQX's "~-Ns: ~w~n".
+void kv(std::string& out, std::string_view key, const Json& value, size_t width) {
+    out += padded(key, width);
+    out += ": ";
+    out += scalar(value);
+    out += '\n';
+}
+
+const Json& field(const Json& j, const char* key) {
+    static const Json null_json;
+    if (!j.is_object()) return null_json;
+    auto it = j.find(key);
+    return it == j.end() ? null_json : *it;
+}
+
+void flatten(std::string& out, const std::string& prefix, const Json& j, size_t width) {
+    if (j.is_object()) {
+        for (auto it = j.begin(); it != j.end(); ++it)
+            flatten(out, prefix.empty() ? it.key() : prefix + "/" + it.key(), *it, width);
+    } else if (j.is_array()) {
+        for (size_t i = 0; i < j.size(); ++i) flatten(out, prefix + "/" + std::to_string(i), j[i], width);
+    } else {
+        kv(out, prefix, j, width);
+    }
+}
+
+std::string listenerBlocks(const Json& data) {
+    std::string out;
+    for (const auto& l : field(data, "listeners")) {
+        out += scalar(field(l, "id"));
+        out += '\n';
+        auto line = [&](const char* key, const std::string& value) {
+            out += "  ";
+            out += padded(key, 16);
+            out += ": ";
+            out += value;
+            out += '\n';
+        };
+        line("listen_on", scalar(field(l, "listen_on")));
+        line("acceptors", scalar(field(l, "acceptors")));
+        line("proxy_protocol", scalar(field(l, "proxy_protocol")));
+        line("running", scalar(field(l, "running")));
+        line("current_conn", scalar(field(l, "current_conn")));
+        line("max_conns", scalar(field(l, "max_conns")));
+        line("shutdown_count", formatShutdownCount(field(l, "shutdown_count")));
+    }
+    return out;
+}
+
+std::string subscriptionLines(const Json& data) {
+    std::string out;
+    for (const auto& s : field(data, "subscriptions")) {
+        out += scalar(field(s, "clientid")) + " -> topic:" + scalar(field(s, "topic")) +
+               " qos:" + scalar(field(s, "qos")) + " nl:" + scalar(field(s, "nl")) + " rh:" + scalar(field(s, "rh")) +
+               " rap:" + scalar(field(s, "rap")) + "\n";
+    }
+    return out;
+}
+
+std::string nodeList(const Json& nodes) {
+    std::string s = "[";
+    bool first = true;
+    for (const auto& n : nodes) {
+        if (!first) s += ',';
+        first = false;
+        s += "'" + scalar(n) + "'";
+    }
+    return s + "]";
+}
+
+}  // namespace
+
+std::string humanDuration(uint64_t seconds) {
+    const uint64_t parts[] = {seconds / 86400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60};
+    const char* units[] = {" days", " hours", " minutes", " seconds"};
+    std::string out;
+    bool started = false;
+    for (int i = 0; i < 4; ++i) {
+        if (!started && parts[i] == 0 && i < 3) continue;
+        if (started) out += ", ";
+        started = true;
+        out += std::to_string(parts[i]) + units[i];
+    }
+    return out;
+}
+
+std::string formatShutdownCount(const Json& counts) {
+    std::string s = "[";
+    bool first = true;
+    if (counts.is_object()) {
+        for (auto it = counts.begin(); it != counts.end(); ++it) {
+            if (it->is_number() && it->get<uint64_t>() == 0) continue;
+            if (!first) s += ',';
+            first = false;
+            s += "{" + it.key() + "," + scalar(*it) + "}";
+        }
+    }
+    return s + "]";
+}
+
+std::string formatClient(const Json& c) {
+    std::string s = "Client(" + scalar(field(c, "clientid"));
+    auto add = [&](const char* key) { s += std::string(", ") + key + "=" + scalar(field(c, key)); };
+    for (const char* key : {"username", "peername", "clean_start", "keepalive", "session_expiry_interval",
+                            "subscriptions", "inflight", "awaiting_rel", "delivered_msgs", "enqueued_msgs",
+                            "dropped_msgs", "connected", "created_at", "connected_at"})
+        add(key);
+    if (c.contains("disconnected_at")) add("disconnected_at");
+    return s + ")";
+}
+
+std::string formatHuman(std::string_view cmd, const Json& data) {
+    std::string out;
+    if (cmd == "status") {
+        return "Node '" + scalar(field(data, "node")) + "' " + scalar(field(data, "version")) + " is " +
+               scalar(field(data, "status")) + "\n";
+    }
+    if (cmd == "broker.info") {
+        kv(out, "sysdescr", field(data, "sysdescr"), 10);
+        kv(out, "version", field(data, "version"), 10);
+        kv(out, "datetime", field(data, "datetime"), 10);
+        const Json& up = field(data, "uptime_s");
+        kv(out, "uptime", up.is_number() ? Json(humanDuration(up.get<uint64_t>())) : up, 10);
+        return out;
+    }
+    if (cmd == "broker.stats" || cmd == "broker.metrics") {
+        for (auto it = data.begin(); data.is_object() && it != data.end(); ++it) kv(out, it.key(), *it, 30);
+        return out;
+    }
+    if (cmd == "listeners.list") return listenerBlocks(data);
+    if (cmd == "listeners.stop") return "Stop " + scalar(field(data, "id")) + " listener successfully.\n";
+    if (cmd == "listeners.start") return "Started " + scalar(field(data, "id")) + " listener successfully.\n";
+    if (cmd == "listeners.restart") return "Restarted " + scalar(field(data, "id")) + " listener successfully.\n";
+    if (cmd == "clients.list") {
+        for (const auto& c : field(data, "clients")) out += formatClient(c) + "\n";
+        return out;
+    }
+    if (cmd == "clients.show") return formatClient(field(data, "client")) + "\n";
+    if (cmd == "clients.kick") return "ok\n";
+    if (cmd == "subscriptions.list" || cmd == "subscriptions.show") return subscriptionLines(data);
+    if (cmd == "topics.list") {
+        for (const auto& t : field(data, "topics")) out += scalar(field(t, "topic")) + " -> " + scalar(field(t, "node")) + "\n";
+        return out;
+    }
+    if (cmd == "retainer.info") return "Number of retained messages: " + scalar(field(data, "count")) + "\n";
+    if (cmd == "retainer.clean") {
+        const Json& topic = field(data, "topic");
+        if (topic.is_null()) return "Cleaned all retained messages\n";
+        return "Cleaned retained messages for topic " + scalar(topic) + "\n";
+    }
+    if (cmd == "log.set-level") return scalar(field(data, "level")) + "\n";
+    if (cmd == "vm") {
+        flatten(out, "", data, 30);
+        return out;
+    }
+    if (cmd == "cluster.status") {
+        return "Cluster status: #{running_nodes => " + nodeList(field(data, "running_nodes")) +
+               ",stopped_nodes => " + nodeList(field(data, "stopped_nodes")) + "}\n";
+    }
+    // A command this emqxctl does not know how to print: show the data.
+    return data.dump(2) + "\n";
+}
+
+}  // namespace emqx::ctl
