@@ -343,10 +343,10 @@ TEST_CASE("error: bad values", "[config]") {
           "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s, got \"99999999999999999999s\"");
     CHECK(onlyError("[mqtt]\nidle_timeout = \"2d\"\n") ==
           "emqx.toml:2: mqtt.idle_timeout: expected a duration from 1ms to 1d, got \"2d\"");
-    CHECK(onlyError("[mqtt]\nserver_keepalive = 60\n") ==
-          "emqx.toml:2: mqtt.server_keepalive: expected a duration in whole seconds like 60s or \"disabled\", got 60");
+    CHECK(onlyError("[mqtt]\nserver_keepalive = -60\n") ==
+          "emqx.toml:2: mqtt.server_keepalive: expected a number of seconds or a duration in whole seconds like 60s or \"disabled\", got -60");
     CHECK(onlyError("[mqtt]\nserver_keepalive = \"1500ms\"\n") ==
-          "emqx.toml:2: mqtt.server_keepalive: expected a duration in whole seconds like 60s or \"disabled\", got \"1500ms\"");
+          "emqx.toml:2: mqtt.server_keepalive: expected a number of seconds or a duration in whole seconds like 60s or \"disabled\", got \"1500ms\"");
     CHECK(onlyError("[mqtt]\nserver_keepalive = \"65536s\"\n") ==
           "emqx.toml:2: mqtt.server_keepalive: expected a duration in whole seconds from 1s to 65535s or \"disabled\", got "
           "\"65536s\"");
@@ -668,4 +668,13 @@ TEST_CASE("the generated file: every key once, sections once, a commented exampl
 TEST_CASE("regenerate etc/emqx.toml", "[.regen-config]") {
     std::ofstream(kShippedFile, std::ios::binary) << defaultConfigFile();
     CHECK(readFile(kShippedFile) == defaultConfigFile());
+}
+
+TEST_CASE("server_keepalive takes a bare number of seconds, as EMQX writes it", "[config]") {
+    Result file = load("[mqtt]\nserver_keepalive = 60\n");
+    REQUIRE(file.ok);
+    CHECK(file.config.mqtt.server_keepalive == 60);
+    Result env = loadPath("", {{"EMQX_MQTT__SERVER_KEEPALIVE", "45"}});
+    REQUIRE(env.ok);
+    CHECK(env.config.mqtt.server_keepalive == 45);
 }
