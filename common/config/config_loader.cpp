@@ -134,6 +134,10 @@ public:
         for (const auto& [name, value] : env) {
             if (!name.starts_with("EMQX_") || nonConfigEnv().count(name)) continue;
             std::vector<std::string> segs = envSegments(std::string_view(name).substr(5));
+            // Only names under one of our sections are config: EMQX_MQTT__NO_SUCH is
+            // an error, while EMQX_SOMETHING_ELSE belongs to someone else (as in
+            // EMQX, which ignores such variables).
+            if (segs.empty() || !(isTablePath({segs[0]}) || findKey({segs[0]}))) continue;
             const std::string where = "env " + name;
             Locator loc = [where](const toml::source_region&) { return where; };
             const std::string path = join(segs);

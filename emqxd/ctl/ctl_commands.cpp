@@ -2,6 +2,7 @@
 // common/ctl/commands.h. They run on the control loop; whatever lives on a
 // worker (sessions, connections) is gathered with forEachWorker and answered
 // from its completion.
+#include <spdlog/sinks/sink.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -33,10 +34,9 @@ std::string rfc3339Now() {
     std::tm tm{};
     localtime_r(&t, &tm);
     char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
-    std::string s = buf;
-    if (s.size() > 2) s.insert(s.size() - 2, ":");  // +0100 -> +01:00
-    return s;
+    size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
+    if (n < 2) return std::string(buf, n);
+    return std::string(buf, n - 2) + ":" + std::string(buf + n - 2, 2);  // +0100 -> +01:00
 }
 
 Json listenerJson(const BrokerContext& ctx, const ListenerStats& l) {

@@ -111,25 +111,44 @@ const Subscriber* Router::pick(const SharedGroup& g, const Message& msg, uint32_
         }
         return n;
     };
+    // The k-th (mod count) live member, so live members share turns evenly
+    // while some are offline; falls back to `from` when none is live.
+    auto nthLive = [&](uint64_t k) -> size_t {
+        size_t live = 0;
+        for (const Member& m : g.members) live += eligible(m, true) ? 1 : 0;
+        if (live == 0) return from(k % n);
+        size_t want = k % live;
+        for (size_t i = 0; i < n; ++i)
+            if (eligible(g.members[i], true) && want-- == 0) return i;
+        return n;
+    };
     size_t chosen = n;
     switch (strategy_) {
         case SharedStrategy::Random: {
             thread_local std::minstd_rand rng{std::random_device{}()};
-            chosen = from(rng() % n);
+            chosen = nthLive(rng());
             break;
         }
         case SharedStrategy::RoundRobin:
         case SharedStrategy::RoundRobinPerGroup:
-            chosen = from(g.cursor.fetch_add(1, std::memory_order_relaxed) % n);
+            chosen = nthLive(g.cursor.fetch_add(1, std::memory_order_relaxed));
             break;
-        case SharedStrategy::Sticky:
-            chosen = from(g.cursor.load(std::memory_order_relaxed) % n);
-            if (chosen < n) g.cursor.store(chosen, std::memory_order_relaxed);
+        case SharedStrategy::Sticky: {
+            // Remember the member itself (by session), not its position, so
+            // other members joining or leaving do not move the stream.
+            uint64_t stuck = g.sticky_session.load(std::memory_order_relaxed);
+            for (size_t i = 0; i < n && chosen == n; ++i)
+                if (g.members[i].subscriber.session_id == stuck && eligible(g.members[i], true)) chosen = i;
+            if (chosen == n) {
+                chosen = from(0);
+                if (chosen < n) g.sticky_session.store(g.members[chosen].subscriber.session_id, std::memory_order_relaxed);
+            }
             break;
+        }
         case SharedStrategy::Local:
             for (size_t i = 0; i < n && chosen == n; ++i)
                 if (g.members[i].subscriber.worker == from_worker && eligible(g.members[i], true)) chosen = i;
-            if (chosen == n) chosen = from(g.cursor.fetch_add(1, std::memory_order_relaxed) % n);
+            if (chosen == n) chosen = nthLive(g.cursor.fetch_add(1, std::memory_order_relaxed));
             break;
         case SharedStrategy::HashTopic:
             chosen = from(std::hash<std::string_view>{}(msg.topic) % n);

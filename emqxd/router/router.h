@@ -92,7 +92,8 @@ private:
         uint64_t id;
         std::string display_filter;  // "$share/g/t" or "$queue/t"
         std::vector<Member> members;
-        mutable std::atomic<uint64_t> cursor{0};  // round robin / sticky position
+        mutable std::atomic<uint64_t> cursor{0};          // round robin position
+        mutable std::atomic<uint64_t> sticky_session{0};  // the sticky strategy's member
     };
 
     const Subscriber* pick(const SharedGroup& g, const Message& msg, uint32_t from_worker,

@@ -74,7 +74,9 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
         return true;  // consumed: it can never be sent to this client
     }
     if (r == SendResult::OutputFull) {
-        drop(DropReason::OutputFull);
+        // The connection cannot take it now: QoS 1/2 waits in the session, QoS 0 is lost.
+        if (qos > 0) enqueue(msg, qos, options);
+        else drop(DropReason::OutputFull);
         return true;
     }
     ++delivered_;

@@ -441,3 +441,28 @@ TEST_CASE("router: repick excludes the named session and prefers live members", 
     r.unsubscribeShared("g", "t/1", 1);
     CHECK_FALSE(r.repick(gid, makeMsg("t/1"), 99, out));  // the group is gone
 }
+
+TEST_CASE("router: sticky keeps its member when another member unsubscribes", "[core][router]") {
+    Router r(4, SharedStrategy::Sticky);
+    for (uint64_t s : {1, 2, 3}) r.subscribeShared("g", "t/1", sub(s));
+    r.setOnline(1, false);
+    r.setOnline(2, false);
+    Message m = makeMsg("t/1");
+    REQUIRE(pickOne(r, m) == 3);
+    r.setOnline(1, true);
+    r.setOnline(2, true);
+    REQUIRE(pickOne(r, m) == 3);
+    r.unsubscribeShared("g", "t/1", 1);  // 3 is still subscribed and live
+    CHECK(pickOne(r, m) == 3);
+}
+
+TEST_CASE("router: round_robin is fair over the live members", "[core][router]") {
+    Router r(4, SharedStrategy::RoundRobin);
+    for (uint64_t s : {1, 2, 3}) r.subscribeShared("g", "t/1", sub(s));
+    r.setOnline(1, false);
+    Message m = makeMsg("t/1");
+    std::map<uint64_t, int> counts;
+    for (int i = 0; i < 300; ++i) ++counts[pickOne(r, m)];
+    CHECK(counts[2] == 150);
+    CHECK(counts[3] == 150);
+}

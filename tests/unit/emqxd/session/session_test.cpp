@@ -637,3 +637,35 @@ TEST_CASE("session: identity and subscriptions map", "[core][session]") {
     REQUIRE(cs.subscriptions().size() == 1);
     CHECK(cs.subscriptions().find("a/+")->second.options.qos == 2);
 }
+
+namespace {
+
+// A sink whose connection refuses every PUBLISH as if its output were closed.
+struct RefusingSink : DeliverySink {
+    int calls = 0;
+    SendResult sendPublish(const MessagePtr&, uint8_t, uint16_t, bool, const SubscriptionOptions&) override {
+        ++calls;
+        return SendResult::OutputFull;
+    }
+    void sendPubrel(uint16_t) override {}
+    uint16_t clientReceiveMaximum() const override { return 65535; }
+    bool outputFull() const override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("session: a QoS 1 message the connection refuses is kept, not dropped", "[core][session]") {
+    config::MqttConfig cfg;
+    cfg.max_inflight = 2;
+    cfg.max_mqueue_len = 3;
+    Metrics metrics;
+    Session s(1, "c", cfg, metrics);
+    RefusingSink sink;
+    s.attach(&sink, 0);
+    SubscriptionOptions o;
+    o.qos = 1;
+    s.deliver(makeMsg("p", 1), o, 0);
+    CHECK(sink.calls == 1);
+    CHECK(metrics.get(Metric::DeliveryDroppedQos0Msg) == 0);
+    CHECK(s.inflightCount() + s.queueLength() == 1);
+}

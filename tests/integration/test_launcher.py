@@ -1,0 +1,95 @@
+"""bin/emqx start | ping | stop | restart: EMQX's launcher verbs on the real daemon."""
+import os
+import socket
+import subprocess
+import tempfile
+
+from harness.broker import emqxd_bin, free_port, port_accepts, wait_until
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LAUNCHER = os.path.join(ROOT, "bin", "emqx")
+
+
+def launcher(data_dir, port, *args, timeout=60):
+    env = dict(os.environ)
+    env.update({
+        "EMQX_BUILD_DIR": os.path.dirname(emqxd_bin()),
+        "EMQX_NO_BUILD": "1",
+        "EMQX_NODE__DATA_DIR": data_dir,
+        "EMQX_LISTENERS__TCP__DEFAULT__BIND": "127.0.0.1:%d" % port,
+        "EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "disabled",
+    })
+    return subprocess.run([LAUNCHER, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def pid_in(data_dir):
+    with open(os.path.join(data_dir, "emqxd.pid")) as f:
+        return int(f.read().strip())
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def test_start_returns_once_the_listener_accepts_then_ping_and_stop():
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        r = launcher(data_dir, port, "start")
+        assert r.returncode == 0, r.stdout + r.stderr
+        pid = pid_in(data_dir)
+        try:
+            # start returned: the port must already accept, without waiting.
+            assert port_accepts("127.0.0.1", port)
+            ping = launcher(data_dir, port, "ping")
+            assert ping.returncode == 0 and ping.stdout.strip() == "pong"
+            again = launcher(data_dir, port, "start")
+            assert again.returncode == 1 and "already running" in again.stdout
+        finally:
+            stop = launcher(data_dir, port, "stop")
+        assert stop.returncode == 0, stop.stdout + stop.stderr
+        assert not alive(pid)
+        assert not os.path.exists(os.path.join(data_dir, "emqxd.pid"))
+        ping = launcher(data_dir, port, "ping")
+        assert ping.returncode == 1 and "not responding" in ping.stdout
+
+
+def test_restart_gives_a_new_process_on_the_same_port():
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        assert launcher(data_dir, port, "start").returncode == 0
+        first = pid_in(data_dir)
+        try:
+            r = launcher(data_dir, port, "restart")
+            assert r.returncode == 0, r.stdout + r.stderr
+            second = pid_in(data_dir)
+            assert second != first and not alive(first)
+            assert port_accepts("127.0.0.1", port)
+        finally:
+            assert launcher(data_dir, port, "stop").returncode == 0
+
+
+def test_start_fails_with_exit_1_when_the_port_is_taken():
+    with tempfile.TemporaryDirectory() as data_dir, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        r = launcher(data_dir, port, "start")
+        assert r.returncode == 1
+        assert "eaddrinuse" in r.stderr and "tcp:default" in r.stderr
+        wait_until(lambda: not os.path.exists(os.path.join(data_dir, "emqxd.pid")), 5, what="pid file removed")
+
+
+def test_stop_when_not_running_fails():
+    with tempfile.TemporaryDirectory() as data_dir:
+        r = launcher(data_dir, free_port(), "stop")
+        assert r.returncode == 1 and "not running" in r.stdout
+
+
+def test_unknown_verb_is_a_usage_error():
+    with tempfile.TemporaryDirectory() as data_dir:
+        r = launcher(data_dir, free_port(), "frobnicate")
+        assert r.returncode == 2 and "unknown command" in r.stderr
