@@ -1,0 +1,213 @@
+"""emqx-bench (bench/): each subcommand runs for 2 seconds against the real broker.
+
+emqx-bench is the binary next to $EMQXD_BIN. It prints progress lines on
+stderr and the JSON summary on stdout; the tests wait on those lines (with
+deadlines), never on sleeps.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+
+from harness import free_port, wait_until
+from harness.broker import emqxd_bin
+
+LAT_KEYS = ("p50", "p90", "p99", "p999", "max")
+
+
+def bench_bin():
+    path = os.path.join(os.path.dirname(emqxd_bin()), "emqx-bench")
+    assert os.access(path, os.X_OK), "emqx-bench not built next to %s (cmake --build ... --target emqx-bench)" % emqxd_bin()
+    return path
+
+
+class Bench:
+    """One emqx-bench process; stdout and stderr are collected by threads."""
+
+    def __init__(self, args):
+        self.args = [bench_bin()] + list(args)
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     stdin=subprocess.DEVNULL)
+        self.out = []
+        self.err = []
+        self._lock = threading.Lock()
+        self._readers = [threading.Thread(target=self._drain, args=(self.proc.stdout, self.out), daemon=True),
+                         threading.Thread(target=self._drain, args=(self.proc.stderr, self.err), daemon=True)]
+        for t in self._readers:
+            t.start()
+
+    def _drain(self, stream, sink):
+        for line in stream:
+            with self._lock:
+                sink.append(line)
+
+    def stderr(self):
+        with self._lock:
+            return "".join(self.err)
+
+    def wait_for(self, pattern, timeout):
+        """The first match of `pattern` in stderr; fails after `timeout` or if the process ends first."""
+        rx = re.compile(pattern)
+
+        def seen():
+            m = rx.search(self.stderr())
+            if m:
+                return m
+            assert self.proc.poll() is None, "emqx-bench exited (%s) before %r:\n%s" % (
+                self.proc.returncode, pattern, self.stderr())
+            return None
+
+        return wait_until(seen, timeout, what="%r from %s" % (pattern, " ".join(self.args[1:])))
+
+    def last_recv_total(self):
+        totals = re.findall(r"recv: (\d+),", self.stderr())
+        return int(totals[-1]) if totals else 0
+
+    def interrupt(self):
+        self.proc.send_signal(signal.SIGINT)
+
+    def finish(self, timeout):
+        """Waits for the exit; returns (exit code, JSON summary or None)."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()  # our own child, by PID
+            self.proc.wait(5)
+            raise AssertionError("emqx-bench did not end within %.0fs: %s\n%s" % (timeout, self.args, self.stderr()))
+        for t in self._readers:
+            t.join(5)
+        text = "".join(self.out)
+        return rc, (json.loads(text) if text.strip() else None)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def run(args, timeout):
+    b = Bench(args)
+    rc, summary = b.finish(timeout)
+    return rc, summary, b.stderr()
+
+
+def target(broker):
+    return ["-h", broker.host, "-p", str(broker.port)]
+
+
+def assert_latency(summary, count):
+    lat = summary["latency_us"]
+    assert lat["count"] == count, lat
+    values = [lat[k] for k in LAT_KEYS]
+    assert all(isinstance(v, (int, float)) and v > 0 for v in values), lat
+    assert values == sorted(values), lat  # p50 <= p90 <= p99 <= p999 <= max
+    assert 0 < lat["min"] <= lat["p50"], lat
+
+
+def test_sub_receives_twice_what_pub_sent_at_qos1(broker):
+    sub = Bench(["sub", "-c", "2", "-t", "bench/#", "-q", "1", "--duration", "30"] + target(broker))
+    try:
+        sub.wait_for(r"all 2 clients connected and subscribed", 10)
+        t0 = time.monotonic()
+        rc, pub, err = run(["pub", "-c", "2", "-I", "10", "-q", "1", "-t", "bench/%i", "--duration", "2"]
+                           + target(broker), 20)
+        took = time.monotonic() - t0
+        assert rc == 0, err
+        assert 2.0 <= took < 8.0, took
+        assert re.search(r"connected\(2\) sent: \d+", err), err
+        assert pub["command"] == "pub" and pub["qos"] == 1
+        c = pub["connections"]
+        assert (c["attempted"], c["succeeded"], c["failed"], c["lost"], c["errors"]) == (2, 2, 0, 0, {}), c
+        sent = pub["messages"]["sent"]
+        # 2 publishers, one message every 10 ms for ~2 s (connecting takes a few ms)
+        assert 300 <= sent <= 402, pub["messages"]
+        assert pub["messages"]["acked"] == sent and pub["messages"]["unacked"] == 0, pub["messages"]
+        assert pub["messages"]["sent_rate"] > 0
+        expected = 2 * sent  # both subscribers get every message
+        wait_until(lambda: sub.last_recv_total() >= expected, 10, what="%d messages at the subscribers" % expected)
+        sub.interrupt()
+        rc, s = sub.finish(10)
+        assert rc == 0, sub.stderr()
+        assert s["interrupted"] is True
+        assert s["connections"]["succeeded"] == 2 and s["connections"]["failed"] == 0
+        assert s["messages"]["received"] == expected, (s["messages"], sent)
+        assert s["messages"]["duplicates"] == 0
+        assert s["messages"]["recv_rate"] > 0
+        assert_latency(s, expected)
+    finally:
+        sub.kill()
+
+
+def test_qos2_mqtt5_with_limit_ends_when_the_limit_is_acked(broker):
+    sub = Bench(["sub", "-V", "5", "-c", "2", "-t", "q2/+/x", "-q", "2", "--duration", "30"] + target(broker))
+    try:
+        sub.wait_for(r"all 2 clients connected and subscribed", 10)
+        rc, pub, err = run(["pub", "-V", "5", "-x", "0", "-c", "3", "-I", "5", "-q", "2", "-L", "100", "-s", "64",
+                            "-t", "q2/%c/x", "--duration", "20"] + target(broker), 30)
+        assert rc == 0, err
+        m = pub["messages"]
+        assert (m["sent"], m["acked"], m["rejected"]) == (100, 100, 0), m
+        assert pub["elapsed_s"] < 10, pub  # ended by the limit, not the duration
+        wait_until(lambda: sub.last_recv_total() >= 200, 10, what="200 messages at the subscribers")
+        sub.interrupt()
+        rc, s = sub.finish(10)
+        assert rc == 0, sub.stderr()
+        assert s["messages"]["received"] == 200 and s["messages"]["duplicates"] == 0, s["messages"]
+        assert_latency(s, 200)
+    finally:
+        sub.kill()
+
+
+def test_pub_qos0_alone_for_2_seconds(broker):
+    rc, pub, err = run(["pub", "-c", "4", "-I", "20", "-t", "solo/%i", "-s", "16", "--duration", "2"]
+                       + target(broker), 20)
+    assert rc == 0, err
+    assert pub["connections"]["succeeded"] == 4
+    assert 4 * 75 <= pub["messages"]["sent"] <= 4 * 101, pub["messages"]
+    assert pub["messages"]["acked"] == 0 and pub["latency_us"]["count"] == 0
+    assert 2.0 <= pub["elapsed_s"] < 6.0, pub
+
+
+def test_conn_holds_50_connections(broker):
+    b = Bench(["conn", "-c", "50", "-i", "2", "--duration", "2", "--json", os.path.join(broker.tmpdir, "conn.json")]
+              + target(broker))
+    try:
+        b.wait_for(r"all 50 clients connected", 10)
+        b.wait_for(r"connected\(50\)", 10)
+        rc, s = b.finish(20)
+    finally:
+        b.kill()
+    assert rc == 0, b.stderr()
+    c = s["connections"]
+    assert (c["attempted"], c["succeeded"], c["failed"], c["lost"]) == (50, 50, 0, 0), c
+    assert 2.0 <= s["elapsed_s"] < 6.0, s
+    with open(os.path.join(broker.tmpdir, "conn.json")) as f:
+        assert json.load(f) == s
+
+
+def test_nothing_listening_exits_1_with_the_reason():
+    port = free_port()
+    rc, s, err = run(["conn", "-c", "3", "-p", str(port), "--duration", "2"], 20)
+    assert rc == 1, err
+    assert "connection refused" in err, err
+    c = s["connections"]
+    assert (c["attempted"], c["succeeded"], c["failed"]) == (3, 0, 3), c
+    assert c["errors"] == {"connect: connection refused": 3}, c
+
+
+def test_usage_errors_exit_2():
+    for args in (["conn", "-h", "broker.example.com"],   # names are not resolved: IP literals only
+                 ["pub", "-c", "1"],                     # -t is required
+                 ["sub", "-t", "x", "-q", "3"],
+                 ["conn", "--duration", "0"],
+                 ["conn", "--duration", "3601"],
+                 ["conn", "-V", "5", "-x"],
+                 ["conn", "-x", "10"],                   # session expiry needs MQTT 5
+                 ["nosuchcommand"],
+                 []):
+        rc, s, err = run(args, 10)
+        assert rc == 2, (args, rc, err)
+        assert s is None, (args, s)
