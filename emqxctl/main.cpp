@@ -5,8 +5,11 @@
 // is not reachable.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
+#include <thread>
 #include <iostream>
 #include <map>
 
@@ -33,6 +36,43 @@ struct BoundCommand {
     CLI::App* app;
     std::deque<BoundArg> args;
 };
+
+int report(const CallResult& r, bool json) {
+    if (r.status == CallResult::Status::Unreachable) {
+        std::cerr << "emqxctl: " << r.error << "\n";
+        return kUnreachable;
+    }
+    if (r.status != CallResult::Status::Ok) {
+        std::cerr << "emqxctl: " << r.error << "\n";
+        return kFailed;
+    }
+    if (json) std::cout << Json{{"code", r.reply.code}, {"message", r.reply.message}}.dump(2) << "\n";
+    std::cerr << r.reply.message << "\n";
+    return r.reply.code == code::kBadArgs ? kUsage : kFailed;
+}
+
+// `trace tail <name>`: polls trace.tail every 200 ms, printing what was added
+// to the file, until the trace has stopped and everything is printed (or the
+// process is interrupted). With --json each reply's data is printed as one line.
+int tailTrace(const std::string& path, Request req, int timeout_s, bool json) {
+    for (;;) {
+        CallResult r = call(path, req, timeout_s * 1000);
+        if (r.status != CallResult::Status::Ok || !r.reply.ok) return report(r, json);
+        const Json& d = r.reply.data;
+        if (json) {
+            std::cout << d.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+        } else {
+            std::cout << d.value("data", std::string());
+        }
+        std::cout.flush();
+        uint64_t next = d.value("next_offset", uint64_t{0});
+        bool running = d.value("running", false);
+        bool more = d.value("more", false);
+        if (!running && !more) return kOk;
+        req.args["offset"] = next;
+        if (!more) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
 
 }  // namespace
 
@@ -78,7 +118,7 @@ int main(int argc, char** argv) {
             BoundArg& ba = b.args.emplace_back();
             ba.spec = &a;
             std::string name = a.positional ? std::string(a.name) : "--" + std::string(a.name);
-            if (a.kind == ArgKind::String)
+            if (a.kind != ArgKind::UInt)
                 ba.option = target->add_option(name, ba.str, std::string(a.help));
             else
                 ba.option = target->add_option(name, ba.num, std::string(a.help));
@@ -123,13 +163,19 @@ int main(int argc, char** argv) {
     req.args = Json::object();
     for (const BoundArg& a : chosen->args) {
         if (a.option->count() == 0) continue;
-        if (a.spec->kind == ArgKind::String)
+        if (a.spec->kind == ArgKind::String) {
             req.args[std::string(a.spec->name)] = a.str;
-        else
+        } else if (a.spec->kind == ArgKind::Path) {
+            // The daemon has another working directory: send the path made absolute against ours.
+            std::error_code ec;
+            auto abs = std::filesystem::absolute(a.str, ec);
+            req.args[std::string(a.spec->name)] = ec ? a.str : abs.lexically_normal().string();
+        } else
             req.args[std::string(a.spec->name)] = a.num;
     }
 
     std::string path = socket_path.empty() ? defaultSocketPath() : socket_path;
+    if (req.cmd == "trace.tail") return tailTrace(path, req, timeout_s, json);
     CallResult r = call(path, req, timeout_s * 1000);
     if (r.status == CallResult::Status::Unreachable) {
         std::cerr << "emqxctl: " << r.error << "\n";

@@ -27,13 +27,35 @@ struct TcpOptions {
     bool send_timeout_close = true;
 };
 
+// ssl_options of the ssl and wss listeners (EMQX 5 names).
+struct SslOptions {
+    std::string certfile;
+    std::string keyfile;
+    std::string cacertfile;
+    std::string verify = "verify_none";   // verify_none | verify_peer
+    bool fail_if_no_peer_cert = false;
+    std::string versions = "tlsv1.3,tlsv1.2";  // comma-joined list (an array in the file)
+    std::string ciphers;                       // comma-joined list; empty: OpenSSL's defaults
+    bool reuse_sessions = true;
+    Millis handshake_timeout = 15000;
+};
+
+// websocket options of the ws and wss listeners.
+struct WebsocketOptions {
+    std::string mqtt_path = "/mqtt";
+    uint64_t max_frame_size = 0;            // 0: infinity (still bounded by mqtt.max_packet_size)
+    std::string proxy_address_header = "x-forwarded-for";  // empty: ignore proxies
+};
+
 struct ListenerConfig {
-    std::string type = "tcp";    // tcp (ssl, ws, wss arrive with the transports issue)
+    std::string type = "tcp";    // tcp, ssl, ws, wss
     std::string name = "default";
     bool enable = true;
     std::string bind = "0.0.0.0:1883";
     uint64_t max_connections = 1024000;
     TcpOptions tcp_options;
+    SslOptions ssl_options;      // ssl, wss
+    WebsocketOptions websocket;  // ws, wss
     std::string id() const { return type + ":" + name; }
 };
 
@@ -93,6 +115,15 @@ struct LogConfig {
     unsigned file_rotation_count = 10;
 };
 
+struct TraceConfig {
+    uint64_t max_file_size = 50 * 1024 * 1024;  // a trace file stops growing here
+};
+
+struct LicenseConfig {
+    std::string file;             // empty: <data_dir>/license/emqx.lic
+    std::string public_key_file;  // empty: the built-in public key (tests use their own)
+};
+
 struct BrokerConfig {
     NodeConfig node;
     std::vector<ListenerConfig> listeners;  // ordered by id
@@ -100,6 +131,8 @@ struct BrokerConfig {
     SysTopicsConfig sys_topics;
     std::vector<AutoSubscribeTopic> auto_subscribe_topics;
     LogConfig log;
+    TraceConfig trace;
+    LicenseConfig license;
 };
 
 }  // namespace emqx::config

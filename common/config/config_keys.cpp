@@ -227,17 +227,17 @@ std::vector<std::string> logLevels() {
 
 // ---- the listener rows ------------------------------------------------------
 
-// Keys every listener type has.
-void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type) {
+// Keys every listener type has; `port` is the type's default port.
+void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type, const std::string& port, bool enable) {
     const std::string p = "listeners." + type + ".*.";
-    keys.push_back(boolKey(p + "enable", "true", "Start this listener", lat(&ListenerConfig::enable)));
-    keys.push_back(stringKey(p + "bind", "0.0.0.0:1883", "Address and port to listen on; \"1883\" means 0.0.0.0:1883",
+    keys.push_back(boolKey(p + "enable", enable ? "true" : "false", "Start this listener", lat(&ListenerConfig::enable)));
+    keys.push_back(stringKey(p + "bind", "0.0.0.0:" + port, "Address and port to listen on; \"" + port + "\" means 0.0.0.0:" + port,
                              lat(&ListenerConfig::bind), bindAddress));
     keys.push_back(intKey(p + "max_connections", "1024000", 1, 100000000, "Most concurrent connections this listener accepts",
                           lat(&ListenerConfig::max_connections)));
 }
 
-// Socket options of the TCP-based types (tcp, and ssl/ws/wss when they come).
+// Socket options of the TCP-based types (tcp, ssl, ws, wss).
 void addTcpOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
     const std::string p = "listeners." + type + ".*.tcp_options.";
     keys.push_back(boolKey(p + "nodelay", "true", "Set TCP_NODELAY (send small packets without delay)",
@@ -252,6 +252,88 @@ void addTcpOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
                            lat(&ListenerConfig::tcp_options, &TcpOptions::buffer)));
 }
 
+// A comma-separated list whose every item is one of `words` (at least one item).
+StringCheck wordList(std::vector<std::string> words) {
+    return [words](std::string& s) -> std::string {
+        std::string expected = "a list of";
+        for (size_t i = 0; i < words.size(); ++i) expected += (i ? ", " : " ") + words[i];
+        if (s.empty()) return expected;
+        size_t start = 0;
+        while (start <= s.size()) {
+            size_t comma = s.find(',', start);
+            std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (std::find(words.begin(), words.end(), item) == words.end()) return expected;
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        return "";
+    };
+}
+
+// OpenSSL cipher names: letters, digits, '-', '_' (TLS 1.3 suites start with TLS_).
+std::string cipherList(std::string& s) {
+    for (char c : s)
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ','))
+            return "a list of cipher names like [\"TLS_AES_256_GCM_SHA384\", \"ECDHE-RSA-AES256-GCM-SHA384\"]";
+    return "";
+}
+
+std::string httpPath(std::string& s) {
+    if (s.empty() || s[0] != '/' || s.find_first_of(" \t\r\n?#") != std::string::npos) return "a path like \"/mqtt\"";
+    return "";
+}
+
+std::string headerName(std::string& s) {
+    for (char& c : s) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return "an HTTP header name like \"x-forwarded-for\" or \"\" (none)";
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return "";
+}
+
+// ssl_options of the TLS-based types (ssl, wss).
+void addSslOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
+    const std::string p = "listeners." + type + ".*.ssl_options.";
+    keys.push_back(stringKey(p + "certfile", "", "PEM file with the server certificate (and its chain); required when enabled",
+                             lat(&ListenerConfig::ssl_options, &SslOptions::certfile)));
+    keys.push_back(stringKey(p + "keyfile", "", "PEM file with the server's private key; required when enabled",
+                             lat(&ListenerConfig::ssl_options, &SslOptions::keyfile)));
+    keys.push_back(stringKey(p + "cacertfile", "", "PEM file with the CA certificates that client certificates are checked against",
+                             lat(&ListenerConfig::ssl_options, &SslOptions::cacertfile)));
+    keys.push_back(enumKey(p + "verify", "verify_none", {"verify_none", "verify_peer"},
+                           "verify_peer: ask for and check a client certificate",
+                           lat(&ListenerConfig::ssl_options, &SslOptions::verify)));
+    keys.push_back(boolKey(p + "fail_if_no_peer_cert", "false", "With verify_peer: refuse a client that sends no certificate",
+                           lat(&ListenerConfig::ssl_options, &SslOptions::fail_if_no_peer_cert)));
+    KeyDef versions = stringKey(p + "versions", "tlsv1.3,tlsv1.2", "TLS versions offered",
+                                lat(&ListenerConfig::ssl_options, &SslOptions::versions), wordList({"tlsv1.3", "tlsv1.2"}));
+    versions.string_list = true;
+    keys.push_back(std::move(versions));
+    KeyDef ciphers = stringKey(p + "ciphers", "", "Cipher suites (OpenSSL names; TLS_* are TLS 1.3 suites); []: OpenSSL's defaults",
+                               lat(&ListenerConfig::ssl_options, &SslOptions::ciphers), cipherList);
+    ciphers.string_list = true;
+    keys.push_back(std::move(ciphers));
+    keys.push_back(boolKey(p + "reuse_sessions", "true", "Allow session resumption (TLS 1.2 session cache, TLS 1.3 tickets)",
+                           lat(&ListenerConfig::ssl_options, &SslOptions::reuse_sessions)));
+    keys.push_back(durationKey(p + "handshake_timeout", "15s", 1, kDay, "Close a connection whose TLS handshake takes longer",
+                               lat(&ListenerConfig::ssl_options, &SslOptions::handshake_timeout)));
+}
+
+// websocket options of the WebSocket types (ws, wss).
+void addWebsocketKeys(std::vector<KeyDef>& keys, const std::string& type) {
+    const std::string p = "listeners." + type + ".*.websocket.";
+    keys.push_back(stringKey(p + "mqtt_path", "/mqtt", "HTTP path the WebSocket upgrade must ask for",
+                             lat(&ListenerConfig::websocket, &WebsocketOptions::mqtt_path), httpPath));
+    keys.push_back(sizeKey(p + "max_frame_size", "infinity", 0, 256 * kMB,
+                           "Largest WebSocket frame or message accepted; infinity: mqtt.max_packet_size bounds it",
+                           lat(&ListenerConfig::websocket, &WebsocketOptions::max_frame_size)));
+    keys.back().specials = {{"infinity", 0}};
+    keys.push_back(stringKey(p + "proxy_address_header", "x-forwarded-for",
+                             "Header a proxy puts the client address in; \"\": use the socket's peer",
+                             lat(&ListenerConfig::websocket, &WebsocketOptions::proxy_address_header), headerName));
+}
+
 using AddListenerKeys = void (*)(std::vector<KeyDef>&, const std::string&);
 
 // One entry per listener type: adding a type is adding a line here and its rows.
@@ -259,8 +341,27 @@ const std::vector<std::pair<std::string, AddListenerKeys>>& listenerTypeTable() 
     static const std::vector<std::pair<std::string, AddListenerKeys>> types = {
         {"tcp",
          [](std::vector<KeyDef>& keys, const std::string& type) {
-             addCommonListenerKeys(keys, type);
+             addCommonListenerKeys(keys, type, "1883", true);
              addTcpOptionKeys(keys, type);
+         }},
+        {"ssl",
+         [](std::vector<KeyDef>& keys, const std::string& type) {
+             addCommonListenerKeys(keys, type, "8883", false);
+             addTcpOptionKeys(keys, type);
+             addSslOptionKeys(keys, type);
+         }},
+        {"ws",
+         [](std::vector<KeyDef>& keys, const std::string& type) {
+             addCommonListenerKeys(keys, type, "8083", true);
+             addTcpOptionKeys(keys, type);
+             addWebsocketKeys(keys, type);
+         }},
+        {"wss",
+         [](std::vector<KeyDef>& keys, const std::string& type) {
+             addCommonListenerKeys(keys, type, "8084", false);
+             addTcpOptionKeys(keys, type);
+             addSslOptionKeys(keys, type);
+             addWebsocketKeys(keys, type);
          }},
     };
     return types;
@@ -437,6 +538,18 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::log, &LogConfig::file_rotation_size)));
     k.push_back(intKey("log.file.rotation_count", "10", 1, 128, "Rotated log files kept",
                        at(&B::log, &LogConfig::file_rotation_count)));
+
+    // trace
+    k.push_back(sizeKey("trace.max_file_size", "50MB", kKB, 64 * kGB,
+                        "A trace file (emqxctl trace/traces) stops growing at this size",
+                        at(&B::trace, &TraceConfig::max_file_size)));
+
+    // license
+    k.push_back(stringKey("license.file", "", "License file (relative: under node.data_dir); empty: <data_dir>/license/emqx.lic; no file: community edition",
+                          at(&B::license, &LicenseConfig::file)));
+    k.push_back(stringKey("license.public_key_file", "",
+                          "PEM Ed25519 public key that verifies licenses instead of the built-in one (tests use their own)",
+                          at(&B::license, &LicenseConfig::public_key_file)));
     return k;
 }
 
@@ -505,10 +618,23 @@ std::vector<std::string> sectionDoc(std::string_view section) {
         return {"The TCP listener named \"default\". Add more as [listeners.tcp.<name>] with the same keys;",
                 "a listener set only from the environment (EMQX_LISTENERS__TCP__<NAME>__BIND=...) gets these",
                 "defaults. enable = false keeps a listener declared but not started."};
+    if (section == "listeners.ssl.*")
+        return {"The TLS listener named \"default\" (EMQX's ssl listener). Off by default so that a fresh start",
+                "needs no certificates: set ssl_options.certfile and keyfile (and cacertfile for verify_peer),",
+                "then enable = true. A file that cannot be loaded fails the start naming the listener and the file."};
+    if (section == "listeners.ws.*")
+        return {"The WebSocket listener named \"default\": MQTT over ws://host:8083/mqtt (subprotocol mqtt)."};
+    if (section == "listeners.wss.*")
+        return {"The secure WebSocket listener named \"default\": TLS below WebSocket (wss://host:8084/mqtt).",
+                "Off by default, as ssl; it takes both the ssl_options and the websocket keys."};
     if (section == "mqtt") return {"MQTT protocol limits and session behaviour."};
     if (section == "sys_topics") return {"$SYS topics the broker publishes about itself."};
     if (section == "auto_subscribe") return {"Subscriptions made on behalf of every client when it connects."};
     if (section == "log.console") return {"Logging: levels are debug, info, notice, warning, error, critical, alert, emergency."};
+    if (section == "trace") return {"Tracing to files (emqxctl trace / traces)."};
+    if (section == "license")
+        return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
+                "community edition: no connection limit, no expiry."};
     return {};
 }
 
@@ -647,6 +773,17 @@ std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std:
 namespace {
 std::string renderScalar(const KeyDef& key, const Scalar& s) {
     if (auto* b = std::get_if<bool>(&s)) return *b ? "true" : "false";
+    if (auto* str = std::get_if<std::string>(&s); str && key.string_list) {
+        std::string out = "[";
+        size_t start = 0;
+        while (!str->empty() && start <= str->size()) {
+            size_t comma = str->find(',', start);
+            out += (start ? ", " : "") + quoteString(str->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        return out + "]";
+    }
     if (auto* d = std::get_if<double>(&s)) return formatFloat(*d);
     if (auto* str = std::get_if<std::string>(&s)) return quoteString(*str);
     int64_t v = std::get<int64_t>(s);
@@ -716,7 +853,10 @@ BrokerConfig defaultConfig() {
     BrokerConfig c;
     for (const KeyDef& key : configKeys())
         if (!key.listener) key.set(c, nullptr, defaultValue(key));
-    c.listeners = {defaultListener("tcp", std::string(kDefaultListenerName))};
+    // Ordered by id. ssl and wss are off by default: a fresh start needs no certificates.
+    const std::string def(kDefaultListenerName);
+    c.listeners = {defaultListener("ssl", def), defaultListener("tcp", def), defaultListener("ws", def),
+                   defaultListener("wss", def)};
     return c;
 }
 

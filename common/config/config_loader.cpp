@@ -353,6 +353,19 @@ private:
                     if (auto v = parseKeyText(key, std::to_string(i->get()), expected)) return v;
                     return bad(expected);
                 }
+                if (auto* arr = node.as_array(); arr && key.string_list) {
+                    // ["tlsv1.3", "tlsv1.2"]: held comma-joined, checked item by item.
+                    std::string joined;
+                    for (size_t i = 0; i < arr->size(); ++i) {
+                        auto* item = arr->get(i)->as_string();
+                        if (!item || item->get().empty() || item->get().find(',') != std::string::npos)
+                            return bad(expectedText(key));
+                        joined += (i ? "," : "") + item->get();
+                    }
+                    std::string expected;
+                    if (auto v = parseKeyText(key, joined, expected)) return v;
+                    return bad(expected);
+                }
                 auto* s = node.as_string();
                 if (!s) return bad(expectedText(key));
                 std::string expected;

@@ -36,6 +36,7 @@ bool isBareToml(KeyType type, const std::string& text) {
 }
 
 std::string defaultToml(const KeyDef& key) {
+    if (key.string_list) return renderValue(key, Value{key.default_text});  // ["tlsv1.3", "tlsv1.2"]
     return isBareToml(key.type, key.default_text) ? key.default_text : quoteString(key.default_text);
 }
 

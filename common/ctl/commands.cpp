@@ -17,6 +17,41 @@ constexpr std::array kRetainerClean{
     ArgSpec{"topic", ArgKind::String, true, false, "only this topic's retained message (default: all)"}};
 constexpr std::array kLogLevel{
     ArgSpec{"level", ArgKind::String, true, true, "debug | info | notice | warning | error | critical | alert | emergency"}};
+constexpr std::array kLogPrimaryLevel{ArgSpec{
+    "level", ArgKind::String, true, false, "debug | info | notice | warning | error | critical | alert | emergency (default: show it)"}};
+constexpr std::array kSubscriptionsAdd{
+    ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"},
+    ArgSpec{"topic", ArgKind::String, true, true, "topic filter"},
+    ArgSpec{"qos", ArgKind::UInt, true, true, "0, 1 or 2"},
+};
+constexpr std::array kSubscriptionsDel{
+    ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"},
+    ArgSpec{"topic", ArgKind::String, true, true, "topic filter"},
+};
+constexpr std::array kTopic{ArgSpec{"topic", ArgKind::String, true, true, "topic name or filter"}};
+constexpr std::array kTraceStart{
+    ArgSpec{"type", ArgKind::String, true, true, "client | topic | ip_address"},
+    ArgSpec{"target", ArgKind::String, true, true, "the client id, topic filter or IP address to trace"},
+    ArgSpec{"file", ArgKind::Path, true, true, "file to write (relative: to the current directory)"},
+    ArgSpec{"level", ArgKind::String, true, false, "debug | info | warning | error (default debug)"},
+};
+constexpr std::array kTraceStop{
+    ArgSpec{"type", ArgKind::String, true, true, "client | topic | ip_address"},
+    ArgSpec{"target", ArgKind::String, true, true, "the client id, topic filter or IP address traced"},
+};
+constexpr std::array kTraceTail{
+    ArgSpec{"name", ArgKind::String, true, true, "trace name (trace list / traces list)"},
+    ArgSpec{"offset", ArgKind::UInt, false, false, "start at this byte of the file (default: the last 4 KiB)"},
+};
+constexpr std::array kTracesStart{
+    ArgSpec{"name", ArgKind::String, true, true, "trace name: letters, digits, - and _"},
+    ArgSpec{"type", ArgKind::String, true, true, "client | topic | ip_address"},
+    ArgSpec{"target", ArgKind::String, true, true, "the client id, topic filter or IP address to trace"},
+    ArgSpec{"duration", ArgKind::UInt, true, false, "seconds until the trace stops (default 1800)"},
+};
+constexpr std::array kTraceName{ArgSpec{"name", ArgKind::String, true, true, "trace name"}};
+constexpr std::array kLicenseReload{
+    ArgSpec{"path", ArgKind::Path, true, false, "license file (default: the installed one, license.file)"}};
 
 constexpr std::array kCommands{
     CommandSpec{"status", "status", "", kNoArgs, "Show the node's status"},
@@ -32,10 +67,25 @@ constexpr std::array kCommands{
     CommandSpec{"clients.kick", "clients", "kick", kClientId, "Kick a client out (reason kicked, MQTT 5: DISCONNECT 0x98)"},
     CommandSpec{"subscriptions.list", "subscriptions", "list", kNoArgs, "List every subscription"},
     CommandSpec{"subscriptions.show", "subscriptions", "show", kClientId, "Show one client's subscriptions"},
+    CommandSpec{"subscriptions.add", "subscriptions", "add", kSubscriptionsAdd, "Subscribe a client's session to a topic filter"},
+    CommandSpec{"subscriptions.del", "subscriptions", "del", kSubscriptionsDel, "Unsubscribe a client's session from a topic filter"},
     CommandSpec{"topics.list", "topics", "list", kNoArgs, "List the routed topic filters"},
+    CommandSpec{"topics.show", "topics", "show", kTopic, "Show the routes of one topic filter"},
     CommandSpec{"retainer.info", "retainer", "info", kNoArgs, "Show the number of retained messages"},
+    CommandSpec{"retainer.topics", "retainer", "topics", kNoArgs, "List the topics of retained messages"},
     CommandSpec{"retainer.clean", "retainer", "clean", kRetainerClean, "Delete retained messages (all, or one topic)"},
     CommandSpec{"log.set-level", "log", "set-level", kLogLevel, "Set the log level at run time"},
+    CommandSpec{"log.primary-level", "log", "primary-level", kLogPrimaryLevel, "Show or set the primary log level"},
+    CommandSpec{"trace.list", "trace", "list", kNoArgs, "List traces with the events each has matched"},
+    CommandSpec{"trace.start", "trace", "start", kTraceStart, "Trace a client, topic or IP address to a file"},
+    CommandSpec{"trace.stop", "trace", "stop", kTraceStop, "Stop tracing a client, topic or IP address"},
+    CommandSpec{"trace.tail", "trace", "tail", kTraceTail, "Follow a trace's file live (until the trace stops or Ctrl-C)"},
+    CommandSpec{"traces.list", "traces", "list", kNoArgs, "List named traces"},
+    CommandSpec{"traces.start", "traces", "start", kTracesStart, "Start a named trace under <data_dir>/trace/ for a duration"},
+    CommandSpec{"traces.stop", "traces", "stop", kTraceName, "Stop a named trace (its file stays)"},
+    CommandSpec{"traces.delete", "traces", "delete", kTraceName, "Delete a named trace and its file"},
+    CommandSpec{"license.info", "license", "info", kNoArgs, "Show the license in force"},
+    CommandSpec{"license.reload", "license", "reload", kLicenseReload, "Verify a license file and apply it"},
     CommandSpec{"vm", "vm", "", kNoArgs, "Show memory, workers, file descriptors and loop lag"},
     CommandSpec{"cluster.status", "cluster", "status", kNoArgs, "Show the cluster's nodes"},
 };
@@ -63,10 +113,15 @@ bool validateArgs(const CommandSpec& spec, const Json& args, std::string& error)
             error = std::string(spec.name) + ": unknown argument \"" + it.key() + "\"";
             return false;
         }
-        bool ok = a->kind == ArgKind::String ? it->is_string() : it->is_number_unsigned();
+        bool ok = a->kind != ArgKind::UInt ? it->is_string() : it->is_number_unsigned();
         if (!ok) {
             error = std::string(spec.name) + ": argument \"" + it.key() + "\" must be " +
-                    (a->kind == ArgKind::String ? "a string" : "a non-negative integer");
+                    (a->kind != ArgKind::UInt ? "a string" : "a non-negative integer");
+            return false;
+        }
+        if (a->kind == ArgKind::Path && (it->get_ref<const std::string&>().empty() ||
+                                         it->get_ref<const std::string&>().front() != '/')) {
+            error = std::string(spec.name) + ": argument \"" + it.key() + "\" must be an absolute path";
             return false;
         }
     }

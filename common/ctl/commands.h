@@ -12,7 +12,9 @@
 
 namespace emqx::ctl {
 
-enum class ArgKind { String, UInt };
+// Path: a string naming a file; emqxctl sends it made absolute against its
+// own working directory, and the daemon refuses a relative one.
+enum class ArgKind { String, UInt, Path };
 
 struct ArgSpec {
     std::string_view name;  // key in "args"; the option is --<name> unless positional

@@ -90,6 +90,38 @@ std::string nodeList(const Json& nodes) {
     return s + "]";
 }
 
+// EMQX's `Trace(clientid=emqx_c, level=debug, destination="trace.log")`, plus
+// what we add: how many events matched, and for a named trace its name and status.
+std::string traceLine(const Json& t) {
+    std::string s = "Trace(" + scalar(field(t, "type")) + "=" + scalar(field(t, "target")) +
+                    ", level=" + scalar(field(t, "level")) + ", destination=\"" + scalar(field(t, "file")) +
+                    "\", matched=" + scalar(field(t, "matched"));
+    if (field(t, "named").is_boolean() && field(t, "named").get<bool>())
+        s += ", name=" + scalar(field(t, "name"));
+    if (scalar(field(t, "status")) != "running") s += ", status=" + scalar(field(t, "status"));
+    return s + ")";
+}
+
+std::string namedTraceLine(const Json& t) {
+    return "Trace(" + scalar(field(t, "name")) + ", type=" + scalar(field(t, "type")) + ", " +
+           scalar(field(t, "type")) + "=" + scalar(field(t, "target")) + ", status=" + scalar(field(t, "status")) +
+           ", start_at=" + scalar(field(t, "start_at")) + ", end_at=" + scalar(field(t, "end_at")) +
+           ", matched=" + scalar(field(t, "matched")) + ", file=\"" + scalar(field(t, "file")) + "\")";
+}
+
+std::string licenseBlock(const Json& d) {
+    std::string out;
+    for (const char* key : {"edition", "customer", "customer_type", "email", "max_connections", "issued_at",
+                            "expiry_at", "expired", "days_left", "file"})
+        kv(out, key, field(d, key), 19);
+    const Json& refused = field(d, "refused_connections");
+    kv(out, "refused_connections",
+       Json("expired=" + scalar(field(refused, "expired")) +
+            ", max_connections=" + scalar(field(refused, "max_connections"))),
+       19);
+    return out;
+}
+
 }  // namespace
 
 std::string humanDuration(uint64_t seconds) {
@@ -170,7 +202,39 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
         if (topic.is_null()) return "Cleaned all retained messages\n";
         return "Cleaned retained messages for topic " + scalar(topic) + "\n";
     }
-    if (cmd == "log.set-level") return scalar(field(data, "level")) + "\n";
+    if (cmd == "log.set-level" || cmd == "log.primary-level") return scalar(field(data, "level")) + "\n";
+    if (cmd == "subscriptions.add" || cmd == "subscriptions.del") return "ok\n";
+    if (cmd == "topics.show") {
+        for (const auto& t : field(data, "topics")) out += scalar(field(t, "topic")) + " -> " + scalar(field(t, "node")) + "\n";
+        return out;
+    }
+    if (cmd == "retainer.topics") {
+        for (const auto& t : field(data, "topics")) out += scalar(t) + "\n";
+        return out;
+    }
+    if (cmd == "trace.list") {
+        for (const auto& t : field(data, "traces")) out += traceLine(t) + "\n";
+        return out;
+    }
+    if (cmd == "trace.start") {
+        // EMQX's words, then where the file is (the absolute path).
+        return "trace " + scalar(field(data, "target")) + " " + scalar(field(data, "name")) +
+               " successfully\ndestination: " + scalar(field(data, "file")) + "\n";
+    }
+    if (cmd == "trace.stop")
+        return "stop tracing " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " successfully\n";
+    if (cmd == "trace.tail") return scalar(field(data, "data"));
+    if (cmd == "traces.list") {
+        for (const auto& t : field(data, "traces")) out += namedTraceLine(t) + "\n";
+        return out;
+    }
+    if (cmd == "traces.start")
+        return "Start trace " + scalar(field(data, "name")) + " successfully\ndestination: " + scalar(field(data, "file")) +
+               "\nend_at: " + scalar(field(data, "end_at")) + "\n";
+    if (cmd == "traces.stop") return "Stop trace " + scalar(field(data, "name")) + " successfully\n";
+    if (cmd == "traces.delete") return "Delete trace " + scalar(field(data, "name")) + " successfully\n";
+    if (cmd == "license.info") return licenseBlock(data);
+    if (cmd == "license.reload") return "ok\n" + licenseBlock(data);
     if (cmd == "vm") {
         flatten(out, "", data, 30);
         return out;

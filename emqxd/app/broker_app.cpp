@@ -8,9 +8,14 @@
 
 #include "emqxd/app/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
+#include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
+#include "emqxd/net/tls/tls_context.h"
+#include "emqxd/session/session.h"
 #include "emqxd/sys/sys_publisher.h"
+#include "emqxd/trace/trace_hooks.h"
+#include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -34,6 +39,7 @@ BrokerApp::BrokerApp(config::BrokerConfig cfg) {
 BrokerApp::~BrokerApp() {
     listeners_.clear();
     ctx_->workers.clear();
+    Session::setDropObserver(nullptr);
     ctl_.reset();
     uv_loop_close(&loop_);
 }
@@ -58,8 +64,31 @@ int BrokerApp::run() {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
     }
+    if (!loadLicense(error)) {
+        log::critical("{}", error);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        std::filesystem::remove(pid_file_);
+        return 1;
+    }
+    drop_tracer_ = std::make_unique<trace::DropTracer>(ctx);
+    Session::setDropObserver(drop_tracer_.get());
+    // Only enabled listeners exist at run time (and in `emqxctl listeners`):
+    // ssl.default and wss.default are declared but off by default, and a
+    // fresh start must not list listeners that need certificates it has not got.
     for (const auto& lc : ctx.cfg.listeners) {
-        ctx.listeners.push_back(std::make_unique<ListenerStats>(lc));
+        if (!lc.enable) continue;
+        auto stats = std::make_unique<ListenerStats>(lc);
+        if (lc.type == "ssl" || lc.type == "wss") {
+            // Certificates that cannot be loaded fail the start, naming the listener and the file.
+            stats->tls = TlsContext::create(lc, error);
+            if (!stats->tls) {
+                log::critical("{}", error);
+                std::fprintf(stderr, "%s\n", error.c_str());
+                std::filesystem::remove(pid_file_);
+                return 1;
+            }
+        }
+        ctx.listeners.push_back(std::move(stats));
     }
     for (unsigned i = 0; i < ctx.worker_count; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
     // The ctl socket is up before the MQTT port answers, so whoever waits for
@@ -94,6 +123,15 @@ int BrokerApp::run() {
     for (auto& w : ctx.workers) w->start();
     sys_ = std::make_unique<SysPublisher>(&loop_, ctx);
     sys_->start();
+    uv_timer_init(&loop_, &trace_timer_);
+    trace_timer_.data = this;
+    uv_timer_start(
+        &trace_timer_,
+        [](uv_timer_t* t) {
+            auto* app = static_cast<BrokerApp*>(t->data);
+            app->ctx_->traces->expire(Worker::wallMs());
+        },
+        200, 200);
 
     uv_signal_init(&loop_, &sigterm_);
     uv_signal_init(&loop_, &sigint_);
@@ -123,6 +161,7 @@ void BrokerApp::stop() {
     sys_->stop();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&trace_timer_), nullptr);
     for (auto& w : ctx_->workers) w->requestStop();
 }
 
@@ -152,6 +191,33 @@ bool BrokerApp::startListener(const std::string& id, std::string& error) {
     }
     error = "not_found";
     return false;
+}
+
+bool BrokerApp::loadLicense(std::string& error) {
+    namespace fs = std::filesystem;
+    const auto& lc = ctx_->cfg.license;
+    std::string path = lc.file;
+    if (path.empty()) path = (fs::path(ctx_->cfg.node.data_dir) / "license" / "emqx.lic").string();
+    else if (fs::path(path).is_relative()) path = (fs::path(ctx_->cfg.node.data_dir) / path).string();
+    std::string pem;
+    if (!lc.public_key_file.empty()) {
+        std::ifstream f(lc.public_key_file, std::ios::binary);
+        if (!f) {
+            error = "license.public_key_file " + lc.public_key_file + ": cannot read";
+            return false;
+        }
+        pem.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    std::string warning;
+    if (!ctx_->license->load(path, pem, error, warning)) {
+        error = "license: " + error;
+        return false;
+    }
+    if (!warning.empty()) {
+        log::warn("license: {}", warning);
+        std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+    }
+    return true;
 }
 
 }  // namespace emqx

@@ -17,6 +17,9 @@ struct BrokerContext;
 class CtlServer;
 class Listener;
 class SysPublisher;
+namespace trace {
+class DropTracer;
+}
 
 class BrokerApp {
 public:
@@ -32,6 +35,8 @@ private:
     // For `emqxctl listeners stop|start|restart`, on the control loop.
     bool stopListener(const std::string& id, std::string& error);
     bool startListener(const std::string& id, std::string& error);
+    // The license in force at start (a bad file fails the start; an expired one warns).
+    bool loadLicense(std::string& error);
 
     uv_loop_t loop_{};
     std::unique_ptr<BrokerContext> ctx_;
@@ -40,6 +45,8 @@ private:
     std::unique_ptr<CtlServer> ctl_;  // outlives the workers: they post completions to it
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
+    uv_timer_t trace_timer_{};  // ends named traces at their end time
+    std::unique_ptr<trace::DropTracer> drop_tracer_;
     std::string pid_file_;
     bool stopping_ = false;
 };

@@ -1,6 +1,8 @@
 #include "emqxd/app/broker_context.h"
 
+#include "emqxd/license/license.h"
 #include "emqxd/retain/memory_retain_store.h"
+#include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -9,6 +11,10 @@ BrokerContext::BrokerContext(config::BrokerConfig c, unsigned count)
     : cfg(std::move(c)),
       worker_count(count),
       router(count, sharedStrategyFromName(cfg.mqtt.shared_subscription_strategy)),
-      retain(std::make_unique<MemoryRetainStore>()) {}
+      retain(std::make_unique<MemoryRetainStore>()),
+      traces(std::make_unique<trace::TraceRegistry>(trace_active, cfg.trace.max_file_size)),
+      license(std::make_unique<license::LicenseManager>()) {}
+
+BrokerContext::~BrokerContext() = default;
 
 }  // namespace emqx

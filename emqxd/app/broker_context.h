@@ -17,9 +17,20 @@
 namespace emqx {
 
 class Worker;
+namespace trace {
+class TraceRegistry;
+}
+namespace license {
+class LicenseManager;
+}
 
 struct BrokerContext {
     BrokerContext(config::BrokerConfig c, unsigned worker_count);
+    ~BrokerContext();
+
+    // True while at least one trace runs: the one branch the per-message path
+    // pays for tracing (then it calls into `traces`).
+    bool tracing() const { return trace_active.load(std::memory_order_relaxed); }
 
     const config::BrokerConfig cfg;
     const unsigned worker_count;
@@ -37,6 +48,11 @@ struct BrokerContext {
     std::atomic<uint64_t> topics_max{0};
     std::atomic<uint64_t> subscriptions_max{0};
     std::atomic<uint64_t> retained_max{0};
+    // Set by `traces` (control loop), read by workers before any trace work.
+    std::atomic<bool> trace_active{false};
+    std::unique_ptr<trace::TraceRegistry> traces;
+    // The license in force; connects are admitted through it.
+    std::unique_ptr<license::LicenseManager> license;
 };
 
 }  // namespace emqx

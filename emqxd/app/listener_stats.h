@@ -5,12 +5,15 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "common/config/broker_config.h"
 #include "emqxd/net/shutdown_reason.h"
 
 namespace emqx {
+
+class TlsContext;
 
 struct ListenerStats {
     explicit ListenerStats(const config::ListenerConfig& c) : config(c), id(c.id()), bind(c.bind), max_connections(c.max_connections) {}
@@ -24,6 +27,8 @@ struct ListenerStats {
     std::atomic<uint64_t> accepted{0};
     std::atomic<uint64_t> refused{0};  // over max_connections
     std::array<std::atomic<uint64_t>, kShutdownReasonCount> shutdown{};
+    // ssl and wss: the OpenSSL context, built before the listener starts (shared by the workers).
+    std::shared_ptr<TlsContext> tls;
 
     void countShutdown(ShutdownReason r) { shutdown[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
 };

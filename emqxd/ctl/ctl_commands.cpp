@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/topic/topic.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
 #include "emqxd/ctl/ctl_server.h"
@@ -125,6 +126,18 @@ bool logLevelFromName(const std::string& name, spdlog::level::level_enum& out) {
     return false;
 }
 
+std::string logLevelName(spdlog::level::level_enum l) {
+    switch (l) {
+        case spdlog::level::trace: return "all";
+        case spdlog::level::debug: return "debug";
+        case spdlog::level::info: return "info";
+        case spdlog::level::warn: return "warning";
+        case spdlog::level::err: return "error";
+        case spdlog::level::critical: return "critical";
+        default: return "none";
+    }
+}
+
 uint64_t procStatusKb(const char* key) {
     std::ifstream f("/proc/self/status");
     std::string line;
@@ -235,7 +248,18 @@ void registerCommands(Registry& r, CtlServer& server) {
             *cp, srv->inbox(),
             [id](Worker& w) {
                 Session* s = w.findSessionByClientId(id);
-                return s ? clientJson(w, *s) : Json(nullptr);
+                if (!s) return Json(nullptr);
+                Json j = clientJson(w, *s);
+                // What users ask first when messages go missing: what the
+                // session holds, and why it dropped what it dropped.
+                j["session_memory_bytes"] = s->memoryBytes();
+                Json drops = Json::object();
+                for (size_t i = 0; i < kDropReasonCount; ++i) {
+                    auto reason = static_cast<DropReason>(i);
+                    drops[std::string(dropReasonName(reason))] = s->droppedCount(reason);
+                }
+                j["dropped_by_reason"] = drops;
+                return j;
             },
             [id, respond](std::vector<Json>& parts) {
                 for (auto& p : parts)
@@ -299,6 +323,105 @@ void registerCommands(Registry& r, CtlServer& server) {
                     if (!p.is_null()) return respond.ok({{"clientid", id}, {"subscriptions", p}});
                 respond.error(code::kNotFound, "Not Found: client " + id);
             });
+    });
+
+    r.add("subscriptions.add", [cp, srv](const Json& args, const Responder& respond) {
+        std::string id = args["clientid"].get<std::string>();
+        std::string filter = args["topic"].get<std::string>();
+        uint64_t qos = args["qos"].get<uint64_t>();
+        if (qos > 2) return respond.error(code::kBadArgs, "qos must be 0, 1 or 2");
+        bool valid = true;
+        auto shared = topic::parseShared(filter, valid);
+        std::string_view real = shared ? std::string_view(shared->filter) : std::string_view(filter);
+        if (!valid || !topic::isValidTopicFilter(real, cp->cfg.mqtt.max_topic_levels))
+            return respond.error(code::kBadArgs, "invalid topic filter: " + filter);
+        qos = std::min<uint64_t>(qos, cp->cfg.mqtt.max_qos_allowed);
+        forEachWorker<Json>(
+            *cp, srv->inbox(),
+            [id, filter, qos](Worker& w) {
+                Session* s = w.findSessionByClientId(id);
+                if (!s) return Json(nullptr);
+                SubscriptionOptions options{static_cast<uint8_t>(qos), false, false, 0, 0};
+                s->subscriptions().insert_or_assign(filter, Subscription{filter, options});
+                Subscriber target{w.index(), s->id(), options};
+                bool ok = true;
+                if (auto sh = topic::parseShared(filter, ok))
+                    w.ctx().router.subscribeShared(sh->group, sh->filter, target);
+                else
+                    w.ctx().router.subscribe(filter, target);
+                w.metrics().add(Metric::ClientSubscribe);
+                return Json(true);
+            },
+            [id, filter, qos, respond](std::vector<Json>& parts) {
+                for (auto& p : parts)
+                    if (!p.is_null()) return respond.ok({{"clientid", id}, {"topic", filter}, {"qos", qos}});
+                respond.error(code::kNotFound, "Not Found: client " + id);
+            });
+    });
+
+    r.add("subscriptions.del", [cp, srv](const Json& args, const Responder& respond) {
+        std::string id = args["clientid"].get<std::string>();
+        std::string filter = args["topic"].get<std::string>();
+        forEachWorker<Json>(
+            *cp, srv->inbox(),
+            [id, filter](Worker& w) {
+                Session* s = w.findSessionByClientId(id);
+                if (!s) return Json(nullptr);
+                auto& subs = s->subscriptions();
+                auto it = subs.find(filter);
+                if (it == subs.end()) return Json(false);
+                subs.erase(it);
+                bool ok = true;
+                if (auto sh = topic::parseShared(filter, ok))
+                    w.ctx().router.unsubscribeShared(sh->group, sh->filter, s->id());
+                else
+                    w.ctx().router.unsubscribe(filter, s->id());
+                w.metrics().add(Metric::ClientUnsubscribe);
+                return Json(true);
+            },
+            [id, filter, respond](std::vector<Json>& parts) {
+                for (auto& p : parts) {
+                    if (p.is_null()) continue;
+                    if (!p.get<bool>())
+                        return respond.error(code::kNotFound, "Not Found: subscription " + id + " " + filter);
+                    return respond.ok({{"clientid", id}, {"topic", filter}});
+                }
+                respond.error(code::kNotFound, "Not Found: client " + id);
+            });
+    });
+
+    r.add("topics.show", [cp](const Json& args, const Responder& respond) {
+        std::string topic = args["topic"].get<std::string>();
+        bool found = false;
+        cp->router.forEach([&](std::string_view filter, const Subscriber&) { found = found || filter == topic; });
+        if (!found) return respond.error(code::kNotFound, "Not Found: topic " + topic);
+        respond.ok({{"topics", Json::array({{{"topic", topic}, {"node", cp->cfg.node.name}}})}});
+    });
+
+    r.add("retainer.topics", [cp](const Json&, const Responder& respond) {
+        std::set<std::string> topics;
+        for (const char* filter : {"#", "$SYS/#"})
+            cp->retain->match(filter, [&](const MessagePtr& m) { topics.insert(m->topic); });
+        Json list = Json::array();
+        for (auto& t : topics) list.push_back(t);
+        respond.ok({{"topics", list}});
+    });
+
+    r.add("log.primary-level", [](const Json& args, const Responder& respond) {
+        auto logger = spdlog::default_logger();
+        if (!args.contains("level")) return respond.ok({{"level", logLevelName(logger->level())}});
+        std::string name = args["level"].get<std::string>();
+        spdlog::level::level_enum level;
+        if (!logLevelFromName(name, level)) {
+            respond.error(code::kBadArgs,
+                          "unknown log level \"" + name +
+                              "\" (debug, info, notice, warning, error, critical, alert, emergency, all, none)");
+            return;
+        }
+        // The primary level gates every handler; the console and file keep their own.
+        logger->set_level(level);
+        log::info("ctl: primary log level set to {}", name);
+        respond.ok({{"level", name}});
     });
 
     r.add("topics.list", [cp](const Json&, const Responder& respond) {
@@ -374,6 +497,8 @@ void registerCommands(Registry& r, CtlServer& server) {
     r.add("cluster.status", [cp](const Json&, const Responder& respond) {
         respond.ok({{"running_nodes", Json::array({cp->cfg.node.name})}, {"stopped_nodes", Json::array()}});
     });
+
+    registerTraceCommands(r, server);
 }
 
 }  // namespace emqx::ctl

@@ -19,7 +19,9 @@ Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std
 
 Connection::~Connection() = default;
 
-bool Connection::open(int fd) {
+bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string wire) {
+    transport_ = std::move(transport);
+    wire_ = std::move(wire);
     if (uv_tcp_init(worker_.loop(), &tcp_) != 0) {
         ::close(fd);
         return false;
@@ -39,6 +41,7 @@ bool Connection::open(int fd) {
         uv_recv_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &size);
     }
     uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
+    if (!wire_.empty()) wantFlush();
     return true;
 }
 
@@ -58,7 +61,29 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
     if (self->closing_) return;  // lingering after our close: discard what the peer still sends
     self->worker_.metrics().add(Metric::BytesReceived, static_cast<uint64_t>(n));
     self->last_received_ms_ = self->worker_.nowMs();
-    self->consume(buf->base, static_cast<size_t>(n));
+    if (self->transport_) self->transportInput(buf->base, static_cast<size_t>(n));
+    else self->consume(buf->base, static_cast<size_t>(n));
+}
+
+void Connection::transportInput(const char* data, size_t len) {
+    // Plaintext lands in the worker's scratch buffer; the channel copies what it keeps.
+    std::string& plain = worker_.transportScratch();
+    plain.clear();
+    ShutdownReason why = ShutdownReason::Closed;
+    bool was_established = transport_->established();
+    bool ok = transport_->input(data, len, plain, wire_, why);
+    if (!was_established && transport_->established()) {
+        std::string fwd = transport_->forwardedFor();
+        if (!fwd.empty()) {
+            auto colon = peer_.rfind(':');
+            peer_ = (fwd.find(':') != std::string::npos && fwd.front() != '[' ? "[" + fwd + "]" : fwd) +
+                    (colon == std::string::npos ? "" : peer_.substr(colon));
+        }
+    }
+    if (!wire_.empty()) wantFlush();
+    if (!plain.empty()) consume(plain.data(), plain.size());
+    if (!ok && !closing_) close(why);
+    if (plain.capacity() > Worker::kReadBufferSize * 2) std::string().swap(plain);
 }
 
 void Connection::feed(std::string_view bytes) {
@@ -89,6 +114,8 @@ void Connection::consume(const char* data, size_t len) {
         mc.connect = std::move(m->connect);
         mc.unread = std::move(remainder);
         mc.hops = m->hops;
+        mc.transport = takeTransport();
+        mc.wire = takeWire();
         worker_.sendToOwner(std::move(mc), m->owner);
     }
     if (unread_.capacity() > 4096 && unread_.empty()) std::string().swap(unread_);
@@ -137,18 +164,37 @@ void Connection::wantFlush() {
 
 void Connection::flush() {
     dirty_ = false;
-    if (writing_ || pending_.empty() || !handle_open_ || migrating_) return;
-    std::swap(pending_, writing_buf_);
-    const auto& bufs = writing_buf_.buffers();
-    writing_ = true;
-    writing_bytes_ = writing_buf_.size();
-    write_started_ms_ = worker_.nowMs();
-    int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(),
+    if (writing_ || !handle_open_ || migrating_) return;
+    int rc;
+    if (transport_) {
+        // TLS records / WebSocket frames: the plaintext is copied into them.
+        if (!pending_.empty() && transport_->established()) {
+            transport_->output(pending_.buffers(), wire_);
+            pending_.clear();
+        }
+        if (wire_.empty()) return;
+        writing_wire_.swap(wire_);
+        wire_.clear();
+        writing_ = true;
+        writing_bytes_ = writing_wire_.size();
+        write_started_ms_ = worker_.nowMs();
+        uv_buf_t b = uv_buf_init(writing_wire_.data(), static_cast<unsigned>(writing_wire_.size()));
+        rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1, onWrite);
+    } else {
+        if (pending_.empty()) return;
+        std::swap(pending_, writing_buf_);
+        const auto& bufs = writing_buf_.buffers();
+        writing_ = true;
+        writing_bytes_ = writing_buf_.size();
+        write_started_ms_ = worker_.nowMs();
+        rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(),
                       static_cast<unsigned>(bufs.size()), onWrite);
+    }
     if (rc != 0) {
         writing_ = false;
         writing_bytes_ = 0;
         writing_buf_.clear();
+        writing_wire_.clear();
         if (!closing_) close(ShutdownReason::Einval);
         else finishClose();
     }
@@ -160,21 +206,23 @@ void Connection::onWrite(uv_write_t* req, int status) {
     self->worker_.metrics().add(Metric::BytesSent, self->writing_bytes_);
     self->writing_bytes_ = 0;
     self->writing_buf_.clear();
+    self->writing_wire_.clear();
     if (status < 0) {
         if (!self->closing_) self->close(ShutdownReason::Einval);
         else self->finishClose();
         return;
     }
     if (self->closing_) {
-        if (self->pending_.empty()) self->shutdownWrite();
+        if (self->pending_.empty() && self->wire_.empty()) self->shutdownWrite();
         else self->flush();
         return;
     }
     self->channel_.onOutputDrained();
-    if (!self->pending_.empty()) self->wantFlush();
+    if (!self->pending_.empty() || !self->wire_.empty()) self->wantFlush();
     else {
         self->pending_.shrink();
         self->writing_buf_.shrink();
+        if (self->writing_wire_.capacity() > 64 * 1024) std::string().swap(self->writing_wire_);
     }
 }
 
@@ -189,7 +237,15 @@ void Connection::close(ShutdownReason reason) {
     }
     channel_.onClose(reason);
     if (!handle_open_) return;
-    if (reason == ShutdownReason::Closed || reason == ShutdownReason::Einval) {
+    if (transport_) {
+        // The channel's last words (a DISCONNECT) go before the close_notify / close frame.
+        if (!pending_.empty() && transport_->established()) {
+            transport_->output(pending_.buffers(), wire_);
+            pending_.clear();
+        }
+        if (reason != ShutdownReason::Einval) transport_->shutdown(reason, wire_);
+    }
+    if ((reason == ShutdownReason::Closed || reason == ShutdownReason::Einval) && wire_.empty()) {
         finishClose();
         return;
     }
@@ -219,11 +275,26 @@ std::optional<int> Connection::detachForMigration() {
         return std::nullopt;
     }
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    if (transport_) {
+        // Transport bytes the kernel has not taken yet (e.g. TLS 1.3 session
+        // tickets) must reach the peer before anything the new owner writes.
+        size_t unwritten = writing_ ? uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_)) : 0;
+        if (unwritten > writing_wire_.size()) unwritten = writing_wire_.size();
+        carry_wire_.assign(writing_wire_, writing_wire_.size() - unwritten, unwritten);
+        carry_wire_ += wire_;
+        wire_.clear();
+    }
     migrating_ = true;
     closing_ = true;
     counted_ = false;  // the connection lives on in the owner worker
     finishClose();
     return copy;
+}
+
+bool Connection::handshakeTimedOut(int64_t now_ms) const {
+    if (!transport_ || closing_) return false;
+    int64_t deadline = transport_->handshakeTimeoutMs();
+    return deadline >= 0 && now_ms >= deadline;
 }
 
 bool Connection::sendTimedOut(int64_t now_ms) const {

@@ -13,6 +13,7 @@
 
 #include "emqxd/net/output_buffer.h"
 #include "emqxd/net/shutdown_reason.h"
+#include "emqxd/net/transport.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/worker/deadline_queue.h"
 
@@ -29,7 +30,9 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     // Takes ownership of `fd` and starts reading; false when libuv refuses it.
-    bool open(int fd);
+    // `transport`: TLS / WebSocket state (nullptr: plain TCP); `wire`: bytes it
+    // had produced but not yet written (after a migration).
+    bool open(int fd, std::unique_ptr<Transport> transport = nullptr, std::string wire = {});
     // Feeds bytes that arrived before this connection existed (migration).
     void feed(std::string_view bytes);
 
@@ -44,7 +47,7 @@ public:
 
     OutputBuffer& output() { return pending_; }
     // Output not yet acknowledged by the kernel (queued + being written).
-    size_t pendingBytes() const { return pending_.size() + writing_bytes_; }
+    size_t pendingBytes() const { return pending_.size() + wire_.size() + writing_bytes_; }
     void wantFlush();  // marks the connection for this iteration's flush
     void flush();      // called by the worker once per loop iteration
 
@@ -53,7 +56,14 @@ public:
     // shutdown_count. Idempotent.
     void close(ShutdownReason reason);
     // Hands the socket and unread bytes to another worker: no shutdown is counted.
+    // The transport (and wire bytes it produced that are not yet written) go
+    // with it: take them with takeTransport() right after.
     std::optional<int> detachForMigration();
+    std::unique_ptr<Transport> takeTransport() { return std::move(transport_); }
+    std::string takeWire() { return std::move(carry_wire_); }
+    // A TLS handshake still running past its handshake_timeout (monotonic ms).
+    bool handshakeTimedOut(int64_t now_ms) const;
+    int64_t handshakeDeadline() const { return transport_ ? transport_->handshakeTimeoutMs() : -1; }
 
     // The kernel has not taken our output for send_timeout: the peer stopped reading.
     bool sendTimedOut(int64_t now_ms) const;
@@ -68,6 +78,7 @@ private:
     static void onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
     static void onWrite(uv_write_t* req, int status);
     static void onClosed(uv_handle_t* h);
+    void transportInput(const char* data, size_t len);
     void consume(const char* data, size_t len);
     size_t parse(const char* data, size_t len);
     void finishClose();
@@ -94,6 +105,10 @@ private:
     OutputBuffer pending_;
     OutputBuffer writing_buf_;
     std::string unread_;  // a partial packet carried to the next read
+    std::unique_ptr<Transport> transport_;  // nullptr: plain TCP (zero-copy output)
+    std::string wire_;          // transport output not yet handed to uv_write
+    std::string writing_wire_;  // transport output being written
+    std::string carry_wire_;    // unwritten wire bytes taken along by a migration
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;
     Channel channel_;

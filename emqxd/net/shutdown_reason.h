@@ -38,7 +38,17 @@ namespace emqx {
     X(UnsupportedProtoVer, "unsupported_proto_ver") \
     X(QuotaExceeded, "quota_exceeded")           \
     X(ServerBusy, "server_busy")                 \
-    X(Shutdown, "shutdown")
+    X(Shutdown, "shutdown")                      \
+    X(CertificateExpired, "certificate_expired") \
+    X(NoSuitableCipher, "no_suitable_cipher")    \
+    X(HandshakeFailure, "handshake_failure")     \
+    X(UnknownCa, "unknown_ca")                   \
+    X(ProtocolVersion, "protocol_version")       \
+    X(SslError, "ssl_error")                     \
+    X(SslClosed, "ssl_closed")                   \
+    X(SslHandshakeTimeout, "ssl_handshake_timeout") \
+    X(WsBadRequest, "websocket_bad_request")     \
+    X(WsProtocolError, "websocket_protocol_error")
 
 enum class ShutdownReason : uint8_t {
 #define EMQX_SR_ENUM(id, name) id,

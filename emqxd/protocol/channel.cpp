@@ -6,6 +6,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"
+#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -21,13 +22,15 @@ uint32_t Channel::maxIncomingPacketSize() const {
 }
 
 std::optional<Channel::Migration> Channel::takeMigration() {
-    std::optional<Migration> m;
-    m.swap(migration_);
+    if (!migration_) return std::nullopt;
+    std::optional<Migration> m(std::move(*migration_));
+    migration_.reset();
     return m;
 }
 
 void Channel::handle(mqtt::Packet& packet) {
     if (state_ == State::Closed) return;
+    if (worker_.ctx().tracing()) trace::packetIn(worker_.ctx(), *this, packet);
     if (state_ == State::AwaitingConnect) {
         if (auto* c = std::get_if<mqtt::Connect>(&packet)) {
             worker_.metrics().add(Metric::PacketsConnectReceived);
@@ -96,6 +99,7 @@ void Channel::disconnect(ReasonCode code, ShutdownReason reason) {
 }
 
 void Channel::send(const mqtt::Packet& p) {
+    if (worker_.ctx().tracing()) trace::packetOut(worker_.ctx(), *this, p);
     mqtt::encodePacket(version_, p, header_scratch_);
     conn_.output().append(header_scratch_);
     header_scratch_.clear();
@@ -148,6 +152,7 @@ void Channel::onDisconnect(const mqtt::Disconnect& d) {
 }
 
 void Channel::onClose(ShutdownReason reason) {
+    if (worker_.ctx().tracing()) trace::closed(worker_.ctx(), *this, reason);
     if (state_ != State::Connected) {
         state_ = State::Closed;
         return;

@@ -6,6 +6,7 @@
 // the one place that picks CONNACK, DISCONNECT or a silent close.
 // Owner: the worker thread of its connection.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -115,13 +116,14 @@ private:
     bool request_problem_info_ = true;
     std::unordered_map<uint16_t, std::string> inbound_aliases_;
     std::unordered_map<std::string, uint16_t> outbound_aliases_;
-    std::optional<mqtt::Will> will_;
+    // Held by pointer: most clients have no will, and an idle connection's size matters.
+    std::unique_ptr<mqtt::Will> will_;
     bool disconnect_with_will_ = false;
     bool normal_disconnect_ = false;
     bool taken_over_ = false;
     bool session_present_ = false;
     Session* session_ = nullptr;
-    std::optional<Migration> migration_;
+    std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker
     std::string header_scratch_;  // reused for PUBLISH headers
     std::vector<bool> retain_skip_;  // per request of the last SUBSCRIBE: no retained delivery
 };

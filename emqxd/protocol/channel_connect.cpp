@@ -2,10 +2,12 @@
 #include <random>
 
 #include "common/topic/topic.h"
+#include "emqxd/license/license_gate.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"
+#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -44,6 +46,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     const auto& cfg = worker_.ctx().cfg.mqtt;
     version_ = c.version;
     if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
+    if (auto refuse = license::gate(worker_.ctx(), version_, hops)) return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {
         if (!c.clean_start || version_ == ProtocolVersion::V31) {
@@ -77,7 +80,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     }
     uint32_t owner = worker_.ctx().registry.claim(c.client_id, worker_.index());
     if (owner != worker_.index() && hops < 3) {
-        migration_ = Migration{owner, std::move(c), hops + 1};
+        migration_ = std::make_unique<Migration>(Migration{owner, std::move(c), hops + 1});
         return;
     }
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
@@ -87,7 +90,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     clean_start_ = c.clean_start;
     keepalive_ = c.keepalive;
     client_keepalive_ = c.keepalive;
-    will_ = std::move(c.will);
+    if (c.will) will_ = std::make_unique<mqtt::Will>(std::move(*c.will));
     if (version_ == ProtocolVersion::V5) {
         client_receive_maximum_ = c.props.receive_maximum.value_or(65535);
         client_max_packet_size_ = c.props.maximum_packet_size.value_or(0);
@@ -98,6 +101,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
             keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
     }
     openSession(c);
+    if (worker_.ctx().tracing()) trace::connected(worker_.ctx(), *this);
     sendConnack(session_present_, assigned);
     worker_.metrics().add(Metric::ClientConnected);
     worker_.metrics().add(Metric::ClientConnack);

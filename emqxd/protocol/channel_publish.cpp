@@ -3,6 +3,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
+#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -180,6 +181,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     buf.append(header_scratch_);
     header_scratch_.clear();
     buf.appendPayload(msg);
+    if (worker_.ctx().tracing()) trace::publishOut(worker_.ctx(), *this, *msg, qos, packet_id, dup, out.retain);
     Metrics& metrics = worker_.metrics();
     countSent(PacketType::Publish);
     if (!dup) {

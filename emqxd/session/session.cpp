@@ -22,8 +22,37 @@ void Session::attach(DeliverySink* sink, int64_t now_ms) {
 
 void Session::detach() { sink_ = nullptr; }
 
-void Session::drop(DropReason reason) {
+std::string_view dropReasonName(DropReason r) {
+    switch (r) {
+        case DropReason::NoLocal: return "no_local";
+        case DropReason::Expired: return "expired";
+        case DropReason::QueueFull: return "queue_full";
+        case DropReason::Qos0Offline: return "qos0_msg";
+        case DropReason::TooLarge: return "too_large";
+        case DropReason::OutputFull: return "output_full";
+    }
+    return "unknown";
+}
+
+namespace {
+
+uint64_t msgBytes(const MessagePtr& m) { return m ? sizeof(Message) + m->topic.capacity() + m->payload.capacity() : 0; }
+
+}  // namespace
+
+uint64_t Session::memoryBytes() const {
+    uint64_t n = sizeof(Session) + client_id_.capacity() + username.capacity();
+    for (const auto& [filter, sub] : subscriptions_) n += 64 + filter.capacity() + sub.filter.capacity() + sizeof(sub);
+    for (const auto& e : inflight_) n += sizeof(e) + msgBytes(e.msg);
+    n += mqueue_.size() * sizeof(QueuedMessage) + mqueue_msg_bytes_;
+    n += awaiting_rel_.size() * 32;
+    n += msgBytes(pending_will);
+    return n;
+}
+
+void Session::drop(DropReason reason, const Message* msg) {
     ++dropped_;
+    ++dropped_by_reason_[static_cast<size_t>(reason)];
     metrics_.add(Metric::DeliveryDropped);
     switch (reason) {
         case DropReason::NoLocal: metrics_.add(Metric::DeliveryDroppedNoLocal); break;
@@ -37,6 +66,7 @@ void Session::drop(DropReason reason) {
         case DropReason::OutputFull: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
     }
     metrics_.add(Metric::MessagesDropped);
+    if (DropObserver* o = drop_observer_.load(std::memory_order_acquire)) o->onDrop(*this, reason, msg);
 }
 
 bool Session::windowOpen() const {
@@ -55,13 +85,16 @@ uint16_t Session::nextPacketId() {
 
 void Session::enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options) {
     if (qos == 0 && !cfg_.mqueue_store_qos0) {
-        drop(DropReason::Qos0Offline);
+        drop(DropReason::Qos0Offline, msg.get());
         return;
     }
     if (cfg_.max_mqueue_len != 0 && mqueue_.size() >= cfg_.max_mqueue_len) {
+        MessagePtr oldest = mqueue_.front().msg;
+        mqueue_msg_bytes_ -= msgBytes(oldest);
         mqueue_.pop_front();  // EMQX drops the oldest to keep the newest
-        drop(DropReason::QueueFull);
+        drop(DropReason::QueueFull, oldest.get());
     }
+    mqueue_msg_bytes_ += msgBytes(msg);
     mqueue_.push_back(QueuedMessage{msg, qos, options});
     ++enqueued_;
 }
@@ -70,13 +103,13 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
     uint16_t pid = qos > 0 ? nextPacketId() : 0;
     SendResult r = sink_->sendPublish(msg, qos, pid, false, options);
     if (r == SendResult::TooLarge) {
-        drop(DropReason::TooLarge);
+        drop(DropReason::TooLarge, msg.get());
         return true;  // consumed: it can never be sent to this client
     }
     if (r == SendResult::OutputFull) {
         // The connection cannot take it now: QoS 1/2 waits in the session, QoS 0 is lost.
         if (qos > 0) enqueue(msg, qos, options);
-        else drop(DropReason::OutputFull);
+        else drop(DropReason::OutputFull, msg.get());
         return true;
     }
     ++delivered_;
@@ -86,11 +119,11 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
 
 void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options, int64_t now_ms) {
     if (options.no_local && msg->publisher_session == id_) {
-        drop(DropReason::NoLocal);
+        drop(DropReason::NoLocal, msg.get());
         return;
     }
     if (msg->remainingExpirySeconds(now_ms) == 0) {
-        drop(DropReason::Expired);
+        drop(DropReason::Expired, msg.get());
         return;
     }
     uint8_t qos = std::min(msg->qos, options.qos);
@@ -100,7 +133,7 @@ void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options,
     }
     if (qos == 0) {
         if (sink_->outputFull()) {
-            drop(DropReason::OutputFull);
+            drop(DropReason::OutputFull, msg.get());
             return;
         }
         sendNew(msg, qos, options, now_ms);
@@ -117,13 +150,16 @@ void Session::sendFromQueue(int64_t now_ms) {
     while (sink_ && !mqueue_.empty()) {
         QueuedMessage& q = mqueue_.front();
         if (q.msg->remainingExpirySeconds(now_ms) == 0) {
+            MessagePtr expired = std::move(q.msg);
+            mqueue_msg_bytes_ -= msgBytes(expired);
             mqueue_.pop_front();
-            drop(DropReason::Expired);
+            drop(DropReason::Expired, expired.get());
             continue;
         }
         if (q.qos > 0 && !windowOpen()) return;
         if (sink_->outputFull()) return;
         QueuedMessage next = std::move(q);
+        mqueue_msg_bytes_ -= msgBytes(next.msg);
         mqueue_.pop_front();
         sendNew(next.msg, next.qos, next.options, now_ms);
     }

@@ -3,18 +3,21 @@
 // queue (mqueue) for what does not fit or arrives while offline, and the
 // incoming QoS 2 packet ids awaiting PUBREL. Owner: one worker thread; it lives
 // on that worker from creation to end (connections move to it, not it to them).
+#include <array>
+#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "common/config/broker_config.h"
 #include "emqxd/message/message.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/router/subscription_options.h"
 #include "emqxd/session/delivery_sink.h"
+#include "emqxd/session/fifo_queue.h"
 #include "emqxd/worker/deadline_queue.h"
 
 namespace emqx {
@@ -41,6 +44,19 @@ struct QueuedMessage {
 
 // Why a message meant for this session was not delivered.
 enum class DropReason { NoLocal, Expired, QueueFull, Qos0Offline, TooLarge, OutputFull };
+inline constexpr size_t kDropReasonCount = 6;
+// EMQX's words: no_local, expired, queue_full, qos0_msg, too_large, output_full.
+std::string_view dropReasonName(DropReason r);
+
+class Session;
+
+// Told of every delivery drop (tracing uses it). Installed once by BrokerApp
+// before the workers start; called on the session's worker thread.
+class DropObserver {
+public:
+    virtual ~DropObserver() = default;
+    virtual void onDrop(const Session& s, DropReason reason, const Message* msg) = 0;
+};
 
 class Session {
 public:
@@ -88,6 +104,16 @@ public:
     uint64_t deliveredCount() const { return delivered_; }
     uint64_t droppedCount() const { return dropped_; }
     uint64_t enqueuedCount() const { return enqueued_; }
+    uint64_t droppedCount(DropReason r) const { return dropped_by_reason_[static_cast<size_t>(r)]; }
+    // Bytes this session holds: itself, its subscriptions, its inflight window,
+    // mqueue and awaiting-rel ids, counting each referenced message's topic and
+    // payload in full (messages shared with other sessions count for each). An
+    // estimate for `emqxctl clients show`; O(queue length).
+    uint64_t memoryBytes() const;
+    // The connection's sink while one is attached.
+    const DeliverySink* sink() const { return sink_; }
+
+    static void setDropObserver(DropObserver* o) { drop_observer_.store(o, std::memory_order_release); }
 
     // Lifetime, set by the channel from CONNECT / DISCONNECT.
     uint32_t expiry_interval_s = 0;
@@ -105,7 +131,7 @@ private:
     void enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options);
     bool sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms);
     uint16_t nextPacketId();
-    void drop(DropReason reason);
+    void drop(DropReason reason, const Message* msg = nullptr);
 
     uint64_t id_;
     std::string client_id_;
@@ -113,13 +139,16 @@ private:
     Metrics& metrics_;
     DeliverySink* sink_ = nullptr;
     std::map<std::string, Subscription, std::less<>> subscriptions_;
-    std::deque<InflightEntry> inflight_;  // in send order
-    std::deque<QueuedMessage> mqueue_;
+    std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
+    FifoQueue<QueuedMessage> mqueue_;
     std::unordered_map<uint16_t, int64_t> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
     uint64_t delivered_ = 0;
     uint64_t dropped_ = 0;
     uint64_t enqueued_ = 0;
+    std::array<uint64_t, kDropReasonCount> dropped_by_reason_{};
+    uint64_t mqueue_msg_bytes_ = 0;  // msgBytes() of every queued message, for memoryBytes()
+    static inline std::atomic<DropObserver*> drop_observer_{nullptr};
 };
 
 }  // namespace emqx

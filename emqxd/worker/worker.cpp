@@ -7,6 +7,7 @@
 #include "common/topic/topic.h"
 #include "emqxd/app/listener_stats.h"
 #include "emqxd/net/connection.h"
+#include "emqxd/net/transport.h"
 #include "emqxd/session/session.h"
 
 namespace emqx {
@@ -60,10 +61,14 @@ void Worker::adoptSocket(int fd, ListenerStats* listener, std::string peer) {
             listener->current.fetch_sub(1, std::memory_order_relaxed);
             return;
         }
-        Connection& c = newConnection(fd, listener, std::move(peer));
+        std::unique_ptr<Transport> transport = makeTransport(*listener, peer, nowMs(), ctx_.cfg.mqtt.max_packet_size);
+        Connection& c = newConnection(fd, listener, std::move(peer), std::move(transport));
         c.setConnectedAtMs(wallMs());
-        if (!c.closing())
-            schedule(DeadlineKind::Connection, c.id(), c.deadline_slot, nowMs() + ctx_.cfg.mqtt.idle_timeout);
+        if (!c.closing()) {
+            int64_t at = nowMs() + ctx_.cfg.mqtt.idle_timeout;
+            if (int64_t hs = c.handshakeDeadline(); hs >= 0 && hs < at) at = hs;  // TLS handshake_timeout
+            schedule(DeadlineKind::Connection, c.id(), c.deadline_slot, at);
+        }
     });
 }
 
@@ -76,7 +81,7 @@ void Worker::adoptMigrating(MigratingConnection m) {
             mc.listener->current.fetch_sub(1, std::memory_order_relaxed);
             return;
         }
-        Connection& c = newConnection(mc.fd, mc.listener, std::move(mc.peer));
+        Connection& c = newConnection(mc.fd, mc.listener, std::move(mc.peer), std::move(mc.transport), std::move(mc.wire));
         c.setConnectedAtMs(mc.connected_at_ms);
         if (c.closing()) return;
         metrics_.add(Metric::PacketsConnectReceived);
@@ -92,6 +97,8 @@ void Worker::adoptMigrating(MigratingConnection m) {
                 next.connect = std::move(again->connect);
                 next.unread = std::move(mc.unread);
                 next.hops = again->hops;
+                next.transport = c.takeTransport();
+                next.wire = c.takeWire();
                 sendToOwner(std::move(next), again->owner);
             }
             return;
@@ -102,13 +109,14 @@ void Worker::adoptMigrating(MigratingConnection m) {
 
 void Worker::sendToOwner(MigratingConnection m, uint32_t owner) { ctx_.workers[owner]->adoptMigrating(std::move(m)); }
 
-Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string peer) {
+Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string peer, std::unique_ptr<Transport> transport,
+                                  std::string wire) {
     uint64_t id = next_connection_id_++;
     auto conn = std::make_unique<Connection>(*this, id, listener, std::move(peer));
     Connection& c = *conn;
     connections_.emplace(id, std::move(conn));
     connection_count_.store(connections_.size(), std::memory_order_relaxed);
-    c.open(fd);
+    c.open(fd, std::move(transport), std::move(wire));
     return c;
 }
 
@@ -333,6 +341,10 @@ void Worker::onTimer() {
             if (it == connections_.end()) return;
             Connection& c = *it->second;
             c.deadline_slot = DeadlineQueue::kNone;
+            if (c.handshakeTimedOut(now)) {
+                c.close(ShutdownReason::SslHandshakeTimeout);  // schedules its linger deadline
+                return;
+            }
             int64_t next = c.channel().onDeadline(now);
             if (connections_.contains(e.id) && next >= 0)
                 schedule(DeadlineKind::Connection, e.id, c.deadline_slot, next);

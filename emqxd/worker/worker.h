@@ -25,6 +25,7 @@ namespace emqx {
 
 class Connection;
 class Session;
+class Transport;
 struct ListenerStats;
 
 // A connection on its way to the worker that owns its client id's session:
@@ -37,6 +38,8 @@ struct MigratingConnection {
     mqtt::Connect connect;
     std::string unread;
     int hops = 0;
+    std::unique_ptr<Transport> transport;  // TLS / WebSocket state (nullptr: plain TCP)
+    std::string wire;                      // transport bytes not yet written
 };
 
 class Worker {
@@ -97,6 +100,8 @@ public:
     // A shared read buffer for every connection of this worker: an idle
     // connection holds no input buffer.
     char* readBuffer() { return read_buffer_.get(); }
+    // Where a TLS / WebSocket connection's plaintext lands before parsing.
+    std::string& transportScratch() { return transport_scratch_; }
     static constexpr size_t kReadBufferSize = 64 * 1024;
 
 private:
@@ -108,7 +113,8 @@ private:
     void handle(Delivery& d);
     void deliverLocal(const Delivery& d);
     void onSessionDeadline(uint64_t id);
-    Connection& newConnection(int fd, ListenerStats* listener, std::string peer);
+    Connection& newConnection(int fd, ListenerStats* listener, std::string peer, std::unique_ptr<Transport> transport,
+                              std::string wire = {});
 
     BrokerContext& ctx_;
     const uint32_t index_;
@@ -124,6 +130,7 @@ private:
     DeadlineQueue deadlines_;
     int64_t timer_armed_at_ = -1;
     std::unique_ptr<char[]> read_buffer_;
+    std::string transport_scratch_;
     uint64_t next_connection_id_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
     std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;

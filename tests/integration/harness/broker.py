@@ -94,8 +94,13 @@ class Broker:
 
     node = "emqx@127.0.0.1"
 
-    def __init__(self, env=None, config=None, args=None, name="broker"):
+    def __init__(self, env=None, config=None, args=None, name="broker", ws=False):
         self.env = dict(env or {})
+        # ws.default is enabled by default (as in EMQX) on 8083: parallel test
+        # brokers would collide there, so it is off unless a test asks for it
+        # (ws=True: on a free port, self.ws_port).
+        self.ws = ws
+        self.ws_port = None
         self.config = config
         self.args = list(args or [])
         self.name = name
@@ -161,6 +166,11 @@ class Broker:
                 "EMQX_LISTENERS__TCP__DEFAULT__BIND": "127.0.0.1:%d" % self.port,
                 "EMQX_NODE__DATA_DIR": data,
             })
+            if self.ws:
+                self.ws_port = free_port()
+                env["EMQX_LISTENERS__WS__DEFAULT__BIND"] = "127.0.0.1:%d" % self.ws_port
+            else:
+                env["EMQX_LISTENERS__WS__DEFAULT__ENABLE"] = "false"
             env.update(self.env)
             cmd = [emqxd_bin(), "console"]
             if self.config is not None:

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -85,15 +86,24 @@ std::string onlyError(const std::string& text, const Env& env = {}) {
 
 // ---- defaults and the key table ---------------------------------------------
 
-TEST_CASE("no file, no env: the table defaults, one listener tcp.default", "[config]") {
+TEST_CASE("no file, no env: the table defaults, listeners tcp, ws on; ssl, wss off", "[config]") {
     Result r = loadPath("");
     REQUIRE(r.ok);
     REQUIRE(r.errors.empty());
-    REQUIRE(r.config.listeners.size() == 1);
-    const ListenerConfig& l = r.config.listeners[0];
+    REQUIRE(r.config.listeners.size() == 4);
+    const ListenerConfig& l = *listener(r.config, "tcp:default");
     CHECK(l.id() == "tcp:default");
     CHECK(l.bind == "0.0.0.0:1883");
     CHECK(l.enable);
+    CHECK_FALSE(listener(r.config, "ssl:default")->enable);  // a fresh start needs no certificates
+    CHECK(listener(r.config, "ssl:default")->bind == "0.0.0.0:8883");
+    CHECK(listener(r.config, "ssl:default")->ssl_options.versions == "tlsv1.3,tlsv1.2");
+    CHECK(listener(r.config, "ssl:default")->ssl_options.handshake_timeout == 15000);
+    CHECK(listener(r.config, "ws:default")->enable);
+    CHECK(listener(r.config, "ws:default")->bind == "0.0.0.0:8083");
+    CHECK(listener(r.config, "ws:default")->websocket.mqtt_path == "/mqtt");
+    CHECK_FALSE(listener(r.config, "wss:default")->enable);
+    CHECK(listener(r.config, "wss:default")->bind == "0.0.0.0:8084");
     CHECK(r.config.node.name == "emqx@127.0.0.1");
     CHECK(r.config.mqtt.idle_timeout == 15000);
     CHECK(r.config.mqtt.max_packet_size == 1024 * 1024);
@@ -106,7 +116,15 @@ TEST_CASE("no file, no env: the table defaults, one listener tcp.default", "[con
 
 TEST_CASE("broker_config.h defaults agree with the key table", "[config]") {
     BrokerConfig plain;
-    plain.listeners = {ListenerConfig{}};
+    plain.listeners.clear();
+    for (auto [type, bind, enable] : {std::tuple{"ssl", "0.0.0.0:8883", false}, std::tuple{"tcp", "0.0.0.0:1883", true},
+                                      std::tuple{"ws", "0.0.0.0:8083", true}, std::tuple{"wss", "0.0.0.0:8084", false}}) {
+        ListenerConfig l;
+        l.type = type;
+        l.bind = bind;
+        l.enable = enable;
+        plain.listeners.push_back(l);
+    }
     CHECK(renderConfig(plain) == renderConfig(defaultConfig()));
 }
 
@@ -243,10 +261,10 @@ max_connections = 10
 )");
     INFO(joined(r.errors));
     REQUIRE(r.ok);
-    REQUIRE(r.config.listeners.size() == 3);
-    CHECK(r.config.listeners[0].id() == "tcp:a_1");
-    CHECK(r.config.listeners[1].id() == "tcp:b-2");
-    CHECK(r.config.listeners[2].id() == "tcp:default");
+    REQUIRE(r.config.listeners.size() == 6);  // and ssl, ws, wss default
+    CHECK(r.config.listeners[1].id() == "tcp:a_1");
+    CHECK(r.config.listeners[2].id() == "tcp:b-2");
+    CHECK(r.config.listeners[3].id() == "tcp:default");
     const ListenerConfig* def = listener(r.config, "tcp:default");
     CHECK_FALSE(def->enable);  // kept, not started
     CHECK(def->bind == "0.0.0.0:1883");
@@ -386,8 +404,8 @@ TEST_CASE("error: listener binds", "[config]") {
 }
 
 TEST_CASE("error: unknown listener type, bad listener name", "[config]") {
-    CHECK(onlyError("\n[listeners.ssl.default]\nbind = \"0.0.0.0:8883\"\n") ==
-          "emqx.toml:2: listeners.ssl: unknown listener type (known: tcp)");
+    CHECK(onlyError("\n[listeners.quic.default]\nbind = \"0.0.0.0:14567\"\n") ==
+          "emqx.toml:2: listeners.quic: unknown listener type (known: tcp, ssl, ws, wss)");
     CHECK(onlyError("[listeners.tcp.\"my listener\"]\n") ==
           "emqx.toml:1: listeners.tcp.\"my listener\": expected a listener name of letters, digits, _ and -, got "
           "\"my listener\"");
@@ -501,7 +519,7 @@ TEST_CASE("env: listener keys, and a listener only in the environment", "[config
                              {"EMQX_LISTENERS__TCP__SECOND__BIND", "127.0.0.1:1884"}});
     INFO(joined(r.errors));
     REQUIRE(r.ok);
-    REQUIRE(r.config.listeners.size() == 2);
+    REQUIRE(r.config.listeners.size() == 5);  // + ssl, ws, wss default
     const ListenerConfig* def = listener(r.config, "tcp:default");
     REQUIRE(def);
     CHECK(def->bind == "127.0.0.1:1883");
@@ -520,7 +538,7 @@ TEST_CASE("env: matches a file listener whatever its case, and can disable it", 
                     {{"EMQX_LISTENERS__TCP__EDGE__MAX_CONNECTIONS", "5"}, {"EMQX_LISTENERS__TCP__DEFAULT__ENABLE", "false"}});
     INFO(joined(r.errors));
     REQUIRE(r.ok);
-    REQUIRE(r.config.listeners.size() == 2);
+    REQUIRE(r.config.listeners.size() == 5);
     REQUIRE(listener(r.config, "tcp:Edge"));
     CHECK(listener(r.config, "tcp:Edge")->max_connections == 5);
     CHECK_FALSE(listener(r.config, "tcp:default")->enable);
@@ -548,8 +566,11 @@ TEST_CASE("env: errors name the variable", "[config]") {
           "env EMQX_MQTT__IDLE_TIMEOUT: mqtt.idle_timeout: expected a duration like 15s, got \"15\"\n");
     CHECK(envError({{"EMQX_MQTT__RETAIN_AVAILABLE", "yes"}}) ==
           "env EMQX_MQTT__RETAIN_AVAILABLE: mqtt.retain_available: expected true or false, got \"yes\"\n");
-    CHECK(envError({{"EMQX_LISTENERS__SSL__DEFAULT__BIND", "0.0.0.0:8883"}}) ==
-          "env EMQX_LISTENERS__SSL__DEFAULT__BIND: listeners.ssl: unknown listener type (known: tcp)\n");
+    CHECK(envError({{"EMQX_LISTENERS__QUIC__DEFAULT__BIND", "0.0.0.0:14567"}}) ==
+          "env EMQX_LISTENERS__QUIC__DEFAULT__BIND: listeners.quic: unknown listener type (known: tcp, ssl, ws, wss)\n");
+    CHECK(envError({{"EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERSIONS", "tlsv1.1"}}) ==
+          "env EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERSIONS: listeners.ssl.default.ssl_options.versions: "
+          "expected a list of tlsv1.3, tlsv1.2, got \"tlsv1.1\"\n");
     CHECK(envError({{"EMQX_LISTENERS__TCP__DEFAULT__BIND", "nowhere"}}) ==
           "env EMQX_LISTENERS__TCP__DEFAULT__BIND: listeners.tcp.default.bind: expected an address like 0.0.0.0:1883, "
           "got \"nowhere\"\n");

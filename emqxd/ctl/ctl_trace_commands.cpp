@@ -1,0 +1,246 @@
+// Handlers of `trace`, `traces` and `license` (bound from registerCommands).
+// They run on the control loop, which owns the trace registry and the license.
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "common/topic/topic.h"
+#include "common/trace/trace_format.h"
+#include "emqxd/app/broker_context.h"
+#include "emqxd/ctl/ctl_server.h"
+#include "emqxd/license/license.h"
+#include "emqxd/log/log.h"
+#include "emqxd/trace/trace_registry.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx::ctl {
+
+namespace {
+
+constexpr uint64_t kDefaultTraceDurationS = 1800;
+constexpr uint64_t kTailChunk = 32 * 1024;
+constexpr uint64_t kTailBacklog = 4096;
+
+using trace::Trace;
+using trace::TraceType;
+
+Json traceJson(const Trace& t) {
+    const auto& s = t.spec();
+    std::string status = t.full() ? "size_limit_reached" : t.stopped() ? "stopped" : "running";
+    return {
+        {"name", s.name},
+        {"named", s.named},
+        {"type", trace::typeName(s.type)},
+        {"target", s.target},
+        {"level", trace::levelName(s.level)},
+        {"file", s.path},
+        {"matched", t.matched()},
+        {"bytes", t.bytes()},
+        {"status", status},
+        {"start_at", trace::isoTimestamp(s.start_ms)},
+        {"end_at", s.end_ms ? Json(trace::isoTimestamp(s.end_ms)) : Json(nullptr)},
+    };
+}
+
+// Checks the target of a trace of `type`; false with a message when invalid.
+bool validTarget(TraceType type, const std::string& target, std::string& error) {
+    if (target.empty()) {
+        error = "the trace target must not be empty";
+        return false;
+    }
+    if (type == TraceType::Topic && !topic::isValidTopicFilter(target)) {
+        error = "invalid topic filter: " + target;
+        return false;
+    }
+    if (type == TraceType::IpAddress) {
+        unsigned char buf[16];
+        if (inet_pton(AF_INET, target.c_str(), buf) != 1 && inet_pton(AF_INET6, target.c_str(), buf) != 1) {
+            error = "invalid IP address: " + target;
+            return false;
+        }
+    }
+    return true;
+}
+
+bool parseTypeArg(const Json& args, TraceType& type, std::string& error) {
+    std::string word = args["type"].get<std::string>();
+    auto t = trace::parseType(word);
+    if (!t) {
+        error = "unknown trace type \"" + word + "\" (client, topic, ip_address)";
+        return false;
+    }
+    type = *t;
+    return true;
+}
+
+bool validTraceName(const std::string& name) {
+    if (name.empty() || name.size() > 64) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+Json licenseJson(const BrokerContext& ctx) {
+    auto l = ctx.license->current();
+    int64_t now = Worker::wallMs();
+    Json j = {
+        {"edition", l->community ? "community" : "enterprise"},
+        {"customer", l->customer},
+        {"customer_type", l->customer_type},
+        {"email", l->email.empty() ? Json(nullptr) : Json(l->email)},
+        {"max_connections", l->max_connections ? Json(l->max_connections) : Json("unlimited")},
+        {"issued_at", l->issued_at.empty() ? Json(nullptr) : Json(l->issued_at)},
+        {"expiry_at", l->expiry_at.empty() ? Json(nullptr) : Json(l->expiry_at)},
+        {"expired", l->expired(now)},
+        {"days_left", l->expiry_ms ? Json(l->daysLeft(now)) : Json(nullptr)},
+        {"file", ctx.license->path()},
+        {"refused_connections",
+         {{"expired", ctx.license->refusedExpired()}, {"max_connections", ctx.license->refusedMaxConnections()}}},
+    };
+    return j;
+}
+
+}  // namespace
+
+void registerTraceCommands(Registry& r, CtlServer& server) {
+    BrokerContext* cp = &server.context();
+
+    r.add("trace.list", [cp](const Json&, const Responder& respond) {
+        Json list = Json::array();
+        for (auto& t : cp->traces->all()) list.push_back(traceJson(*t));
+        respond.ok({{"traces", list}});
+    });
+
+    r.add("trace.start", [cp](const Json& args, const Responder& respond) {
+        std::string error;
+        trace::TraceSpec spec;
+        if (!parseTypeArg(args, spec.type, error)) return respond.error(code::kBadArgs, error);
+        spec.target = args["target"].get<std::string>();
+        if (!validTarget(spec.type, spec.target, error)) return respond.error(code::kBadArgs, error);
+        if (args.contains("level")) {
+            auto level = trace::parseLevel(args["level"].get<std::string>());
+            if (!level)
+                return respond.error(code::kBadArgs, "unknown trace level \"" + args["level"].get<std::string>() +
+                                                         "\" (debug, info, warning, error)");
+            spec.level = *level;
+        }
+        spec.name = "CLI-" + spec.target;
+        spec.path = args["file"].get<std::string>();
+        if (!cp->traces->start(spec, error)) return respond.error(code::kFailed, "Failed to start trace: " + error);
+        log::info("ctl: trace {} started ({} {} -> {})", spec.name, trace::typeName(spec.type), spec.target, spec.path);
+        respond.ok(traceJson(*cp->traces->find(spec.name)));
+    });
+
+    r.add("trace.stop", [cp](const Json& args, const Responder& respond) {
+        std::string error;
+        TraceType type;
+        if (!parseTypeArg(args, type, error)) return respond.error(code::kBadArgs, error);
+        std::string target = args["target"].get<std::string>();
+        for (auto& t : cp->traces->all()) {
+            const auto& s = t->spec();
+            if (s.named || s.type != type || s.target != target) continue;
+            cp->traces->stop(s.name);
+            return respond.ok({{"name", s.name}, {"type", trace::typeName(type)}, {"target", target}});
+        }
+        respond.error(code::kNotFound, "Not Found: trace " + std::string(trace::typeName(type)) + " " + target);
+    });
+
+    r.add("trace.tail", [cp](const Json& args, const Responder& respond) {
+        std::string name = args["name"].get<std::string>();
+        auto t = cp->traces->find(name);
+        if (!t) return respond.error(code::kNotFound, "Not Found: trace " + name);
+        std::error_code ec;
+        uint64_t size = std::filesystem::file_size(t->spec().path, ec);
+        if (ec) return respond.error(code::kFailed, "cannot read " + t->spec().path + ": " + ec.message());
+        uint64_t offset = args.contains("offset") ? args["offset"].get<uint64_t>()
+                                                  : (size > kTailBacklog ? size - kTailBacklog : 0);
+        if (offset > size) offset = size;  // the file was truncated: go on from its end
+        std::string data;
+        if (offset < size) {
+            std::ifstream f(t->spec().path, std::ios::binary);
+            f.seekg(static_cast<std::streamoff>(offset));
+            data.resize(std::min(kTailChunk, size - offset));
+            f.read(data.data(), static_cast<std::streamsize>(data.size()));
+            data.resize(static_cast<size_t>(f.gcount()));
+        }
+        uint64_t next = offset + data.size();
+        respond.ok({{"name", name},
+                    {"offset", offset},
+                    {"next_offset", next},
+                    {"data", data},
+                    {"more", next < size},
+                    {"running", !t->stopped() && !t->full()}});
+    });
+
+    r.add("traces.list", [cp](const Json&, const Responder& respond) {
+        Json list = Json::array();
+        for (auto& t : cp->traces->all())
+            if (t->spec().named) list.push_back(traceJson(*t));
+        respond.ok({{"traces", list}});
+    });
+
+    r.add("traces.start", [cp](const Json& args, const Responder& respond) {
+        std::string error;
+        trace::TraceSpec spec;
+        spec.named = true;
+        spec.name = args["name"].get<std::string>();
+        if (!validTraceName(spec.name))
+            return respond.error(code::kBadArgs, "invalid trace name \"" + spec.name +
+                                                     "\": 1 to 64 letters, digits, '-' or '_'");
+        if (!parseTypeArg(args, spec.type, error)) return respond.error(code::kBadArgs, error);
+        spec.target = args["target"].get<std::string>();
+        if (!validTarget(spec.type, spec.target, error)) return respond.error(code::kBadArgs, error);
+        uint64_t duration = args.value("duration", kDefaultTraceDurationS);
+        if (duration == 0 || duration > 366ull * 86400)
+            return respond.error(code::kBadArgs, "duration must be 1 to 31622400 seconds");
+        namespace fs = std::filesystem;
+        fs::path dir = fs::absolute(fs::path(cp->cfg.node.data_dir) / "trace");
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec) return respond.error(code::kFailed, "cannot create " + dir.string() + ": " + ec.message());
+        spec.path = (dir / (spec.name + ".log")).lexically_normal().string();
+        spec.start_ms = Worker::wallMs();
+        spec.end_ms = spec.start_ms + static_cast<int64_t>(duration) * 1000;
+        if (!cp->traces->start(spec, error)) return respond.error(code::kFailed, "Failed to start trace: " + error);
+        log::info("ctl: trace {} started ({} {} for {} s)", spec.name, trace::typeName(spec.type), spec.target,
+                  duration);
+        respond.ok(traceJson(*cp->traces->find(spec.name)));
+    });
+
+    r.add("traces.stop", [cp](const Json& args, const Responder& respond) {
+        std::string name = args["name"].get<std::string>();
+        auto t = cp->traces->find(name);
+        if (!t || !t->spec().named) return respond.error(code::kNotFound, "Not Found: trace " + name);
+        cp->traces->stop(name);
+        respond.ok({{"name", name}, {"action", "stop"}});
+    });
+
+    r.add("traces.delete", [cp](const Json& args, const Responder& respond) {
+        std::string name = args["name"].get<std::string>();
+        auto t = cp->traces->find(name);
+        if (!t || !t->spec().named) return respond.error(code::kNotFound, "Not Found: trace " + name);
+        std::string error;
+        cp->traces->remove(name, error);
+        respond.ok({{"name", name}, {"action", "delete"}});
+    });
+
+    r.add("license.info", [cp](const Json&, const Responder& respond) { respond.ok(licenseJson(*cp)); });
+
+    r.add("license.reload", [cp](const Json& args, const Responder& respond) {
+        std::string path = args.value("path", std::string());
+        std::string error;
+        if (!cp->license->reload(path, error)) {
+            log::warn("ctl: license reload refused: {}", error);
+            return respond.error(code::kFailed, "Failed to reload license: " + error);
+        }
+        auto l = cp->license->current();
+        log::info("ctl: license reloaded: {} ({}), max_connections {}, expiry {}", l->customer, l->customer_type,
+                  l->max_connections, l->expiry_at);
+        if (l->expired(Worker::wallMs())) log::warn("license: the license expired on {}", l->expiry_at);
+        respond.ok(licenseJson(*cp));
+    });
+}
+
+}  // namespace emqx::ctl

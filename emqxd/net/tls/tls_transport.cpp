@@ -1,0 +1,154 @@
+#include "emqxd/net/tls/tls_transport.h"
+
+#include <openssl/err.h>
+#include <openssl/x509_vfy.h>
+
+#include "emqxd/log/log.h"
+#include "emqxd/net/tls/tls_context.h"
+
+namespace emqx {
+
+TlsTransport::TlsTransport(std::shared_ptr<TlsContext> ctx, std::string listener_id, std::string peer,
+                           int64_t handshake_deadline_ms)
+    : ctx_(std::move(ctx)), listener_id_(std::move(listener_id)), peer_(std::move(peer)), deadline_ms_(handshake_deadline_ms) {
+    ssl_ = SSL_new(ctx_->get());
+    rbio_ = BIO_new(BIO_s_mem());
+    wbio_ = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(rbio_, -1);  // an empty input BIO means "more to come"
+    SSL_set_bio(ssl_, rbio_, wbio_);
+    SSL_set_accept_state(ssl_);
+}
+
+TlsTransport::~TlsTransport() { SSL_free(ssl_); }
+
+ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
+    long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+    int reason = ERR_GET_REASON(err);
+    if (ERR_GET_LIB(err) == ERR_LIB_SSL) {
+        switch (reason) {
+            case SSL_R_NO_SHARED_CIPHER:
+            case SSL_R_NO_CIPHERS_AVAILABLE:
+            case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM:
+                return ShutdownReason::NoSuitableCipher;
+            case SSL_R_UNSUPPORTED_PROTOCOL:
+            case SSL_R_WRONG_VERSION_NUMBER:
+            case SSL_R_VERSION_TOO_LOW:
+            case SSL_R_VERSION_TOO_HIGH:
+            case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+                return ShutdownReason::ProtocolVersion;
+            case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+                // verify_peer + fail_if_no_peer_cert and no client certificate: OpenSSL sends a
+                // handshake_failure alert (TLS 1.2; TLS 1.3 calls it certificate_required).
+                return ShutdownReason::HandshakeFailure;
+            case SSL_R_CERTIFICATE_VERIFY_FAILED:
+                switch (verify) {
+                    case X509_V_ERR_CERT_HAS_EXPIRED:
+                    case X509_V_ERR_CERT_NOT_YET_VALID:
+                        return ShutdownReason::CertificateExpired;
+                    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+                    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+                    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+                    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+                    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+                    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+                        return ShutdownReason::UnknownCa;
+                    default:
+                        return ShutdownReason::HandshakeFailure;
+                }
+            case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+            case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+                return ShutdownReason::HandshakeFailure;
+            case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+                return ShutdownReason::UnknownCa;
+            case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+                return ShutdownReason::CertificateExpired;
+            default:
+                break;
+        }
+    }
+    return ShutdownReason::SslError;
+}
+
+void TlsTransport::drain(std::string& wire) {
+    size_t pending;
+    while ((pending = BIO_ctrl_pending(wbio_)) > 0) {
+        size_t at = wire.size();
+        wire.resize(at + pending);
+        int n = BIO_read(wbio_, wire.data() + at, static_cast<int>(pending));
+        wire.resize(at + static_cast<size_t>(n > 0 ? n : 0));
+        if (n <= 0) break;
+    }
+}
+
+bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) {
+    if (failed_) return false;
+    if (len > 0) BIO_write(rbio_, data, static_cast<int>(len));
+    ERR_clear_error();
+    if (!handshake_done_) {
+        int rc = SSL_do_handshake(ssl_);
+        if (rc != 1) {
+            int e = SSL_get_error(ssl_, rc);
+            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+                drain(wire);
+                return true;
+            }
+            unsigned long err = ERR_peek_error();
+            why = e == SSL_ERROR_ZERO_RETURN ? ShutdownReason::SslClosed : classify(ssl_, err);
+            char buf[256] = "";
+            if (err) ERR_error_string_n(err, buf, sizeof buf);
+            long verify = SSL_get_verify_result(ssl_);
+            log::warn("listener {}: TLS handshake with {} failed: {} ({}{}{})", listener_id_, peer_, shutdownReasonName(why),
+                      buf, verify != X509_V_OK ? "; certificate: " : "",
+                      verify != X509_V_OK ? X509_verify_cert_error_string(verify) : "");
+            ERR_clear_error();
+            failed_ = true;
+            drain(wire);  // the alert
+            return false;
+        }
+        handshake_done_ = true;
+    }
+    char buf[16 * 1024];
+    while (true) {
+        int n = SSL_read(ssl_, buf, sizeof buf);
+        if (n > 0) {
+            plain.append(buf, static_cast<size_t>(n));
+            continue;
+        }
+        int e = SSL_get_error(ssl_, n);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) break;
+        failed_ = true;
+        if (e == SSL_ERROR_ZERO_RETURN) {
+            why = ShutdownReason::SslClosed;
+        } else {
+            unsigned long err = ERR_peek_error();
+            why = ShutdownReason::SslError;
+            char ebuf[256] = "";
+            if (err) ERR_error_string_n(err, ebuf, sizeof ebuf);
+            log::warn("listener {}: TLS error from {}: ssl_error ({})", listener_id_, peer_, ebuf);
+        }
+        ERR_clear_error();
+        drain(wire);
+        return false;
+    }
+    drain(wire);
+    return true;
+}
+
+void TlsTransport::output(const std::vector<uv_buf_t>& plain, std::string& wire) {
+    if (failed_) return;
+    for (const uv_buf_t& b : plain) {
+        if (b.len == 0) continue;
+        SSL_write(ssl_, b.base, static_cast<int>(b.len));  // a memory BIO takes everything
+        drain(wire);
+    }
+}
+
+void TlsTransport::shutdown(ShutdownReason, std::string& wire) {
+    if (failed_ || !handshake_done_) return;
+    ERR_clear_error();
+    SSL_shutdown(ssl_);
+    ERR_clear_error();
+    drain(wire);
+}
+
+}  // namespace emqx

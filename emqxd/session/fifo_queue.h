@@ -1,0 +1,40 @@
+#pragma once
+// A FIFO on one vector: unlike std::deque (which allocates a map and a 512-byte
+// block even when empty) it holds no memory until the first push, so an idle
+// session costs nothing for its queue. Popped slots are reclaimed in bulk.
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+namespace emqx {
+
+template <class T>
+class FifoQueue {
+public:
+    bool empty() const { return head_ == items_.size(); }
+    size_t size() const { return items_.size() - head_; }
+    T& front() { return items_[head_]; }
+    const T& front() const { return items_[head_]; }
+
+    void push_back(T item) { items_.push_back(std::move(item)); }
+
+    void pop_front() {
+        items_[head_] = T{};  // release what the slot holds now
+        ++head_;
+        if (head_ == items_.size()) {
+            items_.clear();
+            head_ = 0;
+            if (items_.capacity() > kKeepCapacity) std::vector<T>().swap(items_);
+        } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+
+private:
+    static constexpr size_t kKeepCapacity = 64;
+    std::vector<T> items_;
+    size_t head_ = 0;
+};
+
+}  // namespace emqx

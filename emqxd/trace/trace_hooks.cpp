@@ -1,0 +1,87 @@
+#include "emqxd/trace/trace_hooks.h"
+
+#include "common/trace/trace_format.h"
+#include "emqxd/app/broker_context.h"
+#include "emqxd/protocol/channel.h"
+#include "emqxd/trace/trace_registry.h"
+
+namespace emqx::trace {
+
+namespace {
+
+// The client id an event is about: the channel's, or before CONNECT was
+// accepted the one the CONNECT carries.
+std::string_view clientOf(const Channel& ch, const mqtt::Packet* p) {
+    if (p)
+        if (auto* c = std::get_if<mqtt::Connect>(p)) return c->client_id;
+    return ch.clientId();
+}
+
+// The topic a packet is about, for topic traces: a PUBLISH's topic (a
+// SUBSCRIBE/UNSUBSCRIBE is matched by its first filter, below).
+std::string_view topicOf(const mqtt::Packet& p) {
+    if (auto* pub = std::get_if<mqtt::Publish>(&p)) return pub->topic;
+    return {};
+}
+
+void emitPacket(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p, std::string_view msg) {
+    const auto& reg = *ctx.traces;
+    std::string_view client = clientOf(ch, &p);
+    std::string_view topic = topicOf(p);
+    if (auto* s = std::get_if<mqtt::Subscribe>(&p); s && !s->subscriptions.empty()) topic = s->subscriptions.front().filter;
+    if (auto* u = std::get_if<mqtt::Unsubscribe>(&p); u && !u->filters.empty()) topic = u->filters.front();
+    // The line is built only when a trace takes it.
+    if (!reg.wants(Level::Debug, client, ch.peer(), topic)) return;
+    reg.emit(Level::Debug, client, ch.peer(), topic, msg, "packet: " + describePacket(p));
+}
+
+}  // namespace
+
+void packetIn(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p) {
+    emitPacket(ctx, ch, p, "mqtt_packet_received");
+}
+
+void packetOut(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p) {
+    emitPacket(ctx, ch, p, "mqtt_packet_sent");
+}
+
+void publishOut(const BrokerContext& ctx, const Channel& ch, const Message& m, uint8_t qos, uint16_t packet_id,
+                bool dup, bool retain) {
+    if (!ctx.traces->wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
+    ctx.traces->emit(Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
+                     "packet: " + describePublish(m.topic, m.payload, qos, retain, dup, packet_id));
+}
+
+void connected(const BrokerContext& ctx, const Channel& ch) {
+    const auto& reg = *ctx.traces;
+    if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
+    reg.emit(Level::Info, ch.clientId(), ch.peer(), {}, "authenticate",
+             "result: anonymous (no authenticator configured), username: " +
+                 (ch.username().empty() ? std::string("undefined") : ch.username()));
+    reg.emit(Level::Info, ch.clientId(), ch.peer(), {}, "client_connected",
+             std::string("proto_ver: ") + std::to_string(static_cast<int>(ch.protoVer())) +
+                 ", clean_start: " + (ch.cleanStart() ? "true" : "false") +
+                 ", keepalive: " + std::to_string(ch.keepalive()));
+}
+
+void closed(const BrokerContext& ctx, const Channel& ch, ShutdownReason reason) {
+    if (!ctx.traces->wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
+    ctx.traces->emit(Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
+                     "reason: " + std::string(shutdownReasonName(reason)));
+}
+
+void DropTracer::onDrop(const Session& s, DropReason reason, const Message* msg) {
+    if (!ctx_.tracing()) return;
+    std::string peer;
+    if (auto* ch = dynamic_cast<const Channel*>(s.sink())) peer = ch->peer();
+    std::string_view topic = msg ? std::string_view(msg->topic) : std::string_view();
+    if (!ctx_.traces->wants(Level::Warning, s.clientId(), peer, topic)) return;
+    std::string detail = "reason: " + std::string(dropReasonName(reason));
+    if (msg)
+        detail += ", topic: " + escapePrefix(msg->topic, 256) + ", payload(" + std::to_string(msg->payload.size()) +
+                  " bytes)=\"" + escapePrefix(msg->payload) + "\"";
+    ctx_.traces->emit(Level::Warning, s.clientId(), peer, msg ? std::string_view(msg->topic) : std::string_view(),
+                      "delivery_dropped", detail);
+}
+
+}  // namespace emqx::trace
