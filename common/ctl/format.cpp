@@ -85,7 +85,9 @@ std::string nodeList(const Json& nodes) {
     for (const auto& n : nodes) {
         if (!first) s += ',';
         first = false;
-        s += "'" + scalar(n) + "'";
+        s += '\'';
+        s += scalar(n);
+        s += '\'';
     }
     return s + "]";
 }

@@ -197,7 +197,13 @@ void Connection::flush() {
         writing_wire_.clear();
         if (!closing_) close(ShutdownReason::Einval);
         else finishClose();
+        return;
     }
+    // The kernel did not take it all: the peer may have stopped reading, so
+    // look again when the send timeout would expire. (The common case, all
+    // written at once, costs this one check.)
+    if (uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_)) > 0 && !closing_)
+        channel_.checkNoLaterThan(write_started_ms_ + listener_->config.tcp_options.send_timeout);
 }
 
 void Connection::onWrite(uv_write_t* req, int status) {
