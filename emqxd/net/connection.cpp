@@ -13,7 +13,6 @@ namespace emqx {
 Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer)
     : worker_(worker), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this) {
     tcp_.data = this;
-    write_req_.data = this;
     last_received_ms_ = worker_.nowMs();
 }
 
@@ -165,36 +164,33 @@ void Connection::wantFlush() {
 void Connection::flush() {
     dirty_ = false;
     if (writing_ || !handle_open_ || migrating_) return;
+    if (transport_ && !pending_.empty() && transport_->established()) {
+        // TLS records / WebSocket frames: the plaintext is copied into them.
+        transport_->output(pending_.buffers(), wire_);
+        pending_.clear();
+    }
+    if (transport_ ? wire_.empty() : pending_.empty()) return;
+    writing_ = worker_.writeRequests().acquire();
+    writing_->req.data = this;
     int rc;
     if (transport_) {
-        // TLS records / WebSocket frames: the plaintext is copied into them.
-        if (!pending_.empty() && transport_->established()) {
-            transport_->output(pending_.buffers(), wire_);
-            pending_.clear();
-        }
-        if (wire_.empty()) return;
-        writing_wire_.swap(wire_);
-        wire_.clear();
-        writing_ = true;
-        writing_bytes_ = writing_wire_.size();
+        writing_->wire.swap(wire_);
+        writing_bytes_ = writing_->wire.size();
+        uv_buf_t b = uv_buf_init(writing_->wire.data(), static_cast<unsigned>(writing_->wire.size()));
         write_started_ms_ = worker_.nowMs();
-        uv_buf_t b = uv_buf_init(writing_wire_.data(), static_cast<unsigned>(writing_wire_.size()));
-        rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1, onWrite);
+        rc = uv_write(&writing_->req, reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1, onWrite);
     } else {
-        if (pending_.empty()) return;
-        std::swap(pending_, writing_buf_);
-        const auto& bufs = writing_buf_.buffers();
-        writing_ = true;
-        writing_bytes_ = writing_buf_.size();
+        std::swap(pending_, writing_->plain);
+        writing_bytes_ = writing_->plain.size();
+        const auto& bufs = writing_->plain.buffers();
         write_started_ms_ = worker_.nowMs();
-        rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(),
+        rc = uv_write(&writing_->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(),
                       static_cast<unsigned>(bufs.size()), onWrite);
     }
     if (rc != 0) {
-        writing_ = false;
+        worker_.writeRequests().release(writing_);
+        writing_ = nullptr;
         writing_bytes_ = 0;
-        writing_buf_.clear();
-        writing_wire_.clear();
         if (!closing_) close(ShutdownReason::Einval);
         else finishClose();
         return;
@@ -208,11 +204,10 @@ void Connection::flush() {
 
 void Connection::onWrite(uv_write_t* req, int status) {
     auto* self = static_cast<Connection*>(req->data);
-    self->writing_ = false;
+    self->worker_.writeRequests().release(self->writing_);
+    self->writing_ = nullptr;
     self->worker_.metrics().add(Metric::BytesSent, self->writing_bytes_);
     self->writing_bytes_ = 0;
-    self->writing_buf_.clear();
-    self->writing_wire_.clear();
     if (status < 0) {
         if (!self->closing_) self->close(ShutdownReason::Einval);
         else self->finishClose();
@@ -227,8 +222,7 @@ void Connection::onWrite(uv_write_t* req, int status) {
     if (!self->pending_.empty() || !self->wire_.empty()) self->wantFlush();
     else {
         self->pending_.shrink();
-        self->writing_buf_.shrink();
-        if (self->writing_wire_.capacity() > 64 * 1024) std::string().swap(self->writing_wire_);
+        if (self->wire_.capacity() > 64 * 1024) std::string().swap(self->wire_);
     }
 }
 
@@ -285,8 +279,10 @@ std::optional<int> Connection::detachForMigration() {
         // Transport bytes the kernel has not taken yet (e.g. TLS 1.3 session
         // tickets) must reach the peer before anything the new owner writes.
         size_t unwritten = writing_ ? uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_)) : 0;
-        if (unwritten > writing_wire_.size()) unwritten = writing_wire_.size();
-        carry_wire_.assign(writing_wire_, writing_wire_.size() - unwritten, unwritten);
+        const std::string empty;
+        const std::string& in_flight = writing_ ? writing_->wire : empty;
+        if (unwritten > in_flight.size()) unwritten = in_flight.size();
+        carry_wire_.assign(in_flight, in_flight.size() - unwritten, unwritten);
         carry_wire_ += wire_;
         wire_.clear();
     }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "emqxd/net/output_buffer.h"
+#include "emqxd/net/write_request.h"
 #include "emqxd/net/shutdown_reason.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/protocol/channel.h"
@@ -90,11 +91,10 @@ private:
     ListenerStats* listener_;
     std::string peer_;
     uv_tcp_t tcp_{};
-    uv_write_t write_req_{};
     uv_shutdown_t shutdown_req_{};
     bool shutdown_sent_ = false;
     bool handle_open_ = false;
-    bool writing_ = false;
+    WriteRequest* writing_ = nullptr;  // from the worker's pool while a write is in flight
     size_t writing_bytes_ = 0;
     int64_t write_started_ms_ = 0;
     bool dirty_ = false;
@@ -103,11 +103,9 @@ private:
     bool counted_ = true;  // counts in listener->current until closed
     ShutdownReason reason_ = ShutdownReason::Closed;
     OutputBuffer pending_;
-    OutputBuffer writing_buf_;
     std::string unread_;  // a partial packet carried to the next read
     std::unique_ptr<Transport> transport_;  // nullptr: plain TCP (zero-copy output)
     std::string wire_;          // transport output not yet handed to uv_write
-    std::string writing_wire_;  // transport output being written
     std::string carry_wire_;    // unwritten wire bytes taken along by a migration
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;

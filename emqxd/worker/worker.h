@@ -17,6 +17,7 @@
 #include "common/mqtt/packet.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/metrics/metrics.h"
+#include "emqxd/net/write_request.h"
 #include "emqxd/worker/deadline_queue.h"
 #include "emqxd/worker/delivery.h"
 #include "emqxd/worker/inbox.h"
@@ -97,6 +98,8 @@ public:
     void connectionClosed(uint64_t id);  // from the connection's uv_close callback
     void sendToOwner(MigratingConnection m, uint32_t owner);
 
+    WriteRequestPool& writeRequests() { return write_requests_; }
+
     // A shared read buffer for every connection of this worker: an idle
     // connection holds no input buffer.
     char* readBuffer() { return read_buffer_.get(); }
@@ -130,6 +133,7 @@ private:
     DeadlineQueue deadlines_;
     int64_t timer_armed_at_ = -1;
     std::unique_ptr<char[]> read_buffer_;
+    WriteRequestPool write_requests_;
     std::string transport_scratch_;
     uint64_t next_connection_id_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
