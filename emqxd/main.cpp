@@ -28,8 +28,13 @@ int main(int argc, char** argv) {
     app.require_subcommand(0, 1);
     auto* console_cmd = app.add_subcommand("console", "run in the foreground, logging to the console (default)");
     auto* foreground_cmd = app.add_subcommand("foreground", "run in the foreground, logging to the log file only");
-    for (auto* cmd : {console_cmd, foreground_cmd})
+    bool quarantine_data = false;
+    for (auto* cmd : {console_cmd, foreground_cmd}) {
         cmd->add_option("-c,--config", config_file, "configuration file (TOML)")->check(CLI::ExistingFile);
+        cmd->add_flag("--quarantine-data", quarantine_data,
+                      "if the durable store (<data_dir>/<node.name>/rocksdb) cannot be read, move it aside "
+                      "(kept as rocksdb.damaged-<timestamp>) and start with an empty one");
+    }
     app.add_option("-c,--config", config_file, "configuration file (TOML)")->check(CLI::ExistingFile);
     CLI11_PARSE(app, argc, argv);
     if (foreground_cmd->parsed()) console = false;
@@ -46,6 +51,7 @@ int main(int argc, char** argv) {
     int rc;
     {
         emqx::BrokerApp broker(std::move(cfg));
+        broker.setQuarantineData(quarantine_data);
         rc = broker.run();
     }
     emqx::shutdownLogging();

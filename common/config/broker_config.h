@@ -84,6 +84,9 @@ struct MqttConfig {
     bool strict_mode = false;
     bool use_username_as_clientid = false;
     bool peer_cert_as_username = false;
+    // With a non-empty `authentication` chain: admit a client that no
+    // authenticator allowed or denied (all answered ignore). docs/security.md
+    bool allow_anonymous = false;
 };
 
 struct SysEventMessages {
@@ -124,6 +127,52 @@ struct LicenseConfig {
     std::string public_key_file;  // empty: the built-in public key (tests use their own)
 };
 
+// Durable storage (emqxd/storage, docs/storage.md).
+struct DurableConfig {
+    bool enable = true;            // retained messages and persistent sessions in RocksDB
+    std::string fsync = "batch";   // always | batch | never
+};
+
+// One element of the `authentication` chain (EMQX 5 names; the fields of
+// password_hash_algorithm = {name, salt_position, mac_fun, iterations} are
+// written flat in the element). docs/security.md
+struct AuthenticatorConfig {
+    std::string mechanism = "password_based";   // password_based | clientid_allowlist
+    std::string backend = "built_in_database";  // password_based: built_in_database
+    bool enable = true;
+    std::string user_id_type = "username";      // username | clientid
+    std::string password_hash_algorithm = "sha256";  // bcrypt | pbkdf2 | sha256 | sha512 | plain
+    std::string salt_position = "prefix";       // prefix | suffix | disable (sha256, sha512)
+    std::string mac_fun = "sha256";             // pbkdf2: sha256 | sha512
+    unsigned iterations = 4096;                 // pbkdf2
+    unsigned salt_rounds = 10;                  // bcrypt cost
+    std::string bootstrap_file;                 // CSV or JSON users imported at start
+    std::string bootstrap_type = "plain";       // plain | hash
+    std::string clientids;                      // clientid_allowlist: comma-joined list
+};
+
+struct AuthzSourceConfig {
+    std::string type = "file";
+    bool enable = true;
+    std::string path;  // relative: to the working directory
+};
+
+struct AuthorizationConfig {
+    std::vector<AuthzSourceConfig> sources;  // empty: every request gets no_match
+    std::string no_match = "allow";          // allow | deny
+    std::string deny_action = "ignore";      // ignore | disconnect
+    bool cache_enable = true;
+    unsigned cache_max_size = 32;
+    Millis cache_ttl = 60000;
+};
+
+struct FlappingDetectConfig {
+    bool enable = false;
+    unsigned max_count = 15;
+    Millis window_time = 60000;
+    Millis ban_time = 300000;
+};
+
 struct BrokerConfig {
     NodeConfig node;
     std::vector<ListenerConfig> listeners;  // ordered by id
@@ -133,6 +182,10 @@ struct BrokerConfig {
     LogConfig log;
     TraceConfig trace;
     LicenseConfig license;
+    DurableConfig durable;
+    std::vector<AuthenticatorConfig> authentication;
+    AuthorizationConfig authorization;
+    FlappingDetectConfig flapping_detect;
 };
 
 }  // namespace emqx::config

@@ -427,12 +427,129 @@ KeyDef autoSubscribeTopics() {
     return k;
 }
 
+// ---- authentication / authorization.sources (docs/security.md) --------------
+
+KeyDef enumField(std::string name, std::string def, std::vector<std::string> words, std::string doc) {
+    KeyDef f = topicField(std::move(name), KeyType::Enum, std::move(def), std::move(doc));
+    f.words = std::move(words);
+    return f;
+}
+
+KeyDef authenticationChain() {
+    KeyDef k;
+    k.path = "authentication";
+    k.type = KeyType::TableList;
+    k.default_text = "[]";
+    k.doc = "Authenticators tried in order (allow / deny / ignore); empty: every client is let in (anonymous)";
+    k.example = {"See docs/security.md. EMQX's password_hash_algorithm = {name, salt_position, mac_fun, iterations}",
+                 "is written flat here; an inline table stays on one line (TOML). Examples:",
+                 "authentication = [",
+                 "  {mechanism = \"password_based\", password_hash_algorithm = \"sha256\", salt_position = \"suffix\"},",
+                 "  {mechanism = \"clientid_allowlist\", clientids = [\"sensor-1\", \"sensor-2\"]},",
+                 "]"};
+    KeyDef iterations = topicField("iterations", KeyType::Integer, "4096", "pbkdf2 iterations");
+    iterations.min = 1;
+    iterations.max = 10000000;
+    KeyDef rounds = topicField("salt_rounds", KeyType::Integer, "10", "bcrypt cost (log2 rounds)");
+    rounds.min = 4;
+    rounds.max = 31;
+    KeyDef clientids = topicField("clientids", KeyType::String, "", "clientid_allowlist: the allowed client ids");
+    clientids.string_list = true;
+    k.fields = {enumField("mechanism", "password_based", {"password_based", "clientid_allowlist"}, "Mechanism"),
+                enumField("backend", "built_in_database", {"built_in_database"}, "password_based backend"),
+                topicField("enable", KeyType::Bool, "true", "Use this authenticator"),
+                enumField("user_id_type", "username", {"username", "clientid"}, "Users are keyed by"),
+                enumField("password_hash_algorithm", "sha256", {"bcrypt", "pbkdf2", "sha256", "sha512", "plain", "md5", "sha"},
+                          "Password hash"),
+                enumField("salt_position", "prefix", {"prefix", "suffix", "disable"}, "sha256/sha512: where the salt goes"),
+                enumField("mac_fun", "sha256", {"sha256", "sha512"}, "pbkdf2 MAC function"),
+                iterations,
+                rounds,
+                topicField("bootstrap_file", KeyType::String, "", "CSV or JSON users imported at start"),
+                enumField("bootstrap_type", "plain", {"plain", "hash"}, "Bootstrap file holds plain passwords or hashes"),
+                clientids};
+    k.set = [](BrokerConfig& c, ListenerConfig*, const Value& v) {
+        c.authentication.clear();
+        for (const TableRow& r : std::get<std::vector<TableRow>>(v)) {
+            AuthenticatorConfig a;
+            auto str = [&](const char* name, std::string& out) {
+                if (auto it = r.find(name); it != r.end()) out = std::get<std::string>(it->second);
+            };
+            str("mechanism", a.mechanism);
+            str("backend", a.backend);
+            str("user_id_type", a.user_id_type);
+            str("password_hash_algorithm", a.password_hash_algorithm);
+            str("salt_position", a.salt_position);
+            str("mac_fun", a.mac_fun);
+            str("bootstrap_file", a.bootstrap_file);
+            str("bootstrap_type", a.bootstrap_type);
+            str("clientids", a.clientids);
+            if (auto it = r.find("enable"); it != r.end()) a.enable = std::get<bool>(it->second);
+            if (auto it = r.find("iterations"); it != r.end()) a.iterations = static_cast<unsigned>(std::get<int64_t>(it->second));
+            if (auto it = r.find("salt_rounds"); it != r.end()) a.salt_rounds = static_cast<unsigned>(std::get<int64_t>(it->second));
+            c.authentication.push_back(std::move(a));
+        }
+    };
+    k.get = [](const BrokerConfig& c, const ListenerConfig*) -> Value {
+        std::vector<TableRow> rows;
+        for (const AuthenticatorConfig& a : c.authentication)
+            rows.push_back({{"mechanism", a.mechanism},
+                            {"backend", a.backend},
+                            {"enable", a.enable},
+                            {"user_id_type", a.user_id_type},
+                            {"password_hash_algorithm", a.password_hash_algorithm},
+                            {"salt_position", a.salt_position},
+                            {"mac_fun", a.mac_fun},
+                            {"iterations", static_cast<int64_t>(a.iterations)},
+                            {"salt_rounds", static_cast<int64_t>(a.salt_rounds)},
+                            {"bootstrap_file", a.bootstrap_file},
+                            {"bootstrap_type", a.bootstrap_type},
+                            {"clientids", a.clientids}});
+        return rows;
+    };
+    return k;
+}
+
+KeyDef authorizationSources() {
+    KeyDef k;
+    k.path = "authorization.sources";
+    k.type = KeyType::TableList;
+    k.default_text = "[]";
+    k.doc = "Authorization sources checked in order; empty: every publish/subscribe gets no_match";
+    k.example = {"The ACL file in EMQX's syntax (etc/acl.conf ships EMQX's default rules):",
+                 "sources = [{type = \"file\", path = \"etc/acl.conf\"}]"};
+    KeyDef path = topicField("path", KeyType::String, "", "ACL file (relative: to the working directory)");
+    path.required = true;
+    k.fields = {enumField("type", "file", {"file"}, "Source type"), topicField("enable", KeyType::Bool, "true", "Use this source"),
+                path};
+    k.set = [](BrokerConfig& c, ListenerConfig*, const Value& v) {
+        c.authorization.sources.clear();
+        for (const TableRow& r : std::get<std::vector<TableRow>>(v)) {
+            AuthzSourceConfig s;
+            if (auto it = r.find("type"); it != r.end()) s.type = std::get<std::string>(it->second);
+            if (auto it = r.find("enable"); it != r.end()) s.enable = std::get<bool>(it->second);
+            s.path = std::get<std::string>(r.at("path"));
+            c.authorization.sources.push_back(std::move(s));
+        }
+    };
+    k.get = [](const BrokerConfig& c, const ListenerConfig*) -> Value {
+        std::vector<TableRow> rows;
+        for (const AuthzSourceConfig& s : c.authorization.sources)
+            rows.push_back({{"type", s.type}, {"enable", s.enable}, {"path", s.path}});
+        return rows;
+    };
+    return k;
+}
+
 // ---- the table ----------------------------------------------------------------
 
 std::vector<KeyDef> buildKeys() {
     using B = BrokerConfig;
     using M = MqttConfig;
     std::vector<KeyDef> k;
+
+    // authentication (a top-level key: it comes before the first [section])
+    k.push_back(authenticationChain());
 
     // node
     k.push_back(stringKey("node.name", "emqx@127.0.0.1",
@@ -508,6 +625,9 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::mqtt, &M::use_username_as_clientid)));
     k.push_back(boolKey(m + "peer_cert_as_username", "false", "Use the TLS peer certificate's CN as the username",
                         at(&B::mqtt, &M::peer_cert_as_username)));
+    k.push_back(boolKey(m + "allow_anonymous", "false",
+                        "With a non-empty authentication chain, let in clients no authenticator allowed or denied",
+                        at(&B::mqtt, &M::allow_anonymous)));
 
     // sys_topics
     k.push_back(durationKey("sys_topics.sys_msg_interval", "1m", 1, kDay, "Publish $SYS broker stats this often; disabled: never",
@@ -550,6 +670,43 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(stringKey("license.public_key_file", "",
                           "PEM Ed25519 public key that verifies licenses instead of the built-in one (tests use their own)",
                           at(&B::license, &LicenseConfig::public_key_file)));
+
+    // durable
+    k.push_back(boolKey("durable.enable", "true",
+                        "Keep retained messages and persistent sessions (Session Expiry > 0 / Clean Session 0) in "
+                        "RocksDB under <data_dir>/<node.name>/rocksdb; false: memory only, lost on restart",
+                        at(&B::durable, &DurableConfig::enable)));
+    k.push_back(enumKey("durable.fsync", "batch", {"always", "batch", "never"},
+                        "always: each commit is fsynced before the PUBACK/PUBREC it covers; batch: the same, with "
+                        "commits grouped every few ms; never: no fsync, survives a broker crash but not an OS crash",
+                        at(&B::durable, &DurableConfig::fsync)));
+
+    // authorization (docs/security.md)
+    using AZ = AuthorizationConfig;
+    k.push_back(enumKey("authorization.no_match", "allow", {"allow", "deny"},
+                        "What a publish/subscribe no rule matched gets", at(&B::authorization, &AZ::no_match)));
+    k.push_back(enumKey("authorization.deny_action", "ignore", {"ignore", "disconnect"},
+                        "A denied publish: ignore (PUBACK/PUBREC 0x87 in MQTT 5, dropped in 3.1.1) or disconnect",
+                        at(&B::authorization, &AZ::deny_action)));
+    k.push_back(authorizationSources());
+    k.push_back(boolKey("authorization.cache.enable", "true", "Cache each client's authorization results",
+                        at(&B::authorization, &AZ::cache_enable)));
+    k.push_back(intKey("authorization.cache.max_size", "32", 1, 1048576, "Most cached results per client",
+                       at(&B::authorization, &AZ::cache_max_size)));
+    k.push_back(durationKey("authorization.cache.ttl", "1m", 1, kDay, "A cached result is used this long",
+                            at(&B::authorization, &AZ::cache_ttl)));
+
+    // flapping_detect
+    using FD = FlappingDetectConfig;
+    k.push_back(boolKey("flapping_detect.enable", "false",
+                        "Ban a client id or IP address after max_count authentication failures within window_time",
+                        at(&B::flapping_detect, &FD::enable)));
+    k.push_back(intKey("flapping_detect.max_count", "15", 1, 1000000, "Failures within window_time that ban",
+                       at(&B::flapping_detect, &FD::max_count)));
+    k.push_back(durationKey("flapping_detect.window_time", "1m", 1, kDay, "The window failures are counted in",
+                            at(&B::flapping_detect, &FD::window_time)));
+    k.push_back(durationKey("flapping_detect.ban_time", "5m", 1, 365 * kDay, "How long a flapping client stays banned",
+                            at(&B::flapping_detect, &FD::ban_time)));
     return k;
 }
 
@@ -632,6 +789,15 @@ std::vector<std::string> sectionDoc(std::string_view section) {
     if (section == "auto_subscribe") return {"Subscriptions made on behalf of every client when it connects."};
     if (section == "log.console") return {"Logging: levels are debug, info, notice, warning, error, critical, alert, emergency."};
     if (section == "trace") return {"Tracing to files (emqxctl trace / traces)."};
+    if (section == "authorization")
+        return {"Authorization (docs/security.md): ACL file sources, what no rule matched gets, the per-client cache.",
+                "emqxctl acl reload re-reads the files; emqxctl authz cache-clean all|<clientid> empties caches."};
+    if (section == "flapping_detect")
+        return {"Repeated authentication failures from one client id or IP address ban it (emqxctl banned list|add|del)."};
+    if (section == "durable")
+        return {"Durable storage (docs/storage.md): retained messages and persistent sessions survive a restart.",
+                "A store that cannot be read stops the start (exit 1) naming its path; start with",
+                "`emqxd console --quarantine-data` (or `bin/emqx start --quarantine-data`) to move it aside and start empty."};
     if (section == "license")
         return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
                 "community edition: no connection limit, no expiry."};

@@ -52,6 +52,22 @@ constexpr std::array kTracesStart{
 constexpr std::array kTraceName{ArgSpec{"name", ArgKind::String, true, true, "trace name"}};
 constexpr std::array kLicenseReload{
     ArgSpec{"path", ArgKind::Path, true, false, "license file (default: the installed one, license.file)"}};
+constexpr std::array kUserPassword{
+    ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"},
+    ArgSpec{"password", ArgKind::String, true, true, "the password (stored hashed, never logged)"},
+};
+constexpr std::array kUserId{ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"}};
+constexpr std::array kCacheClean{ArgSpec{"target", ArgKind::String, true, true, "all, or a client id"}};
+constexpr std::array kBannedAdd{
+    ArgSpec{"as", ArgKind::String, true, true, "clientid | username | peerhost"},
+    ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
+    ArgSpec{"reason", ArgKind::String, false, false, "why (shown by banned list)"},
+    ArgSpec{"duration", ArgKind::UInt, false, false, "seconds until the ban ends (default: never)"},
+};
+constexpr std::array kBannedDel{
+    ArgSpec{"as", ArgKind::String, true, true, "clientid | username | peerhost"},
+    ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
+};
 
 constexpr std::array kCommands{
     CommandSpec{"status", "status", "", kNoArgs, "Show the node's status"},
@@ -88,6 +104,15 @@ constexpr std::array kCommands{
     CommandSpec{"license.reload", "license", "reload", kLicenseReload, "Verify a license file and apply it"},
     CommandSpec{"vm", "vm", "", kNoArgs, "Show memory, workers, file descriptors and loop lag"},
     CommandSpec{"cluster.status", "cluster", "status", kNoArgs, "Show the cluster's nodes"},
+    CommandSpec{"users.add", "users", "add", kUserPassword, "Add a user to the built-in database"},
+    CommandSpec{"users.passwd", "users", "passwd", kUserPassword, "Change a built-in database user's password"},
+    CommandSpec{"users.del", "users", "del", kUserId, "Delete a built-in database user"},
+    CommandSpec{"users.list", "users", "list", kNoArgs, "List the built-in database's users"},
+    CommandSpec{"acl.reload", "acl", "reload", kNoArgs, "Re-read the ACL files (a bad file is refused, the old rules stay)"},
+    CommandSpec{"authz.cache-clean", "authz", "cache-clean", kCacheClean, "Empty the authorization cache of all clients or one"},
+    CommandSpec{"banned.list", "banned", "list", kNoArgs, "List banned client ids, usernames and addresses"},
+    CommandSpec{"banned.add", "banned", "add", kBannedAdd, "Ban a client id, username or IP address"},
+    CommandSpec{"banned.del", "banned", "del", kBannedDel, "Lift a ban"},
 };
 
 }  // namespace

@@ -3,16 +3,21 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <ctime>
 #include <fstream>
 #include <thread>
 
 #include "emqxd/app/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
+#include "emqxd/auth/security.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
 #include "emqxd/net/tls/tls_context.h"
+#include "emqxd/retain/rocksdb_retain_store.h"
 #include "emqxd/session/session.h"
+#include "emqxd/storage/durable_store.h"
+#include "emqxd/storage/record_codec.h"
 #include "emqxd/sys/sys_publisher.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/trace/trace_registry.h"
@@ -38,6 +43,7 @@ BrokerApp::BrokerApp(config::BrokerConfig cfg) {
 
 BrokerApp::~BrokerApp() {
     listeners_.clear();
+    closeDurable();  // its writer thread posts to the workers: stop it first
     ctx_->workers.clear();
     Session::setDropObserver(nullptr);
     ctl_.reset();
@@ -70,6 +76,20 @@ int BrokerApp::run() {
         std::filesystem::remove(pid_file_);
         return 1;
     }
+    // Authentication and authorization (docs/security.md): users, bootstrap files, ACL files.
+    ctx.security = std::make_shared<auth::Security>(ctx.cfg);
+    if (!ctx.security->start(error)) {
+        log::critical("{}", error);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        std::filesystem::remove(pid_file_);
+        return 1;
+    }
+    if (!openDurable(error)) {
+        log::critical("{}", error);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        std::filesystem::remove(pid_file_);
+        return 1;
+    }
     drop_tracer_ = std::make_unique<trace::DropTracer>(ctx);
     Session::setDropObserver(drop_tracer_.get());
     // Only enabled listeners exist at run time (and in `emqxctl listeners`):
@@ -91,6 +111,27 @@ int BrokerApp::run() {
         ctx.listeners.push_back(std::move(stats));
     }
     for (unsigned i = 0; i < ctx.worker_count; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
+    if (!restoreSessions(error)) {
+        log::critical("{}", error);
+        std::fprintf(stderr, "%s\n", error.c_str());
+        closeDurable();
+        std::filesystem::remove(pid_file_);
+        return 1;
+    }
+    // Signals are caught before anything binds: a SIGTERM during the start
+    // is remembered and stops the broker as soon as it runs, instead of
+    // killing it with the default action (and an exit code of -15).
+    uv_signal_init(&loop_, &sigterm_);
+    uv_signal_init(&loop_, &sigint_);
+    sigterm_.data = this;
+    sigint_.data = this;
+    auto on_signal = [](uv_signal_t* s, int) {
+        auto* app = static_cast<BrokerApp*>(s->data);
+        if (app->running_) app->stop();
+        else app->stop_requested_ = true;
+    };
+    uv_signal_start(&sigterm_, on_signal, SIGTERM);
+    uv_signal_start(&sigint_, on_signal, SIGINT);
     // The ctl socket is up before the MQTT port answers, so whoever waits for
     // the port can use emqxctl at once.
     ctl_ = std::make_unique<CtlServer>(&loop_, ctx,
@@ -133,19 +174,15 @@ int BrokerApp::run() {
         },
         200, 200);
 
-    uv_signal_init(&loop_, &sigterm_);
-    uv_signal_init(&loop_, &sigint_);
-    sigterm_.data = this;
-    sigint_.data = this;
-    auto on_signal = [](uv_signal_t* s, int) { static_cast<BrokerApp*>(s->data)->stop(); };
-    uv_signal_start(&sigterm_, on_signal, SIGTERM);
-    uv_signal_start(&sigint_, on_signal, SIGINT);
+    running_ = true;
+    if (stop_requested_) stop();  // a SIGTERM that came while starting
     log::info("{} {} is running with {} workers", ctx.cfg.node.name, EMQX_VERSION, ctx.worker_count);
     std::printf("EMQX %s is running now!\n", EMQX_VERSION);
     std::fflush(stdout);
 
     uv_run(&loop_, UV_RUN_DEFAULT);
     for (auto& w : ctx.workers) w->join();
+    closeDurable();
     std::filesystem::remove(pid_file_);
     log::info("{} stopped", ctx.cfg.node.name);
     return 0;
@@ -218,6 +255,169 @@ bool BrokerApp::loadLicense(std::string& error) {
         std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
     }
     return true;
+}
+
+namespace {
+
+std::string timestampForName() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& retain, size_t& loaded,
+                            std::string& error) {
+    int64_t now = Worker::wallMs();
+    size_t expired = 0;
+    if (!retain.load(now, loaded, expired, error)) return false;
+    if (expired > 0) log::info("durable store: removed {} expired retained messages", expired);
+    std::vector<std::string> gone;
+    loaded_sessions_.clear();
+    bool ok = store.forEachSession(
+        [&](std::string_view client_id, std::string_view value) {
+            storage::StoredSession st;
+            if (!storage::decodeSession(value, st) || st.client_id != client_id) {
+                error = store.dir() + ": the session record of client id \"" + std::string(client_id) +
+                        "\" cannot be decoded";
+                return false;
+            }
+            if (st.expiry_interval_s != Session::kNeverExpire &&
+                now >= st.disconnected_at_ms + static_cast<int64_t>(st.expiry_interval_s) * 1000) {
+                gone.emplace_back(client_id);
+                return true;
+            }
+            loaded_sessions_.push_back(std::move(st));
+            return true;
+        },
+        error);
+    if (!ok) {
+        loaded_sessions_.clear();
+        return false;
+    }
+    for (const auto& id : gone) store.deleteSession(id);
+    if (!gone.empty()) log::info("durable store: removed {} expired sessions", gone.size());
+    return true;
+}
+bool BrokerApp::openDurable(std::string& error) {
+    namespace fs = std::filesystem;
+    BrokerContext& ctx = *ctx_;
+    if (!ctx.cfg.durable.enable) {
+        log::info("durable storage is off (durable.enable = false): retained messages and sessions are kept in memory only");
+        return true;
+    }
+    const std::string& node = ctx.cfg.node.name;
+    fs::path data_dir(ctx.cfg.node.data_dir);
+    // The store follows node.name: another name's store in this data dir is not ours to load.
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(data_dir, ec)) {
+        std::error_code e2;
+        if (!entry.is_directory(e2)) continue;
+        std::string other = entry.path().filename().string();
+        if (other == node || !fs::exists(entry.path() / "rocksdb", e2)) continue;
+        std::string warning = "data dir " + data_dir.string() + " holds the durable store of node '" + other +
+                              "', but this node is '" + node + "': its retained messages and sessions are NOT loaded. "
+                              "If the node was renamed by mistake, set node.name (EMQX_NODE__NAME, or EMQX_HOST) back to '" +
+                              other + "'.";
+        log::warn("{}", warning);
+        std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
+    }
+    std::string dir = (data_dir / node / "rocksdb").string();
+    auto mode = storage::fsyncModeFromName(ctx.cfg.durable.fsync);
+    storage::DurableStore::OpenFailure failure;
+    size_t loaded = 0;
+    std::unique_ptr<RocksDbRetainStore> retain;
+    // Opens and reads everything (retained messages, sessions): a record that
+    // cannot be read is damage, found before anything is served or written.
+    auto openAndLoad = [&]() -> std::shared_ptr<storage::DurableStore> {
+        std::shared_ptr<storage::DurableStore> st(storage::DurableStore::open(dir, mode, error, failure));
+        if (!st) return nullptr;
+        retain = std::make_unique<RocksDbRetainStore>(st);
+        bool ok = loadDurable(*st, *retain, loaded, error);
+        if (ok) return st;
+        failure = storage::DurableStore::OpenFailure::Damaged;
+        retain.reset();
+        st->close();
+        return nullptr;
+    };
+    std::shared_ptr<storage::DurableStore> shared = openAndLoad();
+    if (!shared && failure == storage::DurableStore::OpenFailure::Damaged && quarantine_data_) {
+        std::string aside = dir + ".damaged-" + timestampForName();
+        fs::rename(dir, aside, ec);
+        if (ec) {
+            error = "cannot move the damaged durable store " + dir + " aside to " + aside + ": " + ec.message();
+            return false;
+        }
+        std::string note = "durable store " + dir + " could not be read (" + error + "); moved it aside to " + aside +
+                           " (kept for inspection) and starting with an empty store";
+        log::warn("{}", note);
+        std::fprintf(stderr, "WARNING: %s\n", note.c_str());
+        error.clear();
+        shared = openAndLoad();
+    }
+    if (!shared) {
+        if (failure == storage::DurableStore::OpenFailure::Locked) {
+            error = "durable store " + dir + " is locked by another process (" + error +
+                    "): is another emqxd running with node.data_dir " + data_dir.string() + "?";
+        } else if (failure == storage::DurableStore::OpenFailure::Damaged) {
+            error = "durable store " + dir + " is damaged or unreadable: " + error +
+                    ". Nothing was changed. To keep it for inspection and start with an empty store, start with "
+                    "--quarantine-data (bin/emqx start --quarantine-data, or emqxd console --quarantine-data): "
+                    "it moves " + dir + " aside to " + dir + ".damaged-<timestamp>. Or restore it from a backup.";
+        } else {
+            error = "durable store " + dir + ": " + error;
+        }
+        return false;
+    } else if (quarantine_data_ && error.empty() && failure == storage::DurableStore::OpenFailure::None) {
+        log::info("--quarantine-data: durable store {} is readable, nothing moved", dir);
+    }
+    ctx.durable = shared;
+    ctx.retain = std::move(retain);
+    log::info("durable store {} (fsync={}): loaded {} retained messages", dir, ctx.cfg.durable.fsync, loaded);
+    std::printf("Loaded %zu retained messages from %s\n", loaded, dir.c_str());
+    std::fflush(stdout);
+    return true;
+}
+
+bool BrokerApp::restoreSessions(std::string& /*error*/) {
+    BrokerContext& ctx = *ctx_;
+    if (!ctx.durable) return true;
+    // Commits wake the workers that hold acks waiting for them.
+    ctx.durable->setCommitListener([&ctx](uint64_t seq) {
+        for (auto& w : ctx.workers)
+            if (w->waitingForCommit()) {
+                Worker* wp = w.get();
+                wp->post([wp, seq] { wp->onDurableCommitted(seq); });
+            }
+    });
+    size_t restored = 0;
+    for (storage::StoredSession& st : loaded_sessions_) {
+        uint32_t w = static_cast<uint32_t>(std::hash<std::string_view>{}(st.client_id) % ctx.worker_count);
+        ctx.workers[w]->restoreSession(std::move(st));
+        ++restored;
+    }
+    loaded_sessions_.clear();
+    loaded_sessions_.shrink_to_fit();
+    log::info("durable store {}: loaded {} sessions", ctx.durable->dir(), restored);
+    std::printf("Loaded %zu sessions from %s\n", restored, ctx.durable->dir().c_str());
+    std::fflush(stdout);
+    return true;
+}
+
+void BrokerApp::closeDurable() {
+    BrokerContext& ctx = *ctx_;
+    if (!ctx.durable) return;
+    // Called with the workers stopped (or never started): their sessions are ours to read.
+    size_t saved = 0;
+    for (auto& w : ctx.workers) saved += w->saveSessions();
+    ctx.durable->close();
+    log::info("durable store {}: saved {} sessions, {} retained messages; closed", ctx.durable->dir(), saved,
+              ctx.retain->size());
+    ctx.durable.reset();
 }
 
 }  // namespace emqx

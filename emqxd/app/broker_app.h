@@ -17,6 +17,11 @@ struct BrokerContext;
 class CtlServer;
 class Listener;
 class SysPublisher;
+class RocksDbRetainStore;
+namespace storage {
+class DurableStore;
+struct StoredSession;
+}
 namespace trace {
 class DropTracer;
 }
@@ -28,6 +33,9 @@ public:
 
     // Runs until stopped; returns the process exit code.
     int run();
+    // `--quarantine-data`: a damaged durable store is moved aside (kept, named
+    // with a timestamp) and the node starts empty instead of failing.
+    void setQuarantineData(bool on) { quarantine_data_ = on; }
 
 private:
     bool prepareDataDir(std::string& error);
@@ -37,6 +45,13 @@ private:
     bool startListener(const std::string& id, std::string& error);
     // The license in force at start (a bad file fails the start; an expired one warns).
     bool loadLicense(std::string& error);
+    // Durable storage: opens <data_dir>/<node.name>/rocksdb and loads the
+    // retained messages (before the workers exist), then the sessions (onto
+    // the workers, before they start); at stop saves and closes.
+    bool openDurable(std::string& error);
+    bool restoreSessions(std::string& error);
+    bool loadDurable(storage::DurableStore& store, RocksDbRetainStore& retain, size_t& loaded, std::string& error);
+    void closeDurable();
 
     uv_loop_t loop_{};
     std::unique_ptr<BrokerContext> ctx_;
@@ -49,6 +64,10 @@ private:
     std::unique_ptr<trace::DropTracer> drop_tracer_;
     std::string pid_file_;
     bool stopping_ = false;
+    bool running_ = false;         // set once everything is started
+    bool stop_requested_ = false;  // a signal came before that
+    bool quarantine_data_ = false;
+    std::vector<storage::StoredSession> loaded_sessions_;  // read at open, placed on workers before they start
 };
 
 }  // namespace emqx

@@ -2,6 +2,7 @@
 
 #include "emqxd/license/license.h"
 #include "emqxd/retain/memory_retain_store.h"
+#include "emqxd/storage/durable_store.h"
 #include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
 

@@ -23,6 +23,12 @@ class TraceRegistry;
 namespace license {
 class LicenseManager;
 }
+namespace storage {
+class DurableStore;
+}
+namespace auth {
+class Security;
+}
 
 struct BrokerContext {
     BrokerContext(config::BrokerConfig c, unsigned worker_count);
@@ -53,6 +59,13 @@ struct BrokerContext {
     std::unique_ptr<trace::TraceRegistry> traces;
     // The license in force; connects are admitted through it.
     std::unique_ptr<license::LicenseManager> license;
+    // The durable store (RocksDB) when durable.enable; null: memory only.
+    // Set by BrokerApp before the workers start.
+    std::shared_ptr<storage::DurableStore> durable;
+    // Authentication, banned clients, flapping detection and authorization
+    // (emqxd/auth, emqxd/authz); set by BrokerApp before the workers start;
+    // null: everyone is let in and allowed everything.
+    std::shared_ptr<auth::Security> security;
 };
 
 }  // namespace emqx

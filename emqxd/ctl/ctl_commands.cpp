@@ -16,6 +16,7 @@
 #include "common/topic/topic.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
+#include "emqxd/ctl/ctl_auth_commands.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/log/log.h"
@@ -499,6 +500,7 @@ void registerCommands(Registry& r, CtlServer& server) {
     });
 
     registerTraceCommands(r, server);
+    registerAuthCommands(r, server);
 }
 
 }  // namespace emqx::ctl

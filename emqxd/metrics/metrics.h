@@ -74,6 +74,12 @@ namespace emqx {
     X(ClientAuthenticate, "client.authenticate")                 \
     X(ClientAuthAnonymous, "client.auth.anonymous")              \
     X(ClientAuthorize, "client.authorize")                       \
+    X(AuthenticationSuccess, "authentication.success")           \
+    X(AuthenticationSuccessAnonymous, "authentication.success.anonymous") \
+    X(AuthenticationFailure, "authentication.failure")           \
+    X(AuthorizationAllow, "authorization.allow")                 \
+    X(AuthorizationDeny, "authorization.deny")                   \
+    X(AuthorizationCacheHit, "authorization.cache_hit")          \
     X(ClientSubscribe, "client.subscribe")                       \
     X(ClientUnsubscribe, "client.unsubscribe")                   \
     X(ClientDisconnected, "client.disconnected")                 \

@@ -14,6 +14,7 @@
 
 #include "common/mqtt/codec.h"
 #include "common/mqtt/packet.h"
+#include "emqxd/authz/authz_cache.h"
 #include "emqxd/message/message.h"
 #include "emqxd/net/shutdown_reason.h"
 #include "emqxd/session/delivery_sink.h"
@@ -75,6 +76,8 @@ public:
     void markTakenOver() { taken_over_ = true; }
     // Makes sure the next check happens no later than `at_ms` (monotonic).
     void checkNoLaterThan(int64_t at_ms);
+    // `emqxctl authz cache-clean`: forget this client's cached authorization results.
+    void clearAuthzCache() { authz_cache_.reset(); }
 
 private:
     void onConnect(mqtt::Connect& c, int hops);
@@ -95,6 +98,11 @@ private:
     void deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<mqtt::ReasonCode>& reasons);
     mqtt::ReasonCode fatalSubscribeError(const mqtt::SubscriptionRequest& r) const;
     void autoSubscribe();
+    // Authorization (channel_authz.cpp): true when allowed; counts and caches.
+    bool authorize(authz::Action action, std::string_view topic);
+    // A denied PUBLISH is answered (or the connection closed, per deny_action)
+    // and false returned; true when it may be routed.
+    bool publishAllowed(const mqtt::Publish& p, std::string_view topic);
     void releaseSession();
     MessagePtr willMessage();
     void scheduleCheck();
@@ -126,6 +134,7 @@ private:
     std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker
     std::string header_scratch_;  // reused for PUBLISH headers
     std::vector<bool> retain_skip_;  // per request of the last SUBSCRIBE: no retained delivery
+    std::unique_ptr<authz::Cache> authz_cache_;  // made on the first check when authorization.cache.enable
 };
 
 }  // namespace emqx

@@ -2,6 +2,7 @@
 #include <random>
 
 #include "common/topic/topic.h"
+#include "emqxd/auth/security.h"
 #include "emqxd/license/license_gate.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
@@ -70,6 +71,12 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
             refuseConnect(ReasonCode::RetainNotSupported, ShutdownReason::ProtocolError);
             return;
         }
+    }
+
+    // Banned, then the authentication chain (docs/security.md); once, before any migration.
+    if (hops == 0 && worker_.ctx().security) {
+        if (auto refuse = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), Worker::wallMs()))
+            return refuseConnect(refuse->code, refuse->reason);
     }
 
     // The session of a client id lives on one worker: go there first.

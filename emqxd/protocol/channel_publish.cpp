@@ -3,6 +3,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
+#include "emqxd/storage/durable_store.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
@@ -69,6 +70,7 @@ void Channel::onPublish(mqtt::Publish& p) {
         disconnect(ReasonCode::TopicNameInvalid, ShutdownReason::InvalidTopic);
         return;
     }
+    if (!publishAllowed(p, topic)) return;  // authorization (channel_authz.cpp)
     if (p.qos == 2) {
         if (session_->awaitingRelCount() >= cfg.max_awaiting_rel && cfg.max_awaiting_rel != 0) {
             disconnect(ReasonCode::ReceiveMaximumExceeded, ShutdownReason::ReceiveMaximumExceeded);
@@ -78,7 +80,9 @@ void Channel::onPublish(mqtt::Publish& p) {
             // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
             mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
                                   p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
-            send(rec);
+            // Behind acks still waiting for a durable commit, if any: acks keep their order.
+            if (!worker_.deferUntilCommitted(conn_.id(), 0, [rec](Connection& c) { c.channel().send(rec); }))
+                send(rec);
             return;
         }
         checkNoLaterThan(worker_.nowMs() + cfg.await_rel_timeout);
@@ -87,11 +91,19 @@ void Channel::onPublish(mqtt::Publish& p) {
     metrics.add(p.qos == 0 ? Metric::MessagesQos0Received
                            : p.qos == 1 ? Metric::MessagesQos1Received : Metric::MessagesQos2Received);
     MessagePtr msg = makeMessage(p, topic);
+    uint64_t durable_before = storage::DurableStore::lastSeqOfThisThread();
     size_t routed = worker_.publish(msg);
     ReasonCode rc = routed == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
                                                                    : ReasonCode::Success;
-    if (p.qos == 1) send(mqtt::PubResponse{PacketType::Puback, p.packet_id, rc, {}});
-    if (p.qos == 2) send(mqtt::PubResponse{PacketType::Pubrec, p.packet_id, rc, {}});
+    if (p.qos > 0) {
+        mqtt::PubResponse ack{p.qos == 1 ? PacketType::Puback : PacketType::Pubrec, p.packet_id, rc, {}};
+        // What the publish wrote durably (a retained message) is committed before
+        // the publisher is told (durable.fsync always|batch).
+        uint64_t durable_after = storage::DurableStore::lastSeqOfThisThread();
+        uint64_t depends_on = durable_after != durable_before ? durable_after : 0;
+        if (!worker_.deferUntilCommitted(conn_.id(), depends_on, [ack](Connection& c) { c.channel().send(ack); }))
+            send(ack);
+    }
 }
 
 void Channel::onPubResponse(const mqtt::PubResponse& r) {

@@ -78,6 +78,8 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         } else if (cfg.max_subscriptions != 0 && session_->subscriptions().size() >= cfg.max_subscriptions &&
                    !session_->subscriptions().contains(r.filter)) {
             rc = ReasonCode::QuotaExceeded;
+        } else if (from_client && !authorize(authz::Action::Subscribe, r.filter)) {
+            rc = ReasonCode::NotAuthorized;  // 3.1.1: 0x80 (the encoder)
         }
         reasons.push_back(rc);
         if (rc >= ReasonCode::UnspecifiedError) {

@@ -18,6 +18,12 @@ public:
 
     void push_back(T item) { items_.push_back(std::move(item)); }
 
+    // Front to back (durable storage saves a session's queue in order).
+    template <class F>
+    void forEach(F&& f) const {
+        for (size_t i = head_; i < items_.size(); ++i) f(items_[i]);
+    }
+
     void pop_front() {
         items_[head_] = T{};  // release what the slot holds now
         ++head_;

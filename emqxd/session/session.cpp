@@ -237,4 +237,22 @@ int64_t Session::nextAwaitRelExpiry() const {
     return next;
 }
 
+std::vector<uint16_t> Session::awaitingRelIds() const {
+    std::vector<uint16_t> ids;
+    ids.reserve(awaiting_rel_.size());
+    for (const auto& [pid, at] : awaiting_rel_) ids.push_back(pid);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void Session::restoreInflight(InflightEntry e) {
+    last_packet_id_ = std::max(last_packet_id_, e.packet_id);
+    inflight_.push_back(std::move(e));
+}
+
+void Session::restoreQueued(QueuedMessage q) {
+    mqueue_msg_bytes_ += msgBytes(q.msg);
+    mqueue_.push_back(std::move(q));
+}
+
 }  // namespace emqx

@@ -113,6 +113,19 @@ public:
     // The connection's sink while one is attached.
     const DeliverySink* sink() const { return sink_; }
 
+    // Durable storage (emqxd/storage): the state a persistent session saves,
+    // and the way it comes back into a new Session at start.
+    const std::vector<InflightEntry>& inflight() const { return inflight_; }
+    template <class F>
+    void forEachQueued(F&& f) const {
+        mqueue_.forEach(f);
+    }
+    std::vector<uint16_t> awaitingRelIds() const;
+    void restoreInflight(InflightEntry e);
+    void restoreQueued(QueuedMessage q);
+    // Set once this session has a record in the durable store (then its end deletes it).
+    bool stored = false;
+
     static void setDropObserver(DropObserver* o) { drop_observer_.store(o, std::memory_order_release); }
 
     // Lifetime, set by the channel from CONNECT / DISCONNECT.

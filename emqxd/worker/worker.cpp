@@ -9,6 +9,8 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/session/session.h"
+#include "emqxd/storage/durable_store.h"
+#include "emqxd/storage/record_codec.h"
 
 namespace emqx {
 
@@ -266,6 +268,7 @@ void Worker::endSession(Session& s) {
     if (s.deadline_slot != DeadlineQueue::kNone)
         deadlines_.reschedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
     MessagePtr will = std::move(s.pending_will);
+    if (s.stored && ctx_.durable) ctx_.durable->deleteSession(s.clientId());
     ctx_.registry.release(s.clientId(), index_);
     metrics_.add(Metric::SessionTerminated);
     attached_.erase(s.id());
@@ -276,6 +279,11 @@ void Worker::endSession(Session& s) {
 }
 
 void Worker::scheduleSession(Session& s) {
+    // An offline persistent session: its state now is what a restart brings back.
+    if (ctx_.durable && s.expiry_interval_s > 0) {
+        ctx_.durable->putSession(s.clientId(), storage::encodeSession(s));
+        s.stored = true;
+    }
     int64_t wall = wallMs();
     int64_t at = -1;
     if (s.pending_will) at = s.will_at_ms;
@@ -358,6 +366,78 @@ void Worker::onTimer() {
 
 void Worker::forEachSession(const std::function<void(Session&)>& visit) {
     for (auto& [id, s] : sessions_) visit(*s);
+}
+
+Session& Worker::restoreSession(storage::StoredSession&& st) {
+    Session& s = createSession(st.client_id);
+    s.expiry_interval_s = st.expiry_interval_s;
+    s.created_at_ms = st.created_at_ms;
+    s.disconnected_at_ms = st.disconnected_at_ms;
+    s.username = std::move(st.username);
+    s.stored = true;
+    ctx_.registry.claim(s.clientId(), index_);
+    for (Subscription& sub : st.subscriptions) {
+        Subscriber target{index_, s.id(), sub.options};
+        bool valid = true;
+        if (auto shared = topic::parseShared(sub.filter, valid)) {
+            ctx_.router.subscribeShared(shared->group, shared->filter, target);
+        } else {
+            ctx_.router.subscribe(sub.filter, target);
+        }
+        std::string filter = sub.filter;
+        s.subscriptions().insert_or_assign(std::move(filter), std::move(sub));
+    }
+    ctx_.router.setOnline(s.id(), false);
+    for (InflightEntry& e : st.inflight) s.restoreInflight(std::move(e));
+    for (QueuedMessage& q : st.mqueue) s.restoreQueued(std::move(q));
+    int64_t now = wallMs();
+    for (uint16_t id : st.awaiting_rel) s.awaitRel(id, now);
+    int64_t wall = wallMs();
+    int64_t at = DeadlineQueue::kNone;
+    if (s.expiry_interval_s != Session::kNeverExpire) {
+        int64_t end = s.disconnected_at_ms + static_cast<int64_t>(s.expiry_interval_s) * 1000;
+        at = nowMs() + std::max<int64_t>(0, end - wall);
+    }
+    schedule(DeadlineKind::Session, s.id(), s.deadline_slot, at);
+    return s;
+}
+
+size_t Worker::saveSessions() {
+    if (!ctx_.durable) return 0;
+    size_t n = 0;
+    for (auto& [id, s] : sessions_) {
+        if (s->expiry_interval_s == 0) continue;
+        ctx_.durable->putSession(s->clientId(), storage::encodeSession(*s));
+        s->stored = true;
+        ++n;
+    }
+    return n;
+}
+
+bool Worker::deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send) {
+    storage::DurableStore* d = ctx_.durable.get();
+    bool behind_others = deferred_per_connection_.contains(connection_id);
+    if (!behind_others && (seq == 0 || !d || !d->ackWaitsForCommit() || d->committedSeq() >= seq)) return false;
+    uint64_t wait_for = std::max(seq, deferred_acks_.empty() ? uint64_t{0} : deferred_acks_.back().seq);
+    deferred_acks_.push_back(DeferredAck{wait_for, connection_id, std::move(send)});
+    ++deferred_per_connection_[connection_id];
+    // Set the flag before reading the committed sequence: the writer stores the
+    // sequence before reading the flag, so one of us sees the other.
+    waiting_commit_.store(true);
+    if (d && d->committedSeq() >= wait_for) onDurableCommitted(d->committedSeq());
+    return true;
+}
+
+void Worker::onDurableCommitted(uint64_t seq) {
+    while (!deferred_acks_.empty() && deferred_acks_.front().seq <= seq) {
+        DeferredAck a = std::move(deferred_acks_.front());
+        deferred_acks_.pop_front();
+        auto n = deferred_per_connection_.find(a.connection_id);
+        if (n != deferred_per_connection_.end() && --n->second == 0) deferred_per_connection_.erase(n);
+        auto it = connections_.find(a.connection_id);
+        if (it != connections_.end() && !it->second->closing()) a.send(*it->second);
+    }
+    if (deferred_acks_.empty()) waiting_commit_.store(false);
 }
 
 }  // namespace emqx

@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ namespace emqx {
 
 class Connection;
 class Session;
+namespace storage {
+struct StoredSession;
+}
 class Transport;
 struct ListenerStats;
 
@@ -93,6 +97,25 @@ public:
     Connection* connectionOf(uint64_t session_id);
     void setConnectionOf(uint64_t session_id, Connection* c);
 
+    // --- durable storage (emqxd/storage) ---
+    // Before the worker starts (main thread): a stored session lives here
+    // again: its registry entry, its subscriptions in the router (offline), its
+    // expiry deadline.
+    Session& restoreSession(storage::StoredSession&& stored);
+    // After the worker stopped (main thread): writes every persistent session
+    // to the durable store; returns how many.
+    size_t saveSessions();
+    // A PUBACK/PUBREC that may go out only once the durable write `seq` it
+    // depends on is committed (durable.fsync always|batch), or once the acks
+    // deferred before it on the same connection went out. Returns false when
+    // the caller sends it now; otherwise `send` runs on this thread after the
+    // commit, if the connection is still open.
+    bool deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send);
+    // Any thread: whether deferred acks wait for a commit (the store's writer asks).
+    bool waitingForCommit() const { return waiting_commit_.load(); }
+    // This thread (posted by the store's commit listener).
+    void onDurableCommitted(uint64_t seq);
+
     void schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms);
     void markDirty(Connection* c);
     void connectionClosed(uint64_t id);  // from the connection's uv_close callback
@@ -145,6 +168,15 @@ private:
     std::vector<Delivery> local_;
     std::atomic<size_t> connection_count_{0};
     std::atomic<size_t> session_count_{0};
+    // Acks waiting for a durable commit, in the order they are to be sent.
+    struct DeferredAck {
+        uint64_t seq;
+        uint64_t connection_id;
+        std::function<void(Connection&)> send;
+    };
+    std::deque<DeferredAck> deferred_acks_;
+    std::unordered_map<uint64_t, size_t> deferred_per_connection_;
+    std::atomic<bool> waiting_commit_{false};
     bool stopping_ = false;
 };
 

@@ -29,8 +29,10 @@ def make_broker(request):
     started = []
     request.node._brokers = started
 
-    def make(env=None, config=None, args=None, name=None):
-        b = Broker(env=env, config=config, args=args, name=name or "broker%d" % len(started))
+    def make(env=None, config=None, args=None, name=None, data_dir=None):
+        """data_dir: start on this node.data_dir (kept at stop): a later broker
+        started with the same data_dir finds what this one stored."""
+        b = Broker(env=env, config=config, args=args, name=name or "broker%d" % len(started), data_dir=data_dir)
         started.append(b)
         b.start()
         return b

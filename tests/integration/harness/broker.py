@@ -94,8 +94,11 @@ class Broker:
 
     node = "emqx@127.0.0.1"
 
-    def __init__(self, env=None, config=None, args=None, name="broker", ws=False):
+    def __init__(self, env=None, config=None, args=None, name="broker", ws=False, data_dir=None):
         self.env = dict(env or {})
+        # data_dir: a node.data_dir the test owns (kept at stop), so that a
+        # second broker can start on what the first one left (restart tests).
+        self.data_dir = data_dir
         # ws.default is enabled by default (as in EMQX) on 8083: parallel test
         # brokers would collide there, so it is off unless a test asks for it
         # (ws=True: on a free port, self.ws_port).
@@ -159,7 +162,7 @@ class Broker:
             cmd = ["mosquitto", "-c", conf]
             env = dict(os.environ)
         else:
-            data = os.path.join(self.tmpdir, "data")
+            data = self.data_dir or os.path.join(self.tmpdir, "data")
             os.makedirs(data, exist_ok=True)
             env = dict(os.environ)
             env.update({
@@ -217,9 +220,18 @@ class Broker:
         self.exit_code = self.proc.returncode
         return self.exit_code
 
+    def kill9(self):
+        """SIGKILL (a crash: nothing flushed, no goodbye) and wait; returns the exit code."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(STOP_DEADLINE)
+        self.exit_code = self.proc.returncode if self.proc else None
+        return self.exit_code
+
     def stop(self):
         code = self.terminate()
-        ok = code in (0, None) or self.kind == "mosquitto" or not self.started  # start() already failed
+        ok = (code in (0, None) or self.kind == "mosquitto" or not self.started  # start() already failed
+              or code == -signal.SIGKILL)  # killed on purpose by kill9()
         if not ok:
             raise BrokerError("broker exited with code %s after SIGTERM\n%s" % (code, self.describe()))
         if self.tmpdir and os.environ.get("EMQX_TEST_KEEP_TMP") != "1":

@@ -1,0 +1,132 @@
+#include "emqxd/auth/security.h"
+
+#include <filesystem>
+
+#include "emqxd/log/log.h"
+#include "emqxd/metrics/metrics.h"
+
+namespace emqx::auth {
+
+namespace {
+
+HashAlgorithm algorithmOf(const config::AuthenticatorConfig& a) {
+    HashAlgorithm h;
+    h.name = a.password_hash_algorithm;
+    h.salt_position = a.salt_position;
+    h.mac_fun = a.mac_fun;
+    h.iterations = a.iterations;
+    h.salt_rounds = a.salt_rounds;
+    return h;
+}
+
+}  // namespace
+
+BuiltInDatabase::BuiltInDatabase(const config::AuthenticatorConfig& cfg, UserStore& store)
+    : by_clientid_(cfg.user_id_type == "clientid"), algo_(algorithmOf(cfg)), store_(store) {}
+
+Verdict BuiltInDatabase::authenticate(const Credentials& c) const {
+    const std::string* id = by_clientid_ ? &c.clientid : (c.username ? &*c.username : nullptr);
+    if (!id || id->empty()) return Verdict::Ignore;
+    auto user = store_.find(*id);
+    if (!user) return Verdict::Ignore;
+    static const std::string kEmpty;
+    const std::string& pw = c.password ? *c.password : kEmpty;
+    return verifyPassword(algo_, pw, StoredHash{user->password_hash, user->salt}) ? Verdict::Allow
+                                                                                  : Verdict::BadCredentials;
+}
+
+ClientIdAllowlist::ClientIdAllowlist(const std::string& joined) {
+    size_t start = 0;
+    while (start <= joined.size()) {
+        size_t comma = joined.find(',', start);
+        std::string id = joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!id.empty()) ids_.push_back(std::move(id));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+}
+
+Verdict ClientIdAllowlist::authenticate(const Credentials& c) const {
+    for (const auto& id : ids_)
+        if (id == c.clientid) return Verdict::Allow;
+    return Verdict::NotAuthorized;
+}
+
+Security::Security(const config::BrokerConfig& cfg)
+    : cfg_(cfg), flapping_(cfg.flapping_detect, banned_), authorizer_(cfg.authorization) {}
+
+bool Security::start(std::string& error) {
+    namespace fs = std::filesystem;
+    for (const auto& a : cfg_.authentication) {
+        if (!a.enable) continue;
+        if (a.mechanism == "clientid_allowlist") {
+            chain_.push_back(std::make_unique<ClientIdAllowlist>(a.clientids));
+            continue;
+        }
+        if (!users_) {
+            auto store = std::make_unique<FileUserStore>((fs::path(cfg_.node.data_dir) / "auth" / "users.json").string());
+            if (!store->open(error)) {
+                error = "authentication: " + error;
+                return false;
+            }
+            users_ = std::move(store);
+            user_hash_ = algorithmOf(a);
+        }
+        auto db = std::make_unique<BuiltInDatabase>(a, *users_);
+        if (!a.bootstrap_file.empty()) {
+            size_t n = 0;
+            if (!importBootstrap(*users_, a.bootstrap_file, a.bootstrap_type == "plain", db->algorithm(), n, error)) {
+                error = "authentication: " + error;
+                return false;
+            }
+            if (n) log::info("authentication: {} users imported from {}", n, a.bootstrap_file);
+        }
+        chain_.push_back(std::move(db));
+    }
+    if (!authorizer_.reload(error)) {
+        error = "authorization: " + error;
+        return false;
+    }
+    return true;
+}
+
+std::optional<Refusal> Security::admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics,
+                                       int64_t now_ms) {
+    std::string host = authz::peerHost(peer);
+    if (banned_.isBanned(c.client_id, c.username.value_or(""), host, now_ms))
+        return Refusal{mqtt::ReasonCode::Banned, ShutdownReason::Banned};
+    metrics.add(Metric::ClientAuthenticate);
+    if (chain_.empty()) {
+        metrics.add(Metric::ClientAuthAnonymous);
+        metrics.add(Metric::AuthenticationSuccessAnonymous);
+        return std::nullopt;
+    }
+    Credentials cred{c.client_id, c.username, c.password};
+    for (const auto& a : chain_) {
+        switch (a->authenticate(cred)) {
+            case Verdict::Allow:
+                metrics.add(Metric::AuthenticationSuccess);
+                return std::nullopt;
+            case Verdict::Ignore:
+                continue;
+            case Verdict::BadCredentials:
+                metrics.add(Metric::AuthenticationFailure);
+                flapping_.failure(c.client_id, host, now_ms);
+                return Refusal{mqtt::ReasonCode::BadUserNameOrPassword, ShutdownReason::BadUsernameOrPassword};
+            case Verdict::NotAuthorized:
+                metrics.add(Metric::AuthenticationFailure);
+                flapping_.failure(c.client_id, host, now_ms);
+                return Refusal{mqtt::ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized};
+        }
+    }
+    if (cfg_.mqtt.allow_anonymous) {
+        metrics.add(Metric::ClientAuthAnonymous);
+        metrics.add(Metric::AuthenticationSuccessAnonymous);
+        return std::nullopt;
+    }
+    metrics.add(Metric::AuthenticationFailure);
+    flapping_.failure(c.client_id, host, now_ms);
+    return Refusal{mqtt::ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized};
+}
+
+}  // namespace emqx::auth

@@ -1,0 +1,93 @@
+#pragma once
+// Authentication (the `authentication` chain, allow_anonymous), banned
+// clients, flapping detection and authorization, as one object the broker
+// shares (BrokerContext::security). docs/security.md. Any thread.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/config/broker_config.h"
+#include "common/mqtt/packet.h"
+#include "common/mqtt/reason_code.h"
+#include "emqxd/auth/banned.h"
+#include "emqxd/auth/password_hash.h"
+#include "emqxd/auth/user_store.h"
+#include "emqxd/authz/authz.h"
+#include "emqxd/net/shutdown_reason.h"
+
+namespace emqx {
+class Metrics;
+}
+
+namespace emqx::auth {
+
+enum class Verdict { Allow, Ignore, BadCredentials, NotAuthorized };
+
+struct Credentials {
+    const std::string& clientid;
+    const std::optional<std::string>& username;
+    const std::optional<std::string>& password;
+};
+
+class Authenticator {
+public:
+    virtual ~Authenticator() = default;
+    virtual Verdict authenticate(const Credentials& c) const = 0;
+};
+
+class BuiltInDatabase final : public Authenticator {
+public:
+    BuiltInDatabase(const config::AuthenticatorConfig& cfg, UserStore& store);
+    Verdict authenticate(const Credentials& c) const override;
+    const HashAlgorithm& algorithm() const { return algo_; }
+
+private:
+    bool by_clientid_;
+    HashAlgorithm algo_;
+    UserStore& store_;
+};
+
+class ClientIdAllowlist final : public Authenticator {
+public:
+    explicit ClientIdAllowlist(const std::string& comma_joined);
+    Verdict authenticate(const Credentials& c) const override;
+
+private:
+    std::vector<std::string> ids_;
+};
+
+struct Refusal {
+    mqtt::ReasonCode code;
+    ShutdownReason reason;
+};
+
+class Security {
+public:
+    Security(const config::BrokerConfig& cfg);
+
+    // Opens the user store (<data_dir>/auth/users.json), imports bootstrap
+    // files and loads the ACL sources; false with `error` naming what failed.
+    bool start(std::string& error);
+
+    // A CONNECT: nullopt to admit it, otherwise how to refuse. Counts the
+    // authentication metrics on `metrics` (the caller's worker).
+    std::optional<Refusal> admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics, int64_t now_ms);
+
+    UserStore* users() { return users_.get(); }
+    // The first built-in database's hash (emqxctl users add); null without one.
+    const HashAlgorithm* userHash() const { return user_hash_ ? &*user_hash_ : nullptr; }
+    Banned& banned() { return banned_; }
+    authz::Authorizer& authorizer() { return authorizer_; }
+
+private:
+    const config::BrokerConfig& cfg_;
+    std::unique_ptr<UserStore> users_;
+    std::optional<HashAlgorithm> user_hash_;
+    std::vector<std::unique_ptr<Authenticator>> chain_;
+    Banned banned_;
+    FlappingDetector flapping_;
+    authz::Authorizer authorizer_;
+};
+
+}  // namespace emqx::auth

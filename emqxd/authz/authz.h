@@ -1,0 +1,63 @@
+#pragma once
+// Authorization: the rules of the ACL file sources (common/acl/ parses them),
+// evaluated first match wins, `no_match` when none does. Rules are swapped
+// whole by reload() (emqxctl acl reload): a bad file leaves the old rules.
+// Each connection keeps a small cache of results (authz::Cache); reload and
+// `authz cache-clean all` bump a generation that invalidates every cache.
+// Any thread may call check().
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/acl/acl_parser.h"
+#include "common/config/broker_config.h"
+#include "emqxd/authz/authz_cache.h"
+
+namespace emqx::authz {
+
+struct ClientInfo {
+    std::string_view clientid;
+    std::string_view username;
+    std::string_view peer;  // "1.2.3.4:5678" or "[::1]:5678"
+};
+
+// "1.2.3.4" from "1.2.3.4:5678", "::1" from "[::1]:5678".
+std::string peerHost(std::string_view peer);
+
+class Authorizer {
+public:
+    explicit Authorizer(const config::AuthorizationConfig& cfg) : cfg_(cfg) {}
+
+    // Reads every enabled file source; on success swaps the rules in.
+    // On failure `error` names the file, line and column; the old rules stay.
+    bool reload(std::string& error);
+    // Parses `text` as the rules of `name` (tests, and reload's work).
+    bool loadText(const std::string& name, std::string_view text, std::string& error);
+
+    // True when allowed. `topic` is a topic name (publish) or filter (subscribe,
+    // $share/<group>/ stripped by the caller or here).
+    bool check(const ClientInfo& who, Action action, std::string_view topic) const;
+
+    uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+    void invalidateCaches() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+    size_t ruleCount() const;
+    const config::AuthorizationConfig& config() const { return cfg_; }
+
+    struct Compiled;
+
+private:
+    std::shared_ptr<const Compiled> rules() const;
+
+    config::AuthorizationConfig cfg_;
+    mutable std::mutex mutex_;
+    std::shared_ptr<const Compiled> rules_;
+    std::atomic<uint64_t> generation_{1};
+};
+
+}  // namespace emqx::authz

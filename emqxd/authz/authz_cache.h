@@ -1,0 +1,34 @@
+#pragma once
+// A connection's authorization cache (authorization.cache.*), kept in its
+// Channel and touched only by its worker thread.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace emqx::authz {
+
+enum class Action { Publish, Subscribe };
+
+// One connection's cache (owned by its worker thread): (action, topic) ->
+// result, for cache.ttl, at most cache.max_size entries (full: emptied).
+class Cache {
+public:
+    // nullopt: not cached (or expired, or from an older generation).
+    std::optional<bool> get(Action a, std::string_view topic, int64_t now_ms, uint64_t generation);
+    void put(Action a, std::string_view topic, bool allow, int64_t expires_ms, uint64_t generation, size_t max_size);
+    void clear() { entries_.clear(); }
+    size_t size() const { return entries_.size(); }
+
+private:
+    struct Entry {
+        bool allow;
+        int64_t expires_ms;
+        uint64_t generation;
+    };
+    std::string key_;
+    std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace emqx::authz

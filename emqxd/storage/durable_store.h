@@ -1,0 +1,107 @@
+#pragma once
+// The node's durable store: one RocksDB instance under
+// <node.data_dir>/<node.name>/rocksdb with a column family for retained
+// messages (key: topic) and one for persistent sessions (key: client id).
+//
+// Writes from any thread are appended to one pending batch; a writer thread
+// commits it (group commit) and then tells whoever waits for that commit
+// (`onCommit`). What a commit promises depends on durable.fsync:
+//   always  every commit is fsynced; a commit starts as soon as there is work
+//   batch   commits are fsynced, at most every kBatchWindow (the group commit)
+//   never   commits go to the OS without fsync: they survive the broker's
+//           crash once written, not the machine's
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace emqx::storage {
+
+enum class FsyncMode { Always, Batch, Never };
+FsyncMode fsyncModeFromName(std::string_view name);
+
+class DurableStore {
+public:
+    static constexpr int kBatchWindowMs = 4;
+
+    enum class OpenFailure { None, Damaged, Locked, Other };
+
+    // Opens (creating when absent) the store in `dir`. On failure returns null,
+    // `error` says why and `failure` whether it is damage (corruption, missing
+    // or unreadable files: quarantinable) or a lock held by another process.
+    static std::unique_ptr<DurableStore> open(const std::string& dir, FsyncMode mode, std::string& error,
+                                              OpenFailure& failure);
+    ~DurableStore();
+
+    // --- at start, before any write: every record, in key order. A visit that
+    // returns false stops with `error` set by the caller; iteration errors
+    // (a checksum mismatch) are returned as damage.
+    bool forEachRetained(const std::function<bool(std::string_view topic, std::string_view value)>& visit,
+                         std::string& error);
+    bool forEachSession(const std::function<bool(std::string_view client_id, std::string_view value)>& visit,
+                        std::string& error);
+
+    // --- any thread: queued for the next commit. Each returns the commit
+    // sequence number that covers it (also kept per thread: lastSeqOfThisThread()).
+    uint64_t putRetained(std::string_view topic, std::string_view value);
+    uint64_t deleteRetained(std::string_view topic);
+    uint64_t clearRetained();
+    uint64_t putSession(std::string_view client_id, std::string_view value);
+    uint64_t deleteSession(std::string_view client_id);
+
+    // The sequence number of the last write queued by the calling thread (0: none).
+    static uint64_t lastSeqOfThisThread();
+    uint64_t committedSeq() const { return committed_.load(); }
+    FsyncMode mode() const { return mode_; }
+    // Whether an acknowledgement must wait for the commit of what it depends on.
+    bool ackWaitsForCommit() const { return mode_ != FsyncMode::Never; }
+
+    // Called on the writer thread after each commit with the committed sequence
+    // number. Set once, before the first write.
+    void setCommitListener(std::function<void(uint64_t)> f) { on_commit_ = std::move(f); }
+
+    // Commits everything queued, stops the writer thread and closes the database.
+    void close();
+
+    const std::string& dir() const { return dir_; }
+    uint64_t failedCommits() const { return failed_commits_.load(std::memory_order_relaxed); }
+
+private:
+    DurableStore(std::string dir, FsyncMode mode);
+    template <class F>
+    uint64_t enqueue(F&& add);
+    void writerLoop();
+    bool scan(rocksdb::ColumnFamilyHandle* cf,
+              const std::function<bool(std::string_view, std::string_view)>& visit, std::string& error);
+
+    std::string dir_;
+    FsyncMode mode_;
+    rocksdb::DB* db_ = nullptr;
+    rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
+    rocksdb::ColumnFamilyHandle* retained_cf_ = nullptr;
+    rocksdb::ColumnFamilyHandle* sessions_cf_ = nullptr;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::unique_ptr<rocksdb::WriteBatch> pending_;
+    uint64_t queued_seq_ = 0;  // under mutex_
+    std::atomic<uint64_t> committed_{0};
+    std::atomic<uint64_t> failed_commits_{0};
+    bool stop_ = false;
+    bool closed_ = false;
+    std::function<void(uint64_t)> on_commit_;
+    std::thread writer_;
+};
+
+}  // namespace emqx::storage
