@@ -191,7 +191,16 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
         for (const auto& c : field(data, "clients")) out += formatClient(c) + "\n";
         return out;
     }
-    if (cmd == "clients.show") return formatClient(field(data, "client")) + "\n";
+    if (cmd == "clients.show") {
+        // EMQX's line, then what users ask first when messages go missing:
+        // what the session holds and why it dropped what it dropped.
+        const Json& c = field(data, "client");
+        out = formatClient(c) + "\n";
+        if (c.contains("session_memory_bytes")) kv(out, "  session_memory_bytes", c["session_memory_bytes"], 23);
+        if (c.contains("dropped_by_reason"))
+            kv(out, "  dropped_by_reason", Json(formatShutdownCount(c["dropped_by_reason"])), 23);
+        return out;
+    }
     if (cmd == "clients.kick") return "ok\n";
     if (cmd == "subscriptions.list" || cmd == "subscriptions.show") return subscriptionLines(data);
     if (cmd == "topics.list") {

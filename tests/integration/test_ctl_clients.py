@@ -74,14 +74,17 @@ def test_clients_show(broker):
     assert data["connected"] is True
     assert data["proto_ver"] == 5
     assert data["delivered_msgs"] == 1
-    line = ctl(broker, "clients", "show", "show-me").strip()
-    m = CLIENT_LINE.match(line)
-    assert m and m.group("id") == "show-me" and m.group("sei") == "300", line
+    lines = ctl(broker, "clients", "show", "show-me").splitlines()
+    m = CLIENT_LINE.match(lines[0])
+    assert m and m.group("id") == "show-me" and m.group("sei") == "300", lines
+    # Then the session's memory and its drops by reason (none yet: an empty list).
+    assert re.fullmatch(r"  session_memory_bytes\s+: \d+", lines[1]), lines
+    assert re.fullmatch(r"  dropped_by_reason\s+: \[\]", lines[2]), lines
     # Offline, the persistent session is still shown.
     c.disconnect()
     wait_until(lambda: ctl_json(broker, "clients", "show", "show-me")["client"]["connected"] is False, 5,
                what="the client to be shown disconnected")
-    line = ctl(broker, "clients", "show", "show-me").strip()
+    line = ctl(broker, "clients", "show", "show-me").splitlines()[0]
     assert "connected=false" in line and "disconnected_at=" in line
     assert ctl(broker, "clients", "show", "absent", rc=1) == ""
 

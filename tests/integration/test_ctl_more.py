@@ -91,6 +91,8 @@ def test_clients_show_memory_and_drops_by_reason(make_broker):
     assert c["dropped_by_reason"]["queue_full"] == 2 and c["dropped_by_reason"]["qos0_msg"] == 1
     assert c["mqueue_len"] == 3
     assert c["session_memory_bytes"] >= base["session_memory_bytes"] + 3 * 1000
+    human = ctl(broker, "clients", "show", "mem-1").splitlines()
+    assert human[2].split(":", 1)[1].strip() == "[{qos0_msg,1},{queue_full,2}]", human
     # The messages are released once delivered.
     sub2 = Client(broker, "mem-1", protocol=5, clean=False, connect_props={"SessionExpiryInterval": 300})
     sub2.connect()
