@@ -81,7 +81,9 @@ void Channel::onPublish(mqtt::Publish& p) {
             mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
                                   p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
             // Behind acks still waiting for a durable commit, if any: acks keep their order.
-            if (!worker_.deferUntilCommitted(conn_.id(), 0, [rec](Connection& c) { c.channel().send(rec); }))
+            if (worker_.ackMustWait(conn_.id(), 0))
+                worker_.deferUntilCommitted(conn_.id(), 0, [rec](Connection& c) { c.channel().send(rec); });
+            else
                 send(rec);
             return;
         }
@@ -101,7 +103,10 @@ void Channel::onPublish(mqtt::Publish& p) {
         // the publisher is told (durable.fsync always|batch).
         uint64_t durable_after = storage::DurableStore::lastSeqOfThisThread();
         uint64_t depends_on = durable_after != durable_before ? durable_after : 0;
-        if (!worker_.deferUntilCommitted(conn_.id(), depends_on, [ack](Connection& c) { c.channel().send(ack); }))
+        // Checked first so the common case builds no closure (no allocation per publish).
+        if (worker_.ackMustWait(conn_.id(), depends_on))
+            worker_.deferUntilCommitted(conn_.id(), depends_on, [ack](Connection& c) { c.channel().send(ack); });
+        else
             send(ack);
     }
 }

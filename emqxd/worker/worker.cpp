@@ -414,10 +414,15 @@ size_t Worker::saveSessions() {
     return n;
 }
 
-bool Worker::deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send) {
+bool Worker::ackMustWait(uint64_t connection_id, uint64_t seq) const {
+    if (!deferred_per_connection_.empty() && deferred_per_connection_.contains(connection_id)) return true;
+    if (seq == 0) return false;
+    const storage::DurableStore* d = ctx_.durable.get();
+    return d && d->ackWaitsForCommit() && d->committedSeq() < seq;
+}
+
+void Worker::deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send) {
     storage::DurableStore* d = ctx_.durable.get();
-    bool behind_others = deferred_per_connection_.contains(connection_id);
-    if (!behind_others && (seq == 0 || !d || !d->ackWaitsForCommit() || d->committedSeq() >= seq)) return false;
     uint64_t wait_for = std::max(seq, deferred_acks_.empty() ? uint64_t{0} : deferred_acks_.back().seq);
     deferred_acks_.push_back(DeferredAck{wait_for, connection_id, std::move(send)});
     ++deferred_per_connection_[connection_id];
@@ -425,7 +430,6 @@ bool Worker::deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::func
     // sequence before reading the flag, so one of us sees the other.
     waiting_commit_.store(true);
     if (d && d->committedSeq() >= wait_for) onDurableCommitted(d->committedSeq());
-    return true;
 }
 
 void Worker::onDurableCommitted(uint64_t seq) {

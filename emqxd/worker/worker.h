@@ -105,12 +105,15 @@ public:
     // After the worker stopped (main thread): writes every persistent session
     // to the durable store; returns how many.
     size_t saveSessions();
-    // A PUBACK/PUBREC that may go out only once the durable write `seq` it
-    // depends on is committed (durable.fsync always|batch), or once the acks
-    // deferred before it on the same connection went out. Returns false when
-    // the caller sends it now; otherwise `send` runs on this thread after the
-    // commit, if the connection is still open.
-    bool deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send);
+    // Whether a PUBACK/PUBREC to `connection_id` must wait: it depends on the
+    // durable write `seq` (0: none), not yet committed under durable.fsync
+    // always|batch, or acks deferred before it on that connection are still
+    // waiting. Asked for every QoS 1/2 publish, so it is cheap, and the
+    // waiting path (a closure) is built only when the answer is yes.
+    bool ackMustWait(uint64_t connection_id, uint64_t seq) const;
+    // Queues an ack for which ackMustWait() said yes: `send` runs on this
+    // thread after the commit, if the connection is still open.
+    void deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send);
     // Any thread: whether deferred acks wait for a commit (the store's writer asks).
     bool waitingForCommit() const { return waiting_commit_.load(); }
     // This thread (posted by the store's commit listener).
