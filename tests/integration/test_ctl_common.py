@@ -318,3 +318,26 @@ def test_every_command_is_in_the_protocol_doc(broker):
         if v is None and g in ("broker", "listeners"):
             proto = {"broker": "broker.info", "listeners": "listeners.list"}[g]
         assert proto in names, "docs/ctl-protocol.md lacks ### `%s`" % proto
+
+
+def shutdown_baseline(broker):
+    """The listener's counts once the harness's readiness probe has been counted."""
+    wait_current_conn(broker, 0)
+    return dict(shutdown_counts(broker))
+
+
+def expect_shutdown_counts(broker, base, added, timeout=5):
+    """Waits until shutdown_count == base + added, exactly (no other reason moved)."""
+    want = dict(base)
+    for k, v in added.items():
+        want[k] = want.get(k, 0) + v
+    got = {}
+
+    def check():
+        got.clear()
+        got.update(shutdown_counts(broker))
+        return got == want
+    try:
+        wait_until(check, timeout, what="shutdown_count %r" % want)
+    except AssertionError:
+        raise AssertionError("shutdown_count %r, expected %r" % (got, want)) from None

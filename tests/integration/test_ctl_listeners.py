@@ -5,30 +5,8 @@ import socket
 import pytest
 
 from harness import Client, RawClient, mqttbytes as mb, wait_until
-from test_ctl_common import ctl, ctl_json, pytestmark, shutdown_counts, wait_current_conn  # noqa: F401
-
-
-def _baseline(broker):
-    """The listener's counts once the harness's readiness probe has been counted."""
-    wait_current_conn(broker, 0)
-    return dict(shutdown_counts(broker))
-
-
-def _expect_counts(broker, base, added, timeout=5):
-    """Waits until shutdown_count == base + added, exactly (no other reason moved)."""
-    want = dict(base)
-    for k, v in added.items():
-        want[k] = want.get(k, 0) + v
-    got = {}
-
-    def check():
-        got.clear()
-        got.update(shutdown_counts(broker))
-        return got == want
-    try:
-        wait_until(check, timeout, what="shutdown_count %r" % want)
-    except AssertionError:
-        raise AssertionError("shutdown_count %r, expected %r" % (got, want)) from None
+from test_ctl_common import (ctl, ctl_json, expect_shutdown_counts, pytestmark,  # noqa: F401
+                             shutdown_baseline, shutdown_counts, wait_current_conn)
 
 
 def test_listeners_human_block(broker):
@@ -65,11 +43,11 @@ def test_listeners_json(broker):
 
 
 def test_shutdown_count_shows_reasons_in_emqx_form(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     c = Client(broker, "form-1", protocol=4)
     c.connect()
     c.disconnect()
-    _expect_counts(broker, base, {"normal": 1})
+    expect_shutdown_counts(broker, base, {"normal": 1})
     line = [l for l in ctl(broker, "listeners").splitlines() if "shutdown_count" in l][0]
     want = dict(base)
     want["normal"] = want.get("normal", 0) + 1
@@ -77,64 +55,64 @@ def test_shutdown_count_shows_reasons_in_emqx_form(broker):
 
 
 def test_reason_normal(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     for i in range(3):
         c = Client(broker, "normal-%d" % i, protocol=5 if i else 4)
         c.connect()
         c.disconnect()
-    _expect_counts(broker, base, {"normal": 3})
+    expect_shutdown_counts(broker, base, {"normal": 3})
 
 
 def test_reason_closed(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     c = Client(broker, "closed-1", protocol=4)
     c.connect()
     c.close_abruptly()
     r = RawClient(broker, 5)
     r.connect("closed-2")
     r.close()
-    _expect_counts(broker, base, {"closed": 2})
+    expect_shutdown_counts(broker, base, {"closed": 2})
 
 
 def test_reason_keepalive_timeout(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.connect("ka-1", keepalive=1)
     r.expect_closed(timeout=5)  # 1 s x 1.5, then the broker closes
-    _expect_counts(broker, base, {"keepalive_timeout": 1})
+    expect_shutdown_counts(broker, base, {"keepalive_timeout": 1})
 
 
 def test_reason_idle_timeout(make_broker):
     broker = make_broker(env={"EMQX_MQTT__IDLE_TIMEOUT": "1s"})
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     s = socket.create_connection((broker.host, broker.port), timeout=5)
     try:
         assert s.recv(1) == b""  # closed by the broker after 1 s without CONNECT
     finally:
         s.close()
-    _expect_counts(broker, base, {"idle_timeout": 1})
+    expect_shutdown_counts(broker, base, {"idle_timeout": 1})
 
 
 def test_reason_proto_unexpected_c(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.connect("twice-1")
     r.send(mb.connect("twice-1", 4))
     r.expect_closed()
-    _expect_counts(broker, base, {"proto_unexpected_c": 1})
+    expect_shutdown_counts(broker, base, {"proto_unexpected_c": 1})
 
 
 def test_reason_malformed_packet(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.connect("mal-1")
     r.send(b"\x30\x05\x00\x09abc")  # PUBLISH whose topic length runs past the packet
     r.expect_closed()
-    _expect_counts(broker, base, {"malformed_packet": 1})
+    expect_shutdown_counts(broker, base, {"malformed_packet": 1})
 
 
 def test_reason_takenover(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     # A raw v5 client reads the DISCONNECT byte-exactly (paho 1.6 drops a
     # reason code sent without properties).
     a = RawClient(broker, 5)
@@ -143,33 +121,33 @@ def test_reason_takenover(broker):
     b.connect()
     seen = a.expect_closed(allow=(mb.DISCONNECT,))
     assert [p.rc for p in seen] == [0x8E], seen
-    _expect_counts(broker, base, {"takenover": 1})
+    expect_shutdown_counts(broker, base, {"takenover": 1})
 
 
 def test_reason_discarded(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     a = RawClient(broker, 5)
     a.connect("same-id-d")
     b = Client(broker, "same-id-d", protocol=5, clean=True)  # clean start: the old session is discarded
     b.connect()
     seen = a.expect_closed(allow=(mb.DISCONNECT,))
     assert [p.rc for p in seen] == [0x8E], seen
-    _expect_counts(broker, base, {"discarded": 1})
+    expect_shutdown_counts(broker, base, {"discarded": 1})
 
 
 def test_reason_kicked(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     a = RawClient(broker, 5)
     a.connect("kick-me")
     assert ctl(broker, "clients", "kick", "kick-me") == "ok\n"
     seen = a.expect_closed(allow=(mb.DISCONNECT,))
     assert [p.rc for p in seen] == [0x98], seen
-    _expect_counts(broker, base, {"kicked": 1})
+    expect_shutdown_counts(broker, base, {"kicked": 1})
 
 
 def test_reasons_accumulate_exactly(make_broker):
     broker = make_broker(env={"EMQX_MQTT__IDLE_TIMEOUT": "1s"})
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     c = Client(broker, "acc-n", protocol=4)
     c.connect()
     c.disconnect()
@@ -185,7 +163,7 @@ def test_reasons_accumulate_exactly(make_broker):
     r = RawClient(broker, 4)
     r.connect("acc-k2", keepalive=1)
     r.expect_closed(timeout=5)
-    _expect_counts(broker, base, {"normal": 1, "closed": 1, "idle_timeout": 1, "keepalive_timeout": 2})
+    expect_shutdown_counts(broker, base, {"normal": 1, "closed": 1, "idle_timeout": 1, "keepalive_timeout": 2})
 
 
 # -- stop / start / restart --------------------------------------------------------------
@@ -199,14 +177,14 @@ def _refused(broker):
 
 
 def test_stop_refuses_new_connections_keeps_existing_and_counters(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     old = Client(broker, "survivor", protocol=4)
     old.connect()
     old.subscribe("keep/t", 1)
     c = Client(broker, "before-stop", protocol=4)
     c.connect()
     c.disconnect()
-    _expect_counts(broker, base, {"normal": 1})
+    expect_shutdown_counts(broker, base, {"normal": 1})
 
     assert ctl(broker, "listeners", "stop", "tcp:default") == "Stop tcp:default listener successfully.\n"
     [l] = ctl_json(broker, "listeners")["listeners"]
@@ -217,20 +195,20 @@ def test_stop_refuses_new_connections_keeps_existing_and_counters(broker):
     # The existing connection still works.
     old.publish("keep/t", b"still here", 1)
     assert old.wait_message().payload == b"still here"
-    _expect_counts(broker, base, {"normal": 1})
+    expect_shutdown_counts(broker, base, {"normal": 1})
 
     assert ctl(broker, "listeners", "start", "tcp:default") == "Started tcp:default listener successfully.\n"
     assert ctl_json(broker, "listeners")["listeners"][0]["running"] is True
     c = Client(broker, "after-start", protocol=4)
     c.connect()
     c.disconnect()
-    _expect_counts(broker, base, {"normal": 2})
+    expect_shutdown_counts(broker, base, {"normal": 2})
     old.publish("keep/t", b"again", 1)
     assert old.wait_message().payload == b"again"
 
 
 def test_restart_keeps_connections_and_counters(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     old = Client(broker, "restart-survivor", protocol=4)
     old.connect()
     old.subscribe("rs/t", 0)
@@ -242,7 +220,7 @@ def test_restart_keeps_connections_and_counters(broker):
     c.publish("rs/t", b"x")
     assert old.wait_message().payload == b"x"
     c.disconnect()
-    _expect_counts(broker, base, {"normal": 1})
+    expect_shutdown_counts(broker, base, {"normal": 1})
 
 
 def test_stop_unknown_listener_fails(broker):

@@ -5,104 +5,84 @@ malformed_packet, takenover, discarded and kicked)."""
 import socket
 
 from harness import RawClient, mqttbytes as mb
-from test_ctl_common import pytestmark, shutdown_counts, wait_current_conn, wait_until  # noqa: F401
-
-
-def _baseline(broker):
-    wait_current_conn(broker, 0)
-    return dict(shutdown_counts(broker))
-
-
-def _expect_one_more(broker, base, reason, timeout=5):
-    want = dict(base)
-    want[reason] = want.get(reason, 0) + 1
-    got = {}
-
-    def check():
-        got.clear()
-        got.update(shutdown_counts(broker))
-        return got == want
-    try:
-        wait_until(check, timeout, what="shutdown_count %r" % want)
-    except AssertionError:
-        raise AssertionError("shutdown_count %r, expected %r" % (got, want)) from None
+from test_ctl_common import expect_shutdown_counts, pytestmark, shutdown_baseline, shutdown_counts  # noqa: F401
 
 
 def test_frame_too_large(make_broker):
     b = make_broker(env={"EMQX_MQTT__MAX_PACKET_SIZE": "1KB"})
-    base = _baseline(b)
+    base = shutdown_baseline(b)
     r = RawClient(b, 5)
     r.connect("big-1")
     r.send(mb.publish("t", b"x" * 2048, version=5))
     d = r.expect(mb.DISCONNECT)
     assert d.rc == 0x95
     r.expect_closed()
-    _expect_one_more(b, base, "frame_too_large")
+    expect_shutdown_counts(b, base, {"frame_too_large": 1})
 
 
 def test_zero_remaining_len(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.connect("zero-1")
     r.send(b"\x82\x00")  # SUBSCRIBE with no body at all
     r.expect_closed()
-    _expect_one_more(broker, base, "zero_remaining_len")
+    expect_shutdown_counts(broker, base, {"zero_remaining_len": 1})
 
 
 def test_invalid_topic(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 5)
     r.connect("topic-1")
     r.send(mb.publish("a/+/b", b"x", version=5))
     d = r.expect(mb.DISCONNECT)
     assert d.rc == 0x90
     r.expect_closed()
-    _expect_one_more(broker, base, "invalid_topic")
+    expect_shutdown_counts(broker, base, {"invalid_topic": 1})
 
 
 def test_invalid_proto_name(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.send(mb.connect("proto-1", 4, proto_name="MQTX"))
     ack = r.expect(mb.CONNACK)
     assert ack.rc == 0x01
     r.expect_closed()
-    _expect_one_more(broker, base, "invalid_proto_name")
+    expect_shutdown_counts(broker, base, {"invalid_proto_name": 1})
 
 
 def test_unexpected_packet_before_connect(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.send(b"\x40\x02\x00\x01")  # a PUBACK where the CONNECT must be
     r.expect_closed()
-    _expect_one_more(broker, base, "unexpected_packet")
+    expect_shutdown_counts(broker, base, {"unexpected_packet": 1})
 
 
 def test_protocol_error(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 5)
     r.connect("perr-1")
     r.send(mb.publish("t", b"x", qos=1, pid=0, version=5))  # QoS 1 needs a non-zero packet id
     d = r.expect(mb.DISCONNECT)
     assert d.rc == 0x82
     r.expect_closed()
-    _expect_one_more(broker, base, "protocol_error")
+    expect_shutdown_counts(broker, base, {"protocol_error": 1})
 
 
 def test_client_identifier_not_valid(broker):
-    base = _baseline(broker)
+    base = shutdown_baseline(broker)
     r = RawClient(broker, 4)
     r.send(mb.connect("", 4, clean=False))  # 3.1.1: an empty id needs a clean session
     ack = r.expect(mb.CONNACK)
     assert ack.rc == 0x02
     r.expect_closed()
-    _expect_one_more(broker, base, "client_identifier_not_valid")
+    expect_shutdown_counts(broker, base, {"client_identifier_not_valid": 1})
 
 
 def test_etimedout_when_the_client_stops_reading(make_broker):
     b = make_broker(env={"EMQX_LISTENERS__TCP__DEFAULT__TCP_OPTIONS__SEND_TIMEOUT": "1s",
                          "EMQX_MQTT__MAX_PACKET_SIZE": "1MB"})
-    base = _baseline(b)
+    base = shutdown_baseline(b)
     stuck = RawClient(b, 4)
     stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stuck.connect("stuck-1")
@@ -117,7 +97,4 @@ def test_etimedout_when_the_client_stops_reading(make_broker):
             break
     pub.send(mb.disconnect())
     pub.expect_closed()
-    want = dict(base)
-    want["etimedout"] = want.get("etimedout", 0) + 1
-    want["normal"] = want.get("normal", 0) + 1
-    wait_until(lambda: shutdown_counts(b) == want, 10, what="etimedout counted once")
+    expect_shutdown_counts(b, base, {"etimedout": 1, "normal": 1}, timeout=10)
