@@ -125,7 +125,10 @@ def test_retained_delivered_qos_is_downgraded(broker):
 
 
 def test_retained_raw_bytes_retain_bit_set(broker):
-    _pub(broker, "ret/raw", b"R", qos=0)
+    # QoS 1: the PUBACK says the retained message is stored before we subscribe
+    # (a QoS 0 publish could still be in flight on another worker and arrive
+    # live, without the retain bit).
+    _pub(broker, "ret/raw", b"R", qos=1)
     r = RawClient(broker, 4)
     r.connect("rraw")
     r.subscribe("ret/raw", 0)
