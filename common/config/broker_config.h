@@ -38,6 +38,8 @@ struct SslOptions {
     std::string ciphers;                       // comma-joined list; empty: OpenSSL's defaults
     bool reuse_sessions = true;
     Millis handshake_timeout = 15000;
+    std::string crlfile;             // PEM CRLs checked when enable_crl_check
+    bool enable_crl_check = false;
 };
 
 // websocket options of the ws and wss listeners.
@@ -53,6 +55,11 @@ struct ListenerConfig {
     bool enable = true;
     std::string bind = "0.0.0.0:1883";
     uint64_t max_connections = 1024000;
+    // Rates as EMQX writes them ("infinity", "1000/s", "10MB/s"); parsed with
+    // config::parseRate, which the loader has already checked them against.
+    std::string max_conn_rate = "infinity";  // new connections accepted by this listener
+    std::string messages_rate = "infinity";  // PUBLISH packets received, per client
+    std::string bytes_rate = "infinity";     // bytes received, per client
     TcpOptions tcp_options;
     SslOptions ssl_options;      // ssl, wss
     WebsocketOptions websocket;  // ws, wss
@@ -83,7 +90,11 @@ struct MqttConfig {
     unsigned max_subscriptions = 0;    // 0: unlimited
     bool strict_mode = false;
     bool use_username_as_clientid = false;
-    bool peer_cert_as_username = false;
+    // disabled | cn | dn | crt | pem | md5: take the username / client id from
+    // the TLS client certificate (EMQX's values).
+    std::string peer_cert_as_username = "disabled";
+    std::string peer_cert_as_clientid = "disabled";
+    unsigned max_conn_per_username = 0;  // 0: unlimited
     // With a non-empty `authentication` chain: admit a client that no
     // authenticator allowed or denied (all answered ignore). docs/security.md
     bool allow_anonymous = false;

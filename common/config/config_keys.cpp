@@ -227,6 +227,14 @@ std::vector<std::string> logLevels() {
 
 // ---- the listener rows ------------------------------------------------------
 
+// "infinity" or an amount per period ("1000/s", "10MB/s"); see parseRate.
+StringCheck rate(bool bytes) {
+    return [bytes](std::string& s) -> std::string {
+        if (parseRate(s, bytes)) return "";
+        return bytes ? "a rate like \"1MB/s\" or \"infinity\"" : "a rate like \"1000/s\" or \"infinity\"";
+    };
+}
+
 // Keys every listener type has; `port` is the type's default port.
 void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type, const std::string& port, bool enable) {
     const std::string p = "listeners." + type + ".*.";
@@ -235,6 +243,14 @@ void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type, c
                              lat(&ListenerConfig::bind), bindAddress));
     keys.push_back(intKey(p + "max_connections", "1024000", 1, 100000000, "Most concurrent connections this listener accepts",
                           lat(&ListenerConfig::max_connections)));
+    keys.push_back(stringKey(p + "max_conn_rate", "infinity", "Most new connections accepted per period, e.g. \"1000/s\"; infinity: no limit",
+                             lat(&ListenerConfig::max_conn_rate), rate(false)));
+    keys.push_back(stringKey(p + "messages_rate", "infinity",
+                             "Per client: most PUBLISH packets read per period, e.g. \"1000/s\"; beyond it reading pauses",
+                             lat(&ListenerConfig::messages_rate), rate(false)));
+    keys.push_back(stringKey(p + "bytes_rate", "infinity",
+                             "Per client: most bytes read per period, e.g. \"1MB/s\"; beyond it reading pauses",
+                             lat(&ListenerConfig::bytes_rate), rate(true)));
 }
 
 // Socket options of the TCP-based types (tcp, ssl, ws, wss).
@@ -318,6 +334,10 @@ void addSslOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
                            lat(&ListenerConfig::ssl_options, &SslOptions::reuse_sessions)));
     keys.push_back(durationKey(p + "handshake_timeout", "15s", 1, kDay, "Close a connection whose TLS handshake takes longer",
                                lat(&ListenerConfig::ssl_options, &SslOptions::handshake_timeout)));
+    keys.push_back(stringKey(p + "crlfile", "", "PEM file with certificate revocation lists, checked when enable_crl_check",
+                             lat(&ListenerConfig::ssl_options, &SslOptions::crlfile)));
+    keys.push_back(boolKey(p + "enable_crl_check", "false", "Refuse client certificates revoked by the CRLs in crlfile",
+                           lat(&ListenerConfig::ssl_options, &SslOptions::enable_crl_check)));
 }
 
 // websocket options of the WebSocket types (ws, wss).
@@ -623,8 +643,16 @@ std::vector<KeyDef> buildKeys() {
                        at(&B::mqtt, &M::max_subscriptions), {{"infinity", 0}}));
     k.push_back(boolKey(m + "use_username_as_clientid", "false", "Replace the client ID with the username",
                         at(&B::mqtt, &M::use_username_as_clientid)));
-    k.push_back(boolKey(m + "peer_cert_as_username", "false", "Use the TLS peer certificate's CN as the username",
+    const std::vector<std::string> peer_cert_fields = {"disabled", "cn", "dn", "crt", "pem", "md5"};
+    k.push_back(enumKey(m + "peer_cert_as_username", "disabled", peer_cert_fields,
+                        "TLS listeners: take the username from the client certificate (its CN, DN, DER as base64, PEM, or MD5)",
                         at(&B::mqtt, &M::peer_cert_as_username)));
+    k.push_back(enumKey(m + "peer_cert_as_clientid", "disabled", peer_cert_fields,
+                        "TLS listeners: take the client ID from the client certificate, as peer_cert_as_username",
+                        at(&B::mqtt, &M::peer_cert_as_clientid)));
+    k.push_back(intKey(m + "max_conn_per_username", "infinity", 0, kU32Max,
+                       "Most concurrent connections with one username (CONNACK quota exceeded beyond); 0 or infinity: unlimited",
+                       at(&B::mqtt, &M::max_conn_per_username), {{"infinity", 0}}));
     k.push_back(boolKey(m + "allow_anonymous", "false",
                         "With a non-empty authentication chain, let in clients no authenticator allowed or denied",
                         at(&B::mqtt, &M::allow_anonymous)));

@@ -94,6 +94,22 @@ std::optional<int64_t> parseSize(std::string_view text) {
     return total;
 }
 
+std::optional<Rate> parseRate(std::string_view text, bool bytes) {
+    if (iequals(text, "infinity")) return Rate{};
+    size_t slash = text.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    std::string_view amount_text = text.substr(0, slash);
+    std::string_view period_text = text.substr(slash + 1);
+    std::optional<int64_t> amount = parseInteger(amount_text);
+    if (!amount && bytes) amount = parseSize(amount_text);
+    if (!amount || *amount <= 0 || amount_text.front() == '-') return std::nullopt;
+    std::optional<int64_t> period;
+    if (!period_text.empty() && isAlpha(period_text.front())) period = parseDuration("1" + std::string(period_text));
+    else period = parseDuration(period_text);
+    if (!period || *period <= 0) return std::nullopt;
+    return Rate{*amount, *period};
+}
+
 std::optional<bool> parseBool(std::string_view text) {
     if (iequals(text, "true")) return true;
     if (iequals(text, "false")) return false;

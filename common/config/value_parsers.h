@@ -19,6 +19,17 @@ std::optional<int64_t> parseDuration(std::string_view text);
 // Returns bytes; nullopt on a bare number, an unknown unit or overflow.
 std::optional<int64_t> parseSize(std::string_view text);
 
+// A rate as EMQX writes it: "infinity", or an amount per period, "1000/s",
+// "100/10s", "10MB/s" (sizes only when `bytes`; a bare number is bytes too).
+// The period is a duration, or a bare unit ("s" = "1s"). Amount and period
+// must be positive.
+struct Rate {
+    int64_t amount = 0;     // 0: infinity
+    int64_t period_ms = 0;
+    bool unlimited() const { return amount == 0; }
+};
+std::optional<Rate> parseRate(std::string_view text, bool bytes);
+
 // "true" / "false" (case-insensitive).
 std::optional<bool> parseBool(std::string_view text);
 

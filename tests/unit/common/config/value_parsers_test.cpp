@@ -85,6 +85,41 @@ TEST_CASE("parseSize: rejects bare numbers, bad units and overflow", "[config]")
     CHECK_FALSE(parseSize("8589934592GB"));  // 2^33 GB = 2^63 bytes
 }
 
+TEST_CASE("parseRate: infinity, amounts per period, sizes for bytes", "[config]") {
+    CHECK(parseRate("infinity", false)->unlimited());
+    auto r = parseRate("1000/s", false);
+    REQUIRE(r);
+    CHECK(r->amount == 1000);
+    CHECK(r->period_ms == 1000);
+    r = parseRate("100/10s", false);
+    REQUIRE(r);
+    CHECK(r->amount == 100);
+    CHECK(r->period_ms == 10000);
+    r = parseRate("5/m", false);
+    REQUIRE(r);
+    CHECK(r->period_ms == 60000);
+    r = parseRate("10MB/s", true);
+    REQUIRE(r);
+    CHECK(r->amount == 10 * 1048576);
+    r = parseRate("2048/500ms", true);
+    REQUIRE(r);
+    CHECK(r->amount == 2048);
+    CHECK(r->period_ms == 500);
+}
+
+TEST_CASE("parseRate: rejects what is not a positive amount per positive period", "[config]") {
+    CHECK_FALSE(parseRate("", false));
+    CHECK_FALSE(parseRate("1000", false));
+    CHECK_FALSE(parseRate("10MB/s", false));  // sizes only for byte rates
+    CHECK_FALSE(parseRate("0/s", false));
+    CHECK_FALSE(parseRate("-5/s", false));
+    CHECK_FALSE(parseRate("5/0s", false));
+    CHECK_FALSE(parseRate("5/", false));
+    CHECK_FALSE(parseRate("5/x", false));
+    CHECK_FALSE(parseRate("/s", true));
+    CHECK_FALSE(parseRate("1 MB/s", true));
+}
+
 TEST_CASE("parseBool, parseInteger, parseFloat", "[config]") {
     CHECK(parseBool("true") == true);
     CHECK(parseBool("false") == false);
