@@ -17,6 +17,7 @@
 #include "emqxd/retain/rocksdb_retain_store.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
+#include "emqxd/storage/session_loader.h"
 #include "emqxd/storage/record_codec.h"
 #include "emqxd/sys/sys_publisher.h"
 #include "emqxd/trace/trace_hooks.h"
@@ -276,31 +277,13 @@ bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& re
     size_t expired = 0;
     if (!retain.load(now, loaded, expired, error)) return false;
     if (expired > 0) log::info("durable store: removed {} expired retained messages", expired);
-    std::vector<std::string> gone;
-    loaded_sessions_.clear();
-    bool ok = store.forEachSession(
-        [&](std::string_view client_id, std::string_view value) {
-            storage::StoredSession st;
-            if (!storage::decodeSession(value, st) || st.client_id != client_id) {
-                error = store.dir() + ": the session record of client id \"" + std::string(client_id) +
-                        "\" cannot be decoded";
-                return false;
-            }
-            if (st.expiry_interval_s != Session::kNeverExpire &&
-                now >= st.disconnected_at_ms + static_cast<int64_t>(st.expiry_interval_s) * 1000) {
-                gone.emplace_back(client_id);
-                return true;
-            }
-            loaded_sessions_.push_back(std::move(st));
-            return true;
-        },
-        error);
-    if (!ok) {
-        loaded_sessions_.clear();
-        return false;
-    }
-    for (const auto& id : gone) store.deleteSession(id);
-    if (!gone.empty()) log::info("durable store: removed {} expired sessions", gone.size());
+    storage::LoadedSessions sessions;
+    if (!storage::loadSessions(store, now, sessions, error)) return false;
+    if (sessions.expired > 0) log::info("durable store: removed {} expired sessions", sessions.expired);
+    if (sessions.journaled > 0) log::info("durable store: {} journaled messages for persistent sessions", sessions.journaled);
+    // Journals are keyed by session id: new sessions never reuse a stored one.
+    ctx_->next_session_id.store(sessions.max_session_id + 1);
+    loaded_sessions_ = std::move(sessions.sessions);
     return true;
 }
 bool BrokerApp::openDurable(std::string& error) {

@@ -343,13 +343,8 @@ void registerCommands(Registry& r, CtlServer& server) {
                 Session* s = w.findSessionByClientId(id);
                 if (!s) return Json(nullptr);
                 SubscriptionOptions options{static_cast<uint8_t>(qos), false, false, 0, 0};
-                s->subscriptions().insert_or_assign(filter, Subscription{filter, options});
-                Subscriber target{w.index(), s->id(), options};
-                bool ok = true;
-                if (auto sh = topic::parseShared(filter, ok))
-                    w.ctx().router.subscribeShared(sh->group, sh->filter, target);
-                else
-                    w.ctx().router.subscribe(filter, target);
+                w.addSubscription(*s, filter, options);
+                w.sessionChanged(*s);
                 w.metrics().add(Metric::ClientSubscribe);
                 return Json(true);
             },
@@ -368,15 +363,8 @@ void registerCommands(Registry& r, CtlServer& server) {
             [id, filter](Worker& w) {
                 Session* s = w.findSessionByClientId(id);
                 if (!s) return Json(nullptr);
-                auto& subs = s->subscriptions();
-                auto it = subs.find(filter);
-                if (it == subs.end()) return Json(false);
-                subs.erase(it);
-                bool ok = true;
-                if (auto sh = topic::parseShared(filter, ok))
-                    w.ctx().router.unsubscribeShared(sh->group, sh->filter, s->id());
-                else
-                    w.ctx().router.unsubscribe(filter, s->id());
+                if (!w.removeSubscription(*s, filter)) return Json(false);
+                w.sessionChanged(*s);
                 w.metrics().add(Metric::ClientUnsubscribe);
                 return Json(true);
             },

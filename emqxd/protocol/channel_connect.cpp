@@ -114,6 +114,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     worker_.metrics().add(Metric::ClientConnack);
     publishClientEvent(worker_, *this, true, ShutdownReason::Normal);
     autoSubscribe();
+    worker_.sessionChanged(*session_);
     session_->attach(this, Worker::wallMs());
     scheduleCheck();
 }

@@ -22,6 +22,7 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
     m->publisher = client_id_;
     m->publisher_session = session_ ? session_->id() : 0;
     m->received_at_ms = Worker::wallMs();
+    if (storage::DurableStore* d = worker_.ctx().durable.get()) m->durable_id = d->nextMessageId();
     if (version_ == ProtocolVersion::V5) {
         mqtt::Properties props = p.props;
         props.topic_alias.reset();

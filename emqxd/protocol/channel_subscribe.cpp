@@ -28,6 +28,7 @@ void Channel::onSubscribe(const mqtt::Subscribe& s) {
     mqtt::Suback ack;
     ack.packet_id = s.packet_id;
     ack.reasons = subscribeAll(s, true);
+    worker_.sessionChanged(*session_);
     send(ack);
     deliverRetainedAfterSubscribe(s, ack.reasons);
 }
@@ -56,7 +57,6 @@ void Channel::deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std:
 
 std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client) {
     const auto& cfg = worker_.ctx().cfg.mqtt;
-    Router& router = worker_.ctx().router;
     std::vector<ReasonCode> reasons;
     reasons.reserve(s.subscriptions.size());
     retain_skip_.assign(s.subscriptions.size(), false);
@@ -88,16 +88,9 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         }
         SubscriptionOptions options{static_cast<uint8_t>(rc), r.no_local, r.retain_as_published, r.retain_handling,
                                     sub_id};
-        auto& subs = session_->subscriptions();
-        bool existed = subs.contains(r.filter);
+        bool existed = session_->subscriptions().contains(r.filter);
         retain_skip_[i] = shared.has_value() || (existed && r.retain_handling == 1);
-        subs.insert_or_assign(r.filter, Subscription{r.filter, options});
-        Subscriber target{worker_.index(), session_->id(), options};
-        if (shared) {
-            router.subscribeShared(shared->group, shared->filter, target);
-        } else {
-            router.subscribe(r.filter, target);
-        }
+        worker_.addSubscription(*session_, r.filter, options);
         worker_.metrics().add(Metric::ClientSubscribe);
     }
     return reasons;
@@ -111,32 +104,24 @@ void Channel::deliverRetained(const std::string& filter, const SubscriptionOptio
     SubscriptionOptions o = options;
     o.retain_as_published = true;
     o.no_local = false;
+    o.durable = false;  // not journaled by a publisher: the session record keeps it
     int64_t now = Worker::wallMs();
     for (const MessagePtr& m : found) session_->deliver(m, o, now);
 }
 
 void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
     worker_.metrics().add(Metric::PacketsUnsubscribeReceived);
-    Router& router = worker_.ctx().router;
     mqtt::Unsuback ack;
     ack.packet_id = u.packet_id;
     for (const std::string& filter : u.filters) {
-        auto& subs = session_->subscriptions();
-        auto it = subs.find(filter);
-        if (it == subs.end()) {
+        if (!worker_.removeSubscription(*session_, filter)) {
             ack.reasons.push_back(ReasonCode::NoSubscriptionExisted);
             continue;
-        }
-        subs.erase(it);
-        bool valid = true;
-        if (auto shared = topic::parseShared(filter, valid)) {
-            router.unsubscribeShared(shared->group, shared->filter, session_->id());
-        } else {
-            router.unsubscribe(filter, session_->id());
         }
         worker_.metrics().add(Metric::ClientUnsubscribe);
         ack.reasons.push_back(ReasonCode::Success);
     }
+    worker_.sessionChanged(*session_);
     if (version_ != ProtocolVersion::V5) ack.reasons.clear();
     send(ack);
 }

@@ -89,10 +89,13 @@ void Session::enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
         return;
     }
     if (cfg_.max_mqueue_len != 0 && mqueue_.size() >= cfg_.max_mqueue_len) {
-        MessagePtr oldest = mqueue_.front().msg;
+        const QueuedMessage& front = mqueue_.front();
+        MessagePtr oldest = front.msg;
+        uint64_t journal_id = journalIdOf(front.msg, front.qos, front.options);
         mqueue_msg_bytes_ -= msgBytes(oldest);
         mqueue_.pop_front();  // EMQX drops the oldest to keep the newest
         drop(DropReason::QueueFull, oldest.get());
+        finish(journal_id);
     }
     mqueue_msg_bytes_ += msgBytes(msg);
     mqueue_.push_back(QueuedMessage{msg, qos, options});
@@ -102,8 +105,10 @@ void Session::enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
 bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms) {
     uint16_t pid = qos > 0 ? nextPacketId() : 0;
     SendResult r = sink_->sendPublish(msg, qos, pid, false, options);
+    uint64_t journal_id = journalIdOf(msg, qos, options);
     if (r == SendResult::TooLarge) {
         drop(DropReason::TooLarge, msg.get());
+        finish(journal_id);
         return true;  // consumed: it can never be sent to this client
     }
     if (r == SendResult::OutputFull) {
@@ -113,20 +118,24 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
         return true;
     }
     ++delivered_;
-    if (qos > 0) inflight_.push_back(InflightEntry{pid, msg, qos, options, false, now_ms});
+    if (qos > 0) inflight_.push_back(InflightEntry{pid, msg, qos, options, false, now_ms, journal_id});
+    // A restart must resend a QoS 2 message under the packet id the client may have seen.
+    if (qos == 2 && journal_id != 0 && journal_) journal_->inflightQos2(id_, journal_id, pid, false);
     return true;
 }
 
 void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options, int64_t now_ms) {
+    uint8_t qos = std::min(msg->qos, options.qos);
     if (options.no_local && msg->publisher_session == id_) {
         drop(DropReason::NoLocal, msg.get());
+        finish(journalIdOf(msg, qos, options));
         return;
     }
     if (msg->remainingExpirySeconds(now_ms) == 0) {
         drop(DropReason::Expired, msg.get());
+        finish(journalIdOf(msg, qos, options));
         return;
     }
-    uint8_t qos = std::min(msg->qos, options.qos);
     if (!sink_) {
         enqueue(msg, qos, options);
         return;
@@ -150,10 +159,12 @@ void Session::sendFromQueue(int64_t now_ms) {
     while (sink_ && !mqueue_.empty()) {
         QueuedMessage& q = mqueue_.front();
         if (q.msg->remainingExpirySeconds(now_ms) == 0) {
+            uint64_t journal_id = journalIdOf(q.msg, q.qos, q.options);
             MessagePtr expired = std::move(q.msg);
             mqueue_msg_bytes_ -= msgBytes(expired);
             mqueue_.pop_front();
             drop(DropReason::Expired, expired.get());
+            finish(journal_id);
             continue;
         }
         if (q.qos > 0 && !windowOpen()) return;
@@ -170,6 +181,7 @@ bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
         return e.packet_id == packet_id && e.qos == 1;
     });
     if (it == inflight_.end()) return false;
+    finish(it->journal_id);
     inflight_.erase(it);
     metrics_.add(Metric::MessagesAcked);
     sendFromQueue(now_ms);
@@ -184,6 +196,7 @@ bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
     if (!it->pubrec_received) {
         it->pubrec_received = true;
         it->msg.reset();  // the payload is no longer needed, only the id
+        if (it->journal_id != 0 && journal_) journal_->inflightQos2(id_, it->journal_id, packet_id, true);
     }
     it->sent_at_ms = now_ms;
     return true;
@@ -194,6 +207,7 @@ bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
         return e.packet_id == packet_id && e.pubrec_received;
     });
     if (it == inflight_.end()) return false;
+    finish(it->journal_id);
     inflight_.erase(it);
     metrics_.add(Metric::MessagesAcked);
     sendFromQueue(now_ms);

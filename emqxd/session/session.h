@@ -18,6 +18,7 @@
 #include "emqxd/router/subscription_options.h"
 #include "emqxd/session/delivery_sink.h"
 #include "emqxd/session/fifo_queue.h"
+#include "emqxd/session/session_journal.h"
 #include "emqxd/worker/deadline_queue.h"
 
 namespace emqx {
@@ -34,6 +35,7 @@ struct InflightEntry {
     SubscriptionOptions options;
     bool pubrec_received = false;  // QoS 2: PUBREL sent, waiting for PUBCOMP
     int64_t sent_at_ms = 0;
+    uint64_t journal_id = 0;  // the message's durable_id when it is journaled for this session
 };
 
 struct QueuedMessage {
@@ -41,6 +43,12 @@ struct QueuedMessage {
     uint8_t qos;
     SubscriptionOptions options;
 };
+
+// The durable_id under which a publisher journaled `msg` for a session (see
+// session_journal.h), or 0 when it did not.
+inline uint64_t journalIdOf(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options) {
+    return options.durable && qos > 0 && msg ? msg->durable_id : 0;
+}
 
 // Why a message meant for this session was not delivered.
 enum class DropReason { NoLocal, Expired, QueueFull, Qos0Offline, TooLarge, OutputFull };
@@ -125,6 +133,8 @@ public:
     void restoreQueued(QueuedMessage q);
     // Set once this session has a record in the durable store (then its end deletes it).
     bool stored = false;
+    // Told when journaled messages are sent (QoS 2) and finished; null: nothing is journaled.
+    void setJournal(SessionJournal* journal) { journal_ = journal; }
 
     static void setDropObserver(DropObserver* o) { drop_observer_.store(o, std::memory_order_release); }
 
@@ -145,12 +155,16 @@ private:
     bool sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms);
     uint16_t nextPacketId();
     void drop(DropReason reason, const Message* msg = nullptr);
+    void finish(uint64_t journal_id) {
+        if (journal_id != 0 && journal_) journal_->finished(id_, journal_id);
+    }
 
     uint64_t id_;
     std::string client_id_;
     const config::MqttConfig& cfg_;
     Metrics& metrics_;
     DeliverySink* sink_ = nullptr;
+    SessionJournal* journal_ = nullptr;
     std::map<std::string, Subscription, std::less<>> subscriptions_;
     std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;

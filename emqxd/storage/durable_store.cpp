@@ -19,9 +19,37 @@ namespace {
 
 constexpr const char* kRetainedCf = "retained";
 constexpr const char* kSessionsCf = "sessions";
+constexpr const char* kJournalCf = "session_messages";
 thread_local uint64_t tls_last_seq = 0;
 
 rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+// Journal keys: session id and durable id, 8 bytes each big-endian; a QoS 2
+// message's in-flight state has the same key plus one byte, so it sorts
+// right after its message.
+constexpr size_t kJournalKeySize = 16;
+constexpr char kStateSuffix = 'q';
+
+void putBigEndian(char* out, uint64_t v) {
+    for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xFF);
+}
+
+uint64_t getBigEndian(const char* in) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+    return v;
+}
+
+struct JournalKey {
+    char bytes[kJournalKeySize + 1];
+    JournalKey(uint64_t session_id, uint64_t durable_id) {
+        putBigEndian(bytes, session_id);
+        putBigEndian(bytes + 8, durable_id);
+        bytes[kJournalKeySize] = kStateSuffix;
+    }
+    rocksdb::Slice message() const { return rocksdb::Slice(bytes, kJournalKeySize); }
+    rocksdb::Slice state() const { return rocksdb::Slice(bytes, kJournalKeySize + 1); }
+};
 
 }  // namespace
 
@@ -80,7 +108,7 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     opts.max_manifest_file_size = 64 << 20;
 
-    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf};
+    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf};
     if (exists && !opts.create_if_missing) {
         std::vector<std::string> existing;
         rocksdb::Status st = rocksdb::DB::ListColumnFamilies(opts, dir, &existing);
@@ -112,7 +140,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     store->default_cf_ = handles[0];
     store->retained_cf_ = handles[1];
     store->sessions_cf_ = handles[2];
-    for (size_t i = 3; i < handles.size(); ++i) db->DestroyColumnFamilyHandle(handles[i]);
+    store->journal_cf_ = handles[3];
+    for (size_t i = 4; i < handles.size(); ++i) db->DestroyColumnFamilyHandle(handles[i]);
     store->writer_ = std::thread([s = store.get()] { s->writerLoop(); });
     return store;
 }
@@ -145,6 +174,18 @@ bool DurableStore::forEachRetained(const std::function<bool(std::string_view, st
 bool DurableStore::forEachSession(const std::function<bool(std::string_view, std::string_view)>& visit,
                                   std::string& error) {
     return scan(sessions_cf_, visit, error);
+}
+
+bool DurableStore::forEachJournaled(
+    const std::function<bool(uint64_t, uint64_t, bool, std::string_view)>& visit, std::string& error) {
+    return scan(journal_cf_, [&](std::string_view key, std::string_view value) {
+        bool state = key.size() == kJournalKeySize + 1 && key.back() == kStateSuffix;
+        if (key.size() != kJournalKeySize && !state) {
+            error = dir_ + ": a session message key of " + std::to_string(key.size()) + " bytes";
+            return false;
+        }
+        return visit(getBigEndian(key.data()), getBigEndian(key.data() + 8), state, value);
+    }, error);
 }
 
 template <class F>
@@ -181,6 +222,39 @@ uint64_t DurableStore::putSession(std::string_view client_id, std::string_view v
 
 uint64_t DurableStore::deleteSession(std::string_view client_id) {
     return enqueue([&](rocksdb::WriteBatch& b) { b.Delete(sessions_cf_, slice(client_id)); });
+}
+
+uint64_t DurableStore::putJournaled(uint64_t session_id, uint64_t durable_id, std::string_view value) {
+    JournalKey key(session_id, durable_id);
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Put(journal_cf_, key.message(), slice(value)); });
+}
+
+uint64_t DurableStore::deleteJournal(uint64_t session_id) {
+    JournalKey from(session_id, 0);
+    JournalKey to(session_id + 1, 0);
+    return enqueue([&](rocksdb::WriteBatch& b) { b.DeleteRange(journal_cf_, from.message(), to.message()); });
+}
+
+void DurableStore::inflightQos2(uint64_t session_id, uint64_t durable_id, uint16_t packet_id, bool pubrec_received) {
+    JournalKey key(session_id, durable_id);
+    char value[3] = {static_cast<char>(packet_id >> 8), static_cast<char>(packet_id & 0xFF),
+                     static_cast<char>(pubrec_received ? 1 : 0)};
+    enqueue([&](rocksdb::WriteBatch& b) { b.Put(journal_cf_, key.state(), rocksdb::Slice(value, sizeof value)); });
+}
+
+bool DurableStore::parseInflightState(std::string_view value, uint16_t& packet_id, bool& pubrec_received) {
+    if (value.size() != 3 || static_cast<uint8_t>(value[2]) > 1) return false;
+    packet_id = static_cast<uint16_t>((static_cast<uint8_t>(value[0]) << 8) | static_cast<uint8_t>(value[1]));
+    pubrec_received = value[2] == 1;
+    return packet_id != 0;
+}
+
+void DurableStore::finished(uint64_t session_id, uint64_t durable_id) {
+    JournalKey key(session_id, durable_id);
+    enqueue([&](rocksdb::WriteBatch& b) {
+        b.Delete(journal_cf_, key.message());
+        b.Delete(journal_cf_, key.state());
+    });
 }
 
 uint64_t DurableStore::lastSeqOfThisThread() { return tls_last_seq; }
@@ -225,7 +299,7 @@ void DurableStore::close() {
     }
     if (db_) {
         db_->FlushWAL(true);
-        for (auto* h : {default_cf_, retained_cf_, sessions_cf_})
+        for (auto* h : {default_cf_, retained_cf_, sessions_cf_, journal_cf_})
             if (h) db_->DestroyColumnFamilyHandle(h);
         db_->Close();
         delete db_;

@@ -1,7 +1,9 @@
 #pragma once
 // The node's durable store: one RocksDB instance under
 // <node.data_dir>/<node.name>/rocksdb with a column family for retained
-// messages (key: topic) and one for persistent sessions (key: client id).
+// messages (key: topic), one for persistent sessions (key: client id) and one
+// for the messages journaled for them (key: session id, durable id; both
+// big-endian so a session's messages are adjacent and in publish order).
 //
 // Writes from any thread are appended to one pending batch; a writer thread
 // commits it (group commit) and then tells whoever waits for that commit
@@ -20,6 +22,8 @@
 #include <string_view>
 #include <thread>
 
+#include "emqxd/session/session_journal.h"
+
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
@@ -31,7 +35,7 @@ namespace emqx::storage {
 enum class FsyncMode { Always, Batch, Never };
 FsyncMode fsyncModeFromName(std::string_view name);
 
-class DurableStore {
+class DurableStore final : public SessionJournal {
 public:
     static constexpr int kBatchWindowMs = 4;
 
@@ -51,6 +55,17 @@ public:
                          std::string& error);
     bool forEachSession(const std::function<bool(std::string_view client_id, std::string_view value)>& visit,
                         std::string& error);
+    // Journal entries in key order: a message (`state` false) and, right after
+    // it, the in-flight state of a QoS 2 one (`state` true), if any.
+    bool forEachJournaled(const std::function<bool(uint64_t session_id, uint64_t durable_id, bool state,
+                                                   std::string_view value)>& visit,
+                          std::string& error);
+    // The value of a `state` journal entry: the packet id a QoS 2 message was
+    // sent under and whether its PUBREC came; false when malformed.
+    static bool parseInflightState(std::string_view value, uint16_t& packet_id, bool& pubrec_received);
+    // Ids for Message::durable_id; set at start above every id in the journal.
+    uint64_t nextMessageId() { return next_message_id_.fetch_add(1, std::memory_order_relaxed); }
+    void startMessageIdsAt(uint64_t id) { next_message_id_.store(std::max<uint64_t>(id, 1)); }
 
     // --- any thread: queued for the next commit. Each returns the commit
     // sequence number that covers it (also kept per thread: lastSeqOfThisThread()).
@@ -59,6 +74,14 @@ public:
     uint64_t clearRetained();
     uint64_t putSession(std::string_view client_id, std::string_view value);
     uint64_t deleteSession(std::string_view client_id);
+    // A message routed to a durable subscription, before its publisher's ack.
+    uint64_t putJournaled(uint64_t session_id, uint64_t durable_id, std::string_view value);
+    // Every journal entry of a session (its end).
+    uint64_t deleteJournal(uint64_t session_id);
+
+    // SessionJournal (any session's worker).
+    void inflightQos2(uint64_t session_id, uint64_t durable_id, uint16_t packet_id, bool pubrec_received) override;
+    void finished(uint64_t session_id, uint64_t durable_id) override;
 
     // The sequence number of the last write queued by the calling thread (0: none).
     static uint64_t lastSeqOfThisThread();
@@ -91,6 +114,8 @@ private:
     rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
     rocksdb::ColumnFamilyHandle* retained_cf_ = nullptr;
     rocksdb::ColumnFamilyHandle* sessions_cf_ = nullptr;
+    rocksdb::ColumnFamilyHandle* journal_cf_ = nullptr;
+    std::atomic<uint64_t> next_message_id_{1};
 
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -11,7 +11,8 @@ namespace emqx::storage {
 namespace {
 
 constexpr uint8_t kMessageVersion = 1;
-constexpr uint8_t kSessionVersion = 1;
+constexpr uint8_t kSessionVersion = 2;  // 2 added the session id
+constexpr uint8_t kJournaledVersion = 1;
 
 // Fixed-width little-endian integers and u32-length-prefixed byte strings
 // (payloads may be larger than MQTT's 64 KiB strings).
@@ -91,8 +92,9 @@ private:
 
 void writeMessage(Writer& w, const Message& m) {
     w.u8(kMessageVersion);
-    w.u8(static_cast<uint8_t>(m.qos | (m.retain ? 4 : 0) | (m.props ? 8 : 0)));
+    w.u8(static_cast<uint8_t>(m.qos | (m.retain ? 4 : 0) | (m.props ? 8 : 0) | (m.durable_id ? 16 : 0)));
     w.u64(static_cast<uint64_t>(m.received_at_ms));
+    if (m.durable_id) w.u64(m.durable_id);
     w.bytes(m.topic);
     w.bytes(m.payload);
     w.bytes(m.publisher);
@@ -106,13 +108,14 @@ void writeMessage(Writer& w, const Message& m) {
 
 MessagePtr readMessage(Reader& r) {
     uint8_t version, flags;
-    if (!r.u8(version) || version != kMessageVersion || !r.u8(flags) || (flags & ~0x0Fu) != 0 || (flags & 3) > 2)
+    if (!r.u8(version) || version != kMessageVersion || !r.u8(flags) || (flags & ~0x1Fu) != 0 || (flags & 3) > 2)
         return nullptr;
     auto m = std::make_shared<Message>();
     m->qos = flags & 3;
     m->retain = (flags & 4) != 0;
-    if (!r.i64(m->received_at_ms) || !r.bytes(m->topic) || !r.bytes(m->payload) || !r.bytes(m->publisher))
-        return nullptr;
+    if (!r.i64(m->received_at_ms)) return nullptr;
+    if ((flags & 16) && (!r.u64(m->durable_id) || m->durable_id == 0)) return nullptr;
+    if (!r.bytes(m->topic) || !r.bytes(m->payload) || !r.bytes(m->publisher)) return nullptr;
     if (flags & 8) {
         std::string_view block;
         if (!r.bytes(block)) return nullptr;
@@ -157,29 +160,59 @@ MessagePtr decodeMessage(std::string_view data) {
     return m && r.atEnd() ? m : nullptr;
 }
 
+std::string encodeJournaled(const Message& m, uint8_t qos, const SubscriptionOptions& options) {
+    std::string out;
+    out.reserve(40 + m.topic.size() + m.payload.size() + m.publisher.size());
+    Writer w(out);
+    w.u8(kJournaledVersion);
+    w.u8(qos);
+    writeOptions(w, options);
+    writeMessage(w, m);
+    return out;
+}
+
+bool decodeJournaled(std::string_view data, QueuedMessage& out) {
+    Reader r(data);
+    uint8_t version;
+    if (!r.u8(version) || version != kJournaledVersion || !r.u8(out.qos) || out.qos == 0 || out.qos > 2 ||
+        !readOptions(r, out.options))
+        return false;
+    out.options.durable = true;
+    out.msg = readMessage(r);
+    return out.msg && out.msg->durable_id != 0 && r.atEnd();
+}
+
 std::string encodeSession(const Session& s) {
     std::string out;
     Writer w(out);
     w.u8(kSessionVersion);
+    w.u64(s.id());
     w.bytes(s.clientId());
     w.bytes(s.username);
     w.u32(s.expiry_interval_s);
     w.u64(static_cast<uint64_t>(s.created_at_ms));
-    w.u64(static_cast<uint64_t>(s.disconnected_at_ms));
+    // 0 while connected: a crash then counts the expiry from the restart.
+    w.u64(s.connected() ? 0 : static_cast<uint64_t>(s.disconnected_at_ms));
     w.u32(static_cast<uint32_t>(s.subscriptions().size()));
     for (const auto& [filter, sub] : s.subscriptions()) {
         w.bytes(sub.filter);
         writeOptions(w, sub.options);
     }
-    w.u32(static_cast<uint32_t>(s.inflight().size()));
+    size_t inflight = 0;
+    for (const InflightEntry& e : s.inflight()) inflight += e.journal_id == 0;
+    w.u32(static_cast<uint32_t>(inflight));
     for (const InflightEntry& e : s.inflight()) {
+        if (e.journal_id != 0) continue;
         w.u16(e.packet_id);
         w.u8(static_cast<uint8_t>(e.qos | (e.pubrec_received ? 4 : 0) | (e.msg ? 8 : 0)));
         writeOptions(w, e.options);
         if (e.msg) writeMessage(w, *e.msg);
     }
-    w.u32(static_cast<uint32_t>(s.queueLength()));
+    size_t queued = 0;
+    s.forEachQueued([&](const QueuedMessage& q) { queued += journalIdOf(q.msg, q.qos, q.options) == 0; });
+    w.u32(static_cast<uint32_t>(queued));
     s.forEachQueued([&](const QueuedMessage& q) {
+        if (journalIdOf(q.msg, q.qos, q.options) != 0) return;
         w.u8(q.qos);
         writeOptions(w, q.options);
         writeMessage(w, *q.msg);
@@ -194,7 +227,8 @@ bool decodeSession(std::string_view data, StoredSession& out) {
     Reader r(data);
     uint8_t version;
     uint64_t created, disconnected;
-    if (!r.u8(version) || version != kSessionVersion || !r.bytes(out.client_id) || !r.bytes(out.username) ||
+    if (!r.u8(version) || (version != 1 && version != kSessionVersion) || (version >= 2 && !r.u64(out.id)) ||
+        !r.bytes(out.client_id) || !r.bytes(out.username) ||
         !r.u32(out.expiry_interval_s) || !r.u64(created) || !r.u64(disconnected))
         return false;
     out.created_at_ms = static_cast<int64_t>(created);

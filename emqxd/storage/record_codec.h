@@ -16,6 +16,7 @@ namespace emqx::storage {
 
 // A session as read back from the store, before it lives on a worker again.
 struct StoredSession {
+    uint64_t id = 0;  // the session id its journaled messages are keyed by (0: a record from before journals)
     std::string client_id;
     std::string username;
     uint32_t expiry_interval_s = 0;
@@ -31,6 +32,12 @@ std::string encodeMessage(const Message& m);
 // Null when `data` is not a message record.
 MessagePtr decodeMessage(std::string_view data);
 
+// A message journaled for one session: its QoS and subscription options for
+// that session, then the message.
+std::string encodeJournaled(const Message& m, uint8_t qos, const SubscriptionOptions& options);
+bool decodeJournaled(std::string_view data, QueuedMessage& out);
+
+// Journaled messages (journalIdOf != 0) are left out: the journal holds them.
 std::string encodeSession(const Session& s);
 bool decodeSession(std::string_view data, StoredSession& out);
 

@@ -187,6 +187,7 @@ size_t Worker::publish(const MessagePtr& msg) {
     size_t targets = 0;
     ctx_.router.route(*msg, index_, [&](const RouteTarget& t) {
         ++targets;
+        journal(*msg, *t.subscriber);
         Delivery d{msg, t.subscriber->session_id, t.subscriber->options, t.shared_group};
         if (t.subscriber->worker == index_) {
             local_.push_back(std::move(d));
@@ -214,6 +215,12 @@ size_t Worker::publish(const MessagePtr& msg) {
     return targets;
 }
 
+void Worker::journal(const Message& msg, const Subscriber& to) {
+    uint8_t qos = std::min(msg.qos, to.options.qos);
+    if (!to.options.durable || qos == 0 || msg.durable_id == 0 || !ctx_.durable) return;
+    ctx_.durable->putJournaled(to.session_id, msg.durable_id, storage::encodeJournaled(msg, qos, to.options));
+}
+
 void Worker::handle(Delivery& d) {
     Session* s = findSession(d.session_id);
     if (d.shared_group != 0 && (!s || !s->connected())) {
@@ -221,6 +228,10 @@ void Worker::handle(Delivery& d) {
         Subscriber other;
         if (ctx_.router.repick(d.shared_group, *d.msg, d.session_id, other) &&
             (other.worker != index_ || (findSession(other.session_id) && findSession(other.session_id)->connected()))) {
+            // The journal follows the message to its new member.
+            if (ctx_.durable && journalIdOf(d.msg, std::min(d.msg->qos, d.options.qos), d.options) != 0)
+                ctx_.durable->finished(d.session_id, d.msg->durable_id);
+            journal(*d.msg, other);
             Delivery next{d.msg, other.session_id, other.options, 0};
             if (other.worker == index_) {
                 if (Session* o = findSession(other.session_id)) o->deliver(next.msg, next.options, wallMs());
@@ -244,9 +255,10 @@ Session* Worker::findSessionByClientId(std::string_view client_id) {
     return it == session_ids_by_client_.end() ? nullptr : findSession(it->second);
 }
 
-Session& Worker::createSession(std::string client_id) {
-    uint64_t id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
+Session& Worker::createSession(std::string client_id, uint64_t id) {
+    if (id == 0) id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
     auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, metrics_);
+    if (ctx_.durable) s->setJournal(ctx_.durable.get());
     s->created_at_ms = wallMs();
     Session& ref = *s;
     session_ids_by_client_[std::move(client_id)] = id;
@@ -268,7 +280,10 @@ void Worker::endSession(Session& s) {
     if (s.deadline_slot != DeadlineQueue::kNone)
         deadlines_.reschedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
     MessagePtr will = std::move(s.pending_will);
-    if (s.stored && ctx_.durable) ctx_.durable->deleteSession(s.clientId());
+    if (s.stored && ctx_.durable) {
+        ctx_.durable->deleteSession(s.clientId());
+        ctx_.durable->deleteJournal(s.id());
+    }
     ctx_.registry.release(s.clientId(), index_);
     metrics_.add(Metric::SessionTerminated);
     attached_.erase(s.id());
@@ -368,25 +383,53 @@ void Worker::forEachSession(const std::function<void(Session&)>& visit) {
     for (auto& [id, s] : sessions_) visit(*s);
 }
 
+void Worker::addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) {
+    options.durable = ctx_.durable && s.expiry_interval_s > 0;
+    s.subscriptions().insert_or_assign(filter, Subscription{filter, options});
+    Subscriber target{index_, s.id(), options};
+    bool valid = true;
+    if (auto shared = topic::parseShared(filter, valid)) {
+        ctx_.router.subscribeShared(shared->group, shared->filter, target);
+    } else {
+        ctx_.router.subscribe(filter, target);
+    }
+}
+
+bool Worker::removeSubscription(Session& s, const std::string& filter) {
+    auto it = s.subscriptions().find(filter);
+    if (it == s.subscriptions().end()) return false;
+    s.subscriptions().erase(it);
+    bool valid = true;
+    if (auto shared = topic::parseShared(filter, valid)) {
+        ctx_.router.unsubscribeShared(shared->group, shared->filter, s.id());
+    } else {
+        ctx_.router.unsubscribe(filter, s.id());
+    }
+    return true;
+}
+
+void Worker::sessionChanged(Session& s) {
+    if (!ctx_.durable) return;
+    bool durable = s.expiry_interval_s > 0;
+    std::vector<Subscription> changed;
+    for (auto& [filter, sub] : s.subscriptions())
+        if (sub.options.durable != durable) changed.push_back(sub);
+    for (Subscription& sub : changed) addSubscription(s, sub.filter, sub.options);
+    if (durable) {
+        ctx_.durable->putSession(s.clientId(), storage::encodeSession(s));
+        s.stored = true;
+    }
+}
+
 Session& Worker::restoreSession(storage::StoredSession&& st) {
-    Session& s = createSession(st.client_id);
+    Session& s = createSession(st.client_id, st.id);
     s.expiry_interval_s = st.expiry_interval_s;
     s.created_at_ms = st.created_at_ms;
     s.disconnected_at_ms = st.disconnected_at_ms;
     s.username = std::move(st.username);
     s.stored = true;
     ctx_.registry.claim(s.clientId(), index_);
-    for (Subscription& sub : st.subscriptions) {
-        Subscriber target{index_, s.id(), sub.options};
-        bool valid = true;
-        if (auto shared = topic::parseShared(sub.filter, valid)) {
-            ctx_.router.subscribeShared(shared->group, shared->filter, target);
-        } else {
-            ctx_.router.subscribe(sub.filter, target);
-        }
-        std::string filter = sub.filter;
-        s.subscriptions().insert_or_assign(std::move(filter), std::move(sub));
-    }
+    for (const Subscription& sub : st.subscriptions) addSubscription(s, sub.filter, sub.options);
     ctx_.router.setOnline(s.id(), false);
     for (InflightEntry& e : st.inflight) s.restoreInflight(std::move(e));
     for (QueuedMessage& q : st.mqueue) s.restoreQueued(std::move(q));

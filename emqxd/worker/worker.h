@@ -89,8 +89,19 @@ public:
     // session of this worker, connected or not.
     void forEachSession(const std::function<void(Session&)>& visit);
     Session* findSessionByClientId(std::string_view client_id);
-    Session& createSession(std::string client_id);
-    void endSession(Session& s);  // terminates: routes, registry, pending will
+    // `id` 0: a new id; otherwise a restored session's own (journals are keyed by it).
+    Session& createSession(std::string client_id, uint64_t id = 0);
+    void endSession(Session& s);  // terminates: routes, registry, pending will, journal
+    // Adds or replaces `filter` in the session and the router (every path that
+    // subscribes comes here): marked durable when the session is persistent and
+    // durable storage is on, so publishers journal what they route to it.
+    void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options);
+    // False when the session had no such subscription.
+    bool removeSubscription(Session& s, const std::string& filter);
+    // After CONNECT or a change of subscriptions: the subscriptions follow the
+    // session's persistence, and a persistent session's record is rewritten so
+    // a crash keeps it.
+    void sessionChanged(Session& s);
     // Schedules an offline session's end (expiry) and its pending will.
     void scheduleSession(Session& s);
     // The connection currently attached to a session, if any.
@@ -140,6 +151,9 @@ private:
     void armTimer();
     void flushDirty();
     void handle(Delivery& d);
+    // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
+    // before the publisher's acknowledgement (which waits for the commit).
+    void journal(const Message& msg, const Subscriber& to);
     void deliverLocal(const Delivery& d);
     void onSessionDeadline(uint64_t id);
     Connection& newConnection(int fd, ListenerStats* listener, std::string peer, std::unique_ptr<Transport> transport,

@@ -106,6 +106,7 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
 
     storage::StoredSession st;
     REQUIRE(storage::decodeSession(storage::encodeSession(s), st));
+    CHECK(st.id == 7);
     CHECK(st.client_id == "client-1");
     CHECK(st.username == "user");
     CHECK(st.expiry_interval_s == 7200);
@@ -158,4 +159,47 @@ TEST_CASE("storage: a damaged session record is refused", "[storage]") {
         storage::StoredSession partial;
         CHECK_FALSE(storage::decodeSession(std::string_view(rec).substr(0, cut), partial));
     }
+}
+
+TEST_CASE("storage: a journaled message keeps its QoS, options and durable id", "[storage]") {
+    MessagePtr m = richMessage("j");
+    const_cast<Message&>(*m).durable_id = 77;
+    SubscriptionOptions o{2, false, true, 1, 9};
+    QueuedMessage q;
+    REQUIRE(storage::decodeJournaled(storage::encodeJournaled(*m, 1, o), q));
+    CHECK(q.qos == 1);
+    CHECK(q.options.durable);  // it came from the journal
+    q.options.durable = false;
+    CHECK(q.options == o);
+    CHECK(q.msg->durable_id == 77);
+    requireSameMessage(*m, *q.msg);
+    std::string bytes = storage::encodeJournaled(*m, 1, o);
+    CHECK_FALSE(storage::decodeJournaled(bytes.substr(0, bytes.size() - 1), q));
+    CHECK_FALSE(storage::decodeJournaled(storage::encodeJournaled(*richMessage("no id"), 1, o), q));
+}
+
+TEST_CASE("storage: a session record leaves journaled messages to the journal", "[storage]") {
+    config::MqttConfig cfg;
+    Metrics metrics;
+    Session s(3, "c", cfg, metrics);
+    s.disconnected_at_ms = 5;
+    SubscriptionOptions durable{1, false, false, 0, 0};
+    durable.durable = true;
+    SubscriptionOptions plain{1, false, false, 0, 0};
+    auto withId = [](std::string payload, uint64_t id) {
+        auto m = std::make_shared<Message>();
+        m->payload = std::move(payload);
+        m->qos = 1;
+        m->durable_id = id;
+        return MessagePtr(m);
+    };
+    s.deliver(withId("journaled", 10), durable, 0);
+    s.deliver(withId("kept", 11), plain, 0);  // e.g. a retained delivery
+    REQUIRE(s.queueLength() == 2);
+    storage::StoredSession st;
+    REQUIRE(storage::decodeSession(storage::encodeSession(s), st));
+    REQUIRE(st.mqueue.size() == 1);
+    CHECK(st.mqueue[0].msg->payload == "kept");
+    CHECK(st.mqueue[0].msg->durable_id == 11);
+    CHECK(st.disconnected_at_ms == 5);
 }
