@@ -29,20 +29,29 @@ def pki():
 
 
 def _broker(ca, tmp_path, mqtt):
-    port = free_port()
+    """An ssl listener (returned port) and a wss listener (b.wss_port), both asking for a certificate."""
+    port, wss_port = free_port(), free_port()
     acl = tmp_path / "acl.conf"
-    acl.write_text('{allow, all, subscribe, ["${username}/#"]}.\n{deny, all}.\n')
+    acl.write_text('{allow, all, all, ["${username}/#"]}.\n{deny, all}.\n')
     config = ('[authorization]\nsources = [{type = "file", path = "%s"}]\nno_match = "deny"\n\n'
               '[mqtt]\n%s\n'
               '[listeners.ssl.default]\nenable = true\nbind = "127.0.0.1:%d"\n'
               'ssl_options.certfile = "%s"\nssl_options.keyfile = "%s"\nssl_options.cacertfile = "%s"\n'
               'ssl_options.verify = "verify_peer"\n'  # a certificate is asked for, not required
               % (acl, mqtt, port, ca.path("server.pem"), ca.path("server.key"), ca.path("ca.pem")))
-    return Broker(config=config), port
+    config += ('[listeners.wss.default]\nenable = true\nbind = "127.0.0.1:%d"\n'
+               'ssl_options.certfile = "%s"\nssl_options.keyfile = "%s"\nssl_options.cacertfile = "%s"\n'
+               'ssl_options.verify = "verify_peer"\n'
+               % (wss_port, ca.path("server.pem"), ca.path("server.key"), ca.path("ca.pem")))
+    b = Broker(config=config)
+    b.wss_port = wss_port
+    return b, port
 
 
-def _tls_client(b, ca, port, client_id, username, cert=True):
-    c = Client(b, client_id=client_id, port=port, username=username)
+def _tls_client(b, ca, port, client_id, username, cert=True, transport="tcp"):
+    c = Client(b, client_id=client_id, port=port, username=username, transport=transport)
+    if transport == "websockets":
+        c.c.ws_set_options(path="/mqtt")
     kw = {"certfile": ca.path("alice.pem"), "keyfile": ca.path("alice.key")} if cert else {}
     c.c.tls_set(ca_certs=ca.path("ca.pem"), **kw)
     c.connect()
@@ -84,3 +93,15 @@ def test_cn_as_clientid_and_md5_as_username(pki, tmp_path):
         clients = _clients(b)
         assert list(clients) == ["alice"], clients
         assert clients["alice"]["username"] == md5, clients
+
+
+def test_cn_as_username_over_wss(pki, tmp_path):
+    b, _ = _broker(pki, tmp_path, 'peer_cert_as_username = "cn"\n')
+    with b:
+        c = _tls_client(b, pki, b.wss_port, "over-wss", "mallory", transport="websockets")
+        c.subscribe("alice/#", qos=1)
+        assert _clients(b)["over-wss"]["username"] == "alice"
+        # pem_cache clean covers wss listeners too; the WSS connection carries on.
+        assert ctl_json(b, "pem_cache", "clean", "all")["listeners"] == ["ssl:default", "wss:default"]
+        c.publish("alice/x", b"after clean", qos=1)
+        assert c.wait_message().payload == b"after clean"
