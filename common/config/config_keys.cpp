@@ -336,7 +336,7 @@ void addSslOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
                                lat(&ListenerConfig::ssl_options, &SslOptions::handshake_timeout)));
     keys.push_back(stringKey(p + "crlfile", "", "PEM file with certificate revocation lists, checked when enable_crl_check",
                              lat(&ListenerConfig::ssl_options, &SslOptions::crlfile)));
-    keys.push_back(boolKey(p + "enable_crl_check", "false", "Refuse client certificates revoked by the CRLs in crlfile",
+    keys.push_back(boolKey(p + "enable_crl_check", "false", "With verify_peer: refuse client certificates revoked by the CRLs in crlfile",
                            lat(&ListenerConfig::ssl_options, &SslOptions::enable_crl_check)));
 }
 
@@ -645,7 +645,7 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::mqtt, &M::use_username_as_clientid)));
     const std::vector<std::string> peer_cert_fields = {"disabled", "cn", "dn", "crt", "pem", "md5"};
     k.push_back(enumKey(m + "peer_cert_as_username", "disabled", peer_cert_fields,
-                        "TLS listeners: take the username from the client certificate (its CN, DN, DER as base64, PEM, or MD5)",
+                        "TLS listeners: take the username from the client certificate: cn, dn (RFC 4514), crt/pem (base64 of the DER), md5 (hex MD5 of the DER)",
                         at(&B::mqtt, &M::peer_cert_as_username)));
     k.push_back(enumKey(m + "peer_cert_as_clientid", "disabled", peer_cert_fields,
                         "TLS listeners: take the client ID from the client certificate, as peer_cert_as_username",

@@ -58,6 +58,7 @@ constexpr std::array kUserPassword{
 };
 constexpr std::array kUserId{ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"}};
 constexpr std::array kCacheClean{ArgSpec{"target", ArgKind::String, true, true, "all, or a client id"}};
+constexpr std::array kPemCacheClean{ArgSpec{"target", ArgKind::String, true, false, "all (the default: this node)"}};
 constexpr std::array kBannedAdd{
     ArgSpec{"as", ArgKind::String, true, true, "clientid | username | peerhost"},
     ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
@@ -113,6 +114,8 @@ constexpr std::array kCommands{
     CommandSpec{"banned.list", "banned", "list", kNoArgs, "List banned client ids, usernames and addresses"},
     CommandSpec{"banned.add", "banned", "add", kBannedAdd, "Ban a client id, username or IP address"},
     CommandSpec{"banned.del", "banned", "del", kBannedDel, "Lift a ban"},
+    CommandSpec{"pem_cache.clean", "pem_cache", "clean", kPemCacheClean,
+                "Re-read TLS listeners' certificate, key, CA and CRL files for new handshakes"},
 };
 
 }  // namespace

@@ -246,6 +246,7 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
     if (cmd == "traces.delete") return "Delete trace " + scalar(field(data, "name")) + " successfully\n";
     if (cmd == "license.info") return licenseBlock(data);
     if (cmd == "license.reload") return "ok\n" + licenseBlock(data);
+    if (cmd == "pem_cache.clean") return "PEM cache clean OK\n";  // EMQX's words
     if (cmd == "vm") {
         flatten(out, "", data, 30);
         return out;

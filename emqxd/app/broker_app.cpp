@@ -102,7 +102,7 @@ int BrokerApp::run() {
         if (lc.type == "ssl" || lc.type == "wss") {
             // Certificates that cannot be loaded fail the start, naming the listener and the file.
             stats->tls = TlsContext::create(lc, error);
-            if (!stats->tls) {
+            if (!stats->tls.load()) {
                 log::critical("{}", error);
                 std::fprintf(stderr, "%s\n", error.c_str());
                 std::filesystem::remove(pid_file_);

@@ -28,7 +28,9 @@ struct ListenerStats {
     std::atomic<uint64_t> refused{0};  // over max_connections
     std::array<std::atomic<uint64_t>, kShutdownReasonCount> shutdown{};
     // ssl and wss: the OpenSSL context, built before the listener starts (shared by the workers).
-    std::shared_ptr<TlsContext> tls;
+    // `emqxctl pem_cache clean` (control loop) stores a new one while workers load it for each
+    // accepted socket: an atomic shared_ptr, so a connection keeps the context it started with.
+    std::atomic<std::shared_ptr<TlsContext>> tls;
 
     void countShutdown(ShutdownReason r) { shutdown[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed); }
 };

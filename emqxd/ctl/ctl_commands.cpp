@@ -18,6 +18,7 @@
 #include "emqxd/app/broker_stats.h"
 #include "emqxd/ctl/ctl_auth_commands.h"
 #include "emqxd/ctl/ctl_server.h"
+#include "emqxd/ctl/ctl_tls_commands.h"
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/connection.h"
@@ -489,6 +490,7 @@ void registerCommands(Registry& r, CtlServer& server) {
 
     registerTraceCommands(r, server);
     registerAuthCommands(r, server);
+    registerTlsCommands(r, server);
 }
 
 }  // namespace emqx::ctl

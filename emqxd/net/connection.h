@@ -65,6 +65,10 @@ public:
     // A TLS handshake still running past its handshake_timeout (monotonic ms).
     bool handshakeTimedOut(int64_t now_ms) const;
     int64_t handshakeDeadline() const { return transport_ ? transport_->handshakeTimeoutMs() : -1; }
+    // A field of the client's TLS certificate; nullopt on plain TCP / WS or without one.
+    std::optional<std::string> peerCertField(PeerCertField f) const {
+        return transport_ ? transport_->peerCertField(f) : std::nullopt;
+    }
 
     // The kernel has not taken our output for send_timeout: the peer stopped reading.
     bool sendTimedOut(int64_t now_ms) const;

@@ -43,6 +43,7 @@ namespace emqx {
     X(NoSuitableCipher, "no_suitable_cipher")    \
     X(HandshakeFailure, "handshake_failure")     \
     X(UnknownCa, "unknown_ca")                   \
+    X(CertificateRevoked, "certificate_revoked") \
     X(ProtocolVersion, "protocol_version")       \
     X(SslError, "ssl_error")                     \
     X(SslClosed, "ssl_closed")                   \

@@ -13,7 +13,7 @@ std::unique_ptr<Transport> makeTransport(ListenerStats& stats, const std::string
     const config::ListenerConfig& lc = stats.config;
     std::unique_ptr<Transport> tls;
     if (lc.type == "ssl" || lc.type == "wss") {
-        tls = std::make_unique<TlsTransport>(stats.tls, stats.id, peer, now_ms + lc.ssl_options.handshake_timeout);
+        tls = std::make_unique<TlsTransport>(stats.tls.load(), stats.id, peer, now_ms + lc.ssl_options.handshake_timeout);
         if (lc.type == "ssl") return tls;
     }
     if (lc.type == "ws" || lc.type == "wss") {

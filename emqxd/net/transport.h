@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "emqxd/net/shutdown_reason.h"
+#include "emqxd/net/tls/peer_cert.h"
 
 namespace emqx {
 
@@ -37,6 +39,10 @@ public:
     virtual std::string forwardedFor() const { return {}; }
     // Until when the handshake may take (monotonic ms), -1: no limit.
     virtual int64_t handshakeTimeoutMs() const { return -1; }
+    // A field of the client's certificate (peer_cert_as_username/clientid), computed when
+    // asked (once per CONNECT) from the certificate OpenSSL keeps anyway: nothing is
+    // stored per connection. nullopt without TLS or without a client certificate.
+    virtual std::optional<std::string> peerCertField(PeerCertField) const { return std::nullopt; }
 };
 
 // The transport a listener of `stats`' type needs; nullptr for plain TCP.

@@ -27,6 +27,18 @@ std::string assignedClientId() {
     return id;
 }
 
+// mqtt.peer_cert_as_username / peer_cert_as_clientid (EMQX's set_peercert_infos):
+// the client certificate's field replaces what the CONNECT says, before the
+// client id checks, bans and authentication, so the authenticators, the ACL and
+// `${username}` / `${clientid}` all see it. Without a client certificate (or
+// without the field, e.g. no CN) the client's own values stay, as in EMQX.
+void takePeerCertIdentity(const config::MqttConfig& cfg, const Connection& conn, mqtt::Connect& c) {
+    if (PeerCertField f = parsePeerCertField(cfg.peer_cert_as_username); f != PeerCertField::Disabled)
+        if (auto v = conn.peerCertField(f)) c.username = std::move(*v);
+    if (PeerCertField f = parsePeerCertField(cfg.peer_cert_as_clientid); f != PeerCertField::Disabled)
+        if (auto v = conn.peerCertField(f)) c.client_id = std::move(*v);
+}
+
 }  // namespace
 
 const std::string& Channel::peer() const { return conn_.peer(); }
@@ -47,6 +59,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     const auto& cfg = worker_.ctx().cfg.mqtt;
     version_ = c.version;
     if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
+    if (hops == 0) takePeerCertIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
     if (auto refuse = license::gate(worker_.ctx(), version_, hops)) return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {

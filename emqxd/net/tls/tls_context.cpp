@@ -1,6 +1,8 @@
 #include "emqxd/net/tls/tls_context.h"
 
 #include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include <cstdio>
 
@@ -39,6 +41,36 @@ std::vector<std::string> splitList(const std::string& s) {
     return out;
 }
 
+// The CRLs of `crlfile` go into the context's trust store, and every client
+// certificate is checked against its issuer's CRL (X509_V_FLAG_CRL_CHECK).
+// Only the client's own certificate is checked, not the intermediate CAs
+// (X509_V_FLAG_CRL_CHECK_ALL would refuse every client whose chain has a CA
+// without a CRL in the file, root included in practice). With the flag, a
+// client whose issuer has no CRL in the file is refused too ("unable to get
+// certificate CRL"): the file must hold a CRL from every CA that issues client
+// certificates.
+bool loadCrls(SSL_CTX* ctx, const config::SslOptions& o, const std::string& where, const std::string& key,
+              std::string& error) {
+    if (o.crlfile.empty()) {
+        error = where + key + "enable_crl_check = true needs " + key + "crlfile (a PEM file of CRLs)";
+        return false;
+    }
+    if (o.verify != "verify_peer") {
+        error = where + key + "enable_crl_check = true needs " + key + "verify = \"verify_peer\"";
+        return false;
+    }
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+    X509_LOOKUP* lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+    // X509_load_crl_file returns how many CRLs it added: 0 is an empty or unparsable file.
+    if (!lookup || X509_load_crl_file(lookup, o.crlfile.c_str(), X509_FILETYPE_PEM) <= 0) {
+        error = where + "cannot load " + key + "crlfile \"" + o.crlfile + "\": " +
+                (readable(o.crlfile) ? "no PEM CRL in it (" + sslErrors() + ")" : std::string("cannot read the file"));
+        return false;
+    }
+    X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
+    return true;
+}
+
 }  // namespace
 
 std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc, std::string& error) {
@@ -64,17 +96,23 @@ std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc,
         return nullptr;
     }
     std::shared_ptr<TlsContext> holder(new TlsContext(ctx));
-    auto fileError = [&](const char* k, const std::string& file) {
+    auto fileError = [&](const char* k, const std::string& file) -> std::shared_ptr<TlsContext> {
         error = where + "cannot load " + key + k + " \"" + file + "\": " +
                 (readable(file) ? sslErrors() : std::string("cannot read the file"));
         return nullptr;
     };
     if (SSL_CTX_use_certificate_chain_file(ctx, o.certfile.c_str()) != 1) return fileError("certfile", o.certfile);
-    if (SSL_CTX_use_PrivateKey_file(ctx, o.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) return fileError("keyfile", o.keyfile);
-    if (SSL_CTX_check_private_key(ctx) != 1) {
+    auto keyMismatch = [&]() -> std::shared_ptr<TlsContext> {
         error = where + key + "keyfile \"" + o.keyfile + "\" does not match certfile \"" + o.certfile + "\"";
         return nullptr;
+    };
+    if (SSL_CTX_use_PrivateKey_file(ctx, o.keyfile.c_str(), SSL_FILETYPE_PEM) != 1) {
+        // OpenSSL compares the key with the certificate already loaded, and says so in its own words.
+        unsigned long e = ERR_peek_last_error();
+        if (ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH) return keyMismatch();
+        return fileError("keyfile", o.keyfile);
     }
+    if (SSL_CTX_check_private_key(ctx) != 1) return keyMismatch();
     if (!o.cacertfile.empty()) {
         if (SSL_CTX_load_verify_locations(ctx, o.cacertfile.c_str(), nullptr) != 1)
             return fileError("cacertfile", o.cacertfile);
@@ -82,6 +120,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc,
         if (STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(o.cacertfile.c_str()))
             SSL_CTX_set_client_CA_list(ctx, names);
     }
+    if (o.enable_crl_check && !loadCrls(ctx, o, where, key, error)) return nullptr;
     int mode = SSL_VERIFY_NONE;
     if (o.verify == "verify_peer") {
         mode = SSL_VERIFY_PEER;

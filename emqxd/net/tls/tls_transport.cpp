@@ -52,6 +52,8 @@ ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
                     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
                     case X509_V_ERR_CERT_SIGNATURE_FAILURE:
                         return ShutdownReason::UnknownCa;
+                    case X509_V_ERR_CERT_REVOKED:  // enable_crl_check: the issuer's CRL lists it
+                        return ShutdownReason::CertificateRevoked;
                     default:
                         return ShutdownReason::HandshakeFailure;
                 }
@@ -62,6 +64,8 @@ ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
                 return ShutdownReason::UnknownCa;
             case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
                 return ShutdownReason::CertificateExpired;
+            case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+                return ShutdownReason::CertificateRevoked;
             default:
                 break;
         }
@@ -141,6 +145,12 @@ void TlsTransport::output(const std::vector<uv_buf_t>& plain, std::string& wire)
         SSL_write(ssl_, b.base, static_cast<int>(b.len));  // a memory BIO takes everything
         drain(wire);
     }
+}
+
+std::optional<std::string> TlsTransport::peerCertField(PeerCertField f) const {
+    if (!handshake_done_) return std::nullopt;
+    // Kept by OpenSSL in the session (also a resumed one) for as long as the SSL lives.
+    return emqx::peerCertField(SSL_get0_peer_certificate(ssl_), f);
 }
 
 void TlsTransport::shutdown(ShutdownReason, std::string& wire) {

@@ -25,6 +25,7 @@ public:
     bool established() const override { return handshake_done_; }
     void shutdown(ShutdownReason why, std::string& wire) override;
     int64_t handshakeTimeoutMs() const override { return handshake_done_ ? -1 : deadline_ms_; }
+    std::optional<std::string> peerCertField(PeerCertField f) const override;
 
     // The reason a failed handshake or record is counted under (public for tests).
     static ShutdownReason classify(SSL* ssl, unsigned long err);

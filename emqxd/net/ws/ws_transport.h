@@ -28,6 +28,9 @@ public:
     void shutdown(ShutdownReason why, std::string& wire) override;
     std::string forwardedFor() const override { return forwarded_for_; }
     int64_t handshakeTimeoutMs() const override { return inner_ ? inner_->handshakeTimeoutMs() : -1; }
+    std::optional<std::string> peerCertField(PeerCertField f) const override {
+        return inner_ ? inner_->peerCertField(f) : std::nullopt;  // WSS: the TLS below
+    }
 
 private:
     // The WebSocket layer alone, on plaintext `data`: app bytes to `plain`, WS bytes to `ws_out`.

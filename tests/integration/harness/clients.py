@@ -91,7 +91,7 @@ class Client:
     _all = []  # every client created, closed by the fixture teardown
 
     def __init__(self, broker, client_id="", protocol=5, clean=True, keepalive=60, connect_props=None,
-                 will=None, username=None, password=None, port=None):
+                 will=None, username=None, password=None, port=None, transport="tcp"):
         self.broker = broker
         self.port = port or broker.port
         self.host = getattr(broker, "host", "127.0.0.1")
@@ -110,7 +110,7 @@ class Client:
         self.published = set()
         self._thread = None
         self._running = False
-        kw = {"protocol": PROTOCOLS[protocol]}
+        kw = {"protocol": PROTOCOLS[protocol], "transport": transport}  # "websockets" for ws / wss
         if protocol != 5:
             kw["clean_session"] = clean
         self.c = paho.Client(client_id=client_id, **kw)

@@ -40,10 +40,11 @@ TEST_CASE("shutdown reason: names are EMQX's words", "[core][shutdown_reason]") 
     CHECK(shutdownReasonName(ShutdownReason::NoSuitableCipher) == "no_suitable_cipher");
     CHECK(shutdownReasonName(ShutdownReason::HandshakeFailure) == "handshake_failure");
     CHECK(shutdownReasonName(ShutdownReason::UnknownCa) == "unknown_ca");
+    CHECK(shutdownReasonName(ShutdownReason::CertificateRevoked) == "certificate_revoked");
     CHECK(shutdownReasonName(ShutdownReason::ProtocolVersion) == "protocol_version");
     CHECK(shutdownReasonName(ShutdownReason::SslError) == "ssl_error");
     CHECK(shutdownReasonName(ShutdownReason::SslClosed) == "ssl_closed");
-    CHECK(kShutdownReasonCount == 37);
+    CHECK(kShutdownReasonCount == 38);
 }
 
 TEST_CASE("shutdown reason: every word round-trips and names are unique", "[core][shutdown_reason]") {
