@@ -15,6 +15,7 @@ import pytest
 from harness import RawClient, mqttbytes as mb
 from harness.broker import is_mosquitto
 from test_ctl_common import expect_shutdown_counts, shutdown_baseline, wait_current_conn
+from test_ws import RawWs, ws_broker
 
 pytestmark = pytest.mark.skipif(is_mosquitto(), reason="emqxd's limits")
 
@@ -163,6 +164,31 @@ def test_bytes_rate_paces_a_flooding_publisher(make_broker):
           % (rate / 1024, wire, max(f.rtts) * 1000, len(f.rtts)))
     assert within(rate, 100 * 1024), "publisher read at %.1f KiB/s, expected 100 KiB/s +-10%%" % (rate / 1024)
     assert len(f.rtts) >= 20 and max(f.rtts) < 0.25, f.rtts
+
+
+def test_messages_rate_over_websocket_resumes_on_buffered_packets():
+    """30 PUBLISH packets in one WebSocket frame, messages_rate 10/s: 10 go at
+    once, the other 20 wait decoded in the connection's buffer. No byte more
+    arrives from the socket, so each resume must parse what is buffered."""
+    with ws_broker(EMQX_LISTENERS__WS__DEFAULT__MESSAGES_RATE="10/s") as b:
+        sub = RawClient(b)  # on the tcp listener: unlimited
+        sub.connect("ws-rate-sub")
+        sub.subscribe("wsrate/t")
+        ws = RawWs(b.ws_port)
+        assert ws.ok, ws.response
+        ws.send(0x2, mb.connect("ws-rate-pub", version=4))
+        assert ws.recv_mqtt()[:1] == b"\x20"  # CONNACK
+        ws.send(0x2, b"".join(mb.publish("wsrate/t", b"%d" % i) for i in range(30)))
+        start = time.monotonic()
+        times = []
+        for i in range(30):
+            p = sub.expect(mb.PUBLISH, timeout=5)
+            assert p.payload == b"%d" % i, p  # none dropped, in order
+            times.append(time.monotonic() - start)
+        rate = 19 / (times[29] - times[10])
+        print("messages_rate 10/s over ws: 10 by %.3fs, then %.2f/s" % (times[9], rate))
+        assert times[9] < 0.5, times
+        assert within(rate, 10), "rate %.2f/s, expected 10/s +-10%% (%r)" % (rate, times)
 
 
 def test_paused_publisher_is_not_kicked_by_keepalive(make_broker):
