@@ -50,8 +50,8 @@ void Connection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* self = static_cast<Connection*>(h->data);
     size_t size = Worker::kReadBufferSize;
     // Under bytes_rate a read takes no more than the bucket holds, so a burst
-    // never overshoots by a whole buffer.
-    if (self->limiter_) size = self->limiter_->readSize(self->worker_.nowMs(), size);
+    // never overshoots by a whole buffer. (Not while lingering: that is discarded.)
+    if (self->limiter_ && !self->closing_) size = self->limiter_->readSize(self->worker_.nowMs(), size);
     *buf = uv_buf_init(self->worker_.readBuffer(), static_cast<unsigned>(size));
 }
 
