@@ -243,7 +243,9 @@ void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type, c
                              lat(&ListenerConfig::bind), bindAddress));
     keys.push_back(intKey(p + "max_connections", "1024000", 1, 100000000, "Most concurrent connections this listener accepts",
                           lat(&ListenerConfig::max_connections)));
-    keys.push_back(stringKey(p + "max_conn_rate", "infinity", "Most new connections accepted per period, e.g. \"1000/s\"; infinity: no limit",
+    keys.push_back(stringKey(p + "max_conn_rate", "infinity",
+                             "Most new connections accepted per period, e.g. \"1000/s\" (burst: one period's amount); "
+                             "beyond it accepting pauses; infinity: no limit",
                              lat(&ListenerConfig::max_conn_rate), rate(false)));
     keys.push_back(stringKey(p + "messages_rate", "infinity",
                              "Per client: most PUBLISH packets read per period, e.g. \"1000/s\"; beyond it reading pauses",

@@ -10,6 +10,7 @@
 
 #include "common/config/broker_config.h"
 #include "emqxd/app/listener_stats.h"
+#include "emqxd/app/username_quota.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
 #include "emqxd/session/session_registry.h"
@@ -42,6 +43,7 @@ struct BrokerContext {
     const unsigned worker_count;
     Router router;
     SessionRegistry registry;
+    UsernameQuota username_quota;  // mqtt.max_conn_per_username
     std::unique_ptr<RetainStore> retain;
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<std::unique_ptr<ListenerStats>> listeners;

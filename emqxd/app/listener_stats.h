@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/config/broker_config.h"
+#include "common/config/value_parsers.h"
 #include "emqxd/net/shutdown_reason.h"
 
 namespace emqx {
@@ -16,12 +17,23 @@ namespace emqx {
 class TlsContext;
 
 struct ListenerStats {
-    explicit ListenerStats(const config::ListenerConfig& c) : config(c), id(c.id()), bind(c.bind), max_connections(c.max_connections) {}
+    explicit ListenerStats(const config::ListenerConfig& c)
+        : config(c),
+          id(c.id()),
+          bind(c.bind),
+          max_connections(c.max_connections),
+          max_conn_rate(config::parseRate(c.max_conn_rate, false).value_or(config::Rate{})),
+          messages_rate(config::parseRate(c.messages_rate, false).value_or(config::Rate{})),
+          bytes_rate(config::parseRate(c.bytes_rate, true).value_or(config::Rate{})) {}
 
     const config::ListenerConfig& config;
     std::string id;         // "tcp:default"
     std::string bind;       // "0.0.0.0:1883"
     uint64_t max_connections;
+    // The rates, parsed once (the loader has checked them): per listener, per client, per client.
+    config::Rate max_conn_rate;
+    config::Rate messages_rate;
+    config::Rate bytes_rate;
     std::atomic<bool> running{false};
     std::atomic<uint64_t> current{0};
     std::atomic<uint64_t> accepted{0};

@@ -14,6 +14,8 @@ Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std
     : worker_(worker), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this) {
     tcp_.data = this;
     last_received_ms_ = worker_.nowMs();
+    if (listener_ && (!listener_->messages_rate.unlimited() || !listener_->bytes_rate.unlimited()))
+        limiter_ = std::make_unique<ReadLimiter>(listener_->messages_rate, listener_->bytes_rate, last_received_ms_);
 }
 
 Connection::~Connection() = default;
@@ -46,7 +48,11 @@ bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string 
 
 void Connection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* self = static_cast<Connection*>(h->data);
-    *buf = uv_buf_init(self->worker_.readBuffer(), Worker::kReadBufferSize);
+    size_t size = Worker::kReadBufferSize;
+    // Under bytes_rate a read takes no more than the bucket holds, so a burst
+    // never overshoots by a whole buffer. (Not while lingering: that is discarded.)
+    if (self->limiter_ && !self->closing_) size = self->limiter_->readSize(self->worker_.nowMs(), size);
+    *buf = uv_buf_init(self->worker_.readBuffer(), static_cast<unsigned>(size));
 }
 
 void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
@@ -60,8 +66,28 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
     if (self->closing_) return;  // lingering after our close: discard what the peer still sends
     self->worker_.metrics().add(Metric::BytesReceived, static_cast<uint64_t>(n));
     self->last_received_ms_ = self->worker_.nowMs();
+    // bytes_rate counts what the socket delivers (TLS records and WebSocket frames included).
+    bool dry = self->limiter_ && self->limiter_->takeBytes(self->last_received_ms_, static_cast<size_t>(n));
     if (self->transport_) self->transportInput(buf->base, static_cast<size_t>(n));
     else self->consume(buf->base, static_cast<size_t>(n));
+    if (dry && !self->closing_ && !self->readPaused()) self->pauseReading();
+}
+
+void Connection::pauseReading() {
+    int64_t now = worker_.nowMs();
+    limiter_->paused_until_ms = std::max(now + 1, limiter_->readyAt(now));
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    channel_.checkNoLaterThan(limiter_->paused_until_ms);
+}
+
+void Connection::resumeReading() {
+    limiter_->paused_until_ms = -1;
+    // The client may well have kept sending while we did not read: the pause
+    // counts as activity, so keepalive never kicks a client we throttled.
+    last_received_ms_ = worker_.nowMs();
+    // Packets left buffered by a messages_rate pause go first; they may pause again.
+    if (!unread_.empty()) consume(nullptr, 0);
+    if (!closing_ && !readPaused()) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
 }
 
 void Connection::transportInput(const char* data, size_t len) {
@@ -97,7 +123,7 @@ void Connection::consume(const char* data, size_t len) {
         if (!closing_) unread_.assign(data + used, len - used);
         else if (migrating_) remainder.assign(data + used, len - used);
     } else {
-        unread_.append(data, len);
+        if (len > 0) unread_.append(data, len);
         used = parse(unread_.data(), unread_.size());
         unread_.erase(0, used);
         if (migrating_) remainder.swap(unread_);
@@ -139,6 +165,11 @@ size_t Connection::parse(const char* data, size_t len) {
         }
         if (header.packetSize() > len - off) {
             if (unread_.capacity() < header.packetSize()) unread_.reserve(header.packetSize());
+            break;
+        }
+        if (limiter_ && header.type() == mqtt::PacketType::Publish && !limiter_->takeMessage(worker_.nowMs())) {
+            // Over messages_rate: this PUBLISH and the rest stay buffered until the bucket refills.
+            pauseReading();
             break;
         }
         mqtt::Packet packet;
@@ -248,6 +279,11 @@ void Connection::close(ShutdownReason reason) {
     if ((reason == ShutdownReason::Closed || reason == ShutdownReason::Einval) && wire_.empty()) {
         finishClose();
         return;
+    }
+    if (readPaused()) {
+        // The linger below reads (and discards) until the peer closes.
+        limiter_->paused_until_ms = -1;
+        uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
     }
     // Linger: write what is queued (a DISCONNECT), send FIN, and keep reading
     // (discarding) until the peer closes, so its unread packets do not turn

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "emqxd/net/output_buffer.h"
+#include "emqxd/net/read_limiter.h"
 #include "emqxd/net/write_request.h"
 #include "emqxd/net/shutdown_reason.h"
 #include "emqxd/net/transport.h"
@@ -76,6 +77,14 @@ public:
     void forceClose();
 
     int64_t lastReceivedMs() const { return last_received_ms_; }
+
+    // messages_rate / bytes_rate: reading is paused until this time (-1: not
+    // paused). The connection's deadline includes it (Channel::onDeadline), and
+    // the worker's timer calls resumeReading() once it has passed.
+    int64_t readPausedUntilMs() const { return limiter_ ? limiter_->paused_until_ms : -1; }
+    bool readPaused() const { return readPausedUntilMs() >= 0; }
+    // Starts reading again and parses what was left buffered when it paused.
+    void resumeReading();
     int64_t deadline_slot = DeadlineQueue::kNone;
 
 private:
@@ -88,6 +97,7 @@ private:
     size_t parse(const char* data, size_t len);
     void finishClose();
     void shutdownWrite();
+    void pauseReading();
     static constexpr int64_t kLingerMs = 2000;
 
     Worker& worker_;
@@ -113,6 +123,7 @@ private:
     std::string carry_wire_;    // unwritten wire bytes taken along by a migration
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;
+    std::unique_ptr<ReadLimiter> limiter_;  // only when the listener sets messages_rate or bytes_rate
     Channel channel_;
 };
 

@@ -98,6 +98,12 @@ bool Listener::start(std::string& error) {
     uv_poll_init(loop_, poll_, fd_);
     poll_->data = this;
     uv_poll_start(poll_, UV_READABLE, onReadable);
+    if (const auto& rate = stats_.max_conn_rate; !rate.unlimited()) {
+        conn_rate_.emplace(rate.amount, rate.period_ms, static_cast<int64_t>(uv_now(loop_)));
+        resume_timer_ = new uv_timer_t;
+        uv_timer_init(loop_, resume_timer_);
+        resume_timer_->data = this;
+    }
     stats_.running.store(true);
     log::info("listener {} started on {}", stats_.id, stats_.bind);
     return true;
@@ -109,6 +115,11 @@ void Listener::stop() {
     int fd = fd_;
     uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
     poll_ = nullptr;
+    if (resume_timer_) {
+        uv_close(reinterpret_cast<uv_handle_t*>(resume_timer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+        resume_timer_ = nullptr;
+        conn_rate_.reset();
+    }
     ::close(fd);
     fd_ = -1;
     stats_.running.store(false);
@@ -122,7 +133,9 @@ void Listener::onReadable(uv_poll_t* poll, int status, int) {
 
 void Listener::acceptAll() {
     // A bounded batch per wakeup keeps the control loop responsive in a storm.
+    const auto now = static_cast<int64_t>(uv_now(loop_));
     for (int i = 0; i < 256; ++i) {
+        if (conn_rate_ && conn_rate_->available(now) < 1) return pauseAccepting();
         sockaddr_storage addr;
         socklen_t len = sizeof addr;
         int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -132,6 +145,7 @@ void Listener::acceptAll() {
             return;
         }
         stats_.accepted.fetch_add(1, std::memory_order_relaxed);
+        if (conn_rate_) conn_rate_->take(now, 1);
         if (stats_.current.load(std::memory_order_relaxed) >= stats_.max_connections || ctx_.stopping.load()) {
             stats_.refused.fetch_add(1, std::memory_order_relaxed);
             ::close(fd);
@@ -141,6 +155,18 @@ void Listener::acceptAll() {
         Worker& w = *ctx_.workers[next_worker_++ % ctx_.workers.size()];
         w.adoptSocket(fd, &stats_, peerName(addr));
     }
+}
+
+void Listener::pauseAccepting() {
+    const auto now = static_cast<int64_t>(uv_now(loop_));
+    uv_poll_stop(poll_);
+    uv_timer_start(
+        resume_timer_,
+        [](uv_timer_t* t) {
+            auto* self = static_cast<Listener*>(t->data);
+            if (self->poll_) uv_poll_start(self->poll_, UV_READABLE, onReadable);
+        },
+        static_cast<uint64_t>(conn_rate_->readyAt(now) - now), 0);
 }
 
 }  // namespace emqx

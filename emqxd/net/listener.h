@@ -1,10 +1,13 @@
 #pragma once
-// A TCP listener on the control loop: it accepts, enforces max_connections,
-// counts, and hands each socket to the next worker (round robin). Stopping it
-// stops accepting; existing connections stay.
+// A TCP listener on the control loop: it accepts, enforces max_connections
+// and max_conn_rate, counts, and hands each socket to the next worker (round
+// robin). Stopping it stops accepting; existing connections stay.
 #include <uv.h>
 
+#include <optional>
 #include <string>
+
+#include "emqxd/net/token_bucket.h"
 
 namespace emqx {
 
@@ -27,11 +30,16 @@ public:
 private:
     static void onReadable(uv_poll_t* poll, int status, int events);
     void acceptAll();
+    // Over max_conn_rate: stop polling the listening socket (new connections
+    // wait in the kernel's backlog) until the bucket refills.
+    void pauseAccepting();
 
     uv_loop_t* loop_;
     BrokerContext& ctx_;
     ListenerStats& stats_;
     uv_poll_t* poll_ = nullptr;  // freed in its close callback
+    std::optional<TokenBucket> conn_rate_;  // max_conn_rate; none when infinity
+    uv_timer_t* resume_timer_ = nullptr;    // with conn_rate_; freed in its close callback
     int fd_ = -1;
     unsigned next_worker_ = 0;
 };

@@ -152,6 +152,10 @@ void Channel::onDisconnect(const mqtt::Disconnect& d) {
 }
 
 void Channel::onClose(ShutdownReason reason) {
+    if (username_slot_) {
+        username_slot_ = false;
+        worker_.ctx().username_quota.release(username_);
+    }
     if (worker_.ctx().tracing()) trace::closed(worker_.ctx(), *this, reason);
     if (state_ != State::Connected) {
         state_ = State::Closed;
@@ -190,7 +194,12 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     auto consider = [&](int64_t t) {
         if (t >= 0 && (next < 0 || t < next)) next = t;
     };
+    // Reading paused by messages_rate / bytes_rate: resume then, and do not
+    // call the client idle meanwhile (it is us who stopped reading).
+    const bool paused = conn_.readPaused();
+    consider(conn_.readPausedUntilMs());
     if (state_ == State::AwaitingConnect) {
+        if (paused) return next;
         int64_t due = conn_.lastReceivedMs() + mqtt_cfg.idle_timeout;
         if (now_ms >= due) {
             conn_.close(ShutdownReason::IdleTimeout);
@@ -198,7 +207,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
         }
         return due;
     }
-    if (keepalive_ > 0) {
+    if (keepalive_ > 0 && !paused) {
         int64_t due = conn_.lastReceivedMs() + static_cast<int64_t>(keepalive_ * 1000 * mqtt_cfg.keepalive_multiplier);
         if (now_ms >= due) {
             conn_.close(ShutdownReason::KeepaliveTimeout);

@@ -104,6 +104,8 @@ private:
     // and false returned; true when it may be routed.
     bool publishAllowed(const mqtt::Publish& p, std::string_view topic);
     void releaseSession();
+    // mqtt.max_conn_per_username: false when the username is at its limit.
+    bool takeUsernameSlot(const mqtt::Connect& c);
     MessagePtr willMessage();
     void scheduleCheck();
     MessagePtr makeMessage(const mqtt::Publish& p, std::string_view topic) const;
@@ -129,6 +131,7 @@ private:
     bool disconnect_with_will_ = false;
     bool normal_disconnect_ = false;
     bool taken_over_ = false;
+    bool username_slot_ = false;  // counted in ctx.username_quota until closed
     bool session_present_ = false;
     Session* session_ = nullptr;
     std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker

@@ -104,6 +104,11 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
         return;
     }
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
+    if (!takeUsernameSlot(c)) {
+        // Nothing of this client id lives here: do not keep its registry claim.
+        if (!worker_.findSessionByClientId(c.client_id)) worker_.ctx().registry.release(c.client_id, worker_.index());
+        return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
+    }
 
     client_id_ = c.client_id;
     username_ = c.username.value_or("");
@@ -130,6 +135,24 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     worker_.sessionChanged(*session_);
     session_->attach(this, Worker::wallMs());
     scheduleCheck();
+}
+
+// Checked on the worker owning the client id's session, where a takeover is
+// visible: a connection replacing one of the same username inherits its slot,
+// so a reconnect is not refused because the old connection is not gone yet.
+bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
+    UsernameQuota& quota = worker_.ctx().username_quota;
+    if (!quota.limited() || !c.username || c.username->empty()) return true;
+    if (Session* s = worker_.findSessionByClientId(c.client_id)) {
+        Connection* old = worker_.connectionOf(s->id());
+        if (old && old->channel().username_slot_ && old->channel().username_ == *c.username) {
+            old->channel().username_slot_ = false;
+            username_slot_ = true;
+            return true;
+        }
+    }
+    username_slot_ = quota.tryAcquire(*c.username);
+    return username_slot_;
 }
 
 void Channel::openSession(mqtt::Connect& c) {

@@ -368,6 +368,10 @@ void Worker::onTimer() {
                 c.close(ShutdownReason::SslHandshakeTimeout);  // schedules its linger deadline
                 return;
             }
+            if (c.readPaused() && c.readPausedUntilMs() <= now) {
+                c.resumeReading();
+                if (c.closing()) return;  // closed (or moved) by what it parsed
+            }
             int64_t next = c.channel().onDeadline(now);
             if (connections_.contains(e.id) && next >= 0)
                 schedule(DeadlineKind::Connection, e.id, c.deadline_slot, next);
