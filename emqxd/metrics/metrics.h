@@ -62,6 +62,7 @@ namespace emqx {
     X(MessagesDelivered, "messages.delivered")                   \
     X(MessagesAcked, "messages.acked")                           \
     X(MessagesRetained, "messages.retained")                     \
+    X(MessagesDurableRefused, "messages.durable.refused")        \
     X(DeliveryDropped, "delivery.dropped")                       \
     X(DeliveryDroppedNoLocal, "delivery.dropped.no_local")       \
     X(DeliveryDroppedTooLarge, "delivery.dropped.too_large")     \

@@ -59,6 +59,10 @@ public:
                            const SubscriptionOptions& options) override;
     void sendPubrel(uint16_t packet_id) override;
     void sendPubrelNotFound(uint16_t packet_id);
+    // The PUBACK/PUBREC of a publish whose durable write was refused or failed
+    // (a full disk): MQTT 5 gets `reason` (and a QoS 2 exchange ends), 3.1.1
+    // gets no acknowledgement, so its client publishes it again.
+    void ackNotStored(mqtt::PubResponse ack, mqtt::ReasonCode reason);
     uint16_t clientReceiveMaximum() const override { return client_receive_maximum_; }
     bool outputFull() const override;
 

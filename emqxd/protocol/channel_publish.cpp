@@ -83,7 +83,7 @@ void Channel::onPublish(mqtt::Publish& p) {
                                   p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
             // Behind acks still waiting for a durable commit, if any: acks keep their order.
             if (worker_.ackMustWait(conn_.id(), 0))
-                worker_.deferUntilCommitted(conn_.id(), 0, [rec](Connection& c) { c.channel().send(rec); });
+                worker_.deferUntilCommitted(conn_.id(), 0, 0, [rec](Connection& c, bool) { c.channel().send(rec); });
             else
                 send(rec);
             return;
@@ -95,6 +95,7 @@ void Channel::onPublish(mqtt::Publish& p) {
                            : p.qos == 1 ? Metric::MessagesQos1Received : Metric::MessagesQos2Received);
     MessagePtr msg = makeMessage(p, topic);
     uint64_t durable_before = storage::DurableStore::lastSeqOfThisThread();
+    uint64_t refused_before = storage::DurableStore::refusedOfThisThread();
     size_t routed = worker_.publish(msg);
     ReasonCode rc = routed == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
                                                                    : ReasonCode::Success;
@@ -104,12 +105,37 @@ void Channel::onPublish(mqtt::Publish& p) {
         // the publisher is told (durable.fsync always|batch).
         uint64_t durable_after = storage::DurableStore::lastSeqOfThisThread();
         uint64_t depends_on = durable_after != durable_before ? durable_after : 0;
+        if (storage::DurableStore::refusedOfThisThread() != refused_before) {
+            // The store refuses writes (a full disk): the publisher is not told "stored".
+            if (worker_.ackMustWait(conn_.id(), 0))
+                worker_.deferUntilCommitted(conn_.id(), 0, 0, [ack](Connection& c, bool) {
+                    c.channel().ackNotStored(ack, ReasonCode::QuotaExceeded);
+                });
+            else
+                ackNotStored(ack, ReasonCode::QuotaExceeded);
+            return;
+        }
         // Checked first so the common case builds no closure (no allocation per publish).
         if (worker_.ackMustWait(conn_.id(), depends_on))
-            worker_.deferUntilCommitted(conn_.id(), depends_on, [ack](Connection& c) { c.channel().send(ack); });
+            worker_.deferUntilCommitted(conn_.id(), durable_before + 1, depends_on, [ack](Connection& c, bool stored) {
+                if (stored)
+                    c.channel().send(ack);
+                else
+                    c.channel().ackNotStored(ack, ReasonCode::UnspecifiedError);
+            });
+        else if (depends_on != 0 && worker_.ctx().durable->anyFailed(durable_before + 1, depends_on))
+            ackNotStored(ack, ReasonCode::UnspecifiedError);
         else
             send(ack);
     }
+}
+
+void Channel::ackNotStored(mqtt::PubResponse ack, ReasonCode reason) {
+    worker_.metrics().add(Metric::MessagesDurableRefused);
+    if (version_ != ProtocolVersion::V5) return;
+    if (ack.type == PacketType::Pubrec && session_) session_->release(ack.packet_id);
+    ack.reason = reason;
+    send(ack);
 }
 
 void Channel::onPubResponse(const mqtt::PubResponse& r) {

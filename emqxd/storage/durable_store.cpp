@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emqxd/log/log.h"
+#include "emqxd/storage/rocksdb_logger.h"
 
 namespace emqx::storage {
 
@@ -21,6 +22,7 @@ constexpr const char* kRetainedCf = "retained";
 constexpr const char* kSessionsCf = "sessions";
 constexpr const char* kJournalCf = "session_messages";
 thread_local uint64_t tls_last_seq = 0;
+thread_local uint64_t tls_refused = 0;
 
 rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
@@ -104,8 +106,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     opts.create_if_missing = !exists || fs::is_empty(dir, ec);
     opts.create_missing_column_families = true;
     opts.paranoid_checks = true;
-    opts.keep_log_file_num = 3;
     opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+    opts.info_log = makeRocksDbLogger();
     opts.max_manifest_file_size = 64 << 20;
 
     std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf};
@@ -190,6 +192,10 @@ bool DurableStore::forEachJournaled(
 
 template <class F>
 uint64_t DurableStore::enqueue(F&& add) {
+    if (!accepting_.load(std::memory_order_relaxed)) {
+        ++tls_refused;
+        return 0;
+    }
     uint64_t seq;
     bool wake;
     {
@@ -259,11 +265,46 @@ void DurableStore::finished(uint64_t session_id, uint64_t durable_id) {
 
 uint64_t DurableStore::lastSeqOfThisThread() { return tls_last_seq; }
 
+uint64_t DurableStore::refusedOfThisThread() { return tls_refused; }
+
+bool DurableStore::anyFailed(uint64_t from, uint64_t to) const {
+    if (failed_commits_.load(std::memory_order_acquire) == 0) return false;
+    std::lock_guard lock(failed_mutex_);
+    for (const auto& [first, last] : failed_ranges_)
+        if (first <= to && from <= last) return true;
+    return false;
+}
+
+bool DurableStore::probe() {
+    // After a write error RocksDB stops accepting writes until resumed.
+    rocksdb::Status st = db_->Resume();
+    if (st.ok()) {
+        rocksdb::WriteOptions wo;
+        wo.sync = true;
+        st = db_->Put(wo, default_cf_, "probe", "1");
+    }
+    return st.ok();
+}
+
 void DurableStore::writerLoop() {
     rocksdb::WriteOptions wo;
     wo.sync = mode_ != FsyncMode::Never;
     std::unique_lock lock(mutex_);
+    uint64_t last_seq = 0;  // the last sequence number of the previous commit
     for (;;) {
+        // Writes queued before the failure are still tried (and fail, telling
+        // their waiters); then probe until the disk takes writes again.
+        while (!accepting_.load() && pending_->Count() == 0 && !stop_) {
+            lock.unlock();
+            bool ok = probe();
+            lock.lock();
+            if (ok) {
+                accepting_.store(true);
+                log::warn("durable store {}: writes succeed again; accepting durable writes", dir_);
+                break;
+            }
+            wake_.wait_for(lock, std::chrono::milliseconds(kProbeIntervalMs), [&] { return stop_; });
+        }
         wake_.wait(lock, [&] { return stop_ || pending_->Count() > 0; });
         if (pending_->Count() == 0) break;  // stopping with nothing left
         if (mode_ != FsyncMode::Always && !stop_) {
@@ -274,11 +315,24 @@ void DurableStore::writerLoop() {
         batch.swap(pending_);
         uint64_t seq = queued_seq_;
         lock.unlock();
-        rocksdb::Status st = db_->Write(wo, batch.get());
+        // After a failed write RocksDB must be resumed before it is written
+        // again (its log writer keeps the error): writes queued before the
+        // failure fail with it unless the disk has room again.
+        rocksdb::Status st = accepting_.load() ? rocksdb::Status::OK() : db_->Resume();
+        if (st.ok()) st = db_->Write(wo, batch.get());
         if (!st.ok()) {
-            failed_commits_.fetch_add(1, std::memory_order_relaxed);
-            log::error("durable store {}: commit of {} writes failed: {}", dir_, batch->Count(), st.ToString());
+            {
+                std::lock_guard failed(failed_mutex_);
+                failed_ranges_.emplace_back(last_seq + 1, seq);
+            }
+            failed_commits_.fetch_add(1, std::memory_order_release);
+            accepting_.store(false);
+            log::error("durable store {}: commit of {} writes failed: {}; refusing durable writes (QoS 1/2 publishers "
+                       "to persistent sessions and retained topics are not acknowledged as stored) until a write "
+                       "succeeds again",
+                       dir_, batch->Count(), st.ToString());
         }
+        last_seq = seq;
         committed_.store(seq);  // seq_cst: paired with Worker::waiting_commit_ (see deferUntilCommitted)
         if (on_commit_) on_commit_(seq);
         lock.lock();

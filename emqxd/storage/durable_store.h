@@ -12,6 +12,11 @@
 //   batch   commits are fsynced, at most every kBatchWindow (the group commit)
 //   never   commits go to the OS without fsync: they survive the broker's
 //           crash once written, not the machine's
+//
+// A commit that fails (a full disk) is reported to the listener as failed, and
+// the store then refuses new writes (each refused write is counted for its
+// thread, see refusedOfThisThread) until a probe commit succeeds again; the
+// writer thread probes every kProbeIntervalMs.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -21,6 +26,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "emqxd/session/session_journal.h"
 
@@ -38,6 +45,7 @@ FsyncMode fsyncModeFromName(std::string_view name);
 class DurableStore final : public SessionJournal {
 public:
     static constexpr int kBatchWindowMs = 4;
+    static constexpr int kProbeIntervalMs = 500;
 
     enum class OpenFailure { None, Damaged, Locked, Other };
 
@@ -85,13 +93,19 @@ public:
 
     // The sequence number of the last write queued by the calling thread (0: none).
     static uint64_t lastSeqOfThisThread();
+    // How many writes the calling thread had refused because the store refuses writes.
+    static uint64_t refusedOfThisThread();
+    // False from a failed commit until a probe commit succeeds.
+    bool acceptingWrites() const { return accepting_.load(std::memory_order_relaxed); }
+    // Whether any write with a sequence number in [from, to] was in a failed commit.
+    bool anyFailed(uint64_t from, uint64_t to) const;
     uint64_t committedSeq() const { return committed_.load(); }
     FsyncMode mode() const { return mode_; }
     // Whether an acknowledgement must wait for the commit of what it depends on.
     bool ackWaitsForCommit() const { return mode_ != FsyncMode::Never; }
 
-    // Called on the writer thread after each commit with the committed sequence
-    // number. Set once, before the first write.
+    // Called on the writer thread after each commit with the last sequence
+    // number it covered. Set once, before the first write.
     void setCommitListener(std::function<void(uint64_t)> f) { on_commit_ = std::move(f); }
 
     // Commits everything queued, stops the writer thread and closes the database.
@@ -105,6 +119,7 @@ private:
     template <class F>
     uint64_t enqueue(F&& add);
     void writerLoop();
+    bool probe();  // writer thread, while not accepting: true when a small commit succeeds
     bool scan(rocksdb::ColumnFamilyHandle* cf,
               const std::function<bool(std::string_view, std::string_view)>& visit, std::string& error);
 
@@ -123,6 +138,9 @@ private:
     uint64_t queued_seq_ = 0;  // under mutex_
     std::atomic<uint64_t> committed_{0};
     std::atomic<uint64_t> failed_commits_{0};
+    std::atomic<bool> accepting_{true};
+    mutable std::mutex failed_mutex_;
+    std::vector<std::pair<uint64_t, uint64_t>> failed_ranges_;  // [first, last] seq of each failed commit
     bool stop_ = false;
     bool closed_ = false;
     std::function<void(uint64_t)> on_commit_;

@@ -468,10 +468,11 @@ bool Worker::ackMustWait(uint64_t connection_id, uint64_t seq) const {
     return d && d->ackWaitsForCommit() && d->committedSeq() < seq;
 }
 
-void Worker::deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send) {
+void Worker::deferUntilCommitted(uint64_t connection_id, uint64_t first_seq, uint64_t seq,
+                                 std::function<void(Connection&, bool)> send) {
     storage::DurableStore* d = ctx_.durable.get();
     uint64_t wait_for = std::max(seq, deferred_acks_.empty() ? uint64_t{0} : deferred_acks_.back().seq);
-    deferred_acks_.push_back(DeferredAck{wait_for, connection_id, std::move(send)});
+    deferred_acks_.push_back(DeferredAck{wait_for, first_seq, seq, connection_id, std::move(send)});
     ++deferred_per_connection_[connection_id];
     // Set the flag before reading the committed sequence: the writer stores the
     // sequence before reading the flag, so one of us sees the other.
@@ -486,7 +487,9 @@ void Worker::onDurableCommitted(uint64_t seq) {
         auto n = deferred_per_connection_.find(a.connection_id);
         if (n != deferred_per_connection_.end() && --n->second == 0) deferred_per_connection_.erase(n);
         auto it = connections_.find(a.connection_id);
-        if (it != connections_.end() && !it->second->closing()) a.send(*it->second);
+        if (it == connections_.end() || it->second->closing()) continue;
+        bool stored = a.own_seq == 0 || !ctx_.durable || !ctx_.durable->anyFailed(a.first_seq, a.own_seq);
+        a.send(*it->second, stored);
     }
     if (deferred_acks_.empty()) waiting_commit_.store(false);
 }

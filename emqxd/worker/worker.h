@@ -123,8 +123,10 @@ public:
     // waiting path (a closure) is built only when the answer is yes.
     bool ackMustWait(uint64_t connection_id, uint64_t seq) const;
     // Queues an ack for which ackMustWait() said yes: `send` runs on this
-    // thread after the commit, if the connection is still open.
-    void deferUntilCommitted(uint64_t connection_id, uint64_t seq, std::function<void(Connection&)> send);
+    // thread after the commit, if the connection is still open, told whether
+    // the writes [first_seq, seq] it depends on were all committed.
+    void deferUntilCommitted(uint64_t connection_id, uint64_t first_seq, uint64_t seq,
+                             std::function<void(Connection&, bool stored)> send);
     // Any thread: whether deferred acks wait for a commit (the store's writer asks).
     bool waitingForCommit() const { return waiting_commit_.load(); }
     // This thread (posted by the store's commit listener).
@@ -187,9 +189,11 @@ private:
     std::atomic<size_t> session_count_{0};
     // Acks waiting for a durable commit, in the order they are to be sent.
     struct DeferredAck {
-        uint64_t seq;
+        uint64_t seq;        // sent once this is committed (acks of a connection keep their order)
+        uint64_t first_seq;  // the writes it depends on: [first_seq, own_seq]; 0: none
+        uint64_t own_seq;
         uint64_t connection_id;
-        std::function<void(Connection&)> send;
+        std::function<void(Connection&, bool stored)> send;
     };
     std::deque<DeferredAck> deferred_acks_;
     std::unordered_map<uint64_t, size_t> deferred_per_connection_;
