@@ -175,10 +175,7 @@ Worker::~Worker() { uv_loop_close(&loop_); }
 
 void Worker::run() {
     uv_timer_start(&starter_, starterCb, 0, 1);
-    const uint64_t deadline_ns = t0_ns_ + static_cast<uint64_t>(o_.duration * 1e9);
-    const uint64_t now = monoNs();
-    const uint64_t left_ms = deadline_ns > now ? (deadline_ns - now + 999999) / 1000000 : 0;
-    uv_timer_start(&deadline_, deadlineCb, left_ms, 0);
+    armDeadline();
     uv_timer_start(&keepalive_, keepaliveCb, 1000, 1000);
     uv_prepare_start(&prepare_, prepareCb);
     uv_check_start(&check_, checkCb);
@@ -443,7 +440,20 @@ void Worker::closeWorkerHandles() {
 }
 
 void Worker::onAsync() { beginStop(); }
-void Worker::onDeadline() { beginStop(); }
+void Worker::armDeadline() {
+    // libuv times timers from the loop's cached clock, which lags: refresh it,
+    // and check again when the timer fires, so the run is never cut short.
+    uv_update_time(&loop_);
+    const uint64_t deadline_ns = t0_ns_ + static_cast<uint64_t>(o_.duration * 1e9);
+    const uint64_t now = monoNs();
+    const uint64_t left_ms = deadline_ns > now ? (deadline_ns - now + 999999) / 1000000 : 0;
+    uv_timer_start(&deadline_, deadlineCb, left_ms, 0);
+}
+
+void Worker::onDeadline() {
+    if (monoNs() < t0_ns_ + static_cast<uint64_t>(o_.duration * 1e9)) return armDeadline();
+    beginStop();
+}
 
 // ---------------------------------------------------------------- writing
 

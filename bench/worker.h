@@ -66,6 +66,7 @@ public:
     void onPubTimer(Client* c);
     void onStarterTick();
     void onDeadline();
+    void armDeadline();
     void onDrainTimeout();
     void onKeepaliveTick();
     void onLoopPrepare();

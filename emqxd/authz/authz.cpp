@@ -231,25 +231,4 @@ bool Authorizer::check(const ClientInfo& c, Action action, std::string_view topi
     return cfg_.no_match == "allow";
 }
 
-std::optional<bool> Cache::get(Action a, std::string_view topic, int64_t now_ms, uint64_t generation) {
-    if (entries_.empty()) return std::nullopt;
-    key_.assign(1, a == Action::Publish ? 'p' : 's');
-    key_.append(topic);
-    auto it = entries_.find(key_);
-    if (it == entries_.end()) return std::nullopt;
-    if (it->second.generation != generation || it->second.expires_ms <= now_ms) {
-        entries_.erase(it);
-        return std::nullopt;
-    }
-    return it->second.allow;
-}
-
-void Cache::put(Action a, std::string_view topic, bool allow, int64_t expires_ms, uint64_t generation,
-                size_t max_size) {
-    if (entries_.size() >= max_size) entries_.clear();
-    std::string key(1, a == Action::Publish ? 'p' : 's');
-    key.append(topic);
-    entries_[std::move(key)] = Entry{allow, expires_ms, generation};
-}
-
 }  // namespace emqx::authz

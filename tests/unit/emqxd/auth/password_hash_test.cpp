@@ -95,18 +95,3 @@ TEST_CASE("authz: peer host and rule evaluation", "[authz]") {
     CHECK_FALSE(az.loadText("t", "\n  {allow, {username, {re, \"(\"}}, all, [\"t\"]}.", err));
     CHECK(err.find("line 2, column 11: invalid regular expression") != std::string::npos);
 }
-
-TEST_CASE("authz: the cache expires, is bounded and follows the generation", "[authz]") {
-    emqx::authz::Cache c;
-    using emqx::authz::Action;
-    c.put(Action::Publish, "t", true, 100, 1, 2);
-    CHECK(c.get(Action::Publish, "t", 50, 1) == std::optional<bool>(true));
-    CHECK_FALSE(c.get(Action::Subscribe, "t", 50, 1).has_value());
-    CHECK_FALSE(c.get(Action::Publish, "t", 50, 2).has_value());
-    c.put(Action::Publish, "t", false, 100, 1, 2);
-    CHECK_FALSE(c.get(Action::Publish, "t", 100, 1).has_value());  // expired
-    c.put(Action::Publish, "a", true, 100, 1, 2);
-    c.put(Action::Publish, "b", true, 100, 1, 2);
-    c.put(Action::Publish, "c", true, 100, 1, 2);
-    CHECK(c.size() <= 2);
-}
