@@ -1,10 +1,16 @@
 // emqxd: the broker daemon. `emqxd console` runs it in the foreground.
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 
 #include "common/config/config_loader.h"
 #include "emqxd/app/broker_app.h"
+#include "emqxd/log/log.h"
 #include "emqxd/log/logging.h"
 
 namespace {
@@ -16,6 +22,28 @@ void warnDefaultCookie(const emqx::config::BrokerConfig& cfg, const std::string&
                  "WARNING: Configure node.cookie in %s or override from environment variable EMQX_NODE__COOKIE\n"
                  "WARNING: NOTE: Use the same cookie for all nodes in the cluster.\n",
                  file.empty() ? "etc/emqx.toml" : file.c_str());
+}
+
+// Every connection is a file descriptor: take the open-files soft limit up to
+// the hard limit, as mosquitto, FlashMQ and EMQX's VM do, instead of stopping
+// at the 1024 a shell or service manager usually hands out. An unlimited hard
+// limit is capped at fs.nr_open (setrlimit refuses more).
+void raiseOpenFilesLimit() {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max) return;
+    rlim_t want = rl.rlim_max;
+    if (want == RLIM_INFINITY) {
+        unsigned long nr_open = 1048576;
+        std::ifstream("/proc/sys/fs/nr_open") >> nr_open;
+        want = static_cast<rlim_t>(nr_open);
+    }
+    if (want <= rl.rlim_cur) return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        emqx::log::warn("cannot raise the open files limit from {} to {}: {}", was, want, std::strerror(errno));
+    else
+        emqx::log::info("open files limit raised from {} to {}", was, want);
 }
 
 }  // namespace
@@ -48,6 +76,7 @@ int main(int argc, char** argv) {
     warnDefaultCookie(cfg, config_file);
     std::signal(SIGPIPE, SIG_IGN);
     emqx::setupLogging(cfg.log, cfg.node.data_dir, console);
+    raiseOpenFilesLimit();
     int rc;
     {
         emqx::BrokerApp broker(std::move(cfg));

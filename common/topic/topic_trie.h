@@ -29,6 +29,10 @@
 // * '$' rule (4.7.2): at the root, '+' and '#' are skipped for topics starting
 //   with '$'.
 // * erase() prunes nodes that became empty, so memory goes back.
+// * Nothing recurses level by level: insert, find, match, erase, forEach and
+//   the destruction of a node walk with loops and explicit stacks. A filter may
+//   have 65,535 levels (max_topic_levels allows it); one stack frame per level
+//   overflowed a thread's 8 MiB stack there.
 // * Filters must be valid per topic::isValidTopicFilter (shared forms split
 //   with topic::parseShared first); insert rejects anything else.
 // * Not thread-safe: the caller (router) holds a reader/writer lock.
@@ -111,9 +115,7 @@ public:
             if (it->second.empty()) exact_.erase(it);
             return n;
         }
-        size_t removed = 0;
-        eraseRec(root_, filter, 0, pred, removed);
-        return removed;
+        return eraseWildcard(filter, pred);
     }
 
     // The values stored under exactly `filter` (no matching), or nullptr.
@@ -187,8 +189,7 @@ public:
         for (const auto& [filter, values] : exact_) {
             for (const Value& v : values) visit(std::string_view(filter), v);
         }
-        std::string path;
-        forEachRec(root_, path, 0, visit);
+        forEachWildcard(visit);
     }
 
     size_t filterCount() const { return filterCount_; }
@@ -204,12 +205,46 @@ public:
 
 private:
     struct Node {
-        std::unordered_map<std::string, std::unique_ptr<Node>, StringHash, std::equal_to<>> children;
+        using Children = std::unordered_map<std::string, std::unique_ptr<Node>, StringHash, std::equal_to<>>;
+        Children children;
         std::unique_ptr<Node> plus;  // the '+' level
         Values values;               // filters ending at this node
         Values hashValues;           // filters "<this node>/#" ("#" at the root)
 
+        Node() = default;
+        Node(Node&&) noexcept = default;
+        Node& operator=(Node&& o) noexcept {
+            if (this != &o) {
+                releaseChildren();
+                children = std::move(o.children);
+                plus = std::move(o.plus);
+                values = std::move(o.values);
+                hashValues = std::move(o.hashValues);
+            }
+            return *this;
+        }
+        // Frees the subtree without recursing: each node's children are moved
+        // out before it is destroyed.
+        ~Node() { releaseChildren(); }
+
         bool isEmpty() const { return children.empty() && !plus && values.empty() && hashValues.empty(); }
+
+    private:
+        void releaseChildren() {
+            if (children.empty() && !plus) return;
+            std::vector<std::unique_ptr<Node>> pending;
+            auto detach = [&pending](Node& n) {
+                if (n.plus) pending.push_back(std::move(n.plus));
+                for (auto& [level, child] : n.children) pending.push_back(std::move(child));
+                n.children.clear();
+            };
+            detach(*this);
+            while (!pending.empty()) {
+                std::unique_ptr<Node> n = std::move(pending.back());
+                pending.pop_back();
+                detach(*n);
+            }  // n, now childless, is freed here
+        }
     };
 
     struct Frame {
@@ -306,57 +341,103 @@ private:
         }
     }
 
-    // Removes matching values for `filter` (from level at `pos`) below `node`;
-    // prunes children left empty. Recursion depth = filter levels.
+    // Removes matching values for the wildcard `filter`, then prunes the nodes
+    // of its path left empty, deepest first.
     template <class Pred>
-    void eraseRec(Node& node, std::string_view filter, size_t pos, Pred& pred, size_t& removed) {
-        const size_t e = levelEnd(filter, pos);
-        const std::string_view level = filter.substr(pos, e - pos);
-        if (level == "#") {
-            if (e == filter.size()) removed += removeFrom(node.hashValues, pred);
-            return;
-        }
-        const bool last = e == filter.size();
-        if (level == "+") {
-            if (!node.plus) return;
-            Node& child = *node.plus;
-            if (last) {
-                removed += removeFrom(child.values, pred);
-            } else {
-                eraseRec(child, filter, e + 1, pred, removed);
+    size_t eraseWildcard(std::string_view filter, Pred& pred) {
+        struct Step {
+            Node* parent;
+            Node* child;
+            typename Node::Children::iterator it;  // children.end(): the '+' child
+        };
+        std::vector<Step> path;
+        Node* node = &root_;
+        size_t pos = 0;
+        size_t removed = 0;
+        for (;;) {
+            const size_t e = levelEnd(filter, pos);
+            const std::string_view level = filter.substr(pos, e - pos);
+            if (level == "#") {
+                if (e == filter.size()) removed = removeFrom(node->hashValues, pred);
+                break;
             }
-            if (child.isEmpty()) node.plus.reset();
-            return;
+            Node* child;
+            if (level == "+") {
+                if (!node->plus) break;
+                child = node->plus.get();
+                path.push_back({node, child, node->children.end()});
+            } else {
+                auto it = node->children.find(level);
+                if (it == node->children.end()) break;
+                child = it->second.get();
+                path.push_back({node, child, it});
+            }
+            if (e == filter.size()) {
+                removed = removeFrom(child->values, pred);
+                break;
+            }
+            node = child;
+            pos = e + 1;
         }
-        auto it = node.children.find(level);
-        if (it == node.children.end()) return;
-        Node& child = *it->second;
-        if (last) {
-            removed += removeFrom(child.values, pred);
-        } else {
-            eraseRec(child, filter, e + 1, pred, removed);
+        for (auto s = path.rbegin(); s != path.rend() && s->child->isEmpty(); ++s) {
+            if (s->it == s->parent->children.end()) {
+                s->parent->plus.reset();
+            } else {
+                s->parent->children.erase(s->it);
+            }
         }
-        if (child.isEmpty()) node.children.erase(it);
+        return removed;
     }
 
+    // Depth-first over the trie with an explicit stack; `path` is the filter
+    // of the node on top, rebuilt in place as the walk goes down and up.
     template <class F>
-    static void forEachRec(const Node& node, std::string& path, size_t depth, F& visit) {
-        if (!node.values.empty()) {
-            for (const Value& v : node.values) visit(std::string_view(path), v);
-        }
-        if (!node.hashValues.empty()) {
-            const std::string filter = depth == 0 ? std::string("#") : path + "/#";
-            for (const Value& v : node.hashValues) visit(std::string_view(filter), v);
-        }
-        auto descend = [&](std::string_view level, const Node& child) {
-            const size_t saved = path.size();
-            if (depth != 0) path += '/';
-            path += level;
-            forEachRec(child, path, depth + 1, visit);
-            path.resize(saved);
+    void forEachWildcard(F& visit) const {
+        struct Walk {
+            const Node* node;
+            size_t depth;
+            size_t saved;  // path.size() before this node's level was appended
+            bool plus_done;
+            typename Node::Children::const_iterator next;
         };
-        if (node.plus) descend("+", *node.plus);
-        for (const auto& [level, child] : node.children) descend(level, *child);
+        std::string path;
+        std::vector<Walk> stack;
+        auto enter = [&](const Node& n, size_t depth, size_t saved) {
+            for (const Value& v : n.values) visit(std::string_view(path), v);
+            if (!n.hashValues.empty()) {
+                const std::string filter = depth == 0 ? std::string("#") : path + "/#";
+                for (const Value& v : n.hashValues) visit(std::string_view(filter), v);
+            }
+            stack.push_back({&n, depth, saved, false, n.children.begin()});
+        };
+        enter(root_, 0, 0);
+        while (!stack.empty()) {
+            Walk& w = stack.back();
+            const Node* child = nullptr;
+            std::string_view level;
+            if (!w.plus_done) {
+                w.plus_done = true;
+                if (w.node->plus) {
+                    child = w.node->plus.get();
+                    level = "+";
+                }
+            }
+            if (child == nullptr && w.next != w.node->children.end()) {
+                level = w.next->first;
+                child = w.next->second.get();
+                ++w.next;
+            }
+            if (child == nullptr) {
+                path.resize(w.saved);
+                stack.pop_back();
+                continue;
+            }
+            const size_t saved = path.size();
+            const size_t depth = w.depth + 1;
+            if (w.depth != 0) path += '/';
+            path += level;
+            enter(*child, depth, saved);  // may reallocate `stack`: `w` is not used after this
+        }
     }
 
     std::unordered_map<std::string, Values, StringHash, std::equal_to<>> exact_;

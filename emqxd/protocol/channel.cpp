@@ -15,7 +15,7 @@ using mqtt::PacketType;
 using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
-Channel::Channel(Connection& conn) : conn_(conn), worker_(conn.worker()) {}
+Channel::Channel(Connection& conn) : conn_(conn), worker_(conn.worker()), created_ms_(worker_.nowMs()) {}
 
 uint32_t Channel::maxIncomingPacketSize() const {
     return static_cast<uint32_t>(std::min<uint64_t>(worker_.ctx().cfg.mqtt.max_packet_size, 268435460u));
@@ -200,7 +200,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     consider(conn_.readPausedUntilMs());
     if (state_ == State::AwaitingConnect) {
         if (paused) return next;
-        int64_t due = conn_.lastReceivedMs() + mqtt_cfg.idle_timeout;
+        int64_t due = created_ms_ + mqtt_cfg.idle_timeout;
         if (now_ms >= due) {
             conn_.close(ShutdownReason::IdleTimeout);
             return -1;

@@ -118,6 +118,10 @@ private:
     Connection& conn_;
     Worker& worker_;
     State state_ = State::AwaitingConnect;
+    // When the connection was adopted (worker clock): idle_timeout runs from
+    // here to the CONNECT, as EMQX's idle timer does; bytes received meanwhile
+    // do not push it back (a CONNECT trickled byte by byte would never end).
+    int64_t created_ms_;
     mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::V311;
     std::string client_id_;
     std::string username_;

@@ -1,6 +1,8 @@
 // The control protocol's framing and validation (docs/ctl-protocol.md).
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
+
 #include <string>
 
 #include "common/ctl/protocol.h"
@@ -54,6 +56,38 @@ TEST_CASE("ctl: a line over 64 KiB is refused", "[ctl]") {
     std::string line = R"({"v":1,"id":1,"cmd":"status","args":{"x":")" + std::string(kMaxLineBytes, 'a') + "\"}}";
     CHECK_FALSE(parseRequest(line, err));
     CHECK(err.code == "line_too_long");
+}
+
+TEST_CASE("ctl: args nested 32k deep parse in a small stack", "[ctl]") {
+    // A 64 KiB line holds 32k nested arrays. Parsing, taking the args out and
+    // freeing them must not recurse per level (found by tests/fuzz/ctl_fuzz:
+    // copying the args did). Run on a 256 KiB stack so that a recursion shows
+    // in any build, not only under ASan.
+    struct Job {
+        std::string line;
+        bool parsed = false;
+        size_t args = 0;
+    } job;
+    const size_t depth = 32000;
+    job.line = R"({"v":1,"id":1,"cmd":"status","args":{"a":)" + std::string(depth, '[') + std::string(depth, ']') + "}}";
+    REQUIRE(job.line.size() <= kMaxLineBytes);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_t th;
+    auto run = [](void* p) -> void* {
+        auto* j = static_cast<Job*>(p);
+        ProtocolError err;
+        auto r = parseRequest(j->line, err);
+        j->parsed = r.has_value();
+        if (r) j->args = r->args.size();
+        return nullptr;
+    };
+    REQUIRE(pthread_create(&th, &attr, run, &job) == 0);
+    pthread_join(th, nullptr);
+    pthread_attr_destroy(&attr);
+    CHECK(job.parsed);
+    CHECK(job.args == 1);
 }
 
 TEST_CASE("ctl: requests and replies round-trip", "[ctl]") {

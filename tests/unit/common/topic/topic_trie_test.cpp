@@ -345,3 +345,38 @@ TEST_CASE("trie: randomized match agrees with matches()", "[topic]") {
     CHECK(t.valueCount() == 0);
     CHECK(dump(t).empty());
 }
+
+TEST_CASE("trie: 65,535-level wildcard filters do not recurse per level", "[topic]") {
+    // max_topic_levels allows 65535: one stack frame per level in erase,
+    // forEach or the node destructor overflowed an 8 MiB thread stack.
+    const std::string deep_plus = "+" + std::string(65534, '/');  // 65,535 levels
+    std::string deep_hash;
+    for (int i = 0; i < 32767; ++i) deep_hash += "+/";
+    deep_hash += "#";  // 32,768 levels
+    const std::string topic(65534, '/');
+    {
+        TopicTrie<int> t;
+        REQUIRE(t.insert(deep_plus, 1));
+        REQUIRE(t.insert(deep_hash, 2));
+        REQUIRE(t.insert("a/+", 3));
+        CHECK(matchAll(t, topic) == ints({1, 2}));
+        const auto all = dump(t);
+        REQUIRE(all.size() == 3);
+        CHECK(std::count(all.begin(), all.end(), std::pair<std::string, int>(deep_plus, 1)) == 1);
+        CHECK(std::count(all.begin(), all.end(), std::pair<std::string, int>(deep_hash, 2)) == 1);
+        CHECK(t.erase(deep_plus, 1));
+        CHECK(t.filterCount() == 2);
+        CHECK(matchAll(t, topic) == ints({2}));
+        CHECK(t.erase(deep_hash, 2));
+        CHECK(dump(t) == std::vector<std::pair<std::string, int>>{{"a/+", 3}});
+        REQUIRE(t.insert(deep_plus, 4));
+        TopicTrie<int> moved(std::move(t));
+        CHECK(matchAll(moved, topic) == ints({4}));
+        t = std::move(moved);
+        CHECK(matchAll(t, topic) == ints({4}));
+        t.clear();
+        CHECK(t.empty());
+        REQUIRE(t.insert(deep_plus, 5));
+    }  // destroyed with a 65,535-node path
+    SUCCEED();
+}
