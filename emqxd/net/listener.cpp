@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -98,12 +99,11 @@ bool Listener::start(std::string& error) {
     uv_poll_init(loop_, poll_, fd_);
     poll_->data = this;
     uv_poll_start(poll_, UV_READABLE, onReadable);
-    if (const auto& rate = stats_.max_conn_rate; !rate.unlimited()) {
+    if (const auto& rate = stats_.max_conn_rate; !rate.unlimited())
         conn_rate_.emplace(rate.amount, rate.period_ms, static_cast<int64_t>(uv_now(loop_)));
-        resume_timer_ = new uv_timer_t;
-        uv_timer_init(loop_, resume_timer_);
-        resume_timer_->data = this;
-    }
+    resume_timer_ = new uv_timer_t;
+    uv_timer_init(loop_, resume_timer_);
+    resume_timer_->data = this;
     stats_.running.store(true);
     log::info("listener {} started on {}", stats_.id, stats_.bind);
     return true;
@@ -135,14 +135,18 @@ void Listener::acceptAll() {
     // A bounded batch per wakeup keeps the control loop responsive in a storm.
     const auto now = static_cast<int64_t>(uv_now(loop_));
     for (int i = 0; i < 256; ++i) {
-        if (conn_rate_ && conn_rate_->available(now) < 1) return pauseAccepting();
+        if (conn_rate_ && conn_rate_->available(now) < 1) return pauseAccepting(conn_rate_->readyAt(now) - now);
         sockaddr_storage addr;
         socklen_t len = sizeof addr;
         int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&addr), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EINTR) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) log::warn("listener {}: accept: {}", stats_.id, std::strerror(errno));
-            return;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            log::warn("listener {}: accept: {}; accepting again in {} ms", stats_.id, std::strerror(errno),
+                      kAcceptErrorPauseMs);
+            // Out of descriptors or memory: the socket stays readable, so
+            // polling on would spin; the connection waits in the backlog.
+            return pauseAccepting(kAcceptErrorPauseMs);
         }
         stats_.accepted.fetch_add(1, std::memory_order_relaxed);
         if (conn_rate_) conn_rate_->take(now, 1);
@@ -157,8 +161,7 @@ void Listener::acceptAll() {
     }
 }
 
-void Listener::pauseAccepting() {
-    const auto now = static_cast<int64_t>(uv_now(loop_));
+void Listener::pauseAccepting(int64_t delay_ms) {
     uv_poll_stop(poll_);
     uv_timer_start(
         resume_timer_,
@@ -166,7 +169,7 @@ void Listener::pauseAccepting() {
             auto* self = static_cast<Listener*>(t->data);
             if (self->poll_) uv_poll_start(self->poll_, UV_READABLE, onReadable);
         },
-        static_cast<uint64_t>(conn_rate_->readyAt(now) - now), 0);
+        static_cast<uint64_t>(std::max<int64_t>(delay_ms, 1)), 0);
 }
 
 }  // namespace emqx

@@ -30,16 +30,18 @@ public:
 private:
     static void onReadable(uv_poll_t* poll, int status, int events);
     void acceptAll();
-    // Over max_conn_rate: stop polling the listening socket (new connections
-    // wait in the kernel's backlog) until the bucket refills.
-    void pauseAccepting();
+    // Over max_conn_rate, or accept failing (no descriptors left): stop
+    // polling the listening socket for `delay_ms` (new connections wait in the
+    // kernel's backlog).
+    void pauseAccepting(int64_t delay_ms);
+    static constexpr int64_t kAcceptErrorPauseMs = 100;
 
     uv_loop_t* loop_;
     BrokerContext& ctx_;
     ListenerStats& stats_;
     uv_poll_t* poll_ = nullptr;  // freed in its close callback
     std::optional<TokenBucket> conn_rate_;  // max_conn_rate; none when infinity
-    uv_timer_t* resume_timer_ = nullptr;    // with conn_rate_; freed in its close callback
+    uv_timer_t* resume_timer_ = nullptr;    // freed in its close callback
     int fd_ = -1;
     unsigned next_worker_ = 0;
 };
