@@ -186,7 +186,9 @@ int64_t Channel::onDeadline(int64_t now_ms) {
         conn_.forceClose();
         return -1;
     }
-    if (conn_.sendTimedOut(now_ms)) {
+    // send_timeout_close = false keeps a peer that stopped reading: its output
+    // stays bounded (outputFull: QoS 0 dropped, QoS 1/2 wait in the session).
+    if (conn_.sendTimedOut(now_ms) && conn_.listener()->config.tcp_options.send_timeout_close) {
         conn_.forceClose();
         return -1;
     }

@@ -32,11 +32,13 @@ std::string assignedClientId() {
 // client id checks, bans and authentication, so the authenticators, the ACL and
 // `${username}` / `${clientid}` all see it. Without a client certificate (or
 // without the field, e.g. no CN) the client's own values stay, as in EMQX.
-void takePeerCertIdentity(const config::MqttConfig& cfg, const Connection& conn, mqtt::Connect& c) {
+// Then mqtt.use_username_as_clientid, as EMQX's enrich_client does.
+void takeIdentity(const config::MqttConfig& cfg, const Connection& conn, mqtt::Connect& c) {
     if (PeerCertField f = parsePeerCertField(cfg.peer_cert_as_username); f != PeerCertField::Disabled)
         if (auto v = conn.peerCertField(f)) c.username = std::move(*v);
     if (PeerCertField f = parsePeerCertField(cfg.peer_cert_as_clientid); f != PeerCertField::Disabled)
         if (auto v = conn.peerCertField(f)) c.client_id = std::move(*v);
+    if (cfg.use_username_as_clientid && c.username && !c.username->empty()) c.client_id = *c.username;
 }
 
 }  // namespace
@@ -59,7 +61,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     const auto& cfg = worker_.ctx().cfg.mqtt;
     version_ = c.version;
     if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
-    if (hops == 0) takePeerCertIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
+    if (hops == 0) takeIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
     if (auto refuse = license::gate(worker_.ctx(), version_, hops)) return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {

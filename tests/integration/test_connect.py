@@ -4,6 +4,7 @@ import time
 import pytest
 
 from harness import Client, RawClient, mosquitto_pub, mqttbytes as mb
+from test_ctl_common import ctl_json
 
 
 @pytest.mark.parametrize("protocol", [3, 4, 5])
@@ -183,3 +184,19 @@ def test_idle_timeout_does_not_apply_after_connect(make_broker):
     r.expect_no_packet(1.0)
     r.send(mb.PINGREQ_BYTES)
     assert r.read_packet().raw == b"\xd0\x00"
+
+
+def test_use_username_as_clientid_replaces_the_client_id(make_broker):
+    """mqtt.use_username_as_clientid: the session is the username's; two
+    connections with one username and different client ids take each other over."""
+    b = make_broker(env={"EMQX_MQTT__USE_USERNAME_AS_CLIENTID": "true"})
+    first = Client(b, "id-one", protocol=5, username="alice", password="x")
+    first.connect()
+    second = Client(b, "id-two", protocol=5, username="alice", password="x")
+    second.connect()
+    first.wait_disconnect()  # taken over: both are client "alice"
+    anonymous = RawClient(b, version=4)
+    anonymous.send(mb.connect("id-three", version=4))  # no username: its own client id stays
+    assert anonymous.expect(mb.CONNACK).rc == 0
+    ids = {c["clientid"] for c in ctl_json(b, "clients", "list")["clients"]}
+    assert ids == {"alice", "id-three"}, ids

@@ -3,9 +3,10 @@ back exactly through `emqxctl listeners --json` (test_ctl_listeners.py covers
 normal, closed, keepalive_timeout, idle_timeout, proto_unexpected_c,
 malformed_packet, takenover, discarded and kicked)."""
 import socket
+import time
 
-from harness import RawClient, mqttbytes as mb
-from test_ctl_common import expect_shutdown_counts, pytestmark, shutdown_baseline, shutdown_counts  # noqa: F401
+from harness import RawClient, mqttbytes as mb, wait_until
+from test_ctl_common import ctl_json, expect_shutdown_counts, pytestmark, shutdown_baseline, shutdown_counts  # noqa: F401
 
 
 def test_frame_too_large(make_broker):
@@ -98,3 +99,31 @@ def test_etimedout_when_the_client_stops_reading(make_broker):
     pub.send(mb.disconnect())
     pub.expect_closed()
     expect_shutdown_counts(b, base, {"etimedout": 1, "normal": 1}, timeout=10)
+
+
+def test_send_timeout_close_false_keeps_a_client_that_stopped_reading(make_broker):
+    b = make_broker(env={"EMQX_LISTENERS__TCP__DEFAULT__TCP_OPTIONS__SEND_TIMEOUT": "1s",
+                         "EMQX_LISTENERS__TCP__DEFAULT__TCP_OPTIONS__SEND_TIMEOUT_CLOSE": "false",
+                         "EMQX_MQTT__MAX_PACKET_SIZE": "1MB"})
+    base = shutdown_baseline(b)
+    stuck = RawClient(b, 4)
+    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.connect("stuck-2")
+    stuck.subscribe("flood", qos=0)
+    pub = RawClient(b, 4)
+    pub.connect("flooder-2")
+    chunk = b"y" * (512 * 1024)
+
+    def output_full():
+        pub.send(mb.publish("flood", chunk))
+        return ctl_json(b, "clients", "show", "stuck-2")["client"]["dropped_msgs"] > 0
+
+    # Its output is at its bound (QoS 0 is dropped from here on): the write has stalled.
+    wait_until(output_full, 20, interval=0.05, what="the stuck client's output to fill")
+    stalled_at = time.monotonic()
+    # Past two send timeouts it is still connected and nothing was counted.
+    wait_until(lambda: time.monotonic() - stalled_at > 2.5, 5, interval=0.1, what="two send timeouts")
+    assert ctl_json(b, "clients", "show", "stuck-2")["client"]["connected"] is True
+    assert shutdown_counts(b).get("etimedout", 0) == base.get("etimedout", 0)
+    pub.send(mb.disconnect())
+    pub.expect_closed()
