@@ -1,5 +1,6 @@
 """bin/emqx start | ping | stop | restart: EMQX's launcher verbs on the real daemon."""
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -55,6 +56,25 @@ def test_start_returns_once_the_listener_accepts_then_ping_and_stop():
         assert not os.path.exists(os.path.join(data_dir, "emqxd.pid"))
         ping = launcher(data_dir, port, "ping")
         assert ping.returncode == 1 and "not responding" in ping.stdout
+
+
+def test_ping_asks_the_daemon_not_the_pid_file():
+    """A stopped (SIGSTOP) daemon still has its process and pid file, but does
+    not answer: ping says so, and pong again once it runs."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        assert launcher(data_dir, port, "start").returncode == 0
+        pid = pid_in(data_dir)
+        try:
+            os.kill(pid, signal.SIGSTOP)
+            ping = launcher(data_dir, port, "ping")
+            assert ping.returncode == 1 and "not responding" in ping.stdout
+            os.kill(pid, signal.SIGCONT)
+            ping = launcher(data_dir, port, "ping")
+            assert ping.returncode == 0 and ping.stdout.strip() == "pong"
+        finally:
+            os.kill(pid, signal.SIGCONT)
+            launcher(data_dir, port, "stop")
 
 
 def test_restart_gives_a_new_process_on_the_same_port():
