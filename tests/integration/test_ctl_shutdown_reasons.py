@@ -80,18 +80,23 @@ def test_client_identifier_not_valid(broker):
     expect_shutdown_counts(broker, base, {"client_identifier_not_valid": 1})
 
 
+def stuck_reader_and_flooder(broker, suffix):
+    """A QoS 0 subscriber of "flood" with a tiny receive buffer that never reads
+    again, and a publisher; with the chunk to flood it with."""
+    stuck = RawClient(broker, 4)
+    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.connect("stuck-" + suffix)
+    stuck.subscribe("flood", qos=0)
+    pub = RawClient(broker, 4)
+    pub.connect("flooder-" + suffix)
+    return stuck, pub, b"y" * (512 * 1024)
+
+
 def test_etimedout_when_the_client_stops_reading(make_broker):
     b = make_broker(env={"EMQX_LISTENERS__TCP__DEFAULT__TCP_OPTIONS__SEND_TIMEOUT": "1s",
                          "EMQX_MQTT__MAX_PACKET_SIZE": "1MB"})
     base = shutdown_baseline(b)
-    stuck = RawClient(b, 4)
-    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    stuck.connect("stuck-1")
-    stuck.subscribe("flood", qos=0)
-    # Never read again: fill the kernel buffers until the broker's write stalls.
-    pub = RawClient(b, 4)
-    pub.connect("flooder-1")
-    chunk = b"y" * (512 * 1024)
+    stuck, pub, chunk = stuck_reader_and_flooder(b, "1")
     for _ in range(64):
         pub.send(mb.publish("flood", chunk))
         if shutdown_counts(b).get("etimedout", 0) > base.get("etimedout", 0):
@@ -106,13 +111,7 @@ def test_send_timeout_close_false_keeps_a_client_that_stopped_reading(make_broke
                          "EMQX_LISTENERS__TCP__DEFAULT__TCP_OPTIONS__SEND_TIMEOUT_CLOSE": "false",
                          "EMQX_MQTT__MAX_PACKET_SIZE": "1MB"})
     base = shutdown_baseline(b)
-    stuck = RawClient(b, 4)
-    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    stuck.connect("stuck-2")
-    stuck.subscribe("flood", qos=0)
-    pub = RawClient(b, 4)
-    pub.connect("flooder-2")
-    chunk = b"y" * (512 * 1024)
+    stuck, pub, chunk = stuck_reader_and_flooder(b, "2")
 
     def output_full():
         pub.send(mb.publish("flood", chunk))

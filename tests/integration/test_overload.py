@@ -61,30 +61,7 @@ def assert_rss_bound(broker, growth, bound, what):
     assert growth < bound, "RSS grew by %d KiB %s (bound %d KiB)" % (growth // 1024, what, bound // 1024)
 
 
-class _PollRaw(RawClient):
-    """RawClient waiting with poll(): with 10k sockets open, its fds are past
-    select()'s 1024."""
-
-    def _fill(self, deadline):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return False
-        p = select.poll()
-        p.register(self.sock.fileno(), select.POLLIN)
-        if not p.poll(int(left * 1000) + 1):
-            return False
-        try:
-            chunk = self.sock.recv(65536)
-        except ConnectionResetError:
-            chunk = b""
-        if not chunk:
-            self.eof = True
-            raise Closed()
-        self.buf += chunk
-        return True
-
-
-class _TlsRaw(_PollRaw):
+class _TlsRaw(RawClient):
     """RawClient over TLS (verifying the test CA)."""
 
     def __init__(self, broker, port, cafile, version=5):
@@ -119,7 +96,7 @@ class Good:
         if self.cafile:
             c = _TlsRaw(self.broker, self.port, self.cafile)
         else:
-            c = _PollRaw(self.broker, 5, port=self.port)
+            c = RawClient(self.broker, 5, port=self.port)
         try:
             c.send(mb.connect("good-%d" % n, 5))
             assert c.read_packet(left(), "CONNACK").rc == 0

@@ -401,8 +401,10 @@ class RawClient:
         left = deadline - time.monotonic()
         if left <= 0:
             return False
-        r, _, _ = select.select([self.sock], [], [], left)
-        if not r:
+        # poll, not select: a test holding thousands of sockets has fds past 1024.
+        p = select.poll()
+        p.register(self.sock.fileno(), select.POLLIN)
+        if not p.poll(int(left * 1000) + 1):
             return False
         try:
             chunk = self.sock.recv(65536)
