@@ -16,6 +16,7 @@
 #include "emqxd/net/tls/tls_context.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
 #include "emqxd/session/session.h"
+#include "emqxd/storage/ban_loader.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/session_loader.h"
 #include "emqxd/storage/record_codec.h"
@@ -284,6 +285,10 @@ bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& re
     // Journals are keyed by session id: new sessions never reuse a stored one.
     ctx_->next_session_id.store(sessions.max_session_id + 1);
     loaded_sessions_ = std::move(sessions.sessions);
+    storage::LoadedBans bans;
+    if (!storage::loadBans(store, now, bans, error)) return false;
+    if (bans.expired > 0) log::info("durable store: removed {} expired bans", bans.expired);
+    loaded_bans_ = std::move(bans.bans);
     return true;
 }
 bool BrokerApp::openDurable(std::string& error) {
@@ -362,6 +367,13 @@ bool BrokerApp::openDurable(std::string& error) {
     ctx.retain = std::move(retain);
     log::info("durable store {} (fsync={}): loaded {} retained messages", dir, ctx.cfg.durable.fsync, loaded);
     std::printf("Loaded %zu retained messages from %s\n", loaded, dir.c_str());
+    // Banned clients: back in memory, and every change written through from now on.
+    size_t bans = loaded_bans_.size();
+    ctx.security->banned().restore(std::move(loaded_bans_));
+    loaded_bans_.clear();
+    ctx.security->banned().persistTo(ctx.durable.get());
+    log::info("durable store {}: loaded {} banned clients", dir, bans);
+    std::printf("Loaded %zu banned clients from %s\n", bans, dir.c_str());
     std::fflush(stdout);
     return true;
 }
@@ -397,6 +409,7 @@ void BrokerApp::closeDurable() {
     // Called with the workers stopped (or never started): their sessions are ours to read.
     size_t saved = 0;
     for (auto& w : ctx.workers) saved += w->saveSessions();
+    if (ctx.security) ctx.security->banned().persistTo(nullptr);  // memory only from here on
     ctx.durable->close();
     log::info("durable store {}: saved {} sessions, {} retained messages; closed", ctx.durable->dir(), saved,
               ctx.retain->size());

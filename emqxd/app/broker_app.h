@@ -18,6 +18,9 @@ class CtlServer;
 class Listener;
 class SysPublisher;
 class RocksDbRetainStore;
+namespace auth {
+struct BanEntry;
+}
 namespace storage {
 class DurableStore;
 struct StoredSession;
@@ -68,6 +71,7 @@ private:
     bool stop_requested_ = false;  // a signal came before that
     bool quarantine_data_ = false;
     std::vector<storage::StoredSession> loaded_sessions_;  // read at open, placed on workers before they start
+    std::vector<auth::BanEntry> loaded_bans_;              // read at open, given to Banned once all is read
 };
 
 }  // namespace emqx
