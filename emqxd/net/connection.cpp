@@ -92,7 +92,8 @@ void Connection::resumeReading() {
     last_received_ms_ = worker_.nowMs();
     // Packets left buffered by a messages_rate pause go first; they may pause again.
     if (!unread_.empty()) consume(nullptr, 0);
-    if (!closing_ && !readPaused() && !input_held_) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
+    if (!closing_ && !readPaused() && !input_held_)
+        uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
 }
 
 void Connection::connectDecided() {
