@@ -9,6 +9,7 @@
 
 #include "emqxd/app/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
+#include "emqxd/auth/rocksdb_user_store.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
@@ -78,17 +79,19 @@ int BrokerApp::run() {
         std::filesystem::remove(pid_file_);
         return 1;
     }
-    // Authentication and authorization (docs/security.md): users, bootstrap files, ACL files.
+    // Authentication and authorization (docs/security.md); the durable store
+    // first, since it holds the banned clients and the built-in database's users.
     ctx.security = std::make_shared<auth::Security>(ctx.cfg);
-    if (!ctx.security->start(error)) {
+    if (!openDurable(error)) {
         log::critical("{}", error);
         std::fprintf(stderr, "%s\n", error.c_str());
         std::filesystem::remove(pid_file_);
         return 1;
     }
-    if (!openDurable(error)) {
+    if (!startSecurity(error)) {
         log::critical("{}", error);
         std::fprintf(stderr, "%s\n", error.c_str());
+        closeDurable();
         std::filesystem::remove(pid_file_);
         return 1;
     }
@@ -289,7 +292,26 @@ bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& re
     if (!storage::loadBans(store, now, bans, error)) return false;
     if (bans.expired > 0) log::info("durable store: removed {} expired bans", bans.expired);
     loaded_bans_ = std::move(bans.bans);
-    return true;
+    loaded_users_.clear();  // a second attempt after --quarantine-data starts afresh
+    return auth::RocksDbUserStore::read(store, loaded_users_, error);
+}
+
+bool BrokerApp::startSecurity(std::string& error) {
+    BrokerContext& ctx = *ctx_;
+    std::unique_ptr<auth::UserStore> users;
+    if (ctx.durable) {
+        auto store = std::make_unique<auth::RocksDbUserStore>(ctx.durable, std::move(loaded_users_));
+        loaded_users_.clear();
+        std::string file = (std::filesystem::path(ctx.cfg.node.data_dir) / "auth" / "users.json").string();
+        size_t imported = 0;
+        if (!store->importFile(file, imported, error)) {
+            error = "authentication: " + error;
+            return false;
+        }
+        if (imported > 0) log::info("authentication: {} users imported from {} into the durable store", imported, file);
+        users = std::move(store);
+    }
+    return ctx.security->start(error, std::move(users));
 }
 bool BrokerApp::openDurable(std::string& error) {
     namespace fs = std::filesystem;

@@ -20,6 +20,7 @@ class SysPublisher;
 class RocksDbRetainStore;
 namespace auth {
 struct BanEntry;
+struct UserRecord;
 }
 namespace storage {
 class DurableStore;
@@ -53,6 +54,8 @@ private:
     // the workers, before they start); at stop saves and closes.
     bool openDurable(std::string& error);
     bool restoreSessions(std::string& error);
+    // Security::start with the durable store's users (importing users.json once) when there is one.
+    bool startSecurity(std::string& error);
     bool loadDurable(storage::DurableStore& store, RocksDbRetainStore& retain, size_t& loaded, std::string& error);
     void closeDurable();
 
@@ -72,6 +75,7 @@ private:
     bool quarantine_data_ = false;
     std::vector<storage::StoredSession> loaded_sessions_;  // read at open, placed on workers before they start
     std::vector<auth::BanEntry> loaded_bans_;              // read at open, given to Banned once all is read
+    std::vector<auth::UserRecord> loaded_users_;           // read at open, for the RocksDbUserStore
 };
 
 }  // namespace emqx

@@ -59,7 +59,7 @@ Verdict ClientIdAllowlist::authenticate(const Credentials& c, std::optional<Pass
 Security::Security(const config::BrokerConfig& cfg)
     : cfg_(cfg), flapping_(cfg.flapping_detect, banned_), authorizer_(cfg.authorization) {}
 
-bool Security::start(std::string& error) {
+bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
     namespace fs = std::filesystem;
     for (const auto& a : cfg_.authentication) {
         if (!a.enable) continue;
@@ -67,7 +67,10 @@ bool Security::start(std::string& error) {
             chain_.push_back(std::make_unique<ClientIdAllowlist>(a.clientids));
             continue;
         }
-        if (!users_) {
+        if (!users_ && users) {
+            users_ = std::move(users);
+            user_hash_ = algorithmOf(a);
+        } else if (!users_) {
             auto store = std::make_unique<FileUserStore>((fs::path(cfg_.node.data_dir) / "auth" / "users.json").string());
             if (!store->open(error)) {
                 error = "authentication: " + error;

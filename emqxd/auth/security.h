@@ -80,9 +80,10 @@ class Security {
 public:
     Security(const config::BrokerConfig& cfg);
 
-    // Opens the user store (<data_dir>/auth/users.json), imports bootstrap
-    // files and loads the ACL sources; false with `error` naming what failed.
-    bool start(std::string& error);
+    // Opens the user store, imports bootstrap files and loads the ACL
+    // sources; false with `error` naming what failed. `users`: the durable
+    // store's users (RocksDbUserStore); null: <data_dir>/auth/users.json.
+    bool start(std::string& error, std::unique_ptr<UserStore> users = nullptr);
 
     // What admit() decided: admitted (both empty), refused, or not yet: a
     // slow password check decides, run off the worker, then passed to checked().

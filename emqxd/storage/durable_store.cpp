@@ -22,6 +22,7 @@ constexpr const char* kRetainedCf = "retained";
 constexpr const char* kSessionsCf = "sessions";
 constexpr const char* kJournalCf = "session_messages";
 constexpr const char* kBannedCf = "banned";
+constexpr const char* kUsersCf = "users";
 thread_local uint64_t tls_last_seq = 0;
 
 rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -110,7 +111,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
     opts.max_manifest_file_size = 64 << 20;
 
-    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf, kBannedCf};
+    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf, kBannedCf,
+                                   kUsersCf};
     if (exists && !opts.create_if_missing) {
         std::vector<std::string> existing;
         rocksdb::Status st = rocksdb::DB::ListColumnFamilies(opts, dir, &existing);
@@ -144,7 +146,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     store->sessions_cf_ = handles[2];
     store->journal_cf_ = handles[3];
     store->banned_cf_ = handles[4];
-    for (size_t i = 5; i < handles.size(); ++i) db->DestroyColumnFamilyHandle(handles[i]);
+    store->users_cf_ = handles[5];
+    for (size_t i = 6; i < handles.size(); ++i) db->DestroyColumnFamilyHandle(handles[i]);
     store->writer_ = std::thread([s = store.get()] { s->writerLoop(); });
     return store;
 }
@@ -182,6 +185,11 @@ bool DurableStore::forEachSession(const std::function<bool(std::string_view, std
 bool DurableStore::forEachBan(const std::function<bool(std::string_view, std::string_view)>& visit,
                               std::string& error) {
     return scan(banned_cf_, visit, error);
+}
+
+bool DurableStore::forEachUser(const std::function<bool(std::string_view, std::string_view)>& visit,
+                               std::string& error) {
+    return scan(users_cf_, visit, error);
 }
 
 bool DurableStore::forEachJournaled(
@@ -245,6 +253,14 @@ uint64_t DurableStore::deleteJournal(uint64_t session_id) {
 
 uint64_t DurableStore::deleteBan(std::string_view key) {
     return enqueue([&](rocksdb::WriteBatch& b) { b.Delete(banned_cf_, slice(key)); });
+}
+
+uint64_t DurableStore::putUser(std::string_view user_id, std::string_view value) {
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Put(users_cf_, slice(user_id), slice(value)); });
+}
+
+uint64_t DurableStore::deleteUser(std::string_view user_id) {
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Delete(users_cf_, slice(user_id)); });
 }
 
 uint64_t DurableStore::banSaved(const auth::BanEntry& e) {
@@ -345,7 +361,7 @@ void DurableStore::close() {
     }
     if (db_) {
         db_->FlushWAL(true);
-        for (auto* h : {default_cf_, retained_cf_, sessions_cf_, journal_cf_, banned_cf_})
+        for (auto* h : {default_cf_, retained_cf_, sessions_cf_, journal_cf_, banned_cf_, users_cf_})
             if (h) db_->DestroyColumnFamilyHandle(h);
         db_->Close();
         delete db_;

@@ -3,8 +3,9 @@
 // <node.data_dir>/<node.name>/rocksdb with a column family for retained
 // messages (key: topic), one for persistent sessions (key: client id), one
 // for the messages journaled for them (key: session id, durable id; both
-// big-endian so a session's messages are adjacent and in publish order) and
-// one for banned clients (key: as '\0' who; ban_record.h).
+// big-endian so a session's messages are adjacent and in publish order), one
+// for banned clients (key: as '\0' who; ban_record.h) and one for the
+// built-in database's users (key: user id; user_record.h).
 //
 // Writes from any thread are appended to one pending batch; a writer thread
 // commits it (group commit) and then tells whoever waits for that commit
@@ -62,6 +63,8 @@ public:
                         std::string& error);
     bool forEachBan(const std::function<bool(std::string_view key, std::string_view value)>& visit,
                     std::string& error);
+    bool forEachUser(const std::function<bool(std::string_view user_id, std::string_view value)>& visit,
+                     std::string& error);
     // Journal entries in key order: a message (`state` false) and, right after
     // it, the in-flight state of a QoS 2 one (`state` true), if any.
     bool forEachJournaled(const std::function<bool(uint64_t session_id, uint64_t durable_id, bool state,
@@ -87,6 +90,8 @@ public:
     uint64_t deleteJournal(uint64_t session_id);
 
     uint64_t deleteBan(std::string_view key);
+    uint64_t putUser(std::string_view user_id, std::string_view value);
+    uint64_t deleteUser(std::string_view user_id);
 
     // auth::BanSink (any thread: emqxctl banned, flapping detection, expiry).
     uint64_t banSaved(const auth::BanEntry& e) override;
@@ -105,7 +110,7 @@ public:
 
     // Runs `fn` once the commit covering `seq` is done: at once on this thread
     // when it already is, otherwise on the writer thread right after it. For
-    // the rare caller that must answer only then (emqxctl banned add|del).
+    // the rare caller that must answer only then (emqxctl banned, users).
     void whenCommitted(uint64_t seq, std::function<void()> fn);
 
     // Called on the writer thread after each commit with the committed sequence
@@ -136,6 +141,7 @@ private:
     rocksdb::ColumnFamilyHandle* sessions_cf_ = nullptr;
     rocksdb::ColumnFamilyHandle* journal_cf_ = nullptr;
     rocksdb::ColumnFamilyHandle* banned_cf_ = nullptr;
+    rocksdb::ColumnFamilyHandle* users_cf_ = nullptr;
     std::atomic<uint64_t> next_message_id_{1};
 
     std::mutex mutex_;

@@ -104,7 +104,7 @@ TEST_CASE("storage: a ban record that does not decode is damage", "[storage][ban
         // Damage one record behind the store's back.
         rocksdb::DBOptions opts;
         std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-        for (const char* n : {"default", "retained", "sessions", "session_messages", "banned"})
+        for (const char* n : {"default", "retained", "sessions", "session_messages", "banned", "users"})
             cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
         std::vector<rocksdb::ColumnFamilyHandle*> handles;
         rocksdb::DB* db = nullptr;
