@@ -9,6 +9,7 @@
 
 #include "emqxd/app/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
+#include "emqxd/auth/rocksdb_user_store.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
@@ -16,6 +17,7 @@
 #include "emqxd/net/tls/tls_context.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
 #include "emqxd/session/session.h"
+#include "emqxd/storage/ban_loader.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/session_loader.h"
 #include "emqxd/storage/record_codec.h"
@@ -77,17 +79,19 @@ int BrokerApp::run() {
         std::filesystem::remove(pid_file_);
         return 1;
     }
-    // Authentication and authorization (docs/security.md): users, bootstrap files, ACL files.
+    // Authentication and authorization (docs/security.md); the durable store
+    // first, since it holds the banned clients and the built-in database's users.
     ctx.security = std::make_shared<auth::Security>(ctx.cfg);
-    if (!ctx.security->start(error)) {
+    if (!openDurable(error)) {
         log::critical("{}", error);
         std::fprintf(stderr, "%s\n", error.c_str());
         std::filesystem::remove(pid_file_);
         return 1;
     }
-    if (!openDurable(error)) {
+    if (!startSecurity(error)) {
         log::critical("{}", error);
         std::fprintf(stderr, "%s\n", error.c_str());
+        closeDurable();
         std::filesystem::remove(pid_file_);
         return 1;
     }
@@ -284,7 +288,30 @@ bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& re
     // Journals are keyed by session id: new sessions never reuse a stored one.
     ctx_->next_session_id.store(sessions.max_session_id + 1);
     loaded_sessions_ = std::move(sessions.sessions);
-    return true;
+    storage::LoadedBans bans;
+    if (!storage::loadBans(store, now, bans, error)) return false;
+    if (bans.expired > 0) log::info("durable store: removed {} expired bans", bans.expired);
+    loaded_bans_ = std::move(bans.bans);
+    loaded_users_.clear();  // a second attempt after --quarantine-data starts afresh
+    return auth::RocksDbUserStore::read(store, loaded_users_, error);
+}
+
+bool BrokerApp::startSecurity(std::string& error) {
+    BrokerContext& ctx = *ctx_;
+    std::unique_ptr<auth::UserStore> users;
+    if (ctx.durable) {
+        auto store = std::make_unique<auth::RocksDbUserStore>(ctx.durable, std::move(loaded_users_));
+        loaded_users_.clear();
+        std::string file = (std::filesystem::path(ctx.cfg.node.data_dir) / "auth" / "users.json").string();
+        size_t imported = 0;
+        if (!store->importFile(file, imported, error)) {
+            error = "authentication: " + error;
+            return false;
+        }
+        if (imported > 0) log::info("authentication: {} users imported from {} into the durable store", imported, file);
+        users = std::move(store);
+    }
+    return ctx.security->start(error, std::move(users));
 }
 bool BrokerApp::openDurable(std::string& error) {
     namespace fs = std::filesystem;
@@ -362,6 +389,13 @@ bool BrokerApp::openDurable(std::string& error) {
     ctx.retain = std::move(retain);
     log::info("durable store {} (fsync={}): loaded {} retained messages", dir, ctx.cfg.durable.fsync, loaded);
     std::printf("Loaded %zu retained messages from %s\n", loaded, dir.c_str());
+    // Banned clients: back in memory, and every change written through from now on.
+    size_t bans = loaded_bans_.size();
+    ctx.security->banned().restore(std::move(loaded_bans_));
+    loaded_bans_.clear();
+    ctx.security->banned().persistTo(ctx.durable.get());
+    log::info("durable store {}: loaded {} banned clients", dir, bans);
+    std::printf("Loaded %zu banned clients from %s\n", bans, dir.c_str());
     std::fflush(stdout);
     return true;
 }
@@ -397,6 +431,7 @@ void BrokerApp::closeDurable() {
     // Called with the workers stopped (or never started): their sessions are ours to read.
     size_t saved = 0;
     for (auto& w : ctx.workers) saved += w->saveSessions();
+    if (ctx.security) ctx.security->banned().persistTo(nullptr);  // memory only from here on
     ctx.durable->close();
     log::info("durable store {}: saved {} sessions, {} retained messages; closed", ctx.durable->dir(), saved,
               ctx.retain->size());

@@ -18,6 +18,10 @@ class CtlServer;
 class Listener;
 class SysPublisher;
 class RocksDbRetainStore;
+namespace auth {
+struct BanEntry;
+struct UserRecord;
+}
 namespace storage {
 class DurableStore;
 struct StoredSession;
@@ -50,6 +54,8 @@ private:
     // the workers, before they start); at stop saves and closes.
     bool openDurable(std::string& error);
     bool restoreSessions(std::string& error);
+    // Security::start with the durable store's users (importing users.json once) when there is one.
+    bool startSecurity(std::string& error);
     bool loadDurable(storage::DurableStore& store, RocksDbRetainStore& retain, size_t& loaded, std::string& error);
     void closeDurable();
 
@@ -68,6 +74,8 @@ private:
     bool stop_requested_ = false;  // a signal came before that
     bool quarantine_data_ = false;
     std::vector<storage::StoredSession> loaded_sessions_;  // read at open, placed on workers before they start
+    std::vector<auth::BanEntry> loaded_bans_;              // read at open, given to Banned once all is read
+    std::vector<auth::UserRecord> loaded_users_;           // read at open, for the RocksDbUserStore
 };
 
 }  // namespace emqx

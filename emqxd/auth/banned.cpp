@@ -13,7 +13,7 @@ bool Banned::isBanned(const std::string& clientid, const std::string& username, 
         auto it = entries_.find({as, who});
         if (it == entries_.end()) return false;
         if (it->second.until_ms != 0 && it->second.until_ms <= now_ms) {
-            entries_.erase(it);
+            dropExpired(it);
             count_.store(entries_.size());
             return false;
         }
@@ -22,18 +22,41 @@ bool Banned::isBanned(const std::string& clientid, const std::string& username, 
     return hit("clientid", clientid) || hit("username", username) || hit("peerhost", peerhost);
 }
 
-void Banned::add(BanEntry e) {
+void Banned::dropExpired(Entries::iterator it) {
+    if (sink_) sink_->banDeleted(it->second.as, it->second.who);
+    entries_.erase(it);
+}
+
+uint64_t Banned::add(BanEntry e) {
     std::lock_guard lock(mutex_);
+    uint64_t seq = sink_ ? sink_->banSaved(e) : 0;
     auto key = std::make_pair(e.as, e.who);
     entries_[key] = std::move(e);
     count_.store(entries_.size());
+    return seq;
 }
 
-bool Banned::remove(const std::string& as, const std::string& who) {
+bool Banned::remove(const std::string& as, const std::string& who, uint64_t& seq) {
     std::lock_guard lock(mutex_);
-    bool removed = entries_.erase({as, who}) > 0;
+    seq = 0;
+    if (entries_.erase({as, who}) == 0) return false;
+    if (sink_) seq = sink_->banDeleted(as, who);
     count_.store(entries_.size());
-    return removed;
+    return true;
+}
+
+void Banned::restore(std::vector<BanEntry> entries) {
+    std::lock_guard lock(mutex_);
+    for (BanEntry& e : entries) {
+        auto key = std::make_pair(e.as, e.who);
+        entries_[key] = std::move(e);
+    }
+    count_.store(entries_.size());
+}
+
+void Banned::persistTo(BanSink* sink) {
+    std::lock_guard lock(mutex_);
+    sink_ = sink;
 }
 
 std::vector<BanEntry> Banned::list(int64_t now_ms) {
@@ -41,7 +64,7 @@ std::vector<BanEntry> Banned::list(int64_t now_ms) {
     std::vector<BanEntry> out;
     for (auto it = entries_.begin(); it != entries_.end();) {
         if (it->second.until_ms != 0 && it->second.until_ms <= now_ms) {
-            it = entries_.erase(it);
+            dropExpired(it++);
             continue;
         }
         out.push_back(it->second);

@@ -35,6 +35,10 @@ StoredHash makeHash(const HashAlgorithm& algo, std::string_view password);
 
 bool verifyPassword(const HashAlgorithm& algo, std::string_view password, const StoredHash& stored);
 
+// bcrypt and pbkdf2 are slow on purpose (milliseconds to seconds per check):
+// these are verified off the worker thread (docs/security.md).
+inline bool isSlow(const HashAlgorithm& algo) { return algo.name == "bcrypt" || algo.name == "pbkdf2"; }
+
 // Constant-time equality.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 

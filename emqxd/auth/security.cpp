@@ -24,13 +24,17 @@ HashAlgorithm algorithmOf(const config::AuthenticatorConfig& a) {
 BuiltInDatabase::BuiltInDatabase(const config::AuthenticatorConfig& cfg, UserStore& store)
     : by_clientid_(cfg.user_id_type == "clientid"), algo_(algorithmOf(cfg)), store_(store) {}
 
-Verdict BuiltInDatabase::authenticate(const Credentials& c) const {
+Verdict BuiltInDatabase::authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const {
     const std::string* id = by_clientid_ ? &c.clientid : (c.username ? &*c.username : nullptr);
     if (!id || id->empty()) return Verdict::Ignore;
     auto user = store_.find(*id);
     if (!user) return Verdict::Ignore;
     static const std::string kEmpty;
     const std::string& pw = c.password ? *c.password : kEmpty;
+    if (isSlow(algo_)) {
+        slow = PasswordCheck{algo_, pw, StoredHash{std::move(user->password_hash), std::move(user->salt)}};
+        return Verdict::Verify;
+    }
     return verifyPassword(algo_, pw, StoredHash{user->password_hash, user->salt}) ? Verdict::Allow
                                                                                   : Verdict::BadCredentials;
 }
@@ -46,7 +50,7 @@ ClientIdAllowlist::ClientIdAllowlist(const std::string& joined) {
     }
 }
 
-Verdict ClientIdAllowlist::authenticate(const Credentials& c) const {
+Verdict ClientIdAllowlist::authenticate(const Credentials& c, std::optional<PasswordCheck>&) const {
     for (const auto& id : ids_)
         if (id == c.clientid) return Verdict::Allow;
     return Verdict::NotAuthorized;
@@ -55,7 +59,7 @@ Verdict ClientIdAllowlist::authenticate(const Credentials& c) const {
 Security::Security(const config::BrokerConfig& cfg)
     : cfg_(cfg), flapping_(cfg.flapping_detect, banned_), authorizer_(cfg.authorization) {}
 
-bool Security::start(std::string& error) {
+bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
     namespace fs = std::filesystem;
     for (const auto& a : cfg_.authentication) {
         if (!a.enable) continue;
@@ -63,7 +67,10 @@ bool Security::start(std::string& error) {
             chain_.push_back(std::make_unique<ClientIdAllowlist>(a.clientids));
             continue;
         }
-        if (!users_) {
+        if (!users_ && users) {
+            users_ = std::move(users);
+            user_hash_ = algorithmOf(a);
+        } else if (!users_) {
             auto store = std::make_unique<FileUserStore>((fs::path(cfg_.node.data_dir) / "auth" / "users.json").string());
             if (!store->open(error)) {
                 error = "authentication: " + error;
@@ -90,43 +97,61 @@ bool Security::start(std::string& error) {
     return true;
 }
 
-std::optional<Refusal> Security::admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics,
-                                       int64_t now_ms) {
+Security::Admission Security::admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics, int64_t now_ms) {
     std::string host = authz::peerHost(peer);
     if (banned_.isBanned(c.client_id, c.username.value_or(""), host, now_ms))
-        return Refusal{mqtt::ReasonCode::Banned, ShutdownReason::Banned};
+        return {Refusal{mqtt::ReasonCode::Banned, ShutdownReason::Banned}, std::nullopt};
     metrics.add(Metric::ClientAuthenticate);
     if (chain_.empty()) {
         metrics.add(Metric::ClientAuthAnonymous);
         metrics.add(Metric::AuthenticationSuccessAnonymous);
-        return std::nullopt;
+        return {};
     }
     Credentials cred{c.client_id, c.username, c.password};
     for (const auto& a : chain_) {
-        switch (a->authenticate(cred)) {
+        std::optional<PasswordCheck> slow;
+        switch (a->authenticate(cred, slow)) {
             case Verdict::Allow:
                 metrics.add(Metric::AuthenticationSuccess);
-                return std::nullopt;
+                return {};
             case Verdict::Ignore:
                 continue;
+            case Verdict::Verify:
+                return {std::nullopt, std::move(slow)};
             case Verdict::BadCredentials:
-                metrics.add(Metric::AuthenticationFailure);
-                flapping_.failure(c.client_id, host, now_ms);
-                return Refusal{mqtt::ReasonCode::BadUserNameOrPassword, ShutdownReason::BadUsernameOrPassword};
+                return {failed(mqtt::ReasonCode::BadUserNameOrPassword, ShutdownReason::BadUsernameOrPassword,
+                               c.client_id, host, metrics, now_ms),
+                        std::nullopt};
             case Verdict::NotAuthorized:
-                metrics.add(Metric::AuthenticationFailure);
-                flapping_.failure(c.client_id, host, now_ms);
-                return Refusal{mqtt::ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized};
+                return {failed(mqtt::ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized, c.client_id, host,
+                               metrics, now_ms),
+                        std::nullopt};
         }
     }
     if (cfg_.mqtt.allow_anonymous) {
         metrics.add(Metric::ClientAuthAnonymous);
         metrics.add(Metric::AuthenticationSuccessAnonymous);
+        return {};
+    }
+    return {failed(mqtt::ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized, c.client_id, host, metrics, now_ms),
+            std::nullopt};
+}
+
+std::optional<Refusal> Security::checked(bool ok, const std::string& clientid, const std::string& peer,
+                                         Metrics& metrics, int64_t now_ms) {
+    if (ok) {
+        metrics.add(Metric::AuthenticationSuccess);
         return std::nullopt;
     }
+    return failed(mqtt::ReasonCode::BadUserNameOrPassword, ShutdownReason::BadUsernameOrPassword, clientid,
+                  authz::peerHost(peer), metrics, now_ms);
+}
+
+Refusal Security::failed(mqtt::ReasonCode code, ShutdownReason reason, const std::string& clientid,
+                         const std::string& host, Metrics& metrics, int64_t now_ms) {
     metrics.add(Metric::AuthenticationFailure);
-    flapping_.failure(c.client_id, host, now_ms);
-    return Refusal{mqtt::ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized};
+    flapping_.failure(clientid, host, now_ms);
+    return Refusal{code, reason};
 }
 
 }  // namespace emqx::auth

@@ -22,7 +22,19 @@ class Metrics;
 
 namespace emqx::auth {
 
-enum class Verdict { Allow, Ignore, BadCredentials, NotAuthorized };
+// Verify: a slow password hash decides (Allow when it matches, BadCredentials
+// otherwise); the authenticator handed back the PasswordCheck to run.
+enum class Verdict { Allow, Ignore, BadCredentials, NotAuthorized, Verify };
+
+// A password to check against a stored hash away from the worker thread
+// (bcrypt, pbkdf2). It holds copies, so it outlives the CONNECT and the
+// user's record; run() touches nothing else and may run on any thread.
+struct PasswordCheck {
+    HashAlgorithm algo;
+    std::string password;
+    StoredHash stored;
+    bool run() const { return verifyPassword(algo, password, stored); }
+};
 
 struct Credentials {
     const std::string& clientid;
@@ -33,13 +45,15 @@ struct Credentials {
 class Authenticator {
 public:
     virtual ~Authenticator() = default;
-    virtual Verdict authenticate(const Credentials& c) const = 0;
+    // Verdict::Verify only with `slow` filled in.
+    virtual Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const = 0;
 };
 
 class BuiltInDatabase final : public Authenticator {
 public:
     BuiltInDatabase(const config::AuthenticatorConfig& cfg, UserStore& store);
-    Verdict authenticate(const Credentials& c) const override;
+    // A slow hash (bcrypt, pbkdf2) is not computed here: Verdict::Verify.
+    Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const override;
     const HashAlgorithm& algorithm() const { return algo_; }
 
 private:
@@ -51,7 +65,7 @@ private:
 class ClientIdAllowlist final : public Authenticator {
 public:
     explicit ClientIdAllowlist(const std::string& comma_joined);
-    Verdict authenticate(const Credentials& c) const override;
+    Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const override;
 
 private:
     std::vector<std::string> ids_;
@@ -66,13 +80,25 @@ class Security {
 public:
     Security(const config::BrokerConfig& cfg);
 
-    // Opens the user store (<data_dir>/auth/users.json), imports bootstrap
-    // files and loads the ACL sources; false with `error` naming what failed.
-    bool start(std::string& error);
+    // Opens the user store, imports bootstrap files and loads the ACL
+    // sources; false with `error` naming what failed. `users`: the durable
+    // store's users (RocksDbUserStore); null: <data_dir>/auth/users.json.
+    bool start(std::string& error, std::unique_ptr<UserStore> users = nullptr);
 
-    // A CONNECT: nullopt to admit it, otherwise how to refuse. Counts the
-    // authentication metrics on `metrics` (the caller's worker).
-    std::optional<Refusal> admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics, int64_t now_ms);
+    // What admit() decided: admitted (both empty), refused, or not yet: a
+    // slow password check decides, run off the worker, then passed to checked().
+    struct Admission {
+        std::optional<Refusal> refusal;
+        std::optional<PasswordCheck> check;
+    };
+    // A CONNECT: banned, then the chain. Counts the authentication metrics on
+    // `metrics` (the caller's worker).
+    Admission admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics, int64_t now_ms);
+    // The result of admit()'s check: nullopt admits, otherwise how to refuse.
+    // Counts as admit() would have (and a failure for flapping detection),
+    // also when the client has gone meanwhile.
+    std::optional<Refusal> checked(bool ok, const std::string& clientid, const std::string& peer, Metrics& metrics,
+                                   int64_t now_ms);
 
     UserStore* users() { return users_.get(); }
     // The first built-in database's hash (emqxctl users add); null without one.
@@ -81,6 +107,9 @@ public:
     authz::Authorizer& authorizer() { return authorizer_; }
 
 private:
+    Refusal failed(mqtt::ReasonCode code, ShutdownReason reason, const std::string& clientid, const std::string& host,
+                   Metrics& metrics, int64_t now_ms);
+
     const config::BrokerConfig& cfg_;
     std::unique_ptr<UserStore> users_;
     std::optional<HashAlgorithm> user_hash_;

@@ -11,6 +11,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
+#include "emqxd/storage/durable_store.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -46,6 +47,16 @@ Json banJson(const auth::BanEntry& e) {
             {"by", e.by},
             {"at", e.at_ms},
             {"until", e.until_ms ? Json(e.until_ms) : Json("infinity")}};
+}
+
+// A ban change is answered once the durable store has committed it (`seq`
+// 0: memory only, answered at once), so what emqxctl reported survives a crash.
+void answerOnceCommitted(BrokerContext& ctx, CtlServer& srv, uint64_t seq, const Responder& respond, Json data) {
+    if (seq == 0 || !ctx.durable) return respond.ok(data);
+    ControlLoopInbox* back = &srv.inbox();
+    ctx.durable->whenCommitted(seq, [back, respond, data = std::move(data)] {
+        back->post([respond, data] { respond.ok(data); });  // the writer thread hands it to the control loop
+    });
 }
 
 }  // namespace
@@ -113,7 +124,7 @@ void registerAuthCommands(Registry& r, CtlServer& server) {
             for (const auto& e : cp->security->banned().list(Worker::wallMs())) list.push_back(banJson(e));
         respond.ok({{"banned", list}});
     });
-    r.add("banned.add", [cp](const Json& args, const Responder& respond) {
+    r.add("banned.add", [cp, srv](const Json& args, const Responder& respond) {
         if (!cp->security) return respond.error(code::kFailed, "authentication is not running");
         std::string as = args["as"].get<std::string>();
         std::string who = args["who"].get<std::string>();
@@ -123,16 +134,17 @@ void registerAuthCommands(Registry& r, CtlServer& server) {
         uint64_t duration = args.value("duration", uint64_t{0});
         auth::BanEntry e{as, who, args.value("reason", std::string()), "emqxctl", now,
                          duration ? now + static_cast<int64_t>(duration) * 1000 : 0};
-        cp->security->banned().add(e);
-        respond.ok(banJson(e));
+        uint64_t seq = cp->security->banned().add(e);
+        answerOnceCommitted(*cp, *srv, seq, respond, banJson(e));
     });
-    r.add("banned.del", [cp](const Json& args, const Responder& respond) {
+    r.add("banned.del", [cp, srv](const Json& args, const Responder& respond) {
         if (!cp->security) return respond.error(code::kFailed, "authentication is not running");
         std::string as = args["as"].get<std::string>();
         std::string who = args["who"].get<std::string>();
-        if (!cp->security->banned().remove(as, who))
+        uint64_t seq = 0;
+        if (!cp->security->banned().remove(as, who, seq))
             return respond.error(code::kNotFound, "Not Found: banned " + as + " " + who);
-        respond.ok({{"as", as}, {"who", who}, {"result", "deleted"}});
+        answerOnceCommitted(*cp, *srv, seq, respond, {{"as", as}, {"who", who}, {"result", "deleted"}});
     });
 }
 

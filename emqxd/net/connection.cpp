@@ -71,6 +71,11 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
     if (self->transport_) self->transportInput(buf->base, static_cast<size_t>(n));
     else self->consume(buf->base, static_cast<size_t>(n));
     if (dry && !self->closing_ && !self->readPaused()) self->pauseReading();
+    if (self->channel_.checkingPassword() && !self->closing_ && self->unread_.size() >= Worker::kReadBufferSize) {
+        // Nothing is parsed (so no limit is checked) until the check is back: bound what we buffer.
+        self->input_held_ = true;
+        uv_read_stop(s);
+    }
 }
 
 void Connection::pauseReading() {
@@ -87,7 +92,17 @@ void Connection::resumeReading() {
     last_received_ms_ = worker_.nowMs();
     // Packets left buffered by a messages_rate pause go first; they may pause again.
     if (!unread_.empty()) consume(nullptr, 0);
-    if (!closing_ && !readPaused()) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
+    if (!closing_ && !readPaused() && !input_held_)
+        uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
+}
+
+void Connection::connectDecided() {
+    if (!unread_.empty()) consume(nullptr, 0);
+    else migrateIfAsked();
+    if (input_held_ && !closing_) {
+        input_held_ = false;
+        if (!readPaused()) uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
+    }
 }
 
 void Connection::transportInput(const char* data, size_t len) {
@@ -116,40 +131,40 @@ void Connection::feed(std::string_view bytes) {
 }
 
 void Connection::consume(const char* data, size_t len) {
-    size_t used;
-    std::string remainder;
     if (unread_.empty()) {
-        used = parse(data, len);
+        size_t used = parse(data, len);
         if (!closing_) unread_.assign(data + used, len - used);
-        else if (migrating_) remainder.assign(data + used, len - used);
     } else {
         if (len > 0) unread_.append(data, len);
-        used = parse(unread_.data(), unread_.size());
-        unread_.erase(0, used);
-        if (migrating_) remainder.swap(unread_);
+        unread_.erase(0, parse(unread_.data(), unread_.size()));
     }
-    if (auto m = channel_.takeMigration()) {
-        std::optional<int> fd = detachForMigration();
-        if (!fd) return;
-        MigratingConnection mc;
-        mc.fd = *fd;
-        mc.listener = listener_;
-        mc.peer = peer_;
-        mc.connected_at_ms = connected_at_ms_;
-        mc.connect = std::move(m->connect);
-        mc.unread = std::move(remainder);
-        mc.hops = m->hops;
-        mc.transport = takeTransport();
-        mc.wire = takeWire();
-        worker_.sendToOwner(std::move(mc), m->owner);
-    }
+    migrateIfAsked();
     if (unread_.capacity() > 4096 && unread_.empty()) std::string().swap(unread_);
+}
+
+void Connection::migrateIfAsked() {
+    auto m = channel_.takeMigration();
+    if (!m) return;
+    std::string rest = std::move(unread_);
+    std::optional<int> fd = detachForMigration();
+    if (!fd) return;
+    MigratingConnection mc;
+    mc.fd = *fd;
+    mc.listener = listener_;
+    mc.peer = peer_;
+    mc.connected_at_ms = connected_at_ms_;
+    mc.connect = std::move(m->connect);
+    mc.unread = std::move(rest);
+    mc.hops = m->hops;
+    mc.transport = takeTransport();
+    mc.wire = takeWire();
+    worker_.sendToOwner(std::move(mc), m->owner);
 }
 
 size_t Connection::parse(const char* data, size_t len) {
     size_t off = 0;
     const auto* bytes = reinterpret_cast<const uint8_t*>(data);
-    while (off < len && !closing_ && !migrating_) {
+    while (off < len && !closing_ && !migrating_ && !channel_.holdsInput()) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
         auto status = mqtt::readFixedHeader(std::span(bytes + off, len - off), channel_.maxIncomingPacketSize(), header, err);
@@ -181,7 +196,6 @@ size_t Connection::parse(const char* data, size_t len) {
         off += header.packetSize();
         worker_.metrics().add(Metric::PacketsReceived);
         channel_.handle(packet);
-        if (channel_.state() == Channel::State::AwaitingConnect && migrating_) break;
     }
     return off;
 }
@@ -280,9 +294,10 @@ void Connection::close(ShutdownReason reason) {
         finishClose();
         return;
     }
-    if (readPaused()) {
+    if (readPaused() || input_held_) {
         // The linger below reads (and discards) until the peer closes.
-        limiter_->paused_until_ms = -1;
+        if (limiter_) limiter_->paused_until_ms = -1;
+        input_held_ = false;
         uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
     }
     // Linger: write what is queued (a DISCONNECT), send FIN, and keep reading

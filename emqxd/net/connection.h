@@ -85,6 +85,10 @@ public:
     bool readPaused() const { return readPausedUntilMs() >= 0; }
     // Starts reading again and parses what was left buffered when it paused.
     void resumeReading();
+    // A CONNECT that waited for its password check was decided (the channel
+    // refused or admitted it): parse what arrived meanwhile, or move to the
+    // worker owning the session, and read again if reading was held.
+    void connectDecided();
     int64_t deadline_slot = DeadlineQueue::kNone;
 
 private:
@@ -98,6 +102,9 @@ private:
     void finishClose();
     void shutdownWrite();
     void pauseReading();
+    // Moves to another worker when the channel's CONNECT asked for it,
+    // taking what was read past the CONNECT along.
+    void migrateIfAsked();
     static constexpr int64_t kLingerMs = 2000;
 
     Worker& worker_;
@@ -114,6 +121,7 @@ private:
     bool dirty_ = false;
     bool closing_ = false;
     bool migrating_ = false;
+    bool input_held_ = false;  // reading stopped: a password check has a full read buffered
     bool counted_ = true;  // counts in listener->current until closed
     ShutdownReason reason_ = ShutdownReason::Closed;
     OutputBuffer pending_;

@@ -201,7 +201,8 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     const bool paused = conn_.readPaused();
     consider(conn_.readPausedUntilMs());
     if (state_ == State::AwaitingConnect) {
-        if (paused) return next;
+        // While its password is checked the client waits for us, not we for it.
+        if (paused || checking_) return next;
         int64_t due = created_ms_ + mqtt_cfg.idle_timeout;
         if (now_ms >= due) {
             conn_.close(ShutdownReason::IdleTimeout);

@@ -24,6 +24,10 @@ namespace emqx {
 class Connection;
 class Session;
 class Worker;
+namespace auth {
+struct PasswordCheck;
+struct Refusal;
+}  // namespace auth
 
 class Channel final : public DeliverySink {
 public:
@@ -53,6 +57,12 @@ public:
         int hops;
     };
     std::optional<Migration> takeMigration();
+    // A CONNECT waits for its password check (off this thread): nothing more
+    // is parsed meanwhile (MQTT lets a client send packets before CONNACK).
+    bool checkingPassword() const { return checking_ != nullptr; }
+    // Bytes read now stay buffered: a CONNECT waits for its password check or
+    // for its move to another worker.
+    bool holdsInput() const { return checking_ || migration_; }
 
     // DeliverySink
     SendResult sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
@@ -85,6 +95,11 @@ public:
 
 private:
     void onConnect(mqtt::Connect& c, int hops);
+    // The rest of CONNECT once banned and authentication let it in.
+    void admitted(mqtt::Connect& c, int hops);
+    void checkPassword(mqtt::Connect& c, auth::PasswordCheck check);
+    // On this thread, with the connection still open; null: admitted.
+    void onPasswordChecked(const auth::Refusal* refusal);
     void openSession(mqtt::Connect& c);
     void refuseConnect(mqtt::ReasonCode code, ShutdownReason reason);
     void sendConnack(bool session_present, const std::string& assigned_id);
@@ -143,6 +158,7 @@ private:
     bool session_present_ = false;
     Session* session_ = nullptr;
     std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker
+    std::unique_ptr<mqtt::Connect> checking_;  // the CONNECT while its password is checked
     std::string header_scratch_;  // reused for PUBLISH headers
     std::vector<bool> retain_skip_;  // per request of the last SUBSCRIBE: no retained delivery
     std::unique_ptr<authz::Cache> authz_cache_;  // made on the first check when authorization.cache.enable

@@ -2,6 +2,7 @@
 #include <random>
 
 #include "common/topic/topic.h"
+#include "emqxd/auth/password_verifier.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/license/license_gate.h"
 #include "emqxd/net/connection.h"
@@ -90,10 +91,38 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
 
     // Banned, then the authentication chain (docs/security.md); once, before any migration.
     if (hops == 0 && worker_.ctx().security) {
-        if (auto refuse = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), Worker::wallMs()))
-            return refuseConnect(refuse->code, refuse->reason);
+        auto admission = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), Worker::wallMs());
+        if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
+        if (admission.check) return checkPassword(c, std::move(*admission.check));
     }
+    admitted(c, hops);
+}
 
+// bcrypt / pbkdf2 take milliseconds to seconds: checked on libuv's threadpool
+// so this worker's other clients go on. The completion runs on this thread and
+// finds the connection by id, since it may have closed meanwhile (then the
+// result is only counted, flapping detection included).
+void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
+    checking_ = std::make_unique<mqtt::Connect>(std::move(c));
+    Worker& w = worker_;
+    w.passwordVerifier().submit(
+        std::move(check), [&w, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
+            auto refusal = w.ctx().security->checked(ok, client_id, peer, w.metrics(), Worker::wallMs());
+            Connection* conn = w.findConnection(id);
+            if (!conn || conn->closing()) return;
+            conn->channel().onPasswordChecked(refusal ? &*refusal : nullptr);
+        });
+}
+
+void Channel::onPasswordChecked(const auth::Refusal* refusal) {
+    std::unique_ptr<mqtt::Connect> c = std::move(checking_);
+    if (refusal) refuseConnect(refusal->code, refusal->reason);
+    else admitted(*c, 0);
+    conn_.connectDecided();  // parses what came meanwhile, or moves to the session's worker
+}
+
+void Channel::admitted(mqtt::Connect& c, int hops) {
+    const auto& cfg = worker_.ctx().cfg.mqtt;
     // The session of a client id lives on one worker: go there first.
     std::string assigned;
     if (c.client_id.empty()) {

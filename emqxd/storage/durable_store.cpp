@@ -11,6 +11,7 @@
 
 #include "emqxd/log/log.h"
 #include "emqxd/storage/rocksdb_logger.h"
+#include "emqxd/storage/ban_record.h"
 
 namespace emqx::storage {
 
@@ -21,6 +22,8 @@ namespace {
 constexpr const char* kRetainedCf = "retained";
 constexpr const char* kSessionsCf = "sessions";
 constexpr const char* kJournalCf = "session_messages";
+constexpr const char* kBannedCf = "banned";
+constexpr const char* kUsersCf = "users";
 thread_local uint64_t tls_last_seq = 0;
 thread_local uint64_t tls_refused = 0;
 
@@ -110,7 +113,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     opts.info_log = makeRocksDbLogger();
     opts.max_manifest_file_size = 64 << 20;
 
-    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf};
+    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf, kBannedCf,
+                                   kUsersCf};
     if (exists && !opts.create_if_missing) {
         std::vector<std::string> existing;
         rocksdb::Status st = rocksdb::DB::ListColumnFamilies(opts, dir, &existing);
@@ -143,7 +147,9 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     store->retained_cf_ = handles[1];
     store->sessions_cf_ = handles[2];
     store->journal_cf_ = handles[3];
-    for (size_t i = 4; i < handles.size(); ++i) db->DestroyColumnFamilyHandle(handles[i]);
+    store->banned_cf_ = handles[4];
+    store->users_cf_ = handles[5];
+    for (size_t i = 6; i < handles.size(); ++i) db->DestroyColumnFamilyHandle(handles[i]);
     store->writer_ = std::thread([s = store.get()] { s->writerLoop(); });
     return store;
 }
@@ -176,6 +182,16 @@ bool DurableStore::forEachRetained(const std::function<bool(std::string_view, st
 bool DurableStore::forEachSession(const std::function<bool(std::string_view, std::string_view)>& visit,
                                   std::string& error) {
     return scan(sessions_cf_, visit, error);
+}
+
+bool DurableStore::forEachBan(const std::function<bool(std::string_view, std::string_view)>& visit,
+                              std::string& error) {
+    return scan(banned_cf_, visit, error);
+}
+
+bool DurableStore::forEachUser(const std::function<bool(std::string_view, std::string_view)>& visit,
+                               std::string& error) {
+    return scan(users_cf_, visit, error);
 }
 
 bool DurableStore::forEachJournaled(
@@ -241,6 +257,25 @@ uint64_t DurableStore::deleteJournal(uint64_t session_id) {
     return enqueue([&](rocksdb::WriteBatch& b) { b.DeleteRange(journal_cf_, from.message(), to.message()); });
 }
 
+uint64_t DurableStore::deleteBan(std::string_view key) {
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Delete(banned_cf_, slice(key)); });
+}
+
+uint64_t DurableStore::putUser(std::string_view user_id, std::string_view value) {
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Put(users_cf_, slice(user_id), slice(value)); });
+}
+
+uint64_t DurableStore::deleteUser(std::string_view user_id) {
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Delete(users_cf_, slice(user_id)); });
+}
+
+uint64_t DurableStore::banSaved(const auth::BanEntry& e) {
+    std::string key = banKey(e.as, e.who), value = encodeBan(e);
+    return enqueue([&](rocksdb::WriteBatch& b) { b.Put(banned_cf_, slice(key), slice(value)); });
+}
+
+uint64_t DurableStore::banDeleted(const std::string& as, const std::string& who) { return deleteBan(banKey(as, who)); }
+
 void DurableStore::inflightQos2(uint64_t session_id, uint64_t durable_id, uint16_t packet_id, bool pubrec_received) {
     JournalKey key(session_id, durable_id);
     char value[3] = {static_cast<char>(packet_id >> 8), static_cast<char>(packet_id & 0xFF),
@@ -284,6 +319,32 @@ bool DurableStore::probe() {
         st = db_->Put(wo, default_cf_, "probe", "1");
     }
     return st.ok();
+}
+
+void DurableStore::whenCommitted(uint64_t seq, std::function<void()> fn) {
+    {
+        std::lock_guard lock(mutex_);
+        // The writer stores committed_ before it takes mutex_ to run waiters:
+        // either we see the commit here, or it sees our waiter there.
+        if (committed_.load() < seq) {
+            commit_waiters_.emplace_back(seq, std::move(fn));
+            return;
+        }
+    }
+    fn();
+}
+
+void DurableStore::runCommitWaiters(std::unique_lock<std::mutex>& lock, uint64_t seq) {
+    std::vector<std::function<void()>> ready;
+    std::erase_if(commit_waiters_, [&](auto& w) {
+        if (w.first > seq) return false;
+        ready.push_back(std::move(w.second));
+        return true;
+    });
+    if (ready.empty()) return;
+    lock.unlock();
+    for (auto& fn : ready) fn();
+    lock.lock();
 }
 
 void DurableStore::writerLoop() {
@@ -336,6 +397,7 @@ void DurableStore::writerLoop() {
         committed_.store(seq);  // seq_cst: paired with Worker::waiting_commit_ (see deferUntilCommitted)
         if (on_commit_) on_commit_(seq);
         lock.lock();
+        if (!commit_waiters_.empty()) runCommitWaiters(lock, seq);
     }
 }
 
@@ -353,7 +415,7 @@ void DurableStore::close() {
     }
     if (db_) {
         db_->FlushWAL(true);
-        for (auto* h : {default_cf_, retained_cf_, sessions_cf_, journal_cf_})
+        for (auto* h : {default_cf_, retained_cf_, sessions_cf_, journal_cf_, banned_cf_, users_cf_})
             if (h) db_->DestroyColumnFamilyHandle(h);
         db_->Close();
         delete db_;

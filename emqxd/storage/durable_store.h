@@ -1,9 +1,11 @@
 #pragma once
 // The node's durable store: one RocksDB instance under
 // <node.data_dir>/<node.name>/rocksdb with a column family for retained
-// messages (key: topic), one for persistent sessions (key: client id) and one
+// messages (key: topic), one for persistent sessions (key: client id), one
 // for the messages journaled for them (key: session id, durable id; both
-// big-endian so a session's messages are adjacent and in publish order).
+// big-endian so a session's messages are adjacent and in publish order), one
+// for banned clients (key: as '\0' who; ban_record.h) and one for the
+// built-in database's users (key: user id; user_record.h).
 //
 // Writes from any thread are appended to one pending batch; a writer thread
 // commits it (group commit) and then tells whoever waits for that commit
@@ -29,6 +31,10 @@
 #include <utility>
 #include <vector>
 
+#include <utility>
+#include <vector>
+
+#include "emqxd/auth/banned.h"
 #include "emqxd/session/session_journal.h"
 
 namespace rocksdb {
@@ -42,7 +48,7 @@ namespace emqx::storage {
 enum class FsyncMode { Always, Batch, Never };
 FsyncMode fsyncModeFromName(std::string_view name);
 
-class DurableStore final : public SessionJournal {
+class DurableStore final : public SessionJournal, public auth::BanSink {
 public:
     static constexpr int kBatchWindowMs = 4;
     static constexpr int kProbeIntervalMs = 500;
@@ -63,6 +69,10 @@ public:
                          std::string& error);
     bool forEachSession(const std::function<bool(std::string_view client_id, std::string_view value)>& visit,
                         std::string& error);
+    bool forEachBan(const std::function<bool(std::string_view key, std::string_view value)>& visit,
+                    std::string& error);
+    bool forEachUser(const std::function<bool(std::string_view user_id, std::string_view value)>& visit,
+                     std::string& error);
     // Journal entries in key order: a message (`state` false) and, right after
     // it, the in-flight state of a QoS 2 one (`state` true), if any.
     bool forEachJournaled(const std::function<bool(uint64_t session_id, uint64_t durable_id, bool state,
@@ -87,6 +97,14 @@ public:
     // Every journal entry of a session (its end).
     uint64_t deleteJournal(uint64_t session_id);
 
+    uint64_t deleteBan(std::string_view key);
+    uint64_t putUser(std::string_view user_id, std::string_view value);
+    uint64_t deleteUser(std::string_view user_id);
+
+    // auth::BanSink (any thread: emqxctl banned, flapping detection, expiry).
+    uint64_t banSaved(const auth::BanEntry& e) override;
+    uint64_t banDeleted(const std::string& as, const std::string& who) override;
+
     // SessionJournal (any session's worker).
     void inflightQos2(uint64_t session_id, uint64_t durable_id, uint16_t packet_id, bool pubrec_received) override;
     void finished(uint64_t session_id, uint64_t durable_id) override;
@@ -104,8 +122,13 @@ public:
     // Whether an acknowledgement must wait for the commit of what it depends on.
     bool ackWaitsForCommit() const { return mode_ != FsyncMode::Never; }
 
-    // Called on the writer thread after each commit with the last sequence
-    // number it covered. Set once, before the first write.
+    // Runs `fn` once the commit covering `seq` is done: at once on this thread
+    // when it already is, otherwise on the writer thread right after it. For
+    // the rare caller that must answer only then (emqxctl banned, users).
+    void whenCommitted(uint64_t seq, std::function<void()> fn);
+
+    // Called on the writer thread after each commit with the committed sequence
+    // number. Set once, before the first write.
     void setCommitListener(std::function<void(uint64_t)> f) { on_commit_ = std::move(f); }
 
     // Commits everything queued, stops the writer thread and closes the database.
@@ -120,6 +143,8 @@ private:
     uint64_t enqueue(F&& add);
     void writerLoop();
     bool probe();  // writer thread, while not accepting: true when a small commit succeeds
+    // Writer thread, with `lock` on mutex_: runs (unlocked) the waiters `seq` covers.
+    void runCommitWaiters(std::unique_lock<std::mutex>& lock, uint64_t seq);
     bool scan(rocksdb::ColumnFamilyHandle* cf,
               const std::function<bool(std::string_view, std::string_view)>& visit, std::string& error);
 
@@ -130,6 +155,8 @@ private:
     rocksdb::ColumnFamilyHandle* retained_cf_ = nullptr;
     rocksdb::ColumnFamilyHandle* sessions_cf_ = nullptr;
     rocksdb::ColumnFamilyHandle* journal_cf_ = nullptr;
+    rocksdb::ColumnFamilyHandle* banned_cf_ = nullptr;
+    rocksdb::ColumnFamilyHandle* users_cf_ = nullptr;
     std::atomic<uint64_t> next_message_id_{1};
 
     std::mutex mutex_;
@@ -143,6 +170,7 @@ private:
     std::vector<std::pair<uint64_t, uint64_t>> failed_ranges_;  // [first, last] seq of each failed commit
     bool stop_ = false;
     bool closed_ = false;
+    std::vector<std::pair<uint64_t, std::function<void()>>> commit_waiters_;  // under mutex_
     std::function<void(uint64_t)> on_commit_;
     std::thread writer_;
 };

@@ -6,6 +6,7 @@
 
 #include "common/topic/topic.h"
 #include "emqxd/app/listener_stats.h"
+#include "emqxd/auth/password_verifier.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/session/session.h"
@@ -28,6 +29,7 @@ Worker::Worker(BrokerContext& ctx, uint32_t index)
     uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
     uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
     outgoing_.resize(ctx_.worker_count);
+    verifier_ = std::make_unique<auth::PasswordVerifier>(&loop_);
 }
 
 Worker::~Worker() {
@@ -122,6 +124,11 @@ Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string p
     return c;
 }
 
+Connection* Worker::findConnection(uint64_t id) {
+    auto it = connections_.find(id);
+    return it == connections_.end() ? nullptr : it->second.get();
+}
+
 void Worker::connectionClosed(uint64_t id) {
     auto it = connections_.find(id);
     if (it == connections_.end()) return;
@@ -142,6 +149,7 @@ void Worker::connectionClosed(uint64_t id) {
 void Worker::requestStop() {
     post([this] {
         stopping_ = true;
+        verifier_->cancelQueued();  // the loop ends once the running ones are back
         std::vector<Connection*> all;
         for (auto& [id, c] : connections_) all.push_back(c.get());
         for (Connection* c : all) c->close(ShutdownReason::Shutdown);

@@ -27,6 +27,9 @@ namespace emqx {
 
 class Connection;
 class Session;
+namespace auth {
+class PasswordVerifier;
+}
 namespace storage {
 struct StoredSession;
 }
@@ -104,6 +107,11 @@ public:
     void sessionChanged(Session& s);
     // Schedules an offline session's end (expiry) and its pending will.
     void scheduleSession(Session& s);
+    // A connection of this worker by id; null once it is gone (asynchronous
+    // completions hold ids, never pointers).
+    Connection* findConnection(uint64_t id);
+    // Slow password checks (bcrypt, pbkdf2) of this worker's CONNECTs.
+    auth::PasswordVerifier& passwordVerifier() { return *verifier_; }
     // The connection currently attached to a session, if any.
     Connection* connectionOf(uint64_t session_id);
     void setConnectionOf(uint64_t session_id, Connection* c);
@@ -177,6 +185,7 @@ private:
     std::unique_ptr<char[]> read_buffer_;
     WriteRequestPool write_requests_;
     std::string transport_scratch_;
+    std::unique_ptr<auth::PasswordVerifier> verifier_;
     uint64_t next_connection_id_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
     std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;

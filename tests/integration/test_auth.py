@@ -50,7 +50,9 @@ ALGOS = [
 @pytest.mark.parametrize("algo,extra", ALGOS, ids=["plain", "sha256-prefix", "sha256-suffix", "sha512",
                                                    "pbkdf2-sha256", "pbkdf2-sha512", "bcrypt"])
 def test_user_added_with_emqxctl_needs_the_right_password(make_broker, algo, extra):
-    b = make_broker(config=builtin(algo, extra))
+    # Durable storage off: users live in users.json, which this test reads
+    # (with it on they live in RocksDB: test_users_durable.py).
+    b = make_broker(config=builtin(algo, extra), env={"EMQX_DURABLE__ENABLE": "false"})
     ctl(b, "users", "add", "alice", "s3cret-pw")
     assert connect_rc(b, "ok-5", "alice", "s3cret-pw") == 0
     assert connect_rc(b, "ok-4", "alice", "s3cret-pw", version=4) == 0
