@@ -347,10 +347,17 @@ bool BrokerApp::openDurable(std::string& error) {
         std::shared_ptr<storage::DurableStore> st(storage::DurableStore::open(dir, mode, error, failure));
         if (!st) return nullptr;
         retain = std::make_unique<RocksDbRetainStore>(st);
+        // The load removes what expired while the broker was down; held until
+        // everything was read, so a store found damaged half-way is unchanged.
+        st->holdWrites();
         bool ok = loadDurable(*st, *retain, loaded, error);
-        if (ok) return st;
+        if (ok) {
+            st->releaseWrites();
+            return st;
+        }
         failure = storage::DurableStore::OpenFailure::Damaged;
         retain.reset();
+        st->discardWrites();
         st->close();
         return nullptr;
     };

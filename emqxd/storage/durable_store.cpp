@@ -366,8 +366,8 @@ void DurableStore::writerLoop() {
             }
             wake_.wait_for(lock, std::chrono::milliseconds(kProbeIntervalMs), [&] { return stop_; });
         }
-        wake_.wait(lock, [&] { return stop_ || pending_->Count() > 0; });
-        if (pending_->Count() == 0) break;  // stopping with nothing left
+        wake_.wait(lock, [&] { return stop_ || (pending_->Count() > 0 && !held_); });
+        if (pending_->Count() == 0 || held_) break;  // stopping with nothing (to be) committed
         if (mode_ != FsyncMode::Always && !stop_) {
             // Group commit: let the writes of the next few milliseconds join this one.
             wake_.wait_for(lock, std::chrono::milliseconds(kBatchWindowMs), [&] { return stop_; });
@@ -399,6 +399,24 @@ void DurableStore::writerLoop() {
         lock.lock();
         if (!commit_waiters_.empty()) runCommitWaiters(lock, seq);
     }
+}
+
+void DurableStore::holdWrites() {
+    std::lock_guard lock(mutex_);
+    held_ = true;
+}
+
+void DurableStore::releaseWrites() {
+    {
+        std::lock_guard lock(mutex_);
+        held_ = false;
+    }
+    wake_.notify_one();
+}
+
+void DurableStore::discardWrites() {
+    std::lock_guard lock(mutex_);
+    pending_->Clear();
 }
 
 void DurableStore::close() {

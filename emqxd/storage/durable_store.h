@@ -131,6 +131,12 @@ public:
     // number. Set once, before the first write.
     void setCommitListener(std::function<void(uint64_t)> f) { on_commit_ = std::move(f); }
 
+    // At start: writes queue but are not committed until releaseWrites(), or
+    // are dropped by discardWrites() (a load that finds damage changes nothing).
+    void holdWrites();
+    void releaseWrites();
+    void discardWrites();
+
     // Commits everything queued, stops the writer thread and closes the database.
     void close();
 
@@ -169,6 +175,7 @@ private:
     mutable std::mutex failed_mutex_;
     std::vector<std::pair<uint64_t, uint64_t>> failed_ranges_;  // [first, last] seq of each failed commit
     bool stop_ = false;
+    bool held_ = false;
     bool closed_ = false;
     std::vector<std::pair<uint64_t, std::function<void()>>> commit_waiters_;  // under mutex_
     std::function<void(uint64_t)> on_commit_;

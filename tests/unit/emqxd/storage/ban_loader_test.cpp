@@ -16,39 +16,18 @@
 #include "emqxd/storage/ban_loader.h"
 #include "emqxd/storage/ban_record.h"
 #include "emqxd/storage/durable_store.h"
+#include "tests/unit/emqxd/storage/temp_store.h"
 
 using namespace emqx;
+using emqx::test::TempStore;
 
 namespace {
 
-struct TempStore {
-    std::string dir;
-    std::unique_ptr<storage::DurableStore> store;
-    TempStore() {
-        dir = (std::filesystem::temp_directory_path() / ("emqx-bans-" + std::to_string(::getpid()) + "-" +
-                                                         std::to_string(reinterpret_cast<uintptr_t>(this))))
-                  .string();
-        std::filesystem::remove_all(dir);
-        reopen();
-    }
-    void reopen() {
-        if (store) store->close();
-        store.reset();
-        std::string error;
-        storage::DurableStore::OpenFailure failure;
-        store = storage::DurableStore::open(dir, storage::FsyncMode::Batch, error, failure);
-        REQUIRE(store);
-    }
-    ~TempStore() {
-        store.reset();
-        std::filesystem::remove_all(dir);
-    }
-};
 
 }  // namespace
 
 TEST_CASE("storage: bans written through Banned come back; ended and deleted ones do not", "[storage][banned]") {
-    TempStore t;
+    TempStore t(storage::FsyncMode::Batch);
     const int64_t now = 1'000'000;
     {
         auth::Banned banned;
@@ -96,7 +75,7 @@ TEST_CASE("storage: bans written through Banned come back; ended and deleted one
 }
 
 TEST_CASE("storage: a ban record that does not decode is damage", "[storage][banned]") {
-    TempStore t;
+    TempStore t(storage::FsyncMode::Batch);
     t.store->banSaved({"clientid", "ok", "", "emqxctl", 1, 0});
     t.store->close();
     t.store.reset();
@@ -121,7 +100,7 @@ TEST_CASE("storage: a ban record that does not decode is damage", "[storage][ban
 }
 
 TEST_CASE("storage: whenCommitted runs after the commit that covers the write", "[storage][banned]") {
-    TempStore t;
+    TempStore t(storage::FsyncMode::Batch);
     uint64_t seq = t.store->banSaved({"clientid", "c", "", "emqxctl", 1, 0});
     std::atomic<bool> ran{false};
     t.store->whenCommitted(seq, [&] {

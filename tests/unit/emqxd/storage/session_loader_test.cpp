@@ -9,36 +9,15 @@
 
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
+#include "tests/unit/emqxd/storage/temp_store.h"
 #include "emqxd/storage/record_codec.h"
 #include "emqxd/storage/session_loader.h"
 
 using namespace emqx;
+using emqx::test::TempStore;
 
 namespace {
 
-struct TempStore {
-    std::string dir;
-    std::unique_ptr<storage::DurableStore> store;
-    TempStore() {
-        dir = (std::filesystem::temp_directory_path() / ("emqx-loader-" + std::to_string(::getpid()) + "-" +
-                                                         std::to_string(reinterpret_cast<uintptr_t>(this))))
-                  .string();
-        std::filesystem::remove_all(dir);
-        reopen();
-    }
-    void reopen() {
-        if (store) store->close();
-        store.reset();
-        std::string error;
-        storage::DurableStore::OpenFailure failure;
-        store = storage::DurableStore::open(dir, storage::FsyncMode::Never, error, failure);
-        REQUIRE(store);
-    }
-    ~TempStore() {
-        store.reset();
-        std::filesystem::remove_all(dir);
-    }
-};
 
 MessagePtr message(std::string payload, uint64_t id, uint8_t qos = 1) {
     auto m = std::make_shared<Message>();
