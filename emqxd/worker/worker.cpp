@@ -169,6 +169,8 @@ void Worker::onWakeup() {
 void Worker::markDirty(Connection* c) { dirty_.push_back(c); }
 
 void Worker::flushDirty() {
+    // Once per loop iteration: the cached headers let go of their message.
+    publish_headers_.clear();
     // A flush can close a connection, which edits dirty_: work on a copy.
     while (!dirty_.empty()) {
         std::vector<Connection*> now;

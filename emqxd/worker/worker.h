@@ -19,6 +19,7 @@
 #include "emqxd/app/broker_context.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/net/write_request.h"
+#include "emqxd/protocol/publish_header_cache.h"
 #include "emqxd/worker/deadline_queue.h"
 #include "emqxd/worker/delivery.h"
 #include "emqxd/worker/inbox.h"
@@ -136,6 +137,8 @@ public:
     void sendToOwner(MigratingConnection m, uint32_t owner);
 
     WriteRequestPool& writeRequests() { return write_requests_; }
+    // PUBLISH headers of the message being delivered, shared by its subscribers here.
+    PublishHeaderCache& publishHeaders() { return publish_headers_; }
 
     // A shared read buffer for every connection of this worker: an idle
     // connection holds no input buffer.
@@ -174,6 +177,7 @@ private:
     int64_t timer_armed_at_ = -1;
     std::unique_ptr<char[]> read_buffer_;
     WriteRequestPool write_requests_;
+    PublishHeaderCache publish_headers_;
     std::string transport_scratch_;
     uint64_t next_connection_id_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
