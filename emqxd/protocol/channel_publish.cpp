@@ -22,7 +22,7 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
     m->retain = p.retain;
     m->publisher = client_id_;
     m->publisher_session = session_ ? session_->id() : 0;
-    m->received_at_ms = Worker::wallMs();
+    m->received_at_ms = worker_.loopWallMs();
     if (storage::DurableStore* d = worker_.ctx().durable.get()) m->durable_id = d->nextMessageId();
     if (version_ == ProtocolVersion::V5) {
         mqtt::Properties props = p.props;
@@ -78,7 +78,7 @@ void Channel::onPublish(mqtt::Publish& p) {
             disconnect(ReasonCode::ReceiveMaximumExceeded, ShutdownReason::ReceiveMaximumExceeded);
             return;
         }
-        if (!session_->awaitRel(p.packet_id, Worker::wallMs())) {
+        if (!session_->awaitRel(p.packet_id, worker_.loopWallMs())) {
             // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
             mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
                                   p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
@@ -115,7 +115,7 @@ void Channel::onPublish(mqtt::Publish& p) {
 
 void Channel::onPubResponse(const mqtt::PubResponse& r) {
     Metrics& metrics = worker_.metrics();
-    int64_t now = Worker::wallMs();
+    int64_t now = worker_.loopWallMs();
     switch (r.type) {
         case PacketType::Puback:
             metrics.add(Metric::PacketsPubackReceived);
@@ -176,7 +176,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     if (version_ == ProtocolVersion::V5) {
         variant.v5 = true;
         variant.subscription_id = options.subscription_id;
-        variant.remaining_expiry_s = msg->remainingExpirySeconds(Worker::wallMs());
+        variant.remaining_expiry_s = msg->remainingExpirySeconds(worker_.loopWallMs());
         if (client_topic_alias_max_ > 0) {
             auto it = outbound_aliases_.find(msg->topic);
             if (it != outbound_aliases_.end()) {

@@ -79,6 +79,9 @@ public:
     Metrics& metrics() { return metrics_; }
     int64_t nowMs() const { return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_))); }
     static int64_t wallMs();
+    // The wall clock as of this loop iteration: the loop's time plus an offset
+    // taken once per iteration, so the per-message path reads no clock.
+    int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
 
     // Routes a message published on this worker: local subscribers are served
     // at once, every other worker gets its share in one inbox push.
@@ -153,6 +156,7 @@ private:
     void onTimer();
     void armTimer();
     void flushDirty();
+    void refreshWallOffset();
     void handle(Delivery& d);
     // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
     // before the publisher's acknowledgement (which waits for the commit).
@@ -175,6 +179,7 @@ private:
     Metrics metrics_;
     DeadlineQueue deadlines_;
     int64_t timer_armed_at_ = -1;
+    int64_t wall_offset_ms_ = 0;  // wallMs() - nowMs(), see loopWallMs()
     std::unique_ptr<char[]> read_buffer_;
     WriteRequestPool write_requests_;
     PublishHeaderCache publish_headers_;
