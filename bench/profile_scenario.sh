@@ -42,7 +42,7 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && brea
 timeout 120 "$LOAD" $ARGS -d $((SECS + 2)) -h 127.0.0.1 -p $PORT --broker-pid "$BROKER" > "$OUT.load.json" &
 LOADPID=$!
 sleep 3
-perf record -g -F 999 -p "$BROKER" -o "$OUT.data" -- sleep "$SECS" 2> /dev/null
+perf record ${PERF_CALLGRAPH:--g} -F 999 -p "$BROKER" -o "$OUT.data" -- sleep "$SECS" 2> /dev/null
 wait "$LOADPID" || true
 perf report -i "$OUT.data" --no-children --percent-limit 0.7 --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' > "$OUT.txt"
 head -45 "$OUT.txt"
