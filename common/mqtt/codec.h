@@ -34,7 +34,8 @@ FrameStatus readFixedHeader(std::span<const uint8_t> data, uint32_t max_packet_s
 // fixed header). `version` is the connection's protocol level; CONNECT carries
 // its own. Every rule of the spec about well-formedness is checked: reserved
 // flags, UTF-8, property ids allowed per packet type, duplicates, value ranges,
-// trailing bytes. Returns false with err set on any violation.
+// trailing bytes. Returns false with err set on any violation (`out` then holds
+// a partly decoded packet).
 bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body,
                   Packet& out, ProtocolError& err);
 

@@ -76,7 +76,7 @@ bool noFilters(ProtocolError& err, std::string detail) {
 bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out,
                    ProtocolError& err) {
     ByteReader r(body);
-    Publish p;
+    Publish& p = out.emplace<Publish>();  // decoded in place: a Publish holds a large Properties
     p.retain = flags & 0x01;
     p.qos = (flags >> 1) & 3;
     p.dup = flags & 0x08;
@@ -84,14 +84,13 @@ bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> bo
     if (p.qos > 0 && !readPacketId(r, p.packet_id, err)) return false;
     if (isV5(v) && !readProperties(r, PropertyContext::Publish, p.props, err)) return false;
     p.payload = r.rest();
-    out = std::move(p);
     return true;
 }
 
 bool decodePubResponse(ProtocolVersion v, PacketType type, std::span<const uint8_t> body, Packet& out,
                        ProtocolError& err) {
     ByteReader r(body);
-    PubResponse p;
+    PubResponse& p = out.emplace<PubResponse>();
     p.type = type;
     if (!isV5(v) && body.size() != 2) {
         return malformed(err, std::string(packetTypeName(type)) + " must have remaining length 2");
@@ -101,9 +100,7 @@ bool decodePubResponse(ProtocolVersion v, PacketType type, std::span<const uint8
         if (!readReason(r, type, p.reason, err)) return false;
         if (!r.atEnd() && !readProperties(r, PropertyContext::PubResponse, p.props, err)) return false;
     }
-    if (!expectEnd(r, err)) return false;
-    out = std::move(p);
-    return true;
+    return expectEnd(r, err);
 }
 
 bool decodeSubscribe(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err) {

@@ -2,6 +2,7 @@
 // One application message as the broker routes it: built once from a PUBLISH,
 // immutable afterwards, shared by every subscriber that receives it (by
 // reference count, across workers). Nothing downstream copies the payload.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +31,8 @@ struct Message {
     // none; 0 means it has expired.
     int64_t remainingExpirySeconds(int64_t now_ms) const {
         if (!props || !props->message_expiry_interval) return -1;
+        // Clocks read on different threads (or stepped back) never make it younger than new.
+        now_ms = std::max(now_ms, received_at_ms);
         int64_t end = received_at_ms + static_cast<int64_t>(*props->message_expiry_interval) * 1000;
         if (now_ms >= end) return 0;
         return (end - now_ms + 999) / 1000;

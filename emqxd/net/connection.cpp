@@ -164,6 +164,7 @@ void Connection::migrateIfAsked() {
 size_t Connection::parse(const char* data, size_t len) {
     size_t off = 0;
     const auto* bytes = reinterpret_cast<const uint8_t*>(data);
+    mqtt::Packet packet;  // one per batch: decoding replaces its content
     while (off < len && !closing_ && !migrating_ && !channel_.holdsInput()) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
@@ -187,7 +188,6 @@ size_t Connection::parse(const char* data, size_t len) {
             pauseReading();
             break;
         }
-        mqtt::Packet packet;
         auto body = std::span(bytes + off + header.header_size, header.remaining_length);
         if (!mqtt::decodePacket(channel_.version(), header, body, packet, err)) {
             channel_.protocolError(err);

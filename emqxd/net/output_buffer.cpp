@@ -25,6 +25,13 @@ void OutputBuffer::appendPayload(const MessagePtr& msg) {
     bytes_ += payload.size();
 }
 
+void OutputBuffer::appendPublish(const mqtt::PublishTemplate& header, uint16_t packet_id, const MessagePtr& msg) {
+    const size_t at = arena_.size();
+    append(header.header);
+    if (header.packet_id_offset != 0) mqtt::writePacketId(arena_.data() + at + header.packet_id_offset, packet_id);
+    appendPayload(msg);
+}
+
 const std::vector<uv_buf_t>& OutputBuffer::buffers() {
     bufs_.clear();
     for (const Segment& s : segments_) {

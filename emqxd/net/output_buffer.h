@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/mqtt/publish_template.h"
 #include "emqxd/message/message.h"
 
 namespace emqx {
@@ -21,6 +22,8 @@ public:
 
     void append(std::string_view bytes);
     void appendPayload(const MessagePtr& msg);
+    // A PUBLISH: a copy of the shared header with this recipient's packet id, then msg's payload.
+    void appendPublish(const mqtt::PublishTemplate& header, uint16_t packet_id, const MessagePtr& msg);
     size_t size() const { return bytes_; }
     bool empty() const { return bytes_ == 0; }
 

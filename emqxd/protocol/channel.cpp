@@ -133,7 +133,7 @@ bool Channel::outputFull() const {
 }
 
 void Channel::onOutputDrained() {
-    if (session_ && state_ == State::Connected) session_->onOutputDrained(worker_.wallMs());
+    if (session_ && state_ == State::Connected) session_->onOutputDrained(worker_.loopWallMs());
 }
 
 void Channel::onDisconnect(const mqtt::Disconnect& d) {

@@ -2,6 +2,7 @@
 #include "common/topic/topic.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/publish_header_cache.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/trace/trace_hooks.h"
@@ -21,7 +22,7 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
     m->retain = p.retain;
     m->publisher = client_id_;
     m->publisher_session = session_ ? session_->id() : 0;
-    m->received_at_ms = Worker::wallMs();
+    m->received_at_ms = worker_.loopWallMs();
     if (storage::DurableStore* d = worker_.ctx().durable.get()) m->durable_id = d->nextMessageId();
     if (version_ == ProtocolVersion::V5) {
         mqtt::Properties props = p.props;
@@ -77,7 +78,7 @@ void Channel::onPublish(mqtt::Publish& p) {
             disconnect(ReasonCode::ReceiveMaximumExceeded, ShutdownReason::ReceiveMaximumExceeded);
             return;
         }
-        if (!session_->awaitRel(p.packet_id, Worker::wallMs())) {
+        if (!session_->awaitRel(p.packet_id, worker_.loopWallMs())) {
             // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
             mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
                                   p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
@@ -140,7 +141,7 @@ void Channel::ackNotStored(mqtt::PubResponse ack, ReasonCode reason) {
 
 void Channel::onPubResponse(const mqtt::PubResponse& r) {
     Metrics& metrics = worker_.metrics();
-    int64_t now = Worker::wallMs();
+    int64_t now = worker_.loopWallMs();
     switch (r.type) {
         case PacketType::Puback:
             metrics.add(Metric::PacketsPubackReceived);
@@ -193,39 +194,34 @@ void Channel::sendPubrel(uint16_t packet_id) {
 SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
                                 const SubscriptionOptions& options) {
     if (state_ != State::Connected) return SendResult::OutputFull;
-    mqtt::Publish out;
-    out.qos = qos;
-    out.dup = dup;
-    out.packet_id = packet_id;
-    out.retain = msg->retain && options.retain_as_published;
-    out.topic = msg->topic;
+    PublishVariant variant;
+    variant.qos = qos;
+    variant.dup = dup;
+    variant.retain = msg->retain && options.retain_as_published;
+    uint16_t new_alias = 0;
     if (version_ == ProtocolVersion::V5) {
-        if (msg->props) out.props = *msg->props;
-        if (options.subscription_id) out.props.subscription_identifiers.push_back(options.subscription_id);
-        int64_t remaining = msg->remainingExpirySeconds(Worker::wallMs());
-        if (remaining > 0) out.props.message_expiry_interval = static_cast<uint32_t>(remaining);
+        variant.v5 = true;
+        variant.subscription_id = options.subscription_id;
+        variant.remaining_expiry_s = msg->remainingExpirySeconds(worker_.loopWallMs());
         if (client_topic_alias_max_ > 0) {
             auto it = outbound_aliases_.find(msg->topic);
             if (it != outbound_aliases_.end()) {
-                out.props.topic_alias = it->second;
-                out.topic = {};
+                variant.topic_alias = it->second;
+                variant.topic_omitted = true;
             } else if (outbound_aliases_.size() < client_topic_alias_max_) {
-                uint16_t alias = static_cast<uint16_t>(outbound_aliases_.size() + 1);
-                outbound_aliases_.emplace(msg->topic, alias);
-                out.props.topic_alias = alias;
+                new_alias = static_cast<uint16_t>(outbound_aliases_.size() + 1);
+                variant.topic_alias = new_alias;
             }
         }
-        if (client_max_packet_size_ > 0) {
-            out.payload = msg->payload;
-            if (mqtt::encodedPublishSize(version_, out) > client_max_packet_size_) return SendResult::TooLarge;
-        }
     }
-    mqtt::encodePublishHeader(version_, out, msg->payload.size(), header_scratch_);
-    OutputBuffer& buf = conn_.output();
-    buf.append(header_scratch_);
-    header_scratch_.clear();
-    buf.appendPayload(msg);
-    if (worker_.ctx().tracing()) trace::publishOut(worker_.ctx(), *this, *msg, qos, packet_id, dup, out.retain);
+    // Encoded once per variant for all the subscribers of this worker; each gets its packet id.
+    const mqtt::PublishTemplate& header = worker_.publishHeaders().get(msg, variant);
+    if (client_max_packet_size_ > 0 && header.header.size() + msg->payload.size() > client_max_packet_size_)
+        return SendResult::TooLarge;
+    // Only an alias the client is told about (with the topic) may stand for the topic later.
+    if (new_alias != 0) outbound_aliases_.emplace(msg->topic, new_alias);
+    conn_.output().appendPublish(header, packet_id, msg);
+    if (worker_.ctx().tracing()) trace::publishOut(worker_.ctx(), *this, *msg, qos, packet_id, dup, variant.retain);
     Metrics& metrics = worker_.metrics();
     countSent(PacketType::Publish);
     if (!dup) {

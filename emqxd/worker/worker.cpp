@@ -24,7 +24,12 @@ Worker::Worker(BrokerContext& ctx, uint32_t index)
     uv_timer_init(&loop_, &timer_);
     uv_prepare_init(&loop_, &prepare_);
     uv_check_init(&loop_, &check_);
-    uv_prepare_start(&prepare_, [](uv_prepare_t* p) { static_cast<Worker*>(p->loop->data)->flushDirty(); });
+    refreshWallOffset();
+    uv_prepare_start(&prepare_, [](uv_prepare_t* p) {
+        auto* w = static_cast<Worker*>(p->loop->data);
+        w->refreshWallOffset();
+        w->flushDirty();
+    });
     uv_check_start(&check_, [](uv_check_t* c) { static_cast<Worker*>(c->loop->data)->flushDirty(); });
     uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
     uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
@@ -40,6 +45,11 @@ Worker::~Worker() {
 int64_t Worker::wallMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
+}
+
+void Worker::refreshWallOffset() {
+    uv_update_time(&loop_);
+    wall_offset_ms_ = wallMs() - nowMs();
 }
 
 void Worker::start() {
@@ -177,6 +187,8 @@ void Worker::onWakeup() {
 void Worker::markDirty(Connection* c) { dirty_.push_back(c); }
 
 void Worker::flushDirty() {
+    // Once per loop iteration: the cached headers let go of their message.
+    publish_headers_.clear();
     // A flush can close a connection, which edits dirty_: work on a copy.
     while (!dirty_.empty()) {
         std::vector<Connection*> now;
@@ -242,7 +254,7 @@ void Worker::handle(Delivery& d) {
             journal(*d.msg, other);
             Delivery next{d.msg, other.session_id, other.options, 0};
             if (other.worker == index_) {
-                if (Session* o = findSession(other.session_id)) o->deliver(next.msg, next.options, wallMs());
+                if (Session* o = findSession(other.session_id)) o->deliver(next.msg, next.options, loopWallMs());
             } else {
                 ctx_.workers[other.worker]->postDeliveries(&next, &next + 1);
             }
@@ -250,7 +262,7 @@ void Worker::handle(Delivery& d) {
         }
     }
     if (!s) return;  // the session ended while the message was on its way
-    s->deliver(d.msg, d.options, wallMs());
+    s->deliver(d.msg, d.options, loopWallMs());
 }
 
 Session* Worker::findSession(uint64_t id) {

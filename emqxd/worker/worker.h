@@ -19,6 +19,7 @@
 #include "emqxd/app/broker_context.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/net/write_request.h"
+#include "emqxd/protocol/publish_header_cache.h"
 #include "emqxd/worker/deadline_queue.h"
 #include "emqxd/worker/delivery.h"
 #include "emqxd/worker/inbox.h"
@@ -81,6 +82,9 @@ public:
     Metrics& metrics() { return metrics_; }
     int64_t nowMs() const { return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_))); }
     static int64_t wallMs();
+    // The wall clock as of this loop iteration: the loop's time plus an offset
+    // taken once per iteration, so the per-message path reads no clock.
+    int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
 
     // Routes a message published on this worker: local subscribers are served
     // at once, every other worker gets its share in one inbox push.
@@ -146,6 +150,8 @@ public:
     void sendToOwner(MigratingConnection m, uint32_t owner);
 
     WriteRequestPool& writeRequests() { return write_requests_; }
+    // PUBLISH headers of the message being delivered, shared by its subscribers here.
+    PublishHeaderCache& publishHeaders() { return publish_headers_; }
 
     // A shared read buffer for every connection of this worker: an idle
     // connection holds no input buffer.
@@ -160,6 +166,7 @@ private:
     void onTimer();
     void armTimer();
     void flushDirty();
+    void refreshWallOffset();
     void handle(Delivery& d);
     // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
     // before the publisher's acknowledgement (which waits for the commit).
@@ -182,8 +189,10 @@ private:
     Metrics metrics_;
     DeadlineQueue deadlines_;
     int64_t timer_armed_at_ = -1;
+    int64_t wall_offset_ms_ = 0;  // wallMs() - nowMs(), see loopWallMs()
     std::unique_ptr<char[]> read_buffer_;
     WriteRequestPool write_requests_;
+    PublishHeaderCache publish_headers_;
     std::string transport_scratch_;
     std::unique_ptr<auth::PasswordVerifier> verifier_;
     uint64_t next_connection_id_ = 1;
