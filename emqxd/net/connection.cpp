@@ -145,20 +145,24 @@ void Connection::consume(const char* data, size_t len) {
 void Connection::migrateIfAsked() {
     auto m = channel_.takeMigration();
     if (!m) return;
-    std::string rest = std::move(unread_);
-    std::optional<int> fd = detachForMigration();
+    migrate(std::move(*m), std::move(unread_));
+}
+
+void Connection::migrate(Channel::Migration m, std::string unread) {
+    std::string carried;
+    std::optional<int> fd = detachForMigration(carried);
     if (!fd) return;
     MigratingConnection mc;
     mc.fd = *fd;
     mc.listener = listener_;
     mc.peer = peer_;
     mc.connected_at_ms = connected_at_ms_;
-    mc.connect = std::move(m->connect);
-    mc.unread = std::move(rest);
-    mc.hops = m->hops;
-    mc.transport = takeTransport();
-    mc.wire = takeWire();
-    worker_.sendToOwner(std::move(mc), m->owner);
+    mc.connect = std::move(m.connect);
+    mc.unread = std::move(unread);
+    mc.hops = m.hops;
+    mc.transport = std::move(transport_);
+    mc.wire = std::move(carried);
+    worker_.sendToOwner(std::move(mc), m.owner);
 }
 
 size_t Connection::parse(const char* data, size_t len) {
@@ -309,14 +313,14 @@ void Connection::close(ShutdownReason reason) {
 }
 
 void Connection::shutdownWrite() {
-    if (!handle_open_ || shutdown_sent_) return;
-    shutdown_sent_ = true;
-    shutdown_req_.data = this;
-    if (uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), [](uv_shutdown_t*, int) {}) != 0)
+    if (!handle_open_ || shutdown_req_) return;
+    shutdown_req_ = std::make_unique<uv_shutdown_t>();
+    shutdown_req_->data = this;
+    if (uv_shutdown(shutdown_req_.get(), reinterpret_cast<uv_stream_t*>(&tcp_), [](uv_shutdown_t*, int) {}) != 0)
         finishClose();
 }
 
-std::optional<int> Connection::detachForMigration() {
+std::optional<int> Connection::detachForMigration(std::string& carried) {
     if (!handle_open_ || closing_) return std::nullopt;
     uv_os_fd_t fd;
     if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) != 0) return std::nullopt;
@@ -333,8 +337,8 @@ std::optional<int> Connection::detachForMigration() {
         const std::string empty;
         const std::string& in_flight = writing_ ? writing_->wire : empty;
         if (unwritten > in_flight.size()) unwritten = in_flight.size();
-        carry_wire_.assign(in_flight, in_flight.size() - unwritten, unwritten);
-        carry_wire_ += wire_;
+        carried.assign(in_flight, in_flight.size() - unwritten, unwritten);
+        carried += wire_;
         wire_.clear();
     }
     migrating_ = true;

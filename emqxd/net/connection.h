@@ -57,12 +57,10 @@ public:
     // written, then the socket closes. Counted once in the listener's
     // shutdown_count. Idempotent.
     void close(ShutdownReason reason);
-    // Hands the socket and unread bytes to another worker: no shutdown is counted.
-    // The transport (and wire bytes it produced that are not yet written) go
-    // with it: take them with takeTransport() right after.
-    std::optional<int> detachForMigration();
-    std::unique_ptr<Transport> takeTransport() { return std::move(transport_); }
-    std::string takeWire() { return std::move(carry_wire_); }
+    // Hands the socket to the worker owning the session the CONNECT asked for,
+    // with the transport, the wire bytes it produced that are not yet written,
+    // and `unread` input past the CONNECT: no shutdown is counted.
+    void migrate(Channel::Migration m, std::string unread);
     // A TLS handshake still running past its handshake_timeout (monotonic ms).
     bool handshakeTimedOut(int64_t now_ms) const;
     int64_t handshakeDeadline() const { return transport_ ? transport_->handshakeTimeoutMs() : -1; }
@@ -101,6 +99,9 @@ private:
     size_t parse(const char* data, size_t len);
     void finishClose();
     void shutdownWrite();
+    // The socket's fd (a dup) for a migration, reading stopped and this
+    // connection closing; `carried`: transport bytes not yet written.
+    std::optional<int> detachForMigration(std::string& carried);
     void pauseReading();
     // Moves to another worker when the channel's CONNECT asked for it,
     // taking what was read past the CONNECT along.
@@ -112,8 +113,7 @@ private:
     ListenerStats* listener_;
     std::string peer_;
     uv_tcp_t tcp_{};
-    uv_shutdown_t shutdown_req_{};
-    bool shutdown_sent_ = false;
+    std::unique_ptr<uv_shutdown_t> shutdown_req_;  // made at the close: idle connections do not carry it
     bool handle_open_ = false;
     WriteRequest* writing_ = nullptr;  // from the worker's pool while a write is in flight
     size_t writing_bytes_ = 0;
@@ -128,7 +128,6 @@ private:
     std::string unread_;  // a partial packet carried to the next read
     std::unique_ptr<Transport> transport_;  // nullptr: plain TCP (zero-copy output)
     std::string wire_;          // transport output not yet handed to uv_write
-    std::string carry_wire_;    // unwritten wire bytes taken along by a migration
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;
     std::unique_ptr<ReadLimiter> limiter_;  // only when the listener sets messages_rate or bytes_rate

@@ -100,9 +100,10 @@ void Channel::disconnect(ReasonCode code, ShutdownReason reason) {
 
 void Channel::send(const mqtt::Packet& p) {
     if (worker_.ctx().tracing()) trace::packetOut(worker_.ctx(), *this, p);
-    mqtt::encodePacket(version_, p, header_scratch_);
-    conn_.output().append(header_scratch_);
-    header_scratch_.clear();
+    std::string& bytes = worker_.encodeScratch();
+    bytes.clear();
+    mqtt::encodePacket(version_, p, bytes);
+    conn_.output().append(bytes);
     countSent(mqtt::packetType(p));
     conn_.wantFlush();
 }

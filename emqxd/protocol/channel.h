@@ -107,14 +107,16 @@ private:
     void onPubResponse(const mqtt::PubResponse& r);
     void onSubscribe(const mqtt::Subscribe& s);
     // Subscribes each request; returns one reason code per request.
-    std::vector<mqtt::ReasonCode> subscribeAll(const mqtt::Subscribe& s, bool from_client);
+    // `retain_skip`: per request, whether its retained messages are not delivered.
+    std::vector<mqtt::ReasonCode> subscribeAll(const mqtt::Subscribe& s, bool from_client, std::vector<bool>& retain_skip);
     void onUnsubscribe(const mqtt::Unsubscribe& u);
     void onDisconnect(const mqtt::Disconnect& d);
     void disconnect(mqtt::ReasonCode code, ShutdownReason reason);
     void send(const mqtt::Packet& p);
     void countSent(mqtt::PacketType type);
     void deliverRetained(const std::string& filter, const SubscriptionOptions& options);
-    void deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<mqtt::ReasonCode>& reasons);
+    void deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<mqtt::ReasonCode>& reasons,
+                                       const std::vector<bool>& retain_skip);
     mqtt::ReasonCode fatalSubscribeError(const mqtt::SubscriptionRequest& r) const;
     void autoSubscribe();
     // Authorization (channel_authz.cpp): true when allowed; counts and caches.
@@ -159,8 +161,6 @@ private:
     Session* session_ = nullptr;
     std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker
     std::unique_ptr<mqtt::Connect> checking_;  // the CONNECT while its password is checked
-    std::string header_scratch_;  // reused for PUBLISH headers
-    std::vector<bool> retain_skip_;  // per request of the last SUBSCRIBE: no retained delivery
     std::unique_ptr<authz::Cache> authz_cache_;  // made on the first check when authorization.cache.enable
 };
 

@@ -262,7 +262,9 @@ void Channel::autoSubscribe() {
         r.no_local = t.nl;
         sub.subscriptions.push_back(std::move(r));
     }
-    deliverRetainedAfterSubscribe(sub, subscribeAll(sub, false));
+    std::vector<bool> retain_skip;
+    std::vector<ReasonCode> reasons = subscribeAll(sub, false, retain_skip);
+    deliverRetainedAfterSubscribe(sub, reasons, retain_skip);
 }
 
 MessagePtr Channel::willMessage() {

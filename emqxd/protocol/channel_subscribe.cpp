@@ -27,10 +27,11 @@ void Channel::onSubscribe(const mqtt::Subscribe& s) {
     }
     mqtt::Suback ack;
     ack.packet_id = s.packet_id;
-    ack.reasons = subscribeAll(s, true);
+    std::vector<bool> retain_skip;
+    ack.reasons = subscribeAll(s, true, retain_skip);
     worker_.sessionChanged(*session_);
     send(ack);
-    deliverRetainedAfterSubscribe(s, ack.reasons);
+    deliverRetainedAfterSubscribe(s, ack.reasons, retain_skip);
 }
 
 ReasonCode Channel::fatalSubscribeError(const mqtt::SubscriptionRequest& r) const {
@@ -43,23 +44,24 @@ ReasonCode Channel::fatalSubscribeError(const mqtt::SubscriptionRequest& r) cons
     return ReasonCode::Success;
 }
 
-void Channel::deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<ReasonCode>& reasons) {
+void Channel::deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std::vector<ReasonCode>& reasons,
+                                            const std::vector<bool>& retain_skip) {
     uint32_t sub_id = s.props.subscription_identifiers.empty() ? 0 : s.props.subscription_identifiers[0];
     for (size_t i = 0; i < s.subscriptions.size(); ++i) {
         if (reasons[i] >= ReasonCode::UnspecifiedError) continue;
         const auto& r = s.subscriptions[i];
-        if (r.retain_handling == 2 || retain_skip_[i]) continue;
+        if (r.retain_handling == 2 || retain_skip[i]) continue;
         SubscriptionOptions o{static_cast<uint8_t>(reasons[i]), r.no_local, r.retain_as_published, r.retain_handling,
                               sub_id};
         deliverRetained(r.filter, o);
     }
 }
 
-std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client) {
+std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client, std::vector<bool>& retain_skip) {
     const auto& cfg = worker_.ctx().cfg.mqtt;
     std::vector<ReasonCode> reasons;
     reasons.reserve(s.subscriptions.size());
-    retain_skip_.assign(s.subscriptions.size(), false);
+    retain_skip.assign(s.subscriptions.size(), false);
     uint32_t sub_id = s.props.subscription_identifiers.empty() ? 0 : s.props.subscription_identifiers[0];
     for (size_t i = 0; i < s.subscriptions.size(); ++i) {
         const auto& r = s.subscriptions[i];
@@ -89,7 +91,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         SubscriptionOptions options{static_cast<uint8_t>(rc), r.no_local, r.retain_as_published, r.retain_handling,
                                     sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
-        retain_skip_[i] = shared.has_value() || (existed && r.retain_handling == 1);
+        retain_skip[i] = shared.has_value() || (existed && r.retain_handling == 1);
         worker_.addSubscription(*session_, r.filter, options);
         worker_.metrics().add(Metric::ClientSubscribe);
     }

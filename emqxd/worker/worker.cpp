@@ -102,19 +102,7 @@ void Worker::adoptMigrating(MigratingConnection m) {
         c.channel().handleMigratedConnect(std::move(mc.connect), mc.hops);
         if (auto again = c.channel().takeMigration()) {
             // The owner changed meanwhile: follow it (bounded by hops).
-            if (auto fd = c.detachForMigration()) {
-                MigratingConnection next;
-                next.fd = *fd;
-                next.listener = mc.listener;
-                next.peer = c.peer();
-                next.connected_at_ms = mc.connected_at_ms;
-                next.connect = std::move(again->connect);
-                next.unread = std::move(mc.unread);
-                next.hops = again->hops;
-                next.transport = c.takeTransport();
-                next.wire = c.takeWire();
-                sendToOwner(std::move(next), again->owner);
-            }
+            c.migrate(std::move(*again), std::move(mc.unread));
             return;
         }
         c.feed(mc.unread);

@@ -158,6 +158,9 @@ public:
     char* readBuffer() { return read_buffer_.get(); }
     // Where a TLS / WebSocket connection's plaintext lands before parsing.
     std::string& transportScratch() { return transport_scratch_; }
+    // Where a channel encodes a packet before appending it to its output
+    // (one per worker, not one per connection: idle connections stay small).
+    std::string& encodeScratch() { return encode_scratch_; }
     static constexpr size_t kReadBufferSize = 64 * 1024;
 
 private:
@@ -194,6 +197,7 @@ private:
     WriteRequestPool write_requests_;
     PublishHeaderCache publish_headers_;
     std::string transport_scratch_;
+    std::string encode_scratch_;
     std::unique_ptr<auth::PasswordVerifier> verifier_;
     uint64_t next_connection_id_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
