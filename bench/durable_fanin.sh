@@ -2,6 +2,7 @@
 # QoS 1 fan-in to ONE persistent subscriber: memory only vs the durable store.
 #
 #   bench/durable_fanin.sh [-n RUNS] [-d SECONDS] [-P PUBLISHERS] [-R RATE] [-m "MODES"] [-p PORT] [-o DIR]
+#                          [-e "VAR=VALUE ..."]   (extra broker environment, every mode)
 #
 # Modes (run side by side, interleaved, a fresh broker and data dir per run):
 #   memory  durable.enable = false
@@ -18,12 +19,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/broker.sh"
 BENCH=${BENCH:-$(dirname "$EMQXD")/emqx-bench}
 
-runs=3 duration=10 pubs=50 rate=0 modes="memory batch always" port=18961 out=
-while getopts "n:d:P:R:m:p:o:h" opt; do
+runs=3 duration=10 pubs=50 rate=0 modes="memory batch always" port=18961 out= extra=
+while getopts "n:d:P:R:m:p:o:e:h" opt; do
     case $opt in
         n) runs=$OPTARG ;; d) duration=$OPTARG ;; P) pubs=$OPTARG ;; R) rate=$OPTARG ;;
-        m) modes=$OPTARG ;; p) port=$OPTARG ;; o) out=$OPTARG ;;
-        *) sed -n '2,15p' "$0"; exit 2 ;;
+        m) modes=$OPTARG ;; p) port=$OPTARG ;; o) out=$OPTARG ;; e) extra=$OPTARG ;;
+        *) sed -n '2,16p' "$0"; exit 2 ;;
     esac
 done
 [ "$duration" -ge 1 ] && [ "$duration" -le 300 ] || { echo "-d: 1..300 s" >&2; exit 2; }
@@ -32,7 +33,11 @@ port_free "$port" || { echo "port $port is in use" >&2; exit 2; }
 out=${out:-$(mktemp -d /tmp/durable_fanin.XXXXXX)}
 mkdir -p "$out"
 interval=0
-if [ "$rate" -gt 0 ]; then interval=$((1000 * pubs / rate)); fi  # ms between two publishes of one client
+if [ "$rate" -gt 0 ]; then
+    interval=$((1000 * pubs / rate))  # ms between two publishes of one client
+    [ "$interval" -ge 1 ] || { echo "-R: at most 1000 x -P msg/s" >&2; exit 2; }
+    [ $((1000 * pubs)) -eq $((interval * rate)) ] || echo "note: -I is in whole ms: offered rate $((1000 * pubs / interval)) msg/s" >&2
+fi
 
 SUB_PID=
 cleanup() {
@@ -58,7 +63,7 @@ for run in $(seq "$runs"); do
         tag="$mode.$run"
         data=$(mktemp -d "/tmp/durable_fanin.data.XXXXXX")
         # shellcheck disable=SC2046
-        broker_start "$port" "$data" $(mode_env "$mode")
+        broker_start "$port" "$data" $(mode_env "$mode") $extra
         broker_wait_running 30
         "$BENCH" sub -p "$port" -c 1 -q 1 -C false -t 'fanin/#' --prefix "df$run" \
             --duration $((duration + 30)) --json "$out/$tag.sub.json" >/dev/null 2>"$out/$tag.sub.err" &

@@ -35,6 +35,8 @@ mkdir -p "$data"
 work="$data/bench"
 mkdir -p "$work"
 store() { echo "$data"/*/rocksdb; }
+# store size: blocks on disk (RocksDB preallocates its WAL) / apparent size, MB
+store_mb() { echo "$(du -sm "$(store)" | cut -f1)/$(du -sm --apparent-size "$(store)" | cut -f1)"; }
 BG_PID=
 cleanup() {
     [ -n "$BG_PID" ] && kill "$BG_PID" 2>/dev/null || true
@@ -66,7 +68,7 @@ timed_start() {
     sleep 2
     echo "$1: running after ${running} s, accepting after ${accept} s;" \
         "$(grep -h '^Loaded' "$BROKER_LOG" | tr '\n' ';')" \
-        "RSS $(($(broker_rss_kb) / 1024)) MB (peak $(($(broker_rss_kb VmHWM) / 1024)) MB), store $(du -sm "$(store)" | cut -f1) MB"
+        "RSS $(($(broker_rss_kb) / 1024)) MB (peak $(($(broker_rss_kb VmHWM) / 1024)) MB), store $(store_mb) MB (on disk/apparent)"
 }
 
 echo "# $(date -u +%FT%TZ) $(git -C "$here" rev-parse --short HEAD 2>/dev/null) load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -80,7 +82,7 @@ for off in $(seq 0 "$batch" $((sessions - batch))); do
         --duration 120 --json "$work/sub.$off.json" >/dev/null 2>"$err" &
     BG_PID=$!
     for _ in $(seq 1200); do
-        grep -q "connected and subscribed" "$err" && break
+        grep -qs "connected and subscribed" "$err" && break
         kill -0 "$BG_PID" 2>/dev/null || break
         sleep 0.1
     done
@@ -99,13 +101,13 @@ for off in $(seq 0 "$batch" $((sessions - batch))); do
     [ "$acked" -eq $((batch * per)) ] || { echo "publishers $off..: $acked of $((batch * per)) acked" >&2; exit 1; }
 done
 echo "messages: $((sessions * per)) queued in $(since "$t1") s; broker RSS $(($(broker_rss_kb) / 1024)) MB," \
-    "store $(du -sm "$(store)" | cut -f1) MB"
+    "store $(store_mb) MB (on disk/apparent)"
 
 broker_stop KILL
 timed_start "after kill -9"
 t2=$(now)
 broker_stop TERM
-echo "graceful stop: $(since "$t2") s, store $(du -sm "$(store)" | cut -f1) MB"
+echo "graceful stop: $(since "$t2") s, store $(store_mb) MB (on disk/apparent)"
 timed_start "after SIGTERM"
 
 # One session back: it must get its messages.

@@ -49,7 +49,7 @@ broker_rss_kb() {
 broker_stop() {
     local sig=${1:-TERM}
     [ -n "$BROKER_PID" ] || return 0
-    kill -"$sig" "$BROKER_PID" 2>/dev/null
+    kill -"$sig" "$BROKER_PID" 2>/dev/null || true
     local i
     for i in $(seq 1200); do
         kill -0 "$BROKER_PID" 2>/dev/null || break
@@ -59,7 +59,7 @@ broker_stop() {
         echo "emqxd $BROKER_PID did not stop on SIG$sig within 120 s: killing it" >&2
         kill -KILL "$BROKER_PID" 2>/dev/null
     fi
-    wait "$BROKER_PID" 2>/dev/null
+    wait "$BROKER_PID" 2>/dev/null || true
     BROKER_PID=
 }
 
