@@ -2,6 +2,7 @@
 # Restart time with many persistent sessions and queued messages.
 #
 #   bench/restart_time.sh [-s SESSIONS] [-m MESSAGES_PER_SESSION] [-b BATCH] [-p PORT] [-o DIR]
+#                         [-x "EMQXD_BINARY ..."] [-r ROUNDS]
 #
 # 1. A fresh broker (temp data dir, durable store, fsync = batch).
 # 2. SESSIONS persistent sessions (3.1.1 Clean Session 0), session k subscribed
@@ -9,9 +10,11 @@
 # 3. MESSAGES_PER_SESSION QoS 1 messages (64 bytes) to every 'rt/k': emqx-bench
 #    pub, BATCH publishers at a time, each publishing to its own 'rt/k'; every
 #    message is journaled for its offline session.
-# 4. kill -9; start again (the crash path): time to "is running now!" and to the
-#    first accepted TCP connection, RSS, store size.
-# 5. SIGTERM (stop time); start again (the graceful path): the same figures.
+# 4. kill -9, and a copy of the data dir as the crash left it.
+# 5. For each binary of -x (default: build/emqxd), ROUNDS times, interleaved,
+#    on a fresh copy of that data dir: start (the crash path): time to "is
+#    running now!" and to the first accepted TCP connection, RSS, store size;
+#    SIGTERM (stop time); start again (the graceful path): the same figures.
 # 6. One session reconnects and must get its MESSAGES_PER_SESSION messages.
 # Loopback only; every process is ended by its PID; the data dir is removed at
 # the end unless -o names one to keep.
@@ -20,11 +23,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/broker.sh"
 BENCH=${BENCH:-$(dirname "$EMQXD")/emqx-bench}
 
-sessions=100000 per=10 batch=10000 port=18971 keep=
-while getopts "s:m:b:p:o:h" opt; do
+sessions=100000 per=10 batch=10000 port=18971 keep= bins= rounds=1
+while getopts "s:m:b:p:o:x:r:h" opt; do
     case $opt in
         s) sessions=$OPTARG ;; m) per=$OPTARG ;; b) batch=$OPTARG ;; p) port=$OPTARG ;; o) keep=$OPTARG ;;
-        *) sed -n '2,19p' "$0"; exit 2 ;;
+        x) bins=$OPTARG ;; r) rounds=$OPTARG ;;
+        *) sed -n '2,21p' "$0"; exit 2 ;;
     esac
 done
 [ "$batch" -le 15000 ] || { echo "-b: at most 15000 (ulimit -n, ephemeral ports)" >&2; exit 2; }
@@ -42,6 +46,7 @@ cleanup() {
     [ -n "$BG_PID" ] && kill "$BG_PID" 2>/dev/null || true
     broker_stop KILL
     [ -n "$keep" ] || rm -rf "$data"
+    rm -rf "$data.crashed"
 }
 trap cleanup EXIT
 ENV=(EMQX_DURABLE__ENABLE=true EMQX_DURABLE__FSYNC=batch EMQX_LOG__FILE__LEVEL=info)
@@ -63,10 +68,12 @@ timed_start() {
         sleep 0.01
     done
     running=$(since "$t0")
+    # CPU seconds (all threads) the start took: less noisy than wall time on a shared machine.
+    cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$BROKER_PID/stat")
     until ! port_free "$port"; do sleep 0.01; done
     accept=$(since "$t0")
     sleep 2
-    echo "$1: running after ${running} s, accepting after ${accept} s;" \
+    echo "$1: running after ${running} s (CPU ${cpu} s), accepting after ${accept} s;" \
         "$(grep -h '^Loaded' "$BROKER_LOG" | tr '\n' ';')" \
         "RSS $(($(broker_rss_kb) / 1024)) MB (peak $(($(broker_rss_kb VmHWM) / 1024)) MB), store $(store_mb) MB (on disk/apparent)"
 }
@@ -104,16 +111,28 @@ echo "messages: $((sessions * per)) queued in $(since "$t1") s; broker RSS $(($(
     "store $(store_mb) MB (on disk/apparent)"
 
 broker_stop KILL
-timed_start "after kill -9"
-t2=$(now)
-broker_stop TERM
-echo "graceful stop: $(since "$t2") s, store $(store_mb) MB (on disk/apparent)"
-timed_start "after SIGTERM"
-
-# One session back: it must get its messages.
-"$BENCH" sub -p "$port" -c 1 -n 0 -q 1 -C false -t 'rt/%i' --prefix rt --duration 3 \
-    --json "$work/check.json" >/dev/null 2>"$work/check.err" || true
-got=$(json "$work/check.json" 'd["messages"]["received"]')
-echo "session rt_sub_1 reconnected: received $got of $per queued messages"
-broker_stop TERM
-[ "$got" -eq "$per" ]
+crashed="$data.crashed"
+rm -rf "$crashed"
+cp -a "$data" "$crashed"
+gen_bin=$EMQXD
+for round in $(seq "$rounds"); do
+    for bin in ${bins:-$gen_bin}; do
+        EMQXD=$bin
+        rm -rf "$data"
+        cp -a "$crashed" "$data"
+        echo "== round $round, $bin"
+        timed_start "after kill -9"
+        t2=$(now)
+        broker_stop TERM
+        echo "graceful stop: $(since "$t2") s, store $(store_mb) MB (on disk/apparent)"
+        timed_start "after SIGTERM"
+        # One session back: it must get its messages.
+        "$BENCH" sub -p "$port" -c 1 -n 0 -q 1 -C false -t 'rt/%i' --prefix rt --duration 3 \
+            --json "$work/check.json" >/dev/null 2>"$work/check.err" || true
+        got=$(json "$work/check.json" 'd["messages"]["received"]')
+        echo "session rt_sub_1 reconnected: received $got of $per queued messages"
+        broker_stop TERM
+        [ "$got" -eq "$per" ]
+    done
+done
+rm -rf "$crashed"
