@@ -80,8 +80,12 @@ for run in $(seq "$runs"); do
             sleep 0.1
         done
         kill -INT "$SUB_PID"; wait "$SUB_PID" || true; SUB_PID=
+        # Messages the broker dropped because the subscriber's queue (mqtt.max_mqueue_len) was full.
+        dropped=$("$(dirname "$EMQXD")/emqxctl" --socket "$data/emqxd.sock" broker metrics |
+            awk -F: '$1 ~ /^delivery.dropped.queue_full/ {gsub(/ /, "", $2); print $2}')
         broker_stop TERM
-        echo "{\"mode\": \"$mode\", \"run\": $run, \"broker_hwm_kb\": $rss}" >"$out/$tag.meta.json"
+        echo "{\"mode\": \"$mode\", \"run\": $run, \"broker_hwm_kb\": $rss, \"dropped_queue_full\": ${dropped:-null}}" \
+            >"$out/$tag.meta.json"
         rm -rf "$data"
         python3 "$here/lib/fanin_summary.py" --line "$out" "$tag" >&2
     done

@@ -29,6 +29,7 @@ def figures(d, tag):
         "e2e_p50": lat["p50"],
         "e2e_p99": lat["p99"],
         "hwm_mb": meta["broker_hwm_kb"] / 1024.0,
+        "dropped": meta.get("dropped_queue_full"),
     }
 
 
@@ -48,7 +49,9 @@ def line(d, tag):
     f = figures(d, tag)
     lost = f["acked"] - f["received"]
     parts = ["%-10s" % tag] + ["%s %s" % (name, fmt(k, s, f[k])) for name, k, s in COLS]
-    parts.append("acked %d received %d%s" % (f["acked"], f["received"], " (MISSING %d)" % lost if lost > 0 else ""))
+    parts.append("acked %d received %d%s" % (f["acked"], f["received"], " (not received %d)" % lost if lost > 0 else ""))
+    if f["dropped"] is not None:
+        parts.append("dropped (subscriber queue full) %d" % f["dropped"])
     print("  ".join(parts))
 
 
