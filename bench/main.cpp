@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
         for (const auto& [k, v] : t.errors) all.errors[k] += v;
         for (const auto& [k, v] : t.publish_errors) all.publish_errors[k] += v;
         all.latency.merge(t.latency);
+        all.ack_latency.merge(t.ack_latency);
     }
 
     nlohmann::ordered_json j;
@@ -246,6 +247,7 @@ int main(int argc, char** argv) {
     nlohmann::ordered_json lat = latencyJson(all.latency);
     lat["without_timestamp"] = all.no_timestamp;
     j["latency_us"] = lat;
+    if (o.command == Command::Pub && o.qos > 0) j["ack_latency_us"] = latencyJson(all.ack_latency);
 
     const std::string text = j.dump(2);
     std::printf("%s\n", text.c_str());

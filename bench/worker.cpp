@@ -7,6 +7,7 @@
 #include <cstring>
 #include <mutex>
 #include <span>
+#include <unordered_map>
 
 namespace emqx::bench {
 
@@ -85,6 +86,7 @@ struct Client {
     uint32_t max_inflight = 0;
     uint16_t next_pid = 1;
     std::vector<bool> pid_used;  // QoS 1/2 publishers: packet ids awaiting PUBACK/PUBCOMP
+    std::unordered_map<uint16_t, uint64_t> pid_sent_ns;  // ... and when each was queued (ack latency)
     std::vector<bool> qos2_rx;   // QoS 2 receivers: packet ids between PUBREC and PUBREL
 };
 
@@ -655,6 +657,7 @@ void Worker::onPubResponse(Client* c, const mqtt::PubResponse& r) {
                 ++totals_.publish_errors[std::string(mqtt::packetTypeName(r.type)) + " " + reasonText(r.reason)];
             }
             ++totals_.acked;
+            recordAckLatency(c, pid);
             releasePid(c, pid);
             return;
         case PacketType::Pubrec: {
@@ -662,6 +665,7 @@ void Worker::onPubResponse(Client* c, const mqtt::PubResponse& r) {
                 ++totals_.rejected;
                 ++totals_.publish_errors["PUBREC " + reasonText(r.reason)];
                 ++totals_.acked;
+                recordAckLatency(c, pid);
                 releasePid(c, pid);
                 return;
             }
@@ -765,11 +769,19 @@ void Worker::emitPublish(Client* c) {
     c->out.append(payload_fill_);
     const uint64_t now = monoNs();
     if (payload_fill_.size() >= 8) std::memcpy(c->out.data() + at, &now, sizeof now);
+    if (p.packet_id) c->pid_sent_ns[p.packet_id] = now;
     ++c->published;
     ++totals_.sent;
     if (!totals_.first_sent_ns) totals_.first_sent_ns = now;
     totals_.last_sent_ns = now;
     markDirty(c);
+}
+
+void Worker::recordAckLatency(Client* c, uint16_t pid) {
+    auto it = c->pid_sent_ns.find(pid);
+    if (it == c->pid_sent_ns.end()) return;
+    totals_.ack_latency.record(monoNs() - it->second);
+    c->pid_sent_ns.erase(it);
 }
 
 void Worker::releasePid(Client* c, uint16_t pid) {

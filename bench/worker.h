@@ -41,6 +41,7 @@ struct WorkerTotals {
     std::map<std::string, uint64_t> errors;          // why connections failed or were lost
     std::map<std::string, uint64_t> publish_errors;  // PUBACK/PUBREC reason codes >= 0x80
     LatencyHistogram latency;
+    LatencyHistogram ack_latency;  // pub, QoS 1/2: PUBLISH queued to PUBACK / PUBCOMP received
 };
 
 struct Client;
@@ -97,6 +98,7 @@ private:
     void startPublishing(Client* c);
     void pump(Client* c);
     void emitPublish(Client* c);
+    void recordAckLatency(Client* c, uint16_t pid);
     void releasePid(Client* c, uint16_t pid);
     void maybeFinish();
     void beginStop();

@@ -12,6 +12,7 @@
 #include "emqxd/log/log.h"
 #include "emqxd/storage/rocksdb_logger.h"
 #include "emqxd/storage/ban_record.h"
+#include "emqxd/storage/rocksdb_options.h"
 
 namespace emqx::storage {
 
@@ -105,13 +106,9 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
         }
     }
 
-    rocksdb::DBOptions opts;
+    rocksdb::DBOptions opts = durableDbOptions();
     opts.create_if_missing = !exists || fs::is_empty(dir, ec);
     opts.create_missing_column_families = true;
-    opts.paranoid_checks = true;
-    opts.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-    opts.info_log = makeRocksDbLogger();
-    opts.max_manifest_file_size = 64 << 20;
 
     std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf, kBannedCf,
                                    kUsersCf};
@@ -128,7 +125,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
             if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
     }
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    const rocksdb::ColumnFamilyOptions cf_opts = durableCfOptions();
+    for (const auto& n : names) cfs.emplace_back(n, cf_opts);
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
     rocksdb::Status st = rocksdb::DB::Open(opts, dir, cfs, &handles, &db);

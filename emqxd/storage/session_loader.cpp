@@ -41,32 +41,45 @@ bool loadSessions(DurableStore& store, int64_t now_ms, LoadedSessions& out, std:
     if (!ok) return false;
 
     std::unordered_map<uint64_t, StoredSession*> by_id;
-    for (StoredSession& st : out.sessions)
-        if (st.id != 0) by_id.emplace(st.id, &st);
-    std::unordered_map<uint64_t, std::vector<QueuedMessage>> journaled;
-    std::unordered_set<uint64_t> orphans;
+    by_id.reserve(out.sessions.size());
     uint64_t max_durable_id = 0;
-    QueuedMessage* last = nullptr;  // the message a following in-flight state belongs to
+    for (StoredSession& st : out.sessions) {
+        if (st.id != 0) by_id.emplace(st.id, &st);
+        for (const QueuedMessage& q : st.mqueue) max_durable_id = std::max(max_durable_id, q.msg->durable_id);
+    }
+    // How many messages each session's record queued itself: when there are
+    // any, the journal's (appended after them) must be sorted in.
+    std::unordered_map<uint64_t, size_t> record_queued;
+    std::unordered_set<uint64_t> orphans;
+    // The journal is sorted by session id, then message id: its messages go
+    // straight to the end of their session's queue, already in publish order.
+    StoredSession* cur = nullptr;  // the session of the entries being read, null: orphans
+    uint64_t cur_id = 0;
+    bool have_cur = false;
+    bool last_is_message = false;  // cur->mqueue.back() is the message a following in-flight state belongs to
     uint64_t last_id = 0;
     ok = store.forEachJournaled(
         [&](uint64_t session_id, uint64_t durable_id, bool state, std::string_view value) {
             max_durable_id = std::max(max_durable_id, durable_id);
-            auto it = by_id.find(session_id);
-            if (it == by_id.end()) {
-                orphans.insert(session_id);
-                last = nullptr;
-                return true;
+            if (!have_cur || session_id != cur_id) {
+                have_cur = true;
+                cur_id = session_id;
+                auto it = by_id.find(session_id);
+                cur = it == by_id.end() ? nullptr : it->second;
+                if (!cur) orphans.insert(session_id);
+                else if (!cur->mqueue.empty()) record_queued.emplace(session_id, cur->mqueue.size());
+                last_is_message = false;
             }
+            if (!cur) return true;
             if (!state) {
                 QueuedMessage q;
                 if (!decodeJournaled(value, q) || q.msg->durable_id != durable_id) {
-                    error = store.dir() + ": a journaled message of client id \"" + it->second->client_id +
+                    error = store.dir() + ": a journaled message of client id \"" + cur->client_id +
                             "\" cannot be decoded";
                     return false;
                 }
-                auto& list = journaled[session_id];
-                list.push_back(std::move(q));
-                last = &list.back();
+                cur->mqueue.push_back(std::move(q));
+                last_is_message = true;
                 last_id = durable_id;
                 ++out.journaled;
                 return true;
@@ -74,28 +87,26 @@ bool loadSessions(DurableStore& store, int64_t now_ms, LoadedSessions& out, std:
             uint16_t packet_id;
             bool pubrec;
             if (!DurableStore::parseInflightState(value, packet_id, pubrec)) {
-                error = store.dir() + ": the in-flight state of a message of client id \"" + it->second->client_id +
+                error = store.dir() + ": the in-flight state of a message of client id \"" + cur->client_id +
                         "\" cannot be decoded";
                 return false;
             }
-            if (!last || last_id != durable_id) return true;  // its message already finished
-            StoredSession& st = *it->second;
-            InflightEntry e{packet_id, pubrec ? nullptr : last->msg, last->qos, last->options, pubrec, 0, durable_id};
-            st.inflight.push_back(std::move(e));
-            journaled[session_id].pop_back();
-            last = nullptr;
+            if (!last_is_message || last_id != durable_id) return true;  // its message already finished
+            QueuedMessage& last = cur->mqueue.back();
+            InflightEntry e{packet_id, pubrec ? nullptr : last.msg, last.qos, last.options, pubrec, 0, durable_id};
+            cur->inflight.push_back(std::move(e));
+            cur->mqueue.pop_back();
+            last_is_message = false;
             return true;
         },
         error);
     if (!ok) return false;
 
     for (StoredSession& st : out.sessions) {
-        for (const QueuedMessage& q : st.mqueue) max_durable_id = std::max(max_durable_id, q.msg->durable_id);
-        auto it = journaled.find(st.id);
-        if (it == journaled.end()) continue;
+        auto rq = record_queued.find(st.id);
+        if (rq == record_queued.end() || st.mqueue.size() == rq->second) continue;
         // The record's queue holds what was not journaled (QoS 0, retained
         // deliveries); every message carries its publish order.
-        for (QueuedMessage& q : it->second) st.mqueue.push_back(std::move(q));
         std::stable_sort(st.mqueue.begin(), st.mqueue.end(), byDurableId);
     }
     for (const auto& [client_id, id] : gone) {

@@ -98,8 +98,8 @@ def target(broker):
     return ["-h", broker.host, "-p", str(broker.port)]
 
 
-def assert_latency(summary, count):
-    lat = summary["latency_us"]
+def assert_latency(summary, count, key="latency_us"):
+    lat = summary[key]
     assert lat["count"] == count, lat
     values = [lat[k] for k in LAT_KEYS]
     assert all(isinstance(v, (int, float)) and v > 0 for v in values), lat
@@ -151,6 +151,7 @@ def test_qos2_mqtt5_with_limit_ends_when_the_limit_is_acked(broker):
         m = pub["messages"]
         assert (m["sent"], m["acked"], m["rejected"]) == (100, 100, 0), m
         assert pub["elapsed_s"] < 10, pub  # ended by the limit, not the duration
+        assert_latency(pub, 100, key="ack_latency_us")  # PUBLISH to PUBCOMP, measured by the publisher
         wait_until(lambda: sub.last_recv_total() >= 200, 10, what="200 messages at the subscribers")
         sub.interrupt()
         rc, s = sub.finish(10)
