@@ -32,22 +32,6 @@ RocksDbUserStore::RocksDbUserStore(std::shared_ptr<storage::DurableStore> store,
     }
 }
 
-std::optional<UserRecord> RocksDbUserStore::find(const std::string& user_id) const {
-    std::shared_lock lock(mutex_);
-    auto it = users_.find(user_id);
-    if (it == users_.end()) return std::nullopt;
-    return it->second;
-}
-
-std::vector<UserRecord> RocksDbUserStore::list() const {
-    std::shared_lock lock(mutex_);
-    std::vector<UserRecord> out;
-    out.reserve(users_.size());
-    for (const auto& [id, u] : users_) out.push_back(u);
-    std::sort(out.begin(), out.end(), [](const UserRecord& a, const UserRecord& b) { return a.user_id < b.user_id; });
-    return out;
-}
-
 void RocksDbUserStore::waitForCommit(uint64_t seq) {
     // Blocks the caller (emqxctl users on the control loop, bootstrap at
     // start) for one group commit: a few milliseconds, like an fsync.

@@ -19,7 +19,7 @@ class DurableStore;
 
 namespace emqx::auth {
 
-class RocksDbUserStore final : public UserStore {
+class RocksDbUserStore final : public MemoryBackedUserStore {
 public:
     // At start (from BrokerApp::loadDurable): every user in the store; false
     // with `error` when a record does not decode (damage).
@@ -27,10 +27,8 @@ public:
 
     RocksDbUserStore(std::shared_ptr<storage::DurableStore> store, std::vector<UserRecord> users);
 
-    std::optional<UserRecord> find(const std::string& user_id) const override;
     bool put(const UserRecord& user, std::string& error) override;
     bool erase(const std::string& user_id, std::string& error) override;
-    std::vector<UserRecord> list() const override;
 
     // Once: the users of a users.json (written with durable.enable = false, or
     // by an emqxd before this store) that are not here yet are imported, and
@@ -41,8 +39,6 @@ private:
     void waitForCommit(uint64_t seq);
 
     std::shared_ptr<storage::DurableStore> store_;
-    mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, UserRecord> users_;
 };
 
 }  // namespace emqx::auth

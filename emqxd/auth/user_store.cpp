@@ -40,14 +40,14 @@ bool FileUserStore::open(std::string& error) {
     return true;
 }
 
-std::optional<UserRecord> FileUserStore::find(const std::string& user_id) const {
+std::optional<UserRecord> MemoryBackedUserStore::find(const std::string& user_id) const {
     std::shared_lock lock(mutex_);
     auto it = users_.find(user_id);
     if (it == users_.end()) return std::nullopt;
     return it->second;
 }
 
-std::vector<UserRecord> FileUserStore::list() const {
+std::vector<UserRecord> MemoryBackedUserStore::list() const {
     std::shared_lock lock(mutex_);
     std::vector<UserRecord> out;
     out.reserve(users_.size());

@@ -33,23 +33,31 @@ public:
 
 // Every user in one JSON file, rewritten whole on each change (temp file,
 // fsync, rename over): a crash leaves the old or the new file, never half.
-class FileUserStore final : public UserStore {
+// The users in memory behind a reader/writer lock, answering find() and
+// list(); the stores below add where each change is kept.
+class MemoryBackedUserStore : public UserStore {
+public:
+    std::optional<UserRecord> find(const std::string& user_id) const override;
+    std::vector<UserRecord> list() const override;
+
+protected:
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::string, UserRecord> users_;
+};
+
+class FileUserStore final : public MemoryBackedUserStore {
 public:
     explicit FileUserStore(std::string path) : path_(std::move(path)) {}
     // Reads the file if it exists; false with `error` when it cannot be read.
     bool open(std::string& error);
 
-    std::optional<UserRecord> find(const std::string& user_id) const override;
     bool put(const UserRecord& user, std::string& error) override;
     bool erase(const std::string& user_id, std::string& error) override;
-    std::vector<UserRecord> list() const override;
 
 private:
     bool saveLocked(std::string& error) const;
 
     std::string path_;
-    mutable std::shared_mutex mutex_;
-    std::unordered_map<std::string, UserRecord> users_;
 };
 
 // Imports a bootstrap file (EMQX's bootstrap_file): CSV with a header line
