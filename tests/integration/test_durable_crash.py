@@ -6,6 +6,7 @@ acknowledged before the kill reaches every subscriber, in order per publisher;
 the QoS 2 subscriber gets none twice; the retained topics hold at least the
 last acknowledged value.
 """
+import queue
 import random
 import threading
 
@@ -66,7 +67,7 @@ def receive_all(client, expected, timeout=30):
         while True:
             try:
                 m = client.messages.get_nowait()
-            except Exception:
+            except queue.Empty:
                 break
             i, n = (int(x) for x in m.payload.split(b":"))
             got.append((i, n))
@@ -74,11 +75,13 @@ def receive_all(client, expected, timeout=30):
         return expected <= seen
 
     wait_until(covered, timeout, interval=0.05, what="%s: every acknowledged message" % client.client_id)
-    client.expect_no_message(0.3)
-    while not client.messages.empty():
-        m = client.messages.get_nowait()
+    # Then what else was stored (published, not yet acknowledged at the kill), until quiet.
+    while True:
+        try:
+            m = client.messages.get(timeout=0.5)
+        except queue.Empty:
+            return got
         got.append(tuple(int(x) for x in m.payload.split(b":")))
-    return got
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -142,7 +145,8 @@ def test_acknowledged_messages_survive_kill9_under_load(make_broker, tmp_path, s
             # never jump back past one not yet delivered.
             assert sorted(set(order)) == firsts, "%s: publisher %d out of order" % (cid, i)
         if qos == 2:
-            assert len(got) == len(set(got)), "%s: a QoS 2 message came twice" % cid
+            # Offline the whole time, nothing was in flight at the kill: nothing comes twice.
+            assert len(got) == len(set(got)), "%s: a message came twice" % cid
         s.disconnect()
 
     reader = Client(b2, "ret-reader", protocol=5)
