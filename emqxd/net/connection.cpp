@@ -219,36 +219,70 @@ void Connection::flush() {
         pending_.clear();
     }
     if (transport_ ? wire_.empty() : pending_.empty()) return;
+    uv_buf_t wire = uv_buf_init(wire_.data(), static_cast<unsigned>(wire_.size()));
+    const uv_buf_t* bufs = &wire;
+    unsigned count = 1;
+    if (!transport_) {
+        const std::vector<uv_buf_t>& plain = pending_.buffers();
+        bufs = plain.data();
+        count = static_cast<unsigned>(plain.size());
+    }
+    size_t total = transport_ ? wire_.size() : pending_.size();
+    // Most output is taken whole by the kernel: write it now, with no request
+    // and no completion callback. (A completed uv_write also costs an
+    // epoll_ctl, as libuv re-arms the socket after every one.)
+    int taken = uv_try_write(stream(), bufs, count);
+    if (taken < 0 && taken != UV_EAGAIN) {
+        writeFailed();
+        return;
+    }
+    size_t written = taken > 0 ? static_cast<size_t>(taken) : 0;
+    worker_.metrics().add(Metric::BytesSent, written);
+    if (written == total) {
+        if (transport_) wire_.clear();
+        else pending_.clear();
+        afterWrite();
+        return;
+    }
+    writeRest(written);
+}
+
+void Connection::writeRest(size_t written) {
     writing_ = worker_.writeRequests().acquire();
     writing_->req.data = this;
-    int rc;
+    std::vector<uv_buf_t> rest;
     if (transport_) {
         writing_->wire.swap(wire_);
-        writing_bytes_ = writing_->wire.size();
-        uv_buf_t b = uv_buf_init(writing_->wire.data(), static_cast<unsigned>(writing_->wire.size()));
-        write_started_ms_ = worker_.nowMs();
-        rc = uv_write(&writing_->req, reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1, onWrite);
+        rest.push_back(uv_buf_init(writing_->wire.data(), static_cast<unsigned>(writing_->wire.size())));
     } else {
         std::swap(pending_, writing_->plain);
-        writing_bytes_ = writing_->plain.size();
-        const auto& bufs = writing_->plain.buffers();
-        write_started_ms_ = worker_.nowMs();
-        rc = uv_write(&writing_->req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs.data(),
-                      static_cast<unsigned>(bufs.size()), onWrite);
+        rest = writing_->plain.buffers();
     }
-    if (rc != 0) {
+    // Skip what the kernel took already.
+    size_t skip = written;
+    auto first = rest.begin();
+    while (skip > 0 && skip >= first->len) skip -= (first++)->len;
+    rest.erase(rest.begin(), first);
+    rest.front().base += skip;
+    rest.front().len -= skip;
+    writing_bytes_ = 0;
+    for (const uv_buf_t& b : rest) writing_bytes_ += b.len;
+    write_started_ms_ = worker_.nowMs();
+    if (uv_write(&writing_->req, stream(), rest.data(), static_cast<unsigned>(rest.size()), onWrite) != 0) {
         worker_.writeRequests().release(writing_);
         writing_ = nullptr;
         writing_bytes_ = 0;
-        if (!closing_) close(ShutdownReason::Einval);
-        else finishClose();
+        writeFailed();
         return;
     }
     // The kernel did not take it all: the peer may have stopped reading, so
-    // look again when the send timeout would expire. (The common case, all
-    // written at once, costs this one check.)
-    if (uv_stream_get_write_queue_size(reinterpret_cast<uv_stream_t*>(&tcp_)) > 0 && !closing_)
-        channel_.checkNoLaterThan(write_started_ms_ + listener_->config.tcp_options.send_timeout);
+    // look again when the send timeout would expire.
+    if (!closing_) channel_.checkNoLaterThan(write_started_ms_ + listener_->config.tcp_options.send_timeout);
+}
+
+void Connection::writeFailed() {
+    if (!closing_) close(ShutdownReason::Einval);
+    else finishClose();
 }
 
 void Connection::onWrite(uv_write_t* req, int status) {
@@ -258,20 +292,23 @@ void Connection::onWrite(uv_write_t* req, int status) {
     self->worker_.metrics().add(Metric::BytesSent, self->writing_bytes_);
     self->writing_bytes_ = 0;
     if (status < 0) {
-        if (!self->closing_) self->close(ShutdownReason::Einval);
-        else self->finishClose();
+        self->writeFailed();
         return;
     }
-    if (self->closing_) {
-        if (self->pending_.empty() && self->wire_.empty()) self->shutdownWrite();
-        else self->flush();
+    self->afterWrite();
+}
+
+void Connection::afterWrite() {
+    if (closing_) {
+        if (pending_.empty() && wire_.empty()) shutdownWrite();
+        else flush();
         return;
     }
-    self->channel_.onOutputDrained();
-    if (!self->pending_.empty() || !self->wire_.empty()) self->wantFlush();
+    channel_.onOutputDrained();
+    if (!pending_.empty() || !wire_.empty()) wantFlush();
     else {
-        self->pending_.shrink();
-        if (self->wire_.capacity() > 64 * 1024) std::string().swap(self->wire_);
+        pending_.shrink();
+        if (wire_.capacity() > 64 * 1024) std::string().swap(wire_);
     }
 }
 

@@ -93,6 +93,12 @@ private:
     static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
     static void onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf);
     static void onWrite(uv_write_t* req, int status);
+    // After a partial write: the rest goes out through libuv's write queue.
+    void writeRest(size_t written);
+    void writeFailed();
+    // All output written: continue the session, or the close.
+    void afterWrite();
+    uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
     static void onClosed(uv_handle_t* h);
     void transportInput(const char* data, size_t len);
     void consume(const char* data, size_t len);

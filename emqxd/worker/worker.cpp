@@ -174,7 +174,17 @@ void Worker::onWakeup() {
 
 void Worker::markDirty(Connection* c) { dirty_.push_back(c); }
 
+void Worker::postOutgoing() {
+    for (uint32_t w = 0; w < outgoing_.size(); ++w) {
+        auto& out = outgoing_[w];
+        if (out.empty()) continue;
+        ctx_.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+        out.clear();
+    }
+}
+
 void Worker::flushDirty() {
+    postOutgoing();
     // Once per loop iteration: the cached headers let go of their message.
     publish_headers_.clear();
     // A flush can close a connection, which edits dirty_: work on a copy.
@@ -208,12 +218,6 @@ size_t Worker::publish(const MessagePtr& msg) {
         metrics_.add(Metric::MessagesDropped);
         return 0;
     }
-    for (uint32_t w = 0; w < outgoing_.size(); ++w) {
-        auto& out = outgoing_[w];
-        if (out.empty()) continue;
-        ctx_.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
-        out.clear();
-    }
     // Local deliveries may publish again (a will, an event): take the batch first.
     std::vector<Delivery> local;
     local.swap(local_);
@@ -244,7 +248,7 @@ void Worker::handle(Delivery& d) {
             if (other.worker == index_) {
                 if (Session* o = findSession(other.session_id)) o->deliver(next.msg, next.options, loopWallMs());
             } else {
-                ctx_.workers[other.worker]->postDeliveries(&next, &next + 1);
+                outgoing_[other.worker].push_back(std::move(next));
             }
             return;
         }

@@ -87,7 +87,8 @@ public:
     int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
 
     // Routes a message published on this worker: local subscribers are served
-    // at once, every other worker gets its share in one inbox push.
+    // at once, every other worker gets its share at the end of the loop
+    // iteration, batched with the iteration's other messages (postOutgoing).
     // Returns how many subscriptions it was routed to.
     size_t publish(const MessagePtr& msg);
 
@@ -169,6 +170,9 @@ private:
     void onTimer();
     void armTimer();
     void flushDirty();
+    // Hands each other worker the deliveries this iteration routed to it: one
+    // inbox push and at most one wakeup per worker per iteration, not per message.
+    void postOutgoing();
     void refreshWallOffset();
     void handle(Delivery& d);
     // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
