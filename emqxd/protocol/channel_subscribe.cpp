@@ -106,9 +106,8 @@ void Channel::deliverRetained(const std::string& filter, const SubscriptionOptio
     SubscriptionOptions o = options;
     o.retain_as_published = true;
     o.no_local = false;
-    o.durable = false;  // not journaled by a publisher: the session record keeps it
-    int64_t now = Worker::wallMs();
-    for (const MessagePtr& m : found) session_->deliver(m, o, now);
+    o.durable = false;  // not journaled by a publisher
+    session_->deliverRetained(found, o, Worker::wallMs());
 }
 
 void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {

@@ -17,10 +17,13 @@ void Session::attach(DeliverySink* sink, int64_t now_ms) {
         }
         e.sent_at_ms = now_ms;
     }
-    sendFromQueue(now_ms);
+    sendPending(now_ms);
 }
 
-void Session::detach() { sink_ = nullptr; }
+void Session::detach() {
+    sink_ = nullptr;
+    retained_.reset();
+}
 
 std::string_view dropReasonName(DropReason r) {
     switch (r) {
@@ -38,6 +41,9 @@ namespace {
 
 uint64_t msgBytes(const MessagePtr& m) { return m ? sizeof(Message) + m->topic.capacity() + m->payload.capacity() : 0; }
 
+// What RetainedBacklog's comment promises per pending retained message.
+static_assert(sizeof(RetainedBacklog::Entry) <= 40);
+
 }  // namespace
 
 uint64_t Session::memoryBytes() const {
@@ -45,6 +51,7 @@ uint64_t Session::memoryBytes() const {
     for (const auto& [filter, sub] : subscriptions_) n += 64 + filter.capacity() + sub.filter.capacity() + sizeof(sub);
     for (const auto& e : inflight_) n += sizeof(e) + msgBytes(e.msg);
     n += mqueue_.size() * sizeof(QueuedMessage) + mqueue_msg_bytes_;
+    if (retained_) n += sizeof(RetainedBacklog) + retained_->entries.size() * sizeof(RetainedBacklog::Entry);
     n += awaiting_rel_.size() * 32;
     n += msgBytes(pending_will);
     return n;
@@ -89,13 +96,9 @@ void Session::enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
         return;
     }
     if (cfg_.max_mqueue_len != 0 && mqueue_.size() >= cfg_.max_mqueue_len) {
-        const QueuedMessage& front = mqueue_.front();
-        MessagePtr oldest = front.msg;
-        uint64_t journal_id = journalIdOf(front.msg, front.qos, front.options);
-        mqueue_msg_bytes_ -= msgBytes(oldest);
-        mqueue_.pop_front();  // EMQX drops the oldest to keep the newest
-        drop(DropReason::QueueFull, oldest.get());
-        finish(journal_id);
+        QueuedMessage oldest = popQueued();  // EMQX drops the oldest to keep the newest
+        drop(DropReason::QueueFull, oldest.msg.get());
+        finish(journalIdOf(oldest.msg, oldest.qos, oldest.options));
     }
     mqueue_msg_bytes_ += msgBytes(msg);
     mqueue_.push_back(QueuedMessage{msg, qos, options});
@@ -136,7 +139,8 @@ void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options,
         finish(journalIdOf(msg, qos, options));
         return;
     }
-    if (!sink_) {
+    if (!sink_ || retained_) {
+        // Offline, or behind a retained backlog (the order rule in session.h).
         enqueue(msg, qos, options);
         return;
     }
@@ -155,25 +159,53 @@ void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options,
     enqueue(msg, qos, options);
 }
 
-void Session::sendFromQueue(int64_t now_ms) {
-    while (sink_ && !mqueue_.empty()) {
-        QueuedMessage& q = mqueue_.front();
-        if (q.msg->remainingExpirySeconds(now_ms) == 0) {
-            uint64_t journal_id = journalIdOf(q.msg, q.qos, q.options);
-            MessagePtr expired = std::move(q.msg);
-            mqueue_msg_bytes_ -= msgBytes(expired);
-            mqueue_.pop_front();
-            drop(DropReason::Expired, expired.get());
-            finish(journal_id);
+void Session::deliverRetained(const std::vector<MessagePtr>& found, const SubscriptionOptions& options,
+                              int64_t now_ms) {
+    if (found.empty()) return;
+    if (!retained_) retained_ = std::make_unique<RetainedBacklog>();
+    // What the mqueue holds now arrived before these and goes first.
+    uint64_t due_after = retained_->mqueue_popped + mqueue_.size();
+    for (const MessagePtr& m : found)
+        retained_->entries.push_back({QueuedMessage{m, std::min(m->qos, options.qos), options}, due_after});
+    sendPending(now_ms);
+}
+
+void Session::sendPending(int64_t now_ms) {
+    while (sink_) {
+        bool retained = retainedDue();
+        if (!retained && mqueue_.empty()) return;
+        const QueuedMessage& next = retained ? retained_->entries.front().message : mqueue_.front();
+        if (next.msg->remainingExpirySeconds(now_ms) == 0) {
+            QueuedMessage expired = popPending(retained);
+            drop(DropReason::Expired, expired.msg.get());
+            finish(journalIdOf(expired.msg, expired.qos, expired.options));
             continue;
         }
-        if (q.qos > 0 && !windowOpen()) return;
+        if (next.qos > 0 && !windowOpen()) return;
         if (sink_->outputFull()) return;
-        QueuedMessage next = std::move(q);
-        mqueue_msg_bytes_ -= msgBytes(next.msg);
-        mqueue_.pop_front();
-        sendNew(next.msg, next.qos, next.options, now_ms);
+        QueuedMessage q = popPending(retained);
+        sendNew(q.msg, q.qos, q.options, now_ms);
     }
+}
+
+bool Session::retainedDue() const {
+    return retained_ && retained_->mqueue_popped >= retained_->entries.front().due_after_popped;
+}
+
+QueuedMessage Session::popPending(bool retained) {
+    if (!retained) return popQueued();
+    QueuedMessage q = std::move(retained_->entries.front().message);
+    retained_->entries.pop_front();
+    if (retained_->entries.empty()) retained_.reset();
+    return q;
+}
+
+QueuedMessage Session::popQueued() {
+    QueuedMessage q = std::move(mqueue_.front());
+    mqueue_.pop_front();
+    mqueue_msg_bytes_ -= msgBytes(q.msg);
+    if (retained_) ++retained_->mqueue_popped;
+    return q;
 }
 
 bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
@@ -184,7 +216,7 @@ bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
     finish(it->journal_id);
     inflight_.erase(it);
     metrics_.add(Metric::MessagesAcked);
-    sendFromQueue(now_ms);
+    sendPending(now_ms);
     return true;
 }
 
@@ -210,7 +242,7 @@ bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
     finish(it->journal_id);
     inflight_.erase(it);
     metrics_.add(Metric::MessagesAcked);
-    sendFromQueue(now_ms);
+    sendPending(now_ms);
     return true;
 }
 

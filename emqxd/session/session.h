@@ -1,12 +1,23 @@
 #pragma once
 // An MQTT session: subscriptions, the outgoing inflight window, the message
-// queue (mqueue) for what does not fit or arrives while offline, and the
-// incoming QoS 2 packet ids awaiting PUBREL. Owner: one worker thread; it lives
-// on that worker from creation to end (connections move to it, not it to them).
+// queue (mqueue) for what does not fit or arrives while offline, the retained
+// backlog (retained messages a SUBSCRIBE matched that the connection has not
+// taken yet), and the incoming QoS 2 packet ids awaiting PUBREL. Owner: one
+// worker thread; it lives on that worker from creation to end (connections
+// move to it, not it to them).
+//
+// Order of what waits: a session sends in arrival order. Retained messages
+// found at a SUBSCRIBE go after what the mqueue held then; while a retained
+// backlog is pending, live messages of any QoS wait in the mqueue behind it
+// (QoS 0 too: sent ahead, a live message could reach the client before an
+// older retained message on the same topic, which would then overwrite it in
+// the client's view). So during a retained burst live QoS 0 is bounded by
+// max_mqueue_len (drop oldest) and needs mqueue_store_qos0, like QoS 1/2.
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -44,6 +55,24 @@ struct QueuedMessage {
     SubscriptionOptions options;
 };
 
+// Retained messages waiting for the connection, and where they stand against
+// the mqueue. Not bounded by max_mqueue_len, and that is safe: an entry is a
+// shared pointer to a message the retained store holds anyway, plus the
+// subscription's options (40 bytes), so a burst of N costs 40·N bytes for as
+// long as the client takes to read it. It exists only while non-empty (an
+// idle session pays one pointer) and not in the session record: a session
+// that disconnects drops it (see detach()).
+struct RetainedBacklog {
+    struct Entry {
+        QueuedMessage message;  // qos already downgraded
+        // The entry is due once mqueue_popped reaches this: the mqueue entries
+        // that arrived before it (queued when its SUBSCRIBE came) are gone.
+        uint64_t due_after_popped;
+    };
+    FifoQueue<Entry> entries;
+    uint64_t mqueue_popped = 0;  // mqueue entries sent or dropped since the backlog began
+};
+
 // The durable_id under which a publisher journaled `msg` for a session (see
 // session_journal.h), or 0 when it did not.
 inline uint64_t journalIdOf(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options) {
@@ -77,20 +106,29 @@ public:
     bool connected() const { return sink_ != nullptr; }
 
     // Attach a connection: resends the inflight window (DUP, or PUBREL where a
-    // PUBREC came) then fills it from the mqueue. Detach keeps everything.
+    // PUBREC came) then fills it from the mqueue. Detach keeps everything but
+    // the retained backlog: retained messages answer a SUBSCRIBE and are not
+    // part of the session record, so what the client had not taken yet is
+    // gone, for a persistent session too (the client gets them again by
+    // subscribing again). Not counted as delivery drops, as a clean session's
+    // mqueue at its end is not.
     void attach(DeliverySink* sink, int64_t now_ms);
     void detach();
 
     // A message routed to this session (already matched, not yet downgraded).
     void deliver(const MessagePtr& msg, const SubscriptionOptions& options, int64_t now_ms);
+    // The retained messages a SUBSCRIBE matched (not yet downgraded): sent as
+    // the connection takes them, paced by onOutputDrained and acks, never
+    // dropped for a full output or mqueue.
+    void deliverRetained(const std::vector<MessagePtr>& found, const SubscriptionOptions& options, int64_t now_ms);
 
     // Acknowledgements from the client; false when the packet id is unknown.
     bool onPuback(uint16_t packet_id, int64_t now_ms);
     bool onPubrec(uint16_t packet_id, int64_t now_ms);  // then the caller sends PUBREL
     bool onPubcomp(uint16_t packet_id, int64_t now_ms);
 
-    // The connection's output drained: continue from the mqueue.
-    void onOutputDrained(int64_t now_ms) { sendFromQueue(now_ms); }
+    // The connection's output drained: continue from the mqueue and the retained backlog.
+    void onOutputDrained(int64_t now_ms) { sendPending(now_ms); }
 
     // Resends what has waited retry_interval; returns the next retry time or -1.
     int64_t retryDue(int64_t now_ms);
@@ -109,14 +147,17 @@ public:
 
     size_t inflightCount() const { return inflight_.size(); }
     size_t queueLength() const { return mqueue_.size(); }
+    size_t retainedBacklogLength() const { return retained_ ? retained_->entries.size() : 0; }
     uint64_t deliveredCount() const { return delivered_; }
     uint64_t droppedCount() const { return dropped_; }
     uint64_t enqueuedCount() const { return enqueued_; }
     uint64_t droppedCount(DropReason r) const { return dropped_by_reason_[static_cast<size_t>(r)]; }
     // Bytes this session holds: itself, its subscriptions, its inflight window,
     // mqueue and awaiting-rel ids, counting each referenced message's topic and
-    // payload in full (messages shared with other sessions count for each). An
-    // estimate for `emqxctl clients show`; O(queue length).
+    // payload in full (messages shared with other sessions count for each), and
+    // its retained backlog's entries only (their messages are the retained
+    // store's, which holds them with or without this session). An estimate
+    // for `emqxctl clients show`; O(subscriptions + inflight).
     uint64_t memoryBytes() const;
     // The connection's sink while one is attached.
     const DeliverySink* sink() const { return sink_; }
@@ -150,7 +191,11 @@ public:
 
 private:
     bool windowOpen() const;
-    void sendFromQueue(int64_t now_ms);
+    // Sends what waits, in arrival order, while the output and (for QoS 1/2) the window take it.
+    void sendPending(int64_t now_ms);
+    bool retainedDue() const;
+    QueuedMessage popPending(bool retained);
+    QueuedMessage popQueued();
     void enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options);
     bool sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms);
     uint16_t nextPacketId();
@@ -168,6 +213,7 @@ private:
     std::map<std::string, Subscription, std::less<>> subscriptions_;
     std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;
+    std::unique_ptr<RetainedBacklog> retained_;  // null when empty
     std::unordered_map<uint16_t, int64_t> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
     uint64_t delivered_ = 0;

@@ -1,5 +1,11 @@
-"""Retained messages: set, replace, delete, Retain Handling, Retain As Published, $share."""
-from harness import Client, RawClient, mqttbytes as mb
+"""Retained messages: set, replace, delete, Retain Handling, Retain As Published,
+$share, and bursts larger than a connection's output bound or the mqueue."""
+import socket
+
+import pytest
+
+from harness import Client, RawClient, is_mosquitto, mqttbytes as mb, wait_until
+from test_ctl_common import ctl_json
 
 
 def _pub(broker, topic, payload, qos=1, retain=True, protocol=4):
@@ -134,3 +140,105 @@ def test_retained_raw_bytes_retain_bit_set(broker):
     r.subscribe("ret/raw", 0)
     p = r.expect(mb.PUBLISH)
     assert p.raw == b"\x31\x0a\x00\x07ret/rawR"
+
+
+# ---- bursts: retained delivery is paced by the connection, nothing dropped --------
+
+def _publish_retained_many(broker, prefix, n, payload, qos):
+    """Stores n retained messages prefix/0 .. prefix/n-1 over one pipelined
+    connection; returns once the broker has them all (PUBACKs, or a PINGRESP
+    after QoS 0)."""
+    p = RawClient(broker, 4)
+    p.connect("loader-%s" % prefix)
+    batch = 500
+    for start in range(0, n, batch):
+        ids = range(start, min(n, start + batch))
+        p.send(b"".join(mb.publish("%s/%d" % (prefix, i), payload, qos, True, pid=(i % 65535) + 1 if qos else None)
+                        for i in ids))
+        if qos:
+            for _ in ids:
+                p.expect(mb.PUBACK)
+    p.send(mb.PINGREQ_BYTES)
+    p.expect(mb.PINGRESP)
+    p.send(mb.disconnect())
+    p.close()
+
+
+def _retained_count(broker, prefix):
+    return sum(1 for t in ctl_json(broker, "retainer", "topics")["topics"] if t.startswith(prefix + "/"))
+
+
+def _metrics(broker):
+    return ctl_json(broker, "broker", "metrics")
+
+
+def _client(broker, client_id):
+    return ctl_json(broker, "clients", "show", client_id)["client"]
+
+
+emqxd_only = pytest.mark.skipif(is_mosquitto(), reason="reads emqxd's counters with emqxctl")
+
+
+@emqxd_only
+def test_retained_burst_past_the_output_bound_is_delivered_whole(broker):
+    """20,000 retained QoS 0 messages of 600 bytes (12 MB, about three times the
+    connection's 4 MiB output bound) to a subscriber that does not read until
+    the broker can write no more: every one arrives, once. A live message on a
+    topic whose retained message is still waiting arrives after it."""
+    n = 20000
+    _publish_retained_many(broker, "burst", n, b"r" * 600, 0)
+    wait_until(lambda: _retained_count(broker, "burst") == n, 10, what="%d retained stored" % n)
+
+    sub = RawClient(broker, 4)
+    # A small receive buffer: the kernel holds little, so the broker meets a full output.
+    sub.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    sub.connect("burst-sub")
+    sub.subscribe("burst/#", 0)
+
+    last = [-1]
+
+    def stalled():
+        """The broker's count of messages written to the subscriber stopped moving."""
+        now = _client(broker, "burst-sub")["delivered_msgs"]
+        same, last[0] = now == last[0], now
+        return same
+
+    wait_until(stalled, 20, interval=0.3, what="the broker to stop writing to a subscriber that does not read")
+    live = Client(broker, "burst-live", protocol=4)
+    live.connect()
+    live.publish("burst/%d" % (n - 1), b"live", 0)
+
+    got = []
+    try:
+        while len(got) < n + 1:
+            m = sub.expect(mb.PUBLISH, timeout=10)
+            got.append((m.topic, m.retain, m.payload == b"live"))
+    except AssertionError as e:
+        pytest.fail("received %d of %d retained + 1 live message: %s" % (len(got), n, e))
+    assert sorted(t for t, retain, _ in got if retain) == sorted("burst/%d" % i for i in range(n))
+    live_at = [i for i, (_, retain, is_live) in enumerate(got) if is_live and not retain]
+    assert len(live_at) == 1
+    assert got.index(("burst/%d" % (n - 1), True, False)) < live_at[0]
+    sub.expect_no_packet(0.3)
+    assert _client(broker, "burst-sub")["dropped_msgs"] == 0
+    assert _metrics(broker)["delivery.dropped"] == 0
+
+
+@emqxd_only
+def test_retained_qos1_burst_past_max_mqueue_len_is_delivered_whole(make_broker):
+    """QoS 1 retained messages wait for the inflight window (32) but not in the
+    mqueue: 2,000 of them reach a subscriber whose mqueue holds 10."""
+    b = make_broker(env={"EMQX_MQTT__MAX_MQUEUE_LEN": "10"})
+    n = 2000
+    _publish_retained_many(b, "q1burst", n, b"x" * 100, 1)
+    wait_until(lambda: _retained_count(b, "q1burst") == n, 10, what="%d retained stored" % n)
+
+    s = Client(b, "q1burst-sub", protocol=5)
+    s.connect()
+    s.subscribe("q1burst/#", 1)
+    got = s.wait_messages(n, timeout=30)
+    assert all(m.qos == 1 and m.retain for m in got)
+    assert sorted(m.topic for m in got) == sorted("q1burst/%d" % i for i in range(n))
+    s.expect_no_message(0.3)
+    assert _client(b, "q1burst-sub")["dropped_msgs"] == 0
+    assert _metrics(b)["delivery.dropped"] == 0

@@ -1,5 +1,6 @@
 // Session delivery rules: QoS downgrade, No Local, expiry, the mqueue, the
-// inflight window, packet ids, acknowledgements, retry, resume, QoS 2 receive.
+// inflight window, packet ids, acknowledgements, retry, resume, QoS 2 receive,
+// the retained backlog.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -29,6 +30,7 @@ struct FakeSink : DeliverySink {
     std::vector<Out> out;
     uint16_t receive_max = 65535;
     bool output_full = false;
+    size_t room = std::numeric_limits<size_t>::max();  // PUBLISHes the output takes before it is full
     size_t max_payload = std::numeric_limits<size_t>::max();  // larger: TooLarge
     int too_large_calls = 0;
 
@@ -39,11 +41,12 @@ struct FakeSink : DeliverySink {
             return SendResult::TooLarge;
         }
         out.push_back(Out{false, msg, qos, packet_id, dup, options});
+        if (room != std::numeric_limits<size_t>::max()) --room;
         return SendResult::Sent;
     }
     void sendPubrel(uint16_t packet_id) override { out.push_back(Out{true, nullptr, 0, packet_id, false, {}}); }
     uint16_t clientReceiveMaximum() const override { return receive_max; }
-    bool outputFull() const override { return output_full; }
+    bool outputFull() const override { return output_full || room == 0; }
 
     std::vector<std::string> payloads() const {
         std::vector<std::string> p;
@@ -668,4 +671,230 @@ TEST_CASE("session: a QoS 1 message the connection refuses is kept, not dropped"
     CHECK(sink.calls == 1);
     CHECK(metrics.get(Metric::DeliveryDroppedQos0Msg) == 0);
     CHECK(s.inflightCount() + s.queueLength() == 1);
+}
+
+namespace {
+
+std::vector<MessagePtr> retainedMsgs(const std::string& prefix, int n, uint8_t qos) {
+    std::vector<MessagePtr> found;
+    for (int i = 0; i < n; ++i) found.push_back(makeMsg(prefix + std::to_string(i), qos));
+    return found;
+}
+
+std::vector<std::string> names(const std::string& prefix, int n) {
+    std::vector<std::string> v;
+    for (int i = 0; i < n; ++i) v.push_back(prefix + std::to_string(i));
+    return v;
+}
+
+// Lets the output take `room` more PUBLISHes and tells the session it drained;
+// returns how many drains it took until the session had nothing more to send.
+int drainAll(Session& s, FakeSink& sink, size_t room) {
+    int drains = 0;
+    while (s.retainedBacklogLength() + s.queueLength() > 0) {
+        REQUIRE(drains < 1000);
+        sink.room = room;
+        s.onOutputDrained(0);
+        ++drains;
+    }
+    return drains;
+}
+
+}  // namespace
+
+TEST_CASE("session: a retained QoS 0 burst past the output bound is sent as it drains", "[core][session]") {
+    auto cfg = smallConfig();  // max_mqueue_len 3: the backlog is not the mqueue
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+    sink.room = 4;
+
+    s.deliverRetained(retainedMsgs("r", 25, 0), opts(1), 0);
+    CHECK(sink.payloads() == names("r", 4));  // what the output took
+    CHECK(s.retainedBacklogLength() == 21);
+    CHECK(s.queueLength() == 0);
+
+    CHECK(drainAll(s, sink, 4) == 6);
+    CHECK(sink.payloads() == names("r", 25));
+    for (const auto& o : sink.out) CHECK(o.qos == 0);
+    CHECK(s.droppedCount() == 0);
+    CHECK(metrics.get(Metric::DeliveryDropped) == 0);
+    CHECK(s.deliveredCount() == 25);
+}
+
+TEST_CASE("session: a retained QoS 1 burst past the window and the mqueue is sent as acks come", "[core][session]") {
+    auto cfg = smallConfig();  // window 2, mqueue 3
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+
+    s.deliverRetained(retainedMsgs("r", 10, 2), opts(1), 0);  // QoS 2 retained, downgraded to 1
+    CHECK(sink.payloads() == names("r", 2));
+    CHECK(s.retainedBacklogLength() == 8);
+    for (size_t acked = 0; acked < 10; ++acked) {
+        REQUIRE(sink.out.size() > acked);
+        CHECK(sink.out[acked].qos == 1);
+        CHECK(s.onPuback(sink.out[acked].packet_id, 0));
+    }
+    CHECK(sink.payloads() == names("r", 10));
+    CHECK(s.retainedBacklogLength() == 0);
+    CHECK(s.inflightCount() == 0);
+    CHECK(s.droppedCount() == 0);
+}
+
+TEST_CASE("session: a retained burst waits for both the output and the window", "[core][session]") {
+    auto cfg = smallConfig();
+    cfg.max_inflight = 1;
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+
+    std::vector<MessagePtr> found{makeMsg("r0", 1), makeMsg("r1", 0), makeMsg("r2", 1), makeMsg("r3", 0),
+                                  makeMsg("r4", 0)};
+    s.deliverRetained(found, opts(1), 0);
+    CHECK(sink.payloads() == names("r", 2));  // r2 waits for the window, r3 and r4 behind it
+
+    sink.room = 0;
+    CHECK(s.onPuback(sink.out[0].packet_id, 0));  // the window opens, the output is full
+    CHECK(sink.payloads() == names("r", 2));
+
+    sink.room = 2;
+    s.onOutputDrained(0);
+    CHECK(sink.payloads() == names("r", 4));
+
+    sink.room = 10;
+    s.onOutputDrained(0);  // r4 is QoS 0: r2 in flight does not hold it
+    CHECK(sink.payloads() == names("r", 5));
+    CHECK(s.retainedBacklogLength() == 0);
+    CHECK(s.droppedCount() == 0);
+}
+
+TEST_CASE("session: live messages wait behind a retained backlog, queued ones go before it", "[core][session]") {
+    auto cfg = smallConfig();
+    cfg.max_inflight = 10;
+    cfg.max_mqueue_len = 10;
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+
+    // The output is full before the SUBSCRIBE: a live QoS 1 message waits in the mqueue.
+    sink.room = 0;
+    s.deliver(makeMsg("early", 1), opts(1), 0);
+    CHECK(s.queueLength() == 1);
+
+    s.deliverRetained(retainedMsgs("r", 6, 0), opts(1), 0);
+    CHECK(s.retainedBacklogLength() == 6);
+
+    // Live messages after the SUBSCRIBE, both QoS, go behind the retained
+    // messages even when the output has room (a live message must not reach
+    // the client before an older retained one on its topic).
+    sink.room = 1;
+    s.onOutputDrained(0);
+    CHECK(sink.payloads() == std::vector<std::string>{"early"});
+    s.deliver(makeMsg("late-q0", 0), opts(1), 0);
+    s.deliver(makeMsg("late-q1", 1), opts(1), 0);
+    CHECK(sink.payloads() == std::vector<std::string>{"early"});
+    CHECK(s.queueLength() == 2);
+
+    drainAll(s, sink, 2);
+    std::vector<std::string> want{"early"};
+    for (const auto& r : names("r", 6)) want.push_back(r);
+    want.push_back("late-q0");
+    want.push_back("late-q1");
+    CHECK(sink.payloads() == want);
+    CHECK(s.droppedCount() == 0);
+
+    // The backlog done, live QoS 0 goes straight out again.
+    sink.room = 1;
+    s.deliver(makeMsg("after", 0), opts(1), 0);
+    CHECK(sink.payloads().back() == "after");
+    CHECK(s.queueLength() == 0);
+}
+
+TEST_CASE("session: a second SUBSCRIBE's retained messages go after live ones that came between", "[core][session]") {
+    auto cfg = smallConfig();
+    cfg.max_mqueue_len = 10;
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+    sink.room = 0;
+
+    s.deliverRetained(retainedMsgs("a", 2, 0), opts(0), 0);
+    s.deliver(makeMsg("live", 0), opts(0), 0);
+    s.deliverRetained(retainedMsgs("b", 2, 0), opts(0), 0);
+    drainAll(s, sink, 1);
+    CHECK(sink.payloads() == std::vector<std::string>{"a0", "a1", "live", "b0", "b1"});
+}
+
+TEST_CASE("session: live QoS 0 behind a retained backlog is bounded like the mqueue", "[core][session]") {
+    auto cfg = smallConfig();  // mqueue 3
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+    sink.room = 0;
+    s.deliverRetained(retainedMsgs("r", 2, 0), opts(0), 0);
+    for (int i = 0; i < 5; ++i) s.deliver(makeMsg("l" + std::to_string(i), 0), opts(0), 0);
+    CHECK(metrics.get(Metric::DeliveryDroppedQueueFull) == 2);
+    drainAll(s, sink, 1);
+    CHECK(sink.payloads() == std::vector<std::string>{"r0", "r1", "l2", "l3", "l4"});
+}
+
+TEST_CASE("session: a retained message that expires in the backlog is dropped as expired", "[core][session]") {
+    auto cfg = smallConfig();
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink sink;
+    s.attach(&sink, 0);
+    sink.room = 1;
+
+    std::vector<MessagePtr> found{makeMsg("first", 0), makeMsg("short", 0, 0, 0, 5), makeMsg("long", 1, 0, 0, 100),
+                                  makeMsg("forever", 0)};
+    s.deliverRetained(found, opts(1), 1000);
+    CHECK(sink.payloads() == std::vector<std::string>{"first"});
+
+    sink.room = 10;
+    s.onOutputDrained(6000);  // "short" (5 s) expired while waiting
+    CHECK(sink.payloads() == std::vector<std::string>{"first", "long", "forever"});
+    CHECK(s.retainedBacklogLength() == 0);
+    CHECK(s.droppedCount(DropReason::Expired) == 1);
+    CHECK(metrics.get(Metric::DeliveryDroppedExpired) == 1);
+    CHECK(s.droppedCount() == 1);
+}
+
+TEST_CASE("session: detach drops the retained backlog, keeps the mqueue", "[core][session]") {
+    auto cfg = smallConfig();
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    FakeSink first;
+    s.attach(&first, 0);
+    first.room = 0;
+    uint64_t before = s.memoryBytes();
+    s.deliverRetained(retainedMsgs("r", 100, 0), opts(1), 0);
+    s.deliver(makeMsg("live", 1), opts(1), 0);
+    CHECK(s.memoryBytes() >= before + 100 * sizeof(RetainedBacklog::Entry));
+    s.detach();
+    CHECK(s.retainedBacklogLength() == 0);
+    CHECK(s.queueLength() == 1);
+    CHECK(s.droppedCount() == 0);
+
+    FakeSink second;
+    s.attach(&second, 0);
+    CHECK(second.payloads() == std::vector<std::string>{"live"});
+}
+
+TEST_CASE("session: retained messages found before attach are sent on attach, after the mqueue", "[core][session]") {
+    auto cfg = smallConfig();
+    Metrics metrics;
+    Session s(1, "c1", cfg, metrics);
+    s.deliver(makeMsg("offline", 1), opts(1), 0);
+    s.deliverRetained(retainedMsgs("r", 5, 0), opts(0), 0);  // auto_subscribe runs before attach
+    FakeSink sink;
+    s.attach(&sink, 0);
+    CHECK(sink.payloads() == std::vector<std::string>{"offline", "r0", "r1", "r2", "r3", "r4"});
 }
