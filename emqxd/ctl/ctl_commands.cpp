@@ -391,7 +391,7 @@ void registerCommands(Registry& r, CtlServer& server) {
     r.add("retainer.topics", [cp](const Json&, const Responder& respond) {
         std::set<std::string> topics;
         for (const char* filter : {"#", "$SYS/#"})
-            cp->retain->match(filter, [&](const MessagePtr& m) { topics.insert(m->topic); });
+            cp->retain->match(filter, [&](const MessagePtr& m) { topics.emplace(m->topic); });
         Json list = Json::array();
         for (auto& t : topics) list.push_back(t);
         respond.ok({{"topics", list}});

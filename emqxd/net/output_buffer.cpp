@@ -15,7 +15,7 @@ void OutputBuffer::append(std::string_view bytes) {
 }
 
 void OutputBuffer::appendPayload(const MessagePtr& msg) {
-    const std::string& payload = msg->payload;
+    std::string_view payload = msg->payload;
     if (payload.size() <= kInlinePayload) {
         append(payload);
         return;

@@ -14,6 +14,7 @@
 
 #include "common/mqtt/codec.h"
 #include "common/mqtt/packet.h"
+#include "common/topic/topic_trie.h"
 #include "emqxd/authz/authz_cache.h"
 #include "emqxd/message/message.h"
 #include "emqxd/net/shutdown_reason.h"
@@ -150,7 +151,7 @@ private:
     uint16_t client_topic_alias_max_ = 0;
     bool request_problem_info_ = true;
     std::unordered_map<uint16_t, std::string> inbound_aliases_;
-    std::unordered_map<std::string, uint16_t> outbound_aliases_;
+    std::unordered_map<std::string, uint16_t, topic::StringHash, std::equal_to<>> outbound_aliases_;
     // Held by pointer: most clients have no will, and an idle connection's size matters.
     std::unique_ptr<mqtt::Will> will_;
     bool disconnect_with_will_ = false;

@@ -268,12 +268,9 @@ void Channel::autoSubscribe() {
 }
 
 MessagePtr Channel::willMessage() {
-    auto m = std::make_shared<Message>();
-    m->topic = std::move(will_->topic);
-    m->payload = std::move(will_->payload);
+    auto m = Message::make(will_->topic, will_->payload, client_id_);
     m->qos = will_->qos;
     m->retain = will_->retain;
-    m->publisher = client_id_;
     m->publisher_session = session_ ? session_->id() : 0;
     m->received_at_ms = Worker::wallMs();
     mqtt::Properties props = std::move(will_->props);

@@ -15,12 +15,9 @@ using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
 MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) const {
-    auto m = std::make_shared<Message>();
-    m->topic.assign(topic);
-    m->payload.assign(p.payload);
+    auto m = Message::make(topic, p.payload, client_id_);
     m->qos = p.qos;
     m->retain = p.retain;
-    m->publisher = client_id_;
     m->publisher_session = session_ ? session_->id() : 0;
     m->received_at_ms = worker_.loopWallMs();
     if (storage::DurableStore* d = worker_.ctx().durable.get()) m->durable_id = d->nextMessageId();

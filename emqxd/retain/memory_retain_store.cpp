@@ -13,7 +13,7 @@ void MemoryRetainStore::put(const MessagePtr& msg) {
         if (it != messages_.end()) messages_.erase(it);
         return;
     }
-    messages_.insert_or_assign(msg->topic, msg);
+    messages_.insert_or_assign(std::string(msg->topic), msg);
 }
 
 void MemoryRetainStore::match(std::string_view filter, const std::function<void(const MessagePtr&)>& visit) const {

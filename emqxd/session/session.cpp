@@ -39,7 +39,9 @@ std::string_view dropReasonName(DropReason r) {
 
 namespace {
 
-uint64_t msgBytes(const MessagePtr& m) { return m ? sizeof(Message) + m->topic.capacity() + m->payload.capacity() : 0; }
+uint64_t msgBytes(const MessagePtr& m) {
+    return m ? sizeof(Message) + m->topic.size() + m->payload.size() + m->publisher.size() : 0;
+}
 
 // What RetainedBacklog's comment promises per pending retained message.
 static_assert(sizeof(RetainedBacklog::Entry) <= 40);

@@ -35,12 +35,17 @@ MessagePtr readMessage(Reader& r) {
     uint8_t version, flags;
     if (!r.u8(version) || version != kMessageVersion || !r.u8(flags) || (flags & ~0x1Fu) != 0 || (flags & 3) > 2)
         return nullptr;
-    auto m = std::make_shared<Message>();
+    int64_t received_at_ms;
+    uint64_t durable_id = 0;
+    std::string_view topic, payload, publisher;
+    if (!r.i64(received_at_ms)) return nullptr;
+    if ((flags & 16) && (!r.u64(durable_id) || durable_id == 0)) return nullptr;
+    if (!r.bytes(topic) || !r.bytes(payload) || !r.bytes(publisher)) return nullptr;
+    auto m = Message::make(topic, payload, publisher);
     m->qos = flags & 3;
     m->retain = (flags & 4) != 0;
-    if (!r.i64(m->received_at_ms)) return nullptr;
-    if ((flags & 16) && (!r.u64(m->durable_id) || m->durable_id == 0)) return nullptr;
-    if (!r.bytes(m->topic) || !r.bytes(m->payload) || !r.bytes(m->publisher)) return nullptr;
+    m->received_at_ms = received_at_ms;
+    m->durable_id = durable_id;
     if (flags & 8) {
         std::string_view block;
         if (!r.bytes(block)) return nullptr;

@@ -13,9 +13,7 @@ using namespace emqx;
 namespace {
 
 MessagePtr message(std::string topic, std::string payload, bool with_props) {
-    auto m = std::make_shared<Message>();
-    m->topic = std::move(topic);
-    m->payload = std::move(payload);
+    auto m = Message::make(topic, payload);
     m->qos = 2;
     m->retain = true;
     if (with_props) {

@@ -13,22 +13,20 @@ using namespace emqx;
 namespace {
 
 MessagePtr retained(std::string topic, std::string payload) {
-    auto m = std::make_shared<Message>();
-    m->topic = std::move(topic);
-    m->payload = std::move(payload);
+    auto m = Message::make(topic, payload);
     m->retain = true;
     return m;
 }
 
 std::set<std::string> topicsMatching(const RetainStore& store, std::string_view filter) {
     std::set<std::string> out;
-    store.match(filter, [&](const MessagePtr& m) { out.insert(m->topic); });
+    store.match(filter, [&](const MessagePtr& m) { out.emplace(m->topic); });
     return out;
 }
 
 std::vector<std::string> payloadsMatching(const RetainStore& store, std::string_view filter) {
     std::vector<std::string> out;
-    store.match(filter, [&](const MessagePtr& m) { out.push_back(m->payload); });
+    store.match(filter, [&](const MessagePtr& m) { out.emplace_back(m->payload); });
     return out;
 }
 

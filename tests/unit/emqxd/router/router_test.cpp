@@ -16,12 +16,8 @@ using namespace emqx;
 
 namespace {
 
-Message makeMsg(std::string topic, std::string publisher = "pub") {
-    Message m;
-    m.topic = std::move(topic);
-    m.payload = "x";
-    m.publisher = std::move(publisher);
-    return m;
+MessagePtr makeMsg(std::string_view topic, std::string_view publisher = "pub") {
+    return Message::make(topic, "x", publisher);
 }
 
 Subscriber sub(uint64_t session, uint32_t worker = 0, uint8_t qos = 0) {
@@ -39,9 +35,9 @@ struct Hit {
     uint64_t group;
 };
 
-std::vector<Hit> routeOf(const Router& r, const Message& m, uint32_t from_worker = 0) {
+std::vector<Hit> routeOf(const Router& r, const MessagePtr& m, uint32_t from_worker = 0) {
     std::vector<Hit> hits;
-    r.route(m, from_worker, [&](const RouteTarget& t) {
+    r.route(*m, from_worker, [&](const RouteTarget& t) {
         hits.push_back(Hit{t.subscriber->session_id, t.subscriber->worker, t.subscriber->options.qos, t.shared_group});
     });
     return hits;
@@ -54,7 +50,7 @@ std::set<uint64_t> sessionsOf(const std::vector<Hit>& hits) {
 }
 
 // The one member a shared group picks for `m` (the route must give exactly one target).
-uint64_t pickOne(const Router& r, const Message& m, uint32_t from_worker = 0) {
+uint64_t pickOne(const Router& r, const MessagePtr& m, uint32_t from_worker = 0) {
     auto hits = routeOf(r, m, from_worker);
     REQUIRE(hits.size() == 1);
     REQUIRE(hits[0].group != 0);
@@ -410,7 +406,7 @@ TEST_CASE("router: repick excludes the named session and prefers live members", 
     for (uint64_t excluded : {1u, 2u, 3u}) {
         for (int i = 0; i < 10; ++i) {
             Subscriber out;
-            REQUIRE(r.repick(gid, makeMsg("t/1"), excluded, out));
+            REQUIRE(r.repick(gid, *makeMsg("t/1"), excluded, out));
             CHECK(out.session_id != excluded);
             CHECK((out.session_id >= 1 && out.session_id <= 3));
         }
@@ -419,27 +415,27 @@ TEST_CASE("router: repick excludes the named session and prefers live members", 
     r.setOnline(3, false);
     for (int i = 0; i < 10; ++i) {
         Subscriber out;
-        REQUIRE(r.repick(gid, makeMsg("t/1"), 1, out));
+        REQUIRE(r.repick(gid, *makeMsg("t/1"), 1, out));
         CHECK(out.session_id == 2);
         CHECK(out.worker == 1);
     }
     // The only live one excluded: an offline one rather than none.
     for (int i = 0; i < 10; ++i) {
         Subscriber out;
-        REQUIRE(r.repick(gid, makeMsg("t/1"), 2, out));
+        REQUIRE(r.repick(gid, *makeMsg("t/1"), 2, out));
         CHECK(out.session_id != 2);
     }
 
     Subscriber out;
-    CHECK_FALSE(r.repick(gid + 1000, makeMsg("t/1"), 1, out));
+    CHECK_FALSE(r.repick(gid + 1000, *makeMsg("t/1"), 1, out));
 
     r.unsubscribeShared("g", "t/1", 2);
     r.unsubscribeShared("g", "t/1", 3);
-    CHECK_FALSE(r.repick(gid, makeMsg("t/1"), 1, out));  // only the excluded one left
-    CHECK(r.repick(gid, makeMsg("t/1"), 99, out));
+    CHECK_FALSE(r.repick(gid, *makeMsg("t/1"), 1, out));  // only the excluded one left
+    CHECK(r.repick(gid, *makeMsg("t/1"), 99, out));
     CHECK(out.session_id == 1);
     r.unsubscribeShared("g", "t/1", 1);
-    CHECK_FALSE(r.repick(gid, makeMsg("t/1"), 99, out));  // the group is gone
+    CHECK_FALSE(r.repick(gid, *makeMsg("t/1"), 99, out));  // the group is gone
 }
 
 TEST_CASE("router: sticky keeps its member when another member unsubscribes", "[core][router]") {
@@ -447,7 +443,7 @@ TEST_CASE("router: sticky keeps its member when another member unsubscribes", "[
     for (uint64_t s : {1, 2, 3}) r.subscribeShared("g", "t/1", sub(s));
     r.setOnline(1, false);
     r.setOnline(2, false);
-    Message m = makeMsg("t/1");
+    MessagePtr m = makeMsg("t/1");
     REQUIRE(pickOne(r, m) == 3);
     r.setOnline(1, true);
     r.setOnline(2, true);
@@ -460,7 +456,7 @@ TEST_CASE("router: round_robin is fair over the live members", "[core][router]")
     Router r(4, SharedStrategy::RoundRobin);
     for (uint64_t s : {1, 2, 3}) r.subscribeShared("g", "t/1", sub(s));
     r.setOnline(1, false);
-    Message m = makeMsg("t/1");
+    MessagePtr m = makeMsg("t/1");
     std::map<uint64_t, int> counts;
     for (int i = 0; i < 300; ++i) ++counts[pickOne(r, m)];
     CHECK(counts[2] == 150);

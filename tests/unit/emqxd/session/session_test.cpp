@@ -25,7 +25,7 @@ struct FakeSink : DeliverySink {
         uint16_t packet_id = 0;
         bool dup = false;
         SubscriptionOptions options;
-        std::string payload() const { return msg ? msg->payload : std::string(); }
+        std::string payload() const { return msg ? std::string(msg->payload) : std::string(); }
     };
     std::vector<Out> out;
     uint16_t receive_max = 65535;
@@ -58,9 +58,7 @@ struct FakeSink : DeliverySink {
 
 MessagePtr makeMsg(std::string payload, uint8_t qos, uint64_t publisher_session = 0, int64_t received_at_ms = 0,
                    std::optional<uint32_t> expiry_s = std::nullopt) {
-    auto m = std::make_shared<Message>();
-    m->topic = "t";
-    m->payload = std::move(payload);
+    auto m = Message::make("t", payload);
     m->qos = qos;
     m->publisher_session = publisher_session;
     m->received_at_ms = received_at_ms;

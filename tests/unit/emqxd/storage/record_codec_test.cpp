@@ -13,12 +13,9 @@ using namespace emqx;
 namespace {
 
 MessagePtr richMessage(std::string payload) {
-    auto m = std::make_shared<Message>();
-    m->topic = "a/b/c";
-    m->payload = std::move(payload);
+    auto m = Message::make("a/b/c", payload, "pub-1");
     m->qos = 2;
     m->retain = true;
-    m->publisher = "pub-1";
     m->received_at_ms = 1764000000123;
     auto p = std::make_unique<mqtt::Properties>();
     p->payload_format_indicator = 1;
@@ -63,9 +60,7 @@ TEST_CASE("storage: a message with every forwarded property round-trips", "[stor
 }
 
 TEST_CASE("storage: a message without properties round-trips, and damage is refused", "[storage]") {
-    auto m = std::make_shared<Message>();
-    m->topic = "t";
-    m->payload = "p";
+    auto m = Message::make("t", "p");
     m->qos = 1;
     std::string rec = storage::encodeMessage(*m);
     MessagePtr back = storage::decodeMessage(rec);
@@ -187,8 +182,7 @@ TEST_CASE("storage: a session record leaves journaled messages to the journal", 
     durable.durable = true;
     SubscriptionOptions plain{1, false, false, 0, 0};
     auto withId = [](std::string payload, uint64_t id) {
-        auto m = std::make_shared<Message>();
-        m->payload = std::move(payload);
+        auto m = Message::make("", payload);
         m->qos = 1;
         m->durable_id = id;
         return MessagePtr(m);

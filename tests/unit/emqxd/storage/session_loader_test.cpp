@@ -20,9 +20,7 @@ namespace {
 
 
 MessagePtr message(std::string payload, uint64_t id, uint8_t qos = 1) {
-    auto m = std::make_shared<Message>();
-    m->topic = "t";
-    m->payload = std::move(payload);
+    auto m = Message::make("t", payload);
     m->qos = qos;
     m->durable_id = id;
     return m;
