@@ -18,6 +18,7 @@
 #include "emqxd/authz/authz_cache.h"
 #include "emqxd/message/message.h"
 #include "emqxd/net/shutdown_reason.h"
+#include "emqxd/router/route_memo.h"
 #include "emqxd/session/delivery_sink.h"
 
 namespace emqx {
@@ -152,6 +153,7 @@ private:
     bool request_problem_info_ = true;
     std::unordered_map<uint16_t, std::string> inbound_aliases_;
     std::unordered_map<std::string, uint16_t, topic::StringHash, std::equal_to<>> outbound_aliases_;
+    std::unique_ptr<RouteMemo> route_memo_;  // made at the first PUBLISH
     // Held by pointer: most clients have no will, and an idle connection's size matters.
     std::unique_ptr<mqtt::Will> will_;
     bool disconnect_with_will_ = false;

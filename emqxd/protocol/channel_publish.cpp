@@ -94,7 +94,8 @@ void Channel::onPublish(mqtt::Publish& p) {
     MessagePtr msg = makeMessage(p, topic);
     uint64_t durable_before = storage::DurableStore::lastSeqOfThisThread();
     uint64_t refused_before = storage::DurableStore::refusedOfThisThread();
-    size_t routed = worker_.publish(msg);
+    if (!route_memo_) route_memo_ = std::make_unique<RouteMemo>();
+    size_t routed = worker_.publish(msg, route_memo_.get());
     ReasonCode rc = routed == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
                                                                    : ReasonCode::Success;
     if (p.qos > 0) {

@@ -24,6 +24,7 @@ void Router::subscribe(std::string_view filter, const Subscriber& s) {
     std::unique_lock lock(mutex_);
     direct_.erase(filter, s);
     direct_.insert(filter, s);
+    changed();
 }
 
 void Router::unsubscribe(std::string_view filter, uint64_t session_id) {
@@ -31,6 +32,7 @@ void Router::unsubscribe(std::string_view filter, uint64_t session_id) {
     Subscriber key;
     key.session_id = session_id;
     direct_.erase(filter, key);
+    changed();
 }
 
 static std::string sharedDisplayFilter(std::string_view group, std::string_view filter) {
@@ -40,6 +42,7 @@ static std::string sharedDisplayFilter(std::string_view group, std::string_view 
 
 void Router::subscribeShared(std::string_view group, std::string_view filter, const Subscriber& s) {
     std::unique_lock lock(mutex_);
+    changed();
     std::string display = sharedDisplayFilter(group, filter);
     auto it = group_ids_.find(display);
     SharedGroup* g;
@@ -67,6 +70,7 @@ void Router::subscribeShared(std::string_view group, std::string_view filter, co
 
 void Router::unsubscribeShared(std::string_view group, std::string_view filter, uint64_t session_id) {
     std::unique_lock lock(mutex_);
+    changed();
     auto it = group_ids_.find(sharedDisplayFilter(group, filter));
     if (it == group_ids_.end()) return;
     uint64_t id = it->second;

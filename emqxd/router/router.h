@@ -67,6 +67,12 @@ public:
         });
     }
 
+    // Changes with every subscribe and unsubscribe (not with setOnline, which
+    // only concerns shared groups), so a remembered route (RouteMemo) found at
+    // generation g is still the route while generation() == g. Read it before
+    // routing: a change after the read makes the remembered route stale, not wrong.
+    uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
     // Picks another member of a shared group for `msg`, not `excluded_session`,
     // preferring live ones; false if there is none. Copies it out under the lock.
     bool repick(uint64_t group_id, const Message& msg, uint64_t excluded_session, Subscriber& out) const;
@@ -99,7 +105,10 @@ private:
     const Subscriber* pick(const SharedGroup& g, const Message& msg, uint32_t from_worker,
                            uint64_t excluded_session) const;
 
+    void changed() { generation_.fetch_add(1, std::memory_order_release); }
+
     SharedStrategy strategy_;
+    std::atomic<uint64_t> generation_{1};
     mutable std::shared_mutex mutex_;
     topic::TopicTrie<Subscriber> direct_;
     topic::TopicTrie<uint64_t> shared_;

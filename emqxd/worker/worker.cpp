@@ -196,23 +196,40 @@ void Worker::flushDirty() {
     armTimer();
 }
 
-size_t Worker::publish(const MessagePtr& msg) {
+size_t Worker::publish(const MessagePtr& msg, RouteMemo* memo) {
     if (msg->retain && ctx_.cfg.mqtt.retain_available) {
         ctx_.retain->put(msg);
         metrics_.add(Metric::MessagesRetained);
     }
     metrics_.add(Metric::MessagesPublish);
     size_t targets = 0;
-    ctx_.router.route(*msg, index_, [&](const RouteTarget& t) {
+    auto target = [&](const Subscriber& s, uint64_t shared_group) {
         ++targets;
-        journal(*msg, *t.subscriber);
-        Delivery d{msg, t.subscriber->session_id, t.subscriber->options, t.shared_group};
-        if (t.subscriber->worker == index_) {
+        journal(*msg, s);
+        Delivery d{msg, s.session_id, s.options, shared_group};
+        if (s.worker == index_) {
             local_.push_back(std::move(d));
         } else {
-            outgoing_[t.subscriber->worker].push_back(std::move(d));
+            outgoing_[s.worker].push_back(std::move(d));
         }
-    });
+    };
+    uint64_t generation = ctx_.router.generation();
+    if (memo && memo->holds(generation, msg->topic)) {
+        for (const Subscriber& s : memo->targets) target(s, 0);
+    } else {
+        bool shared = false;
+        if (memo) memo->targets.clear();
+        ctx_.router.route(*msg, index_, [&](const RouteTarget& t) {
+            target(*t.subscriber, t.shared_group);
+            if (!memo) return;
+            if (t.shared_group != 0) shared = true;
+            else memo->targets.push_back(*t.subscriber);
+        });
+        if (memo) {
+            memo->generation = shared ? 0 : generation;
+            memo->topic.assign(msg->topic);
+        }
+    }
     if (targets == 0) {
         metrics_.add(Metric::MessagesDroppedNoSubscribers);
         metrics_.add(Metric::MessagesDropped);

@@ -20,6 +20,7 @@
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/net/write_request.h"
 #include "emqxd/protocol/publish_header_cache.h"
+#include "emqxd/router/route_memo.h"
 #include "emqxd/worker/deadline_queue.h"
 #include "emqxd/worker/delivery.h"
 #include "emqxd/worker/inbox.h"
@@ -90,7 +91,8 @@ public:
     // at once, every other worker gets its share at the end of the loop
     // iteration, batched with the iteration's other messages (postOutgoing).
     // Returns how many subscriptions it was routed to.
-    size_t publish(const MessagePtr& msg);
+    // `memo`: the publisher's remembered route (see route_memo.h), or null.
+    size_t publish(const MessagePtr& msg, RouteMemo* memo = nullptr);
 
     Session* findSession(uint64_t id);
     // For the control plane (`emqxctl clients`, `subscriptions`): visits every

@@ -138,3 +138,36 @@ def test_overlapping_subscriptions_v311_deliver(broker):
     p.publish("ov/a", b"x", 1)
     m = s.wait_message()
     assert m.payload == b"x"
+
+
+def test_a_publishers_remembered_route_follows_subscription_changes(broker):
+    """A connection publishing to one topic again and again reuses that topic's
+    route (RouteMemo) until any subscription changes: each change must show."""
+    pub = Client(broker, "memo-pub", protocol=5)
+    pub.connect()
+    a = Client(broker, "memo-a", protocol=5)
+    a.connect()
+    a.subscribe("memo/t", 1)
+    a.subscribe("memo/marker", 1)
+    for i in range(3):
+        pub.publish("memo/t", b"w%d" % i, 1)
+        assert a.wait_message().payload == b"w%d" % i
+    b = Client(broker, "memo-b", protocol=5)
+    b.connect()
+    b.subscribe("memo/#", 1)
+    pub.publish("memo/t", b"after-b", 1)
+    assert a.wait_message().payload == b"after-b"
+    assert b.wait_message().payload == b"after-b"
+    a.subscribe("memo/t", 0)  # new options for the same filter
+    pub.publish("memo/t", b"q0", 1)
+    m = a.wait_message()
+    assert (m.payload, m.qos) == (b"q0", 0)
+    a.unsubscribe("memo/t")
+    pub.publish("memo/t", b"gone", 1)
+    pub.publish("memo/marker", b"marker", 1)  # same publisher: arrives after "gone" would have
+    assert a.wait_message().payload == b"marker"
+    s = Client(broker, "memo-s", protocol=5)
+    s.connect()
+    s.subscribe("$share/g/memo/t", 1)
+    pub.publish("memo/t", b"shared", 1)
+    assert s.wait_message().payload == b"shared"

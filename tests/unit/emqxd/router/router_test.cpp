@@ -462,3 +462,21 @@ TEST_CASE("router: round_robin is fair over the live members", "[core][router]")
     CHECK(counts[2] == 150);
     CHECK(counts[3] == 150);
 }
+
+TEST_CASE("router: the generation changes with every subscription change, not with presence", "[core][router]") {
+    Router r(2, SharedStrategy::Random);
+    uint64_t g = r.generation();
+    r.subscribe("a/#", sub(1));
+    CHECK(r.generation() > g);
+    g = r.generation();
+    r.unsubscribe("a/#", 1);
+    CHECK(r.generation() > g);
+    g = r.generation();
+    r.subscribeShared("g", "a/b", sub(2));
+    CHECK(r.generation() > g);
+    g = r.generation();
+    r.setOnline(2, false);  // only shared members' liveness: shared routes are never remembered
+    CHECK(r.generation() == g);
+    r.unsubscribeShared("g", "a/b", 2);
+    CHECK(r.generation() > g);
+}
