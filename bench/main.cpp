@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/client_transport.h"
 #include "bench/options.h"
 #include "bench/worker.h"
 
@@ -94,6 +95,11 @@ int main(int argc, char** argv) {
                      "emqx-bench: warning: %s is not a loopback address: load only brokers you run or may test\n",
                      target.text.c_str());
     }
+    TransportConfig transport;
+    if (!makeTransportConfig(o, target, transport, error)) {
+        std::fprintf(stderr, "emqx-bench: %s\n", error.c_str());
+        return 2;
+    }
     std::ofstream json_file;
     if (!o.json_path.empty()) {
         json_file.open(o.json_path, std::ios::out | std::ios::trunc);
@@ -113,15 +119,16 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
 
     std::string what = std::string(commandName(o.command)) + ": " + std::to_string(o.count) +
-                       (o.count == 1 ? " client to " : " clients to ") +
-                       target.text + ", MQTT " + versionName(o.version);
+                       (o.count == 1 ? " client to " : " clients to ") + target.text + " over " +
+                       transportName(transport.kind) + ", MQTT " + versionName(o.version);
+    if (o.ssl && o.cacertfile.empty()) what += " (the broker's certificate is not verified: no --cacertfile)";
     if (o.command != Command::Conn) what += ", QoS " + std::to_string(o.qos) + ", topic " + o.topic;
     std::fprintf(stderr, "emqx-bench %s, %d thread%s, %g s\n", what.c_str(), o.threads, o.threads == 1 ? "" : "s",
                  o.duration);
 
     const uint64_t t0 = monoNs();
     std::vector<std::unique_ptr<Worker>> workers;
-    for (int i = 0; i < o.threads; ++i) workers.push_back(std::make_unique<Worker>(o, target, i, t0));
+    for (int i = 0; i < o.threads; ++i) workers.push_back(std::make_unique<Worker>(o, target, transport, i, t0));
     std::vector<std::thread> threads;
     for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
 
@@ -207,6 +214,7 @@ int main(int argc, char** argv) {
     j["tool"] = "emqx-bench";
     j["command"] = commandName(o.command);
     j["target"] = target.text;
+    j["transport"] = transportName(transport.kind);
     j["protocol_version"] = o.version;
     j["clients"] = o.count;
     j["threads"] = o.threads;

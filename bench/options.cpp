@@ -24,7 +24,9 @@ namespace {
 
 void addCommon(CLI::App* sub, Options& o) {
     sub->add_option("-h,--host", o.host, "Broker address: an IP literal or localhost (default 127.0.0.1)");
-    sub->add_option("-p,--port", o.port, "Broker port (default 1883)")->check(CLI::Range(1, 65535));
+    sub->add_option("-p,--port", o.port,
+                    "Broker port (default: EMQX's for the transport: 1883 tcp, 8883 --ssl, 8083 --ws, 8084 --ssl --ws)")
+        ->check(CLI::Range(1, 65535));
     sub->add_option("-c,--count", o.count, "Number of clients (default 200)")->check(CLI::Range(1, 1000000));
     sub->add_option("-n,--startnumber", o.start_number,
                     "Client sequence numbers (%i) start after this number (default 0)")
@@ -46,6 +48,41 @@ void addCommon(CLI::App* sub, Options& o) {
     sub->add_option("--threads", o.threads, "Event-loop threads (default: 2 on 2+ cores, else 1)")
         ->check(CLI::Range(1, 64));
     sub->add_option("--json", o.json_path, "Also write the JSON summary to this file");
+    sub->add_flag("-S,--ssl", o.ssl,
+                  "MQTT over TLS 1.2/1.3. Without --cacertfile the broker's certificate is NOT verified");
+    sub->add_option("--cacertfile", o.cacertfile,
+                    "PEM CA certificates to verify the broker's certificate with (its chain, and -h against its "
+                    "subjectAltName); needs --ssl")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--certfile", o.certfile, "PEM client certificate (chain), for brokers that ask; needs --ssl")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--keyfile", o.keyfile, "PEM private key of --certfile")->check(CLI::ExistingFile);
+    sub->add_flag("--ws", o.ws, "MQTT over WebSocket (subprotocol mqtt); with --ssl: WSS");
+    sub->add_option("--ws-path", o.ws_path, "HTTP path of the WebSocket upgrade (default /mqtt); needs --ws")
+        ->check(CLI::Validator(
+            [](std::string& p) -> std::string {
+                if (p.empty() || p.front() != '/') return "must start with /";
+                for (char ch : p)
+                    if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f) return "no spaces or control characters";
+                return "";
+            },
+            "PATH"));
+}
+
+int defaultPort(const Options& o) {
+    if (o.ws) return o.ssl ? 8084 : 8083;
+    return o.ssl ? 8883 : 1883;
+}
+
+// Transport options that would be ignored: a usage error rather than a silent plain-TCP run.
+std::string transportUsageError(const CLI::App* sub, const Options& o) {
+    if (!o.ssl) {
+        for (const char* opt : {"--cacertfile", "--certfile", "--keyfile"})
+            if (sub->count(opt)) return std::string(opt) + " needs -S/--ssl";
+    }
+    if (o.certfile.empty() != o.keyfile.empty()) return "--certfile and --keyfile go together";
+    if (!o.ws && sub->count("--ws-path")) return "--ws-path needs --ws";
+    return "";
 }
 
 void addQos(CLI::App* sub, Options& o) {
@@ -101,6 +138,13 @@ int parseOptions(int argc, char** argv, Options& o) {
     if (conn->parsed()) o.command = Command::Conn;
     if (pub->parsed()) o.command = Command::Pub;
     if (sub->parsed()) o.command = Command::Sub;
+    const CLI::App* chosen = conn->parsed() ? conn : pub->parsed() ? pub : sub;
+
+    if (const std::string why = transportUsageError(chosen, o); !why.empty()) {
+        std::cerr << "emqx-bench: " << why << "\n";
+        return 2;
+    }
+    if (!chosen->count("--port")) o.port = defaultPort(o);
 
     if (o.session_expiry && o.version != 5) {
         std::cerr << "emqx-bench: -x/--session-expiry needs -V 5\n";
@@ -117,9 +161,13 @@ int parseOptions(int argc, char** argv, Options& o) {
 
 bool resolveTarget(const std::string& host_in, int port, Target& out, std::string& error) {
     std::string host = host_in;
-    if (host == "localhost") host = "127.0.0.1";
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     out = Target{};
+    if (host == "localhost") {
+        host = "127.0.0.1";
+        out.ip_literal = false;
+    }
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    out.host = out.ip_literal ? host : host_in;
     in_addr a4{};
     in6_addr a6{};
     if (::inet_pton(AF_INET, host.c_str(), &a4) == 1) {
@@ -136,6 +184,7 @@ bool resolveTarget(const std::string& host_in, int port, Target& out, std::strin
         sa->sin6_family = AF_INET6;
         sa->sin6_port = htons(static_cast<uint16_t>(port));
         sa->sin6_addr = a6;
+        out.ipv6 = true;
         out.loopback = IN6_IS_ADDR_LOOPBACK(&a6) ||
                        (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
         out.text = "[" + host + "]:" + std::to_string(port);

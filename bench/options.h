@@ -17,7 +17,7 @@ struct Options {
     Command command = Command::Conn;
     // common
     std::string host = "127.0.0.1";
-    int port = 1883;
+    int port = 1883;                 // -p; without it, EMQX's port for the transport: 1883, 8883, 8083, 8084
     int count = 200;                 // -c clients
     int start_number = 0;            // -n: client sequence numbers are start_number+1 ..
     int connect_interval_ms = 10;    // -i: ms between two connection attempts (whole run)
@@ -31,6 +31,13 @@ struct Options {
     double duration = 10;            // seconds, (0, 3600]
     int threads = 0;                 // event loops; 0 = default
     std::string json_path;           // --json FILE
+    // transport
+    bool ssl = false;                // -S/--ssl: TLS 1.2/1.3
+    std::string cacertfile;          // verify the broker's certificate ("" = no verification)
+    std::string certfile;            // client certificate (with keyfile)
+    std::string keyfile;
+    bool ws = false;                 // --ws: MQTT over WebSocket (with --ssl: WSS)
+    std::string ws_path = "/mqtt";   // --ws-path
     // pub / sub
     std::string topic;               // -t (pub: topic with %i %c; sub: filter)
     int qos = 0;                     // -q
@@ -49,6 +56,9 @@ int parseOptions(int argc, char** argv, Options& out);
 struct Target {
     sockaddr_storage addr{};
     std::string text;   // "127.0.0.1:1883" / "[::1]:1883"
+    std::string host;   // -h without brackets: "127.0.0.1", "::1", "localhost"
+    bool ip_literal = true;  // false for "localhost"
+    bool ipv6 = false;
     bool loopback = false;
 };
 

@@ -9,6 +9,8 @@
 #include <span>
 #include <unordered_map>
 
+#include "bench/client_transport.h"
+
 namespace emqx::bench {
 
 using mqtt::PacketType;
@@ -72,8 +74,10 @@ struct Client {
     uv_connect_t connect_req{};
     uv_write_t write_req{};
     uv_timer_t timer{};
+    std::unique_ptr<ClientTransport> transport;  // TLS / WS / WSS; null over TCP
     std::string in;       // an incomplete packet carried over to the next read
-    std::string out;      // encoded, not yet handed to the kernel
+    std::string out;      // encoded, not yet handed to the kernel (nor to the transport)
+    std::string wire;     // with a transport: its bytes, not yet handed to the kernel
     std::string writing;  // handed to uv_write, waiting for its callback
     uint64_t last_send_ms = 0;
     // publisher
@@ -131,8 +135,14 @@ std::mutex g_async_mu;
 
 }  // namespace
 
-Worker::Worker(const Options& options, const Target& target, int index, uint64_t t0_ns)
-    : o_(options), target_(target), index_(index), t0_ns_(t0_ns), version_(toVersion(options.version)) {
+Worker::Worker(const Options& options, const Target& target, const TransportConfig& transport, int index,
+               uint64_t t0_ns)
+    : o_(options),
+      target_(target),
+      transport_(transport),
+      index_(index),
+      t0_ns_(t0_ns),
+      version_(toVersion(options.version)) {
     uv_loop_init(&loop_);
     uv_timer_init(&loop_, &starter_);
     uv_timer_init(&loop_, &deadline_);
@@ -243,7 +253,12 @@ void Worker::onConnect(Client* c, int status) {
         fail(c, std::string("read: ") + uv_strerror(r));
         return;
     }
-    mqtt::Connect p;
+    c->transport = makeClientTransport(transport_);
+    if (c->transport && !c->transport->start(c->wire)) {
+        fail(c, c->transport->error());
+        return;
+    }
+    mqtt::Connect p;  // held in c->out until the transport is established
     p.version = version_;
     p.protocol_name = version_ == mqtt::ProtocolVersion::V31 ? "MQIsdp" : "MQTT";
     p.clean_start = o_.clean;
@@ -407,6 +422,10 @@ void Worker::beginClose() {
         if (!c->tcp_init || uv_is_closing(reinterpret_cast<uv_handle_t*>(&c->tcp))) continue;
         if (c->state == ClientState::Ready) {
             send(c, mqtt::Disconnect{});
+            if (c->transport) {
+                encodeWire(c);
+                c->transport->shutdown(c->wire);
+            }
             c->close_after_write = true;
             flush(c);
             if (!c->write_pending) closeClient(c);
@@ -484,15 +503,29 @@ void Worker::flushDirty() {
     }
 }
 
-// Hands c->out to the kernel: uv_try_write, and uv_write for what does not fit.
+// MQTT bytes into the transport, once it carries them (the CONNECT waits for the TLS handshake / the upgrade).
+void Worker::encodeWire(Client* c) {
+    if (c->out.empty() || !c->transport->established()) return;
+    c->transport->output(c->out, c->wire);
+    c->out.clear();
+}
+
+// Hands c->out (over TCP) or c->wire (through a transport) to the kernel:
+// uv_try_write, and uv_write for what does not fit.
 void Worker::flush(Client* c) {
-    if (!c->tcp_init || c->write_pending || c->out.empty()) return;
+    if (!c->tcp_init || c->write_pending) return;
     if (c->state == ClientState::Failed || c->state == ClientState::Closed ||
         c->state == ClientState::NotStarted || c->state == ClientState::Connecting) {
         return;
     }
+    std::string* pending = &c->out;
+    if (c->transport) {
+        encodeWire(c);
+        pending = &c->wire;
+    }
+    if (pending->empty()) return;
     auto* stream = reinterpret_cast<uv_stream_t*>(&c->tcp);
-    uv_buf_t b = uv_buf_init(c->out.data(), static_cast<unsigned>(c->out.size()));
+    uv_buf_t b = uv_buf_init(pending->data(), static_cast<unsigned>(pending->size()));
     int r = uv_try_write(stream, &b, 1);
     if (r == UV_EAGAIN) r = 0;
     if (r < 0) {
@@ -500,13 +533,13 @@ void Worker::flush(Client* c) {
         return;
     }
     c->last_send_ms = uv_now(&loop_);
-    if (static_cast<size_t>(r) == c->out.size()) {
-        c->out.clear();
+    if (static_cast<size_t>(r) == pending->size()) {
+        pending->clear();
         return;
     }
-    c->out.erase(0, static_cast<size_t>(r));
-    c->writing.swap(c->out);
-    c->out.clear();
+    pending->erase(0, static_cast<size_t>(r));
+    c->writing.swap(*pending);
+    pending->clear();
     b = uv_buf_init(c->writing.data(), static_cast<unsigned>(c->writing.size()));
     c->write_req.data = c;
     r = uv_write(&c->write_req, stream, &b, 1, writeCb);
@@ -531,7 +564,7 @@ void Worker::onWriteDone(Client* c, int status) {
         if (!c->write_pending) closeClient(c);
         return;
     }
-    if (!c->out.empty()) markDirty(c);
+    if (!c->out.empty() || !c->wire.empty()) markDirty(c);
     pump(c);
 }
 
@@ -554,16 +587,42 @@ void Worker::onRead(Client* c, ssize_t nread, const uv_buf_t* buf) {
     if (phase_ == Phase::Closing) return;
     const uint64_t now = monoNs();
     const auto n = static_cast<size_t>(nread);
+    if (c->transport) {
+        transportInput(c, buf->base, n, now);
+        return;
+    }
+    consume(c, buf->base, n, now);
+}
+
+// Wire bytes through the transport: what it answers is flushed, the MQTT bytes parsed.
+void Worker::transportInput(Client* c, const char* data, size_t size, uint64_t now) {
+    ClientTransport& t = *c->transport;
+    const bool was_established = t.established();
+    app_in_.clear();
+    const bool ok = t.input(data, size, app_in_, c->wire);
+    if (!c->wire.empty() || (t.established() && !was_established)) markDirty(c);
+    if (!app_in_.empty() && !consume(c, app_in_.data(), app_in_.size(), now)) return;
+    if (ok) return;
+    if (!c->write_pending && !c->wire.empty()) {  // our alert or close frame, best effort
+        uv_buf_t b = uv_buf_init(c->wire.data(), static_cast<unsigned>(c->wire.size()));
+        uv_try_write(reinterpret_cast<uv_stream_t*>(&c->tcp), &b, 1);
+    }
+    fail(c, t.error());
+}
+
+// Parses `size` more MQTT bytes after what c->in holds; false once the client has been failed or closed.
+bool Worker::consume(Client* c, const char* data, size_t size, uint64_t now) {
     if (c->in.empty()) {
-        const size_t used = parse(c, reinterpret_cast<const uint8_t*>(buf->base), n, now);
-        if (used == SIZE_MAX) return;
-        if (used < n) c->in.assign(buf->base + used, n - used);
+        const size_t used = parse(c, reinterpret_cast<const uint8_t*>(data), size, now);
+        if (used == SIZE_MAX) return false;
+        if (used < size) c->in.assign(data + used, size - used);
     } else {
-        c->in.append(buf->base, n);
+        c->in.append(data, size);
         const size_t used = parse(c, reinterpret_cast<const uint8_t*>(c->in.data()), c->in.size(), now);
-        if (used == SIZE_MAX) return;
+        if (used == SIZE_MAX) return false;
         c->in.erase(0, used);
     }
+    return true;
 }
 
 // Decodes every whole packet in [data, data+size); returns the bytes used, or

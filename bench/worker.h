@@ -3,7 +3,10 @@
 // (0-based) belongs to worker g % threads and starts connecting at
 // t0 + g * interval. Output is appended to per-client buffers and written
 // once per loop iteration; input is decoded incrementally with the project's
-// codec (common/mqtt), whatever way the kernel split or coalesced it.
+// codec (common/mqtt), whatever way the kernel split or coalesced it. Over
+// TLS/WS/WSS a per-connection ClientTransport (bench/client_transport.h)
+// turns those MQTT bytes into wire bytes at the flush and back at the read;
+// over TCP the socket's bytes are the MQTT bytes.
 #include <uv.h>
 
 #include <atomic>
@@ -45,10 +48,11 @@ struct WorkerTotals {
 };
 
 struct Client;
+struct TransportConfig;
 
 class Worker {
 public:
-    Worker(const Options& options, const Target& target, int index, uint64_t t0_ns);
+    Worker(const Options& options, const Target& target, const TransportConfig& transport, int index, uint64_t t0_ns);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -88,6 +92,9 @@ private:
     void flush(Client* c);
     void flushDirty();
     void send(Client* c, const mqtt::Packet& packet);
+    void transportInput(Client* c, const char* data, size_t size, uint64_t now);
+    void encodeWire(Client* c);
+    bool consume(Client* c, const char* data, size_t size, uint64_t now);
     size_t parse(Client* c, const uint8_t* data, size_t size, uint64_t now);
     bool handle(Client* c, const mqtt::FixedHeader& header, mqtt::Packet& packet, uint64_t now);
     void onConnack(Client* c, const mqtt::Connack& ack);
@@ -108,6 +115,7 @@ private:
 
     const Options& o_;
     const Target& target_;
+    const TransportConfig& transport_;
     const int index_;
     const uint64_t t0_ns_;
     const mqtt::ProtocolVersion version_;
@@ -133,6 +141,7 @@ private:
     std::vector<Client*> dirty_;
     std::vector<Client*> hot_;     // publishers that stopped only because of the per-turn batch cap
     std::vector<char> read_buf_;
+    std::string app_in_;            // MQTT bytes a transport decoded from one read, reused
     std::string payload_fill_;
     mqtt::Packet scratch_;          // decode target, reused
     mqtt::Publish pub_template_;    // encode source, reused

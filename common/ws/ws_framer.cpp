@@ -1,5 +1,6 @@
 #include "common/ws/ws_framer.h"
 
+#include <openssl/rand.h>
 #include <wslay/wslay.h>
 
 #include <cstring>
@@ -43,6 +44,10 @@ ssize_t sendCb(wslay_event_context_ptr ctx, const uint8_t* data, size_t len, int
     return static_cast<ssize_t>(len);
 }
 
+int genmaskCb(wslay_event_context_ptr, uint8_t* buf, size_t len, void*) {
+    return RAND_bytes(buf, static_cast<int>(len)) == 1 ? 0 : -1;
+}
+
 void frameStartCb(wslay_event_context_ptr ctx, const wslay_event_on_frame_recv_start_arg* arg, void* user) {
     auto* io = static_cast<Framer::Io*>(user);
     io->data_frame = !(arg->opcode & 0x8);
@@ -69,14 +74,17 @@ void frameChunkCb(wslay_event_context_ptr, const wslay_event_on_frame_recv_chunk
 
 }  // namespace
 
-Framer::Framer(uint64_t max_frame) : io_(new Io) {
+Framer::Framer(Role role, uint64_t max_frame) : role_(role), io_(new Io) {
     io_->max_frame = max_frame;
     wslay_event_callbacks cbs{};
     cbs.recv_callback = recvCb;
     cbs.send_callback = sendCb;
     cbs.on_frame_recv_start_callback = frameStartCb;
     cbs.on_frame_recv_chunk_callback = frameChunkCb;
-    if (wslay_event_context_server_init(&ctx_, &cbs, io_) != 0) {
+    if (role == Role::Client) cbs.genmask_callback = genmaskCb;
+    const int rv = role == Role::Server ? wslay_event_context_server_init(&ctx_, &cbs, io_)
+                                        : wslay_event_context_client_init(&ctx_, &cbs, io_);
+    if (rv != 0) {
         ctx_ = nullptr;
         cause_ = CloseCause::Protocol;
         return;
@@ -119,7 +127,7 @@ bool Framer::feed(const uint8_t* data, size_t len, std::string& payload, std::st
 }
 
 bool Framer::beginBinary(uint64_t length, std::string& wire) {
-    if (!ctx_ || wslay_event_get_close_sent(ctx_)) return false;
+    if (role_ != Role::Server || !ctx_ || wslay_event_get_close_sent(ctx_)) return false;
     uint8_t h[10];
     size_t n = 0;
     h[n++] = 0x82;  // FIN + binary
@@ -138,7 +146,13 @@ bool Framer::beginBinary(uint64_t length, std::string& wire) {
 }
 
 void Framer::sendBinary(std::string_view payload, std::string& wire) {
-    if (beginBinary(payload.size(), wire)) wire.append(payload);
+    if (role_ == Role::Server) {
+        if (beginBinary(payload.size(), wire)) wire.append(payload);
+        return;
+    }
+    if (!ctx_ || wslay_event_get_close_sent(ctx_)) return;
+    wslay_event_msg msg{WSLAY_BINARY_FRAME, reinterpret_cast<const uint8_t*>(payload.data()), payload.size()};
+    if (wslay_event_queue_msg(ctx_, &msg) == 0) drainSends(wire);
 }
 
 void Framer::close(uint16_t code, std::string& wire) {

@@ -1,9 +1,13 @@
 #include "common/ws/ws_upgrade.h"
 
 #include <http_parser.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace emqx::ws {
 
@@ -40,7 +44,9 @@ constexpr size_t kMaxField = 4096;
 struct UpgradeParser::State {
     http_parser parser{};
     http_parser_settings settings{};
-    UpgradeRequest req;
+    Role role = Role::Server;
+    UpgradeRequest req;    // Role::Server
+    UpgradeResponse resp;  // Role::Client
     std::string field;
     std::string value;
     std::string url;
@@ -52,7 +58,12 @@ struct UpgradeParser::State {
         if (field.empty()) return;
         std::string name = lower(field);
         auto set = [&](std::string& dst) { dst = dst.empty() ? value : dst + "," + value; };
-        if (name == "upgrade") set(req.upgrade);
+        if (role == Role::Client) {
+            if (name == "upgrade") set(resp.upgrade);
+            else if (name == "connection") set(resp.connection);
+            else if (name == "sec-websocket-accept") set(resp.accept);
+            else if (name == "sec-websocket-protocol") set(resp.protocol);
+        } else if (name == "upgrade") set(req.upgrade);
         else if (name == "connection") set(req.connection);
         else if (name == "sec-websocket-key") set(req.key);
         else if (name == "sec-websocket-version") set(req.version);
@@ -95,6 +106,11 @@ int onHeadersComplete(http_parser* p) {
     auto* s = stateOf(p);
     if (s->in_value) s->commitHeader();
     s->headers_done = true;
+    if (s->role == Role::Client) {
+        s->resp.status = static_cast<int>(p->status_code);
+        s->resp.http11 = p->http_major == 1 && p->http_minor >= 1;
+        return 1;  // the head is all the client reads: no body, whatever the status
+    }
     s->req.method = http_method_str(static_cast<http_method>(p->method));
     s->req.http11 = p->http_major == 1 && p->http_minor >= 1;
     std::string_view url = s->url;
@@ -104,10 +120,11 @@ int onHeadersComplete(http_parser* p) {
 
 }  // namespace
 
-UpgradeParser::UpgradeParser(size_t max_bytes, std::string proxy_header)
-    : st_(std::make_unique<State>()), req_(st_->req), max_bytes_(max_bytes) {
+UpgradeParser::UpgradeParser(Role role, size_t max_bytes, std::string proxy_header)
+    : st_(std::make_unique<State>()), max_bytes_(max_bytes) {
+    st_->role = role;
     st_->proxy_header = lower(proxy_header);
-    http_parser_init(&st_->parser, HTTP_REQUEST);
+    http_parser_init(&st_->parser, role == Role::Server ? HTTP_REQUEST : HTTP_RESPONSE);
     st_->parser.data = st_.get();
     http_parser_settings_init(&st_->settings);
     st_->settings.on_url = onUrl;
@@ -122,6 +139,9 @@ UpgradeParser::UpgradeParser(size_t max_bytes, std::string proxy_header)
 }
 
 UpgradeParser::~UpgradeParser() = default;
+
+const UpgradeRequest& UpgradeParser::request() const { return st_->req; }
+const UpgradeResponse& UpgradeParser::response() const { return st_->resp; }
 
 ParseStatus UpgradeParser::feed(const char* data, size_t len, size_t& consumed) {
     consumed = 0;
@@ -145,7 +165,8 @@ ParseStatus UpgradeParser::feed(const char* data, size_t len, size_t& consumed) 
     }
     if (err != HPE_OK && err != HPE_PAUSED) {
         bad_ = true;
-        error_ = std::string("bad HTTP request: ") + http_errno_name(err);
+        error_ = std::string(st_->role == Role::Server ? "bad HTTP request: " : "bad HTTP response: ") +
+                 http_errno_name(err);
         return ParseStatus::Bad;
     }
     if (st_->headers_done && !st_->parser.upgrade) {
@@ -156,7 +177,8 @@ ParseStatus UpgradeParser::feed(const char* data, size_t len, size_t& consumed) 
     }
     if (over) {
         bad_ = true;
-        error_ = "request headers larger than " + std::to_string(max_bytes_) + " bytes";
+        error_ = std::string(st_->role == Role::Server ? "request" : "response") + " headers larger than " +
+                 std::to_string(max_bytes_) + " bytes";
         return ParseStatus::Bad;
     }
     consumed = n;
@@ -202,6 +224,45 @@ UpgradeDecision decideUpgrade(const UpgradeRequest& req, std::string_view mqtt_p
     }
     if (!req.protocols.empty() && d.subprotocol.empty()) return fail(400, "no MQTT subprotocol in " + req.protocols);
     return d;
+}
+
+std::string websocketAccept(std::string_view key) {
+    std::string in(key);
+    in += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(in.data()), in.size(), digest);
+    unsigned char out[32];
+    const int n = EVP_EncodeBlock(out, digest, SHA_DIGEST_LENGTH);
+    return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+}
+
+std::string newWebsocketKey() {
+    unsigned char nonce[16];
+    if (RAND_bytes(nonce, sizeof nonce) != 1) std::abort();  // no randomness: nothing sensible to go on with
+    unsigned char out[32];
+    const int n = EVP_EncodeBlock(out, nonce, sizeof nonce);
+    return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+}
+
+std::string upgradeRequest(std::string_view host, std::string_view path, std::string_view key,
+                           std::string_view subprotocol) {
+    std::string r;
+    r.reserve(192 + host.size() + path.size());
+    r.append("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(host);
+    r.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ").append(key);
+    r.append("\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ").append(subprotocol).append("\r\n\r\n");
+    return r;
+}
+
+std::string checkUpgradeResponse(const UpgradeResponse& resp, std::string_view key, std::string_view subprotocol) {
+    if (resp.status != 101) return "HTTP " + std::to_string(resp.status) + " instead of 101";
+    if (!hasToken(resp.upgrade, "websocket")) return "no Upgrade: websocket in the 101";
+    if (!hasToken(resp.connection, "upgrade")) return "no Connection: upgrade in the 101";
+    if (trim(resp.accept) != websocketAccept(key)) return "wrong Sec-WebSocket-Accept";
+    if (lower(trim(resp.protocol)) != lower(subprotocol)) {
+        return "subprotocol '" + resp.protocol + "' instead of " + std::string(subprotocol);
+    }
+    return "";
 }
 
 std::string firstForwardedAddress(std::string_view value) {

@@ -1,8 +1,9 @@
 // libFuzzer target: bytes -> the WebSocket upgrade parser, then the frame
-// parser, as a server reads them. The first byte picks how the input is split
-// into reads (upgrade parsing and framing must not depend on read boundaries)
-// and the frame size limit. Never crashes; a stream that ended stays ended;
-// every output frame header the framer writes parses back.
+// parser, as either end reads them (the broker: a request, masked frames; the
+// bench client: a response, unmasked frames). The first byte picks the end,
+// how the input is split into reads (upgrade parsing and framing must not
+// depend on read boundaries) and the frame size limit. Never crashes; a
+// stream that ended stays ended.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,9 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const size_t chunk = 1 + (data[0] & 0x1F);
     const uint64_t max_frame = (data[0] & 0x20) ? 64 : 1024 * 1024;
+    const auto role = (data[0] & 0x40) ? emqx::ws::Role::Client : emqx::ws::Role::Server;
     ++data;
     --size;
-    emqx::ws::UpgradeParser upgrade(8 * 1024, "x-forwarded-for");
+    emqx::ws::UpgradeParser upgrade(role, 8 * 1024, "x-forwarded-for");
     size_t off = 0;
     bool upgraded = false;
     while (off < size && !upgraded) {
@@ -27,15 +29,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (used > n) __builtin_trap();
         off += used;
         if (st == emqx::ws::ParseStatus::Done) {
-            auto d = emqx::ws::decideUpgrade(upgrade.request(), "/mqtt");
-            (void)emqx::ws::firstForwardedAddress(upgrade.request().forwarded_for);
+            if (role == emqx::ws::Role::Server) {
+                (void)emqx::ws::decideUpgrade(upgrade.request(), "/mqtt");
+                (void)emqx::ws::firstForwardedAddress(upgrade.request().forwarded_for);
+            } else {
+                (void)emqx::ws::checkUpgradeResponse(upgrade.response(), "dGhlIHNhbXBsZSBub25jZQ==", "mqtt");
+            }
             upgraded = true;  // frames follow whatever the decision (exercises the framer on any input)
-            (void)d;
         } else if (used < n) {
             __builtin_trap();  // NeedMore consumes everything it was given
         }
     }
-    emqx::ws::Framer framer(max_frame);
+    emqx::ws::Framer framer(role, max_frame);
     std::string payload, wire;
     bool open = true;
     while (off < size) {

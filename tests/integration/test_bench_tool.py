@@ -2,7 +2,9 @@
 
 emqx-bench is the binary next to $EMQXD_BIN. It prints progress lines on
 stderr and the JSON summary on stdout; the tests wait on those lines (with
-deadlines), never on sleeps.
+deadlines), never on sleeps. Over TLS, WebSocket and WSS the broker's
+listener counters (`emqxctl listeners`) show that the connections really
+came in on the ssl/ws/wss listener, not on TCP.
 """
 import json
 import os
@@ -12,8 +14,12 @@ import subprocess
 import threading
 import time
 
-from harness import free_port, wait_until
-from harness.broker import emqxd_bin
+import pytest
+
+from harness import Broker, free_port, wait_until
+from harness.broker import emqxd_bin, is_mosquitto
+from test_ctl_common import ctl_json, shutdown_counts
+from test_tls import certs  # noqa: F401  (the module-scoped certificate fixture)
 
 LAT_KEYS = ("p50", "p90", "p99", "p999", "max")
 
@@ -212,3 +218,128 @@ def test_usage_errors_exit_2():
         rc, s, err = run(args, 10)
         assert rc == 2, (args, rc, err)
         assert s is None, (args, s)
+
+
+# -- TLS, WebSocket, WSS ------------------------------------------------------------------
+
+class TransportBroker:
+    """A broker with ssl:default (verify_peer: a client certificate from the test CA is required),
+    ws:default and wss:default (verify_none) on free ports, besides tcp:default."""
+
+    def __init__(self, certs):  # noqa: F811
+        self.certs = certs
+        self.ssl_port = free_port()
+        self.wss_port = free_port()
+        c = self.path
+        env = {"EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "disabled"}
+        for kind, port in (("SSL", self.ssl_port), ("WSS", self.wss_port)):
+            pre = "EMQX_LISTENERS__%s__DEFAULT__" % kind
+            env.update({pre + "ENABLE": "true", pre + "BIND": "127.0.0.1:%d" % port,
+                        pre + "SSL_OPTIONS__CERTFILE": c("server.pem"), pre + "SSL_OPTIONS__KEYFILE": c("server.key")})
+        env.update({"EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__CACERTFILE": c("ca.pem"),
+                    "EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERIFY": "verify_peer",
+                    "EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__FAIL_IF_NO_PEER_CERT": "true"})
+        self.broker = Broker(env=env, ws=True)
+
+    def path(self, f):
+        return os.path.join(self.certs, f)
+
+    def args(self, transport):
+        """(listener id, sub's arguments, pub's arguments). The WSS subscribers do not verify the broker
+        (no --cacertfile); the WSS publishers verify it by name (-h localhost: SNI and DNS:localhost)."""
+        c = self.path
+        h = ["-h", "127.0.0.1"]
+        if transport == "tls":
+            a = h + ["-p", str(self.ssl_port), "-S", "--cacertfile", c("ca.pem"), "--certfile", c("client.pem"),
+                     "--keyfile", c("client.key")]
+            return "ssl:default", a, a
+        if transport == "ws":
+            a = h + ["-p", str(self.broker.ws_port), "--ws"]
+            return "ws:default", a, a
+        a = ["-p", str(self.wss_port), "--ws", "-S"]
+        return "wss:default", h + a, ["-h", "localhost", "--cacertfile", c("ca.pem")] + a
+
+    def __enter__(self):
+        self.broker.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.broker.__exit__(*exc)
+
+
+def listener(broker, lid):
+    [l] = [l for l in ctl_json(broker, "listeners")["listeners"] if l["id"] == lid]
+    return l
+
+
+@pytest.mark.skipif(is_mosquitto(), reason="emqxd's ssl/ws/wss listeners and emqxctl")
+@pytest.mark.parametrize("transport", ["tls", "ws", "wss"])
+def test_pub_and_sub_over_tls_ws_wss(certs, transport):  # noqa: F811
+    with TransportBroker(certs) as tb:
+        lid, sub_args, pub_args = tb.args(transport)
+        sub = Bench(["sub", "-c", "2", "-t", "tr/#", "-q", "1", "--duration", "30"] + sub_args)
+        try:
+            sub.wait_for(r"all 2 clients connected and subscribed", 10)
+            assert " over %s," % transport in sub.stderr(), sub.stderr()
+            # the subscribers are on the listener of the transport, none on TCP
+            wait_until(lambda: listener(tb.broker, lid)["current_conn"] == 2, 5, what="2 connections on " + lid)
+            assert listener(tb.broker, "tcp:default")["current_conn"] == 0
+            rc, pub, err = run(["pub", "-c", "2", "-I", "10", "-q", "1", "-t", "tr/%i", "--duration", "2"]
+                               + pub_args, 20)
+            assert rc == 0, err
+            assert pub["transport"] == transport, pub
+            c = pub["connections"]
+            assert (c["attempted"], c["succeeded"], c["failed"], c["lost"], c["errors"]) == (2, 2, 0, 0, {}), c
+            sent = pub["messages"]["sent"]
+            assert 300 <= sent <= 402, pub["messages"]
+            assert pub["messages"]["acked"] == sent and pub["messages"]["unacked"] == 0, pub["messages"]
+            expected = 2 * sent  # both subscribers get every message
+            wait_until(lambda: sub.last_recv_total() >= expected, 10, what="%d messages at the subscribers" % expected)
+            sub.interrupt()
+            rc, s = sub.finish(10)
+            assert rc == 0, sub.stderr()
+            assert s["transport"] == transport, s
+            assert s["connections"]["succeeded"] == 2 and s["connections"]["failed"] == 0, s["connections"]
+            assert s["messages"]["received"] == expected and s["messages"]["duplicates"] == 0, (s["messages"], sent)
+            assert_latency(s, expected)
+        finally:
+            sub.kill()
+        # 2 publishers and 2 subscribers ended with DISCONNECT on that listener; nothing came in over TCP
+        wait_until(lambda: shutdown_counts(tb.broker, lid).get("normal", 0) == 4, 5,
+                   what="4 normal disconnects on %s (%r)" % (lid, shutdown_counts(tb.broker, lid)))
+        assert "normal" not in shutdown_counts(tb.broker, "tcp:default")
+
+
+@pytest.mark.skipif(is_mosquitto(), reason="emqxd's ssl listener")
+def test_ssl_failures_name_the_reason(certs):  # noqa: F811
+    with TransportBroker(certs) as tb:
+        ssl = ["-p", str(tb.ssl_port), "-S", "--duration", "2"]
+        # a CA that did not sign the broker's certificate
+        rc, s, err = run(["conn", "-c", "2", "--cacertfile", tb.path("otherca.pem")] + ssl, 20)
+        assert rc == 1, err
+        assert s["transport"] == "tls"
+        c = s["connections"]
+        assert (c["attempted"], c["succeeded"], c["failed"]) == (2, 0, 2), c
+        [(reason, n)] = c["errors"].items()
+        assert n == 2 and reason.startswith("TLS handshake: the broker's certificate failed verification: "), c
+        assert reason in err, err
+        # our alert reached the broker, which counts it under EMQX's word
+        wait_until(lambda: shutdown_counts(tb.broker, "ssl:default").get("unknown_ca", 0) == 2, 5,
+                   what="unknown_ca x2 on ssl:default (%r)" % shutdown_counts(tb.broker, "ssl:default"))
+        # no client certificate for a listener that requires one: the broker's alert, named
+        rc, s, err = run(["conn", "-c", "1", "--cacertfile", tb.path("ca.pem")] + ssl, 20)
+        assert rc == 1, err
+        assert s["connections"]["errors"] == {"TLS: tlsv13 alert certificate required": 1}, s["connections"]
+
+
+def test_transport_usage_errors_exit_2(tmp_path):
+    here = os.path.abspath(__file__)  # an existing file that holds no certificate
+    for args, why in ((["conn", "--cacertfile", here], "--cacertfile needs -S/--ssl"),
+                      (["conn", "-S", "--certfile", here], "--certfile and --keyfile go together"),
+                      (["conn", "--ws-path", "/x"], "--ws-path needs --ws"),
+                      (["conn", "--ws", "--ws-path", "mqtt"], "must start with /"),
+                      (["conn", "-S", "--cacertfile", str(tmp_path / "missing.pem")], "missing.pem"),
+                      (["conn", "-S", "--cacertfile", here], "--cacertfile %s: cannot load" % here)):
+        rc, s, err = run(args, 10)
+        assert rc == 2 and s is None, (args, rc, err)
+        assert why in err, (args, err)

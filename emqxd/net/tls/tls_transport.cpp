@@ -10,16 +10,13 @@ namespace emqx {
 
 TlsTransport::TlsTransport(std::shared_ptr<TlsContext> ctx, std::string listener_id, std::string peer,
                            int64_t handshake_deadline_ms)
-    : ctx_(std::move(ctx)), listener_id_(std::move(listener_id)), peer_(std::move(peer)), deadline_ms_(handshake_deadline_ms) {
-    ssl_ = SSL_new(ctx_->get());
-    rbio_ = BIO_new(BIO_s_mem());
-    wbio_ = BIO_new(BIO_s_mem());
-    BIO_set_mem_eof_return(rbio_, -1);  // an empty input BIO means "more to come"
-    SSL_set_bio(ssl_, rbio_, wbio_);
-    SSL_set_accept_state(ssl_);
-}
+    : ctx_(std::move(ctx)),
+      listener_id_(std::move(listener_id)),
+      peer_(std::move(peer)),
+      engine_(ctx_->get(), tls::Role::Server),
+      deadline_ms_(handshake_deadline_ms) {}
 
-TlsTransport::~TlsTransport() { SSL_free(ssl_); }
+TlsTransport::~TlsTransport() = default;
 
 ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
     long verify = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
@@ -73,55 +70,36 @@ ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
     return ShutdownReason::SslError;
 }
 
-void TlsTransport::drain(std::string& wire) {
-    size_t pending;
-    while ((pending = BIO_ctrl_pending(wbio_)) > 0) {
-        size_t at = wire.size();
-        wire.resize(at + pending);
-        int n = BIO_read(wbio_, wire.data() + at, static_cast<int>(pending));
-        wire.resize(at + static_cast<size_t>(n > 0 ? n : 0));
-        if (n <= 0) break;
-    }
-}
-
 bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) {
     if (failed_) return false;
-    if (len > 0) BIO_write(rbio_, data, static_cast<int>(len));
-    ERR_clear_error();
+    engine_.feed(data, len);
     if (!handshake_done_) {
-        int rc = SSL_do_handshake(ssl_);
-        if (rc != 1) {
-            int e = SSL_get_error(ssl_, rc);
-            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-                drain(wire);
-                return true;
-            }
+        const tls::Status st = engine_.handshake();
+        if (st == tls::Status::WantMore) {
+            engine_.drain(wire);
+            return true;
+        }
+        if (st != tls::Status::Ok) {
+            SSL* ssl = engine_.ssl();
             unsigned long err = ERR_peek_error();
-            why = e == SSL_ERROR_ZERO_RETURN ? ShutdownReason::SslClosed : classify(ssl_, err);
+            why = st == tls::Status::Closed ? ShutdownReason::SslClosed : classify(ssl, err);
             char buf[256] = "";
             if (err) ERR_error_string_n(err, buf, sizeof buf);
-            long verify = SSL_get_verify_result(ssl_);
+            long verify = SSL_get_verify_result(ssl);
             log::warn("listener {}: TLS handshake with {} failed: {} ({}{}{})", listener_id_, peer_, shutdownReasonName(why),
                       buf, verify != X509_V_OK ? "; certificate: " : "",
                       verify != X509_V_OK ? X509_verify_cert_error_string(verify) : "");
             ERR_clear_error();
             failed_ = true;
-            drain(wire);  // the alert
+            engine_.drain(wire);  // the alert
             return false;
         }
         handshake_done_ = true;
     }
-    char buf[16 * 1024];
-    while (true) {
-        int n = SSL_read(ssl_, buf, sizeof buf);
-        if (n > 0) {
-            plain.append(buf, static_cast<size_t>(n));
-            continue;
-        }
-        int e = SSL_get_error(ssl_, n);
-        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) break;
+    const tls::Status st = engine_.read(plain);
+    if (st != tls::Status::Ok) {
         failed_ = true;
-        if (e == SSL_ERROR_ZERO_RETURN) {
+        if (st == tls::Status::Closed) {
             why = ShutdownReason::SslClosed;
         } else {
             unsigned long err = ERR_peek_error();
@@ -131,10 +109,10 @@ bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::
             log::warn("listener {}: TLS error from {}: ssl_error ({})", listener_id_, peer_, ebuf);
         }
         ERR_clear_error();
-        drain(wire);
+        engine_.drain(wire);
         return false;
     }
-    drain(wire);
+    engine_.drain(wire);
     return true;
 }
 
@@ -142,23 +120,21 @@ void TlsTransport::output(const std::vector<uv_buf_t>& plain, std::string& wire)
     if (failed_) return;
     for (const uv_buf_t& b : plain) {
         if (b.len == 0) continue;
-        SSL_write(ssl_, b.base, static_cast<int>(b.len));  // a memory BIO takes everything
-        drain(wire);
+        engine_.write(b.base, b.len);
+        engine_.drain(wire);
     }
 }
 
 std::optional<std::string> TlsTransport::peerCertField(PeerCertField f) const {
     if (!handshake_done_) return std::nullopt;
     // Kept by OpenSSL in the session (also a resumed one) for as long as the SSL lives.
-    return emqx::peerCertField(SSL_get0_peer_certificate(ssl_), f);
+    return emqx::peerCertField(SSL_get0_peer_certificate(engine_.ssl()), f);
 }
 
 void TlsTransport::shutdown(ShutdownReason, std::string& wire) {
     if (failed_ || !handshake_done_) return;
-    ERR_clear_error();
-    SSL_shutdown(ssl_);
-    ERR_clear_error();
-    drain(wire);
+    engine_.shutdown();
+    engine_.drain(wire);
 }
 
 }  // namespace emqx

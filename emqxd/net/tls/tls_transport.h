@@ -1,6 +1,7 @@
 #pragma once
-// TLS on memory BIOs: the worker's loop reads the socket, feeds the records
-// here and writes what OpenSSL produces; nothing ever blocks. Handshake
+// TLS on memory BIOs (common/tls/tls_engine): the worker's loop reads the
+// socket, feeds the records here and writes what OpenSSL produces; nothing
+// ever blocks. Handshake
 // failures are named with EMQX's words (certificate_expired,
 // no_suitable_cipher, handshake_failure, unknown_ca, protocol_version) and
 // logged with the peer.
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "common/tls/tls_engine.h"
 #include "emqxd/net/transport.h"
 
 namespace emqx {
@@ -31,13 +33,10 @@ public:
     static ShutdownReason classify(SSL* ssl, unsigned long err);
 
 private:
-    void drain(std::string& wire);
     std::shared_ptr<TlsContext> ctx_;
     std::string listener_id_;
     std::string peer_;
-    SSL* ssl_ = nullptr;
-    BIO* rbio_ = nullptr;  // owned by ssl_
-    BIO* wbio_ = nullptr;
+    tls::Engine engine_;
     bool handshake_done_ = false;
     bool failed_ = false;
     int64_t deadline_ms_;

@@ -1,21 +1,8 @@
 #include "emqxd/net/ws/ws_transport.h"
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include "emqxd/log/log.h"
 
 namespace emqx {
-
-std::string websocketAccept(std::string_view key) {
-    std::string in(key);
-    in += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(in.data()), in.size(), digest);
-    unsigned char out[32];
-    int n = EVP_EncodeBlock(out, digest, SHA_DIGEST_LENGTH);
-    return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-}
 
 namespace {
 
@@ -39,8 +26,9 @@ std::string_view trimmed(std::string_view s) {
 
 WsTransport::WsTransport(const config::ListenerConfig& lc, uint64_t max_frame, std::string listener_id, std::string peer,
                          std::unique_ptr<Transport> inner)
-    : lc_(lc), listener_id_(std::move(listener_id)), peer_(std::move(peer)), inner_(std::move(inner)), framer_(max_frame) {
-    upgrade_.emplace(kMaxUpgradeBytes, lc_.websocket.proxy_address_header);
+    : lc_(lc), listener_id_(std::move(listener_id)), peer_(std::move(peer)), inner_(std::move(inner)),
+      framer_(ws::Role::Server, max_frame) {
+    upgrade_.emplace(ws::Role::Server, kMaxUpgradeBytes, lc_.websocket.proxy_address_header);
 }
 
 WsTransport::~WsTransport() = default;
@@ -101,7 +89,7 @@ bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std:
         const ws::UpgradeRequest& req = upgrade_->request();
         if (!req.forwarded_for.empty()) forwarded_for_ = ws::firstForwardedAddress(req.forwarded_for);
         ws_out += "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
-        ws_out += "Sec-WebSocket-Accept: " + websocketAccept(trimmed(req.key)) + "\r\n";
+        ws_out += "Sec-WebSocket-Accept: " + ws::websocketAccept(trimmed(req.key)) + "\r\n";
         if (!d.subprotocol.empty()) ws_out += "Sec-WebSocket-Protocol: " + d.subprotocol + "\r\n";
         ws_out += "\r\n";
         upgraded_ = true;

@@ -49,7 +49,4 @@ private:
     std::string scratch_;
 };
 
-// Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 section 4.2.2).
-std::string websocketAccept(std::string_view key);
-
 }  // namespace emqx
