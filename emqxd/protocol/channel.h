@@ -151,8 +151,17 @@ private:
     uint32_t client_max_packet_size_ = 0;  // 0: no limit
     uint16_t client_topic_alias_max_ = 0;
     bool request_problem_info_ = true;
-    std::unordered_map<uint16_t, std::string> inbound_aliases_;
-    std::unordered_map<std::string, uint16_t, topic::StringHash, std::equal_to<>> outbound_aliases_;
+    // MQTT 5 topic aliases both ways; made when the first one is used, so the
+    // many clients that use none do not carry two empty hash maps (112 B).
+    struct TopicAliases {
+        std::unordered_map<uint16_t, std::string> inbound;
+        std::unordered_map<std::string, uint16_t, topic::StringHash, std::equal_to<>> outbound;
+    };
+    TopicAliases& aliases() {
+        if (!aliases_) aliases_ = std::make_unique<TopicAliases>();
+        return *aliases_;
+    }
+    std::unique_ptr<TopicAliases> aliases_;
     std::unique_ptr<RouteMemo> route_memo_;  // made at the first PUBLISH
     // Held by pointer: most clients have no will, and an idle connection's size matters.
     std::unique_ptr<mqtt::Will> will_;

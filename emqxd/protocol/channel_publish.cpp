@@ -53,15 +53,15 @@ void Channel::onPublish(mqtt::Publish& p) {
             return;
         }
         if (topic.empty()) {
-            auto it = inbound_aliases_.find(alias);
-            if (it == inbound_aliases_.end()) {
+            auto it = aliases().inbound.find(alias);
+            if (it == aliases().inbound.end()) {
                 metrics.add(Metric::PacketsPublishError);
                 disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
                 return;
             }
             topic = it->second;
         } else {
-            inbound_aliases_[alias].assign(topic);
+            aliases().inbound[alias].assign(topic);
         }
     }
     if (!topic::isValidTopicName(topic, cfg.max_topic_levels)) {
@@ -202,12 +202,13 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
         variant.subscription_id = options.subscription_id;
         variant.remaining_expiry_s = msg->remainingExpirySeconds(worker_.loopWallMs());
         if (client_topic_alias_max_ > 0) {
-            auto it = outbound_aliases_.find(msg->topic);
-            if (it != outbound_aliases_.end()) {
+            auto& outbound = aliases().outbound;
+            auto it = outbound.find(msg->topic);
+            if (it != outbound.end()) {
                 variant.topic_alias = it->second;
                 variant.topic_omitted = true;
-            } else if (outbound_aliases_.size() < client_topic_alias_max_) {
-                new_alias = static_cast<uint16_t>(outbound_aliases_.size() + 1);
+            } else if (outbound.size() < client_topic_alias_max_) {
+                new_alias = static_cast<uint16_t>(outbound.size() + 1);
                 variant.topic_alias = new_alias;
             }
         }
@@ -217,7 +218,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     if (client_max_packet_size_ > 0 && header.header.size() + msg->payload.size() > client_max_packet_size_)
         return SendResult::TooLarge;
     // Only an alias the client is told about (with the topic) may stand for the topic later.
-    if (new_alias != 0) outbound_aliases_.emplace(msg->topic, new_alias);
+    if (new_alias != 0) aliases().outbound.emplace(msg->topic, new_alias);
     conn_.output().appendPublish(header, packet_id, msg);
     if (worker_.ctx().tracing()) trace::publishOut(worker_.ctx(), *this, *msg, qos, packet_id, dup, variant.retain);
     Metrics& metrics = worker_.metrics();

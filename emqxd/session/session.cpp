@@ -267,10 +267,23 @@ int64_t Session::retryDue(int64_t now_ms) {
 }
 
 bool Session::awaitRel(uint16_t packet_id, int64_t now_ms) {
-    return awaiting_rel_.try_emplace(packet_id, now_ms).second;
+    if (findAwaitingRel(packet_id) != awaiting_rel_.end()) return false;
+    awaiting_rel_.emplace_back(packet_id, now_ms);
+    return true;
 }
 
-bool Session::release(uint16_t packet_id) { return awaiting_rel_.erase(packet_id) > 0; }
+bool Session::release(uint16_t packet_id) {
+    auto it = findAwaitingRel(packet_id);
+    if (it == awaiting_rel_.end()) return false;
+    *it = awaiting_rel_.back();
+    awaiting_rel_.pop_back();
+    return true;
+}
+
+std::vector<std::pair<uint16_t, int64_t>>::iterator Session::findAwaitingRel(uint16_t packet_id) {
+    return std::find_if(awaiting_rel_.begin(), awaiting_rel_.end(),
+                        [packet_id](const auto& e) { return e.first == packet_id; });
+}
 
 size_t Session::expireAwaitingRel(int64_t now_ms) {
     return std::erase_if(awaiting_rel_, [&](const auto& kv) { return kv.second + cfg_.await_rel_timeout <= now_ms; });

@@ -20,7 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/config/broker_config.h"
@@ -199,6 +199,7 @@ private:
     void enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options);
     bool sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms);
     uint16_t nextPacketId();
+    std::vector<std::pair<uint16_t, int64_t>>::iterator findAwaitingRel(uint16_t packet_id);
     void drop(DropReason reason, const Message* msg = nullptr);
     void finish(uint64_t journal_id) {
         if (journal_id != 0 && journal_) journal_->finished(id_, journal_id);
@@ -214,7 +215,10 @@ private:
     std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;
     std::unique_ptr<RetainedBacklog> retained_;  // null when empty
-    std::unordered_map<uint16_t, int64_t> awaiting_rel_;
+    // (packet id, arrival) of incoming QoS 2 messages awaiting PUBREL: at most
+    // max_awaiting_rel (100 by default), so a vector (no memory while empty,
+    // unlike a hash map's 56 B) searched linearly.
+    std::vector<std::pair<uint16_t, int64_t>> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
     uint64_t delivered_ = 0;
     uint64_t dropped_ = 0;
