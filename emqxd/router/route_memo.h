@@ -3,11 +3,14 @@
 // and reused while the route table has not changed since (Router::generation).
 // Devices publish to the same few topics over and over: for them a PUBLISH is
 // routed by one string compare instead of a trie walk (a hash per level) under
-// the router's lock. Topics that match a shared subscription group are never
-// remembered: each message picks its member anew.
+// the router's lock. Not remembered: routes through a shared subscription
+// group (each message picks its member anew) and routes to more than
+// kMaxTargets subscribers (there the walk is small next to the deliveries, and
+// a copy of every target per publisher would cost memory and copying).
 //
 // Owner: the publisher's worker thread. Allocated on the connection's first
 // PUBLISH, so connections that never publish carry only a null pointer.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,14 +20,40 @@
 
 namespace emqx {
 
-struct RouteMemo {
-    uint64_t generation = 0;  // Router::generation() the targets were found at; 0: nothing remembered
-    std::string topic;
-    std::vector<Subscriber> targets;  // copies: they do not depend on the router's lock
+class RouteMemo {
+public:
+    static constexpr size_t kMaxTargets = 64;
 
-    bool holds(uint64_t current_generation, std::string_view t) const {
-        return generation == current_generation && topic == t;
+    // The remembered targets of `topic`, or null when the route must be looked up.
+    const std::vector<Subscriber>* lookup(uint64_t current_generation, std::string_view topic) const {
+        return generation_ != 0 && generation_ == current_generation && topic_ == topic ? &targets_ : nullptr;
     }
+
+    // Recording a lookup made at `generation` (read before routing): begin,
+    // one add per target the router gave, then finish with its topic.
+    void begin() {
+        targets_.clear();
+        rememberable_ = true;
+    }
+    void add(const Subscriber& s, uint64_t shared_group) {
+        if (!rememberable_) return;
+        if (shared_group != 0 || targets_.size() == kMaxTargets) {
+            rememberable_ = false;
+            std::vector<Subscriber>().swap(targets_);
+            return;
+        }
+        targets_.push_back(s);
+    }
+    void finish(uint64_t generation, std::string_view topic) {
+        generation_ = rememberable_ ? generation : 0;
+        if (rememberable_) topic_.assign(topic);
+    }
+
+private:
+    uint64_t generation_ = 0;  // Router::generation() the targets were found at; 0: nothing remembered
+    bool rememberable_ = false;
+    std::string topic_;
+    std::vector<Subscriber> targets_;  // copies: they do not depend on the router's lock
 };
 
 }  // namespace emqx

@@ -54,7 +54,7 @@ uint64_t Session::memoryBytes() const {
     for (const auto& e : inflight_) n += sizeof(e) + msgBytes(e.msg);
     n += mqueue_.size() * sizeof(QueuedMessage) + mqueue_msg_bytes_;
     if (retained_) n += sizeof(RetainedBacklog) + retained_->entries.size() * sizeof(RetainedBacklog::Entry);
-    n += awaiting_rel_.size() * 32;
+    n += awaitingRelCount() * 32;
     n += msgBytes(pending_will);
     return n;
 }
@@ -266,32 +266,26 @@ int64_t Session::retryDue(int64_t now_ms) {
     return next;
 }
 
+const Session::AwaitingRel& Session::awaitingRel() const {
+    static const AwaitingRel none;
+    return awaiting_rel_ ? *awaiting_rel_ : none;
+}
+
 bool Session::awaitRel(uint16_t packet_id, int64_t now_ms) {
-    if (findAwaitingRel(packet_id) != awaiting_rel_.end()) return false;
-    awaiting_rel_.emplace_back(packet_id, now_ms);
-    return true;
+    if (!awaiting_rel_) awaiting_rel_ = std::make_unique<AwaitingRel>();
+    return awaiting_rel_->try_emplace(packet_id, now_ms).second;
 }
 
-bool Session::release(uint16_t packet_id) {
-    auto it = findAwaitingRel(packet_id);
-    if (it == awaiting_rel_.end()) return false;
-    *it = awaiting_rel_.back();
-    awaiting_rel_.pop_back();
-    return true;
-}
-
-std::vector<std::pair<uint16_t, int64_t>>::iterator Session::findAwaitingRel(uint16_t packet_id) {
-    return std::find_if(awaiting_rel_.begin(), awaiting_rel_.end(),
-                        [packet_id](const auto& e) { return e.first == packet_id; });
-}
+bool Session::release(uint16_t packet_id) { return awaiting_rel_ && awaiting_rel_->erase(packet_id) > 0; }
 
 size_t Session::expireAwaitingRel(int64_t now_ms) {
-    return std::erase_if(awaiting_rel_, [&](const auto& kv) { return kv.second + cfg_.await_rel_timeout <= now_ms; });
+    if (!awaiting_rel_) return 0;
+    return std::erase_if(*awaiting_rel_, [&](const auto& kv) { return kv.second + cfg_.await_rel_timeout <= now_ms; });
 }
 
 int64_t Session::nextAwaitRelExpiry() const {
     int64_t next = -1;
-    for (auto& [pid, at] : awaiting_rel_) {
+    for (auto& [pid, at] : awaitingRel()) {
         int64_t due = at + cfg_.await_rel_timeout;
         if (next < 0 || due < next) next = due;
     }
@@ -300,8 +294,8 @@ int64_t Session::nextAwaitRelExpiry() const {
 
 std::vector<uint16_t> Session::awaitingRelIds() const {
     std::vector<uint16_t> ids;
-    ids.reserve(awaiting_rel_.size());
-    for (const auto& [pid, at] : awaiting_rel_) ids.push_back(pid);
+    ids.reserve(awaitingRel().size());
+    for (const auto& [pid, at] : awaitingRel()) ids.push_back(pid);
     std::sort(ids.begin(), ids.end());
     return ids;
 }

@@ -20,7 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
+#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "common/config/broker_config.h"
@@ -137,7 +138,7 @@ public:
     // a duplicate (already awaiting). Capacity is checked by the caller.
     bool awaitRel(uint16_t packet_id, int64_t now_ms);
     bool release(uint16_t packet_id);
-    size_t awaitingRelCount() const { return awaiting_rel_.size(); }
+    size_t awaitingRelCount() const { return awaitingRel().size(); }
     // Drops awaiting ids older than await_rel_timeout; returns how many.
     size_t expireAwaitingRel(int64_t now_ms);
     int64_t nextAwaitRelExpiry() const;
@@ -199,7 +200,6 @@ private:
     void enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options);
     bool sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options, int64_t now_ms);
     uint16_t nextPacketId();
-    std::vector<std::pair<uint16_t, int64_t>>::iterator findAwaitingRel(uint16_t packet_id);
     void drop(DropReason reason, const Message* msg = nullptr);
     void finish(uint64_t journal_id) {
         if (journal_id != 0 && journal_) journal_->finished(id_, journal_id);
@@ -215,10 +215,13 @@ private:
     std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;
     std::unique_ptr<RetainedBacklog> retained_;  // null when empty
-    // (packet id, arrival) of incoming QoS 2 messages awaiting PUBREL: at most
-    // max_awaiting_rel (100 by default), so a vector (no memory while empty,
-    // unlike a hash map's 56 B) searched linearly.
-    std::vector<std::pair<uint16_t, int64_t>> awaiting_rel_;
+    // Packet id -> arrival of incoming QoS 2 messages awaiting PUBREL (up to
+    // max_awaiting_rel, 65535: a hash map, not a list searched linearly). Made
+    // at the first one: sessions that never receive QoS 2 carry a null pointer
+    // instead of an empty map's 56 B.
+    using AwaitingRel = std::unordered_map<uint16_t, int64_t>;
+    const AwaitingRel& awaitingRel() const;
+    std::unique_ptr<AwaitingRel> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
     uint64_t delivered_ = 0;
     uint64_t dropped_ = 0;

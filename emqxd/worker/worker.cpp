@@ -214,21 +214,15 @@ size_t Worker::publish(const MessagePtr& msg, RouteMemo* memo) {
         }
     };
     uint64_t generation = ctx_.router.generation();
-    if (memo && memo->holds(generation, msg->topic)) {
-        for (const Subscriber& s : memo->targets) target(s, 0);
+    if (const std::vector<Subscriber>* remembered = memo ? memo->lookup(generation, msg->topic) : nullptr) {
+        for (const Subscriber& s : *remembered) target(s, 0);
     } else {
-        bool shared = false;
-        if (memo) memo->targets.clear();
+        if (memo) memo->begin();
         ctx_.router.route(*msg, index_, [&](const RouteTarget& t) {
             target(*t.subscriber, t.shared_group);
-            if (!memo) return;
-            if (t.shared_group != 0) shared = true;
-            else memo->targets.push_back(*t.subscriber);
+            if (memo) memo->add(*t.subscriber, t.shared_group);
         });
-        if (memo) {
-            memo->generation = shared ? 0 : generation;
-            memo->topic.assign(msg->topic);
-        }
+        if (memo) memo->finish(generation, msg->topic);
     }
     if (targets == 0) {
         metrics_.add(Metric::MessagesDroppedNoSubscribers);
