@@ -10,19 +10,11 @@
 
 #include "common/config/config_loader.h"
 #include "emqxd/app/broker_app.h"
+#include "emqxd/app/startup_warnings.h"
 #include "emqxd/log/log.h"
 #include "emqxd/log/logging.h"
 
 namespace {
-
-void warnDefaultCookie(const emqx::config::BrokerConfig& cfg, const std::string& file) {
-    if (cfg.node.cookie != "emqxsecretcookie") return;
-    std::fprintf(stderr,
-                 "WARNING: Default (insecure) cookie is in use.\n"
-                 "WARNING: Configure node.cookie in %s or override from environment variable EMQX_NODE__COOKIE\n"
-                 "WARNING: NOTE: Use the same cookie for all nodes in the cluster.\n",
-                 file.empty() ? "etc/emqx.toml" : file.c_str());
-}
 
 // Every connection is a file descriptor: take the open-files soft limit up to
 // the hard limit, as mosquitto, FlashMQ and EMQX's VM do, instead of stopping
@@ -73,7 +65,8 @@ int main(int argc, char** argv) {
         for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.message.c_str());
         return 1;
     }
-    warnDefaultCookie(cfg, config_file);
+    emqx::warnDefaultCookie(cfg, config_file);
+    emqx::warnAnonymousListeners(cfg, config_file);
     std::signal(SIGPIPE, SIG_IGN);
     emqx::setupLogging(cfg.log, cfg.node.data_dir, console);
     raiseOpenFilesLimit();

@@ -175,6 +175,12 @@ struct AuthorizationConfig {
     bool cache_enable = true;
     unsigned cache_max_size = 32;
     Millis cache_ttl = 60000;
+    // What a placeholder's value may hold (emqxd/authz/topic_template.h).
+    bool topic_template_allow_plus = false;
+    bool topic_template_allow_hash = false;
+    bool topic_template_allow_slash = false;
+    // Clients may publish to $SYS/# (ours; the broker alone writes it by default).
+    bool allow_sys_publish = false;
 };
 
 struct FlappingDetectConfig {

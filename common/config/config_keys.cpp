@@ -719,12 +719,28 @@ std::vector<KeyDef> buildKeys() {
                         "A denied publish: ignore (PUBACK/PUBREC 0x87 in MQTT 5, dropped in 3.1.1) or disconnect",
                         at(&B::authorization, &AZ::deny_action)));
     k.push_back(authorizationSources());
+    k.push_back(boolKey("authorization.allow_sys_publish", "false",
+                        "Let clients publish to $SYS/# (e.g. a bridge relaying another broker's $SYS; the ACL still "
+                        "applies); false: only the broker writes $SYS, a client's PUBLISH or will there is refused",
+                        at(&B::authorization, &AZ::allow_sys_publish)));
     k.push_back(boolKey("authorization.cache.enable", "true", "Cache each client's authorization results",
                         at(&B::authorization, &AZ::cache_enable)));
     k.push_back(intKey("authorization.cache.max_size", "32", 1, 1048576, "Most cached results per client",
                        at(&B::authorization, &AZ::cache_max_size)));
     k.push_back(durationKey("authorization.cache.ttl", "1m", 1, kDay, "A cached result is used this long",
                             at(&B::authorization, &AZ::cache_ttl)));
+    k.push_back(boolKey("authorization.topic_template_allow.plus", "false",
+                        "A ${clientid}/${username} placeholder whose value holds '+' still matches (false: the rule "
+                        "does not match, so client id '+' cannot widen '${clientid}/#')",
+                        at(&B::authorization, &AZ::topic_template_allow_plus)));
+    k.push_back(boolKey("authorization.topic_template_allow.hash", "false",
+                        "A placeholder whose value holds '#' still matches (false: client id '#' cannot turn "
+                        "'${clientid}/#' into '#/#')",
+                        at(&B::authorization, &AZ::topic_template_allow_hash)));
+    k.push_back(boolKey("authorization.topic_template_allow.slash", "false",
+                        "A placeholder whose value holds '/' still matches (false: client id 'a/b' gets no rule "
+                        "written for client id 'a')",
+                        at(&B::authorization, &AZ::topic_template_allow_slash)));
 
     // flapping_detect
     using FD = FlappingDetectConfig;
@@ -822,6 +838,9 @@ std::vector<std::string> sectionDoc(std::string_view section) {
     if (section == "authorization")
         return {"Authorization (docs/security.md): ACL file sources, what no rule matched gets, the per-client cache.",
                 "emqxctl acl reload re-reads the files; emqxctl authz cache-clean all|<clientid> empties caches."};
+    if (section == "authorization.topic_template_allow")
+        return {"What a ${clientid} / ${username} (%c / %u) placeholder's value may hold for its rule to match",
+                "(EMQX 6.3's keys). A NUL never passes, whatever these say."};
     if (section == "flapping_detect")
         return {"Repeated authentication failures from one client id or IP address ban it (emqxctl banned list|add|del)."};
     if (section == "durable")

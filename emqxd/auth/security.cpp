@@ -97,6 +97,17 @@ bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
     return true;
 }
 
+std::optional<std::string> Security::willRefusal(const authz::ClientInfo& who, std::string_view topic, Metrics& metrics,
+                                                 int64_t now_ms) {
+    if (banned_.isBanned(std::string(who.clientid), std::string(who.username), authz::peerHost(who.peer), now_ms))
+        return "banned";
+    metrics.add(Metric::ClientAuthorize);
+    authz::Decision d = authorizer_.decide(who, authz::Action::Publish, topic);
+    metrics.add(d.allow ? Metric::AuthorizationAllow : Metric::AuthorizationDeny);
+    if (d.allow) return std::nullopt;
+    return "not authorized: " + d.describe();
+}
+
 Security::Admission Security::admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics, int64_t now_ms) {
     std::string host = authz::peerHost(peer);
     if (banned_.isBanned(c.client_id, c.username.value_or(""), host, now_ms))

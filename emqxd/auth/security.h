@@ -106,6 +106,13 @@ public:
     Banned& banned() { return banned_; }
     authz::Authorizer& authorizer() { return authorizer_; }
 
+    // A will about to be sent: refused when its client may not publish to
+    // `topic` now, or is banned now (as EMQX checks a will when it sends it).
+    // Counts client.authorize and authorization.allow|deny on `metrics`.
+    // nullopt: send it; otherwise why not, for the trace.
+    std::optional<std::string> willRefusal(const authz::ClientInfo& who, std::string_view topic, Metrics& metrics,
+                                           int64_t now_ms);
+
 private:
     Refusal failed(mqtt::ReasonCode code, ShutdownReason reason, const std::string& clientid, const std::string& host,
                    Metrics& metrics, int64_t now_ms);

@@ -26,6 +26,7 @@ struct Authorizer::Compiled {
         bool allow;
         acl::Action action;
         bool all_topics;
+        int line;
         CompiledWho who;
         std::vector<CompiledTopic> topics;
     };
@@ -107,13 +108,7 @@ bool topicMatches(std::string_view topic, std::string_view filter) {
     return i == t.size();
 }
 
-bool fill(std::string& s, std::string_view ph, std::string_view value) {
-    for (size_t pos; (pos = s.find(ph)) != std::string::npos;) {
-        if (value.empty()) return false;  // an undefined username/clientid matches nothing
-        s.replace(pos, ph.size(), value);
-    }
-    return true;
-}
+bool isSysTopic(std::string_view topic) { return topic == "$SYS" || topic.starts_with("$SYS/"); }
 
 }  // namespace
 
@@ -136,14 +131,12 @@ bool Authorizer::loadText(const std::string& name, std::string_view text, std::s
     }
     auto compiled = std::make_shared<Compiled>();
     for (const auto& r : rules) {
-        Compiled::Rule cr{r.allow, r.action, r.all_topics, {}, {}};
+        Compiled::Rule cr{r.allow, r.action, r.all_topics, r.line, {}, {}};
         if (!compileWho(r.who, cr.who, error)) {
             error = name + ": " + error;
             return false;
         }
-        for (const auto& t : r.topics)
-            cr.topics.push_back({t.eq, !t.eq && (t.topic.find("${") != std::string::npos || t.topic.find('%') != std::string::npos),
-                                 t.topic});
+        for (const auto& t : r.topics) cr.topics.push_back({t.eq, !t.eq && hasPlaceholder(t.topic), t.topic});
         compiled->rules.push_back(std::move(cr));
     }
     {
@@ -193,7 +186,29 @@ size_t Authorizer::ruleCount() const {
     return r ? r->rules.size() : 0;
 }
 
-bool Authorizer::check(const ClientInfo& c, Action action, std::string_view topic) const {
+std::string Decision::describe() const {
+    std::string out;
+    switch (by) {
+        case By::Rule: out = "rule at line " + std::to_string(rule_line); break;
+        case By::NoMatch: out = "no rule matched (authorization.no_match)"; break;
+        case By::SysTopic: out = "$SYS is written by the broker (authorization.allow_sys_publish = false)"; break;
+    }
+    if (refused_template.outcome == TemplateOutcome::UnsafeValue) {
+        char c = refused_template.offending;
+        std::string shown = c == '\0' ? std::string("NUL") : "'" + std::string(1, c) + "'";
+        out += "; rule at line " + std::to_string(refused_rule_line) + " skipped: the value of " +
+               std::string(refused_template.placeholder) + " holds " + shown +
+               " (authorization.topic_template_allow)";
+    }
+    return out;
+}
+
+Decision Authorizer::decide(const ClientInfo& c, Action action, std::string_view topic) const {
+    Decision d;
+    if (action == Action::Publish && isSysTopic(topic) && !cfg_.allow_sys_publish) {
+        d.by = Decision::By::SysTopic;
+        return d;
+    }
     if (topic.starts_with("$share/")) {
         auto slash = topic.find('/', 7);
         if (slash != std::string_view::npos) topic = topic.substr(slash + 1);
@@ -204,31 +219,45 @@ bool Authorizer::check(const ClientInfo& c, Action action, std::string_view topi
     if (rules) {
         acl::Cidr ip;
         bool have_ip = acl::parseCidr(peerHost(c.peer), ip);
-        std::string scratch;
+        const TemplateValues values{c.username, c.clientid};
+        const TemplatePolicy policy{cfg_.topic_template_allow_plus, cfg_.topic_template_allow_hash,
+                                    cfg_.topic_template_allow_slash};
+        std::string rendered;
         for (const auto& r : rules->rules) {
             if (r.action != acl::Action::All &&
                 (r.action == acl::Action::Publish) != (action == Action::Publish))
                 continue;
             if (!whoMatches(r.who, c, have_ip ? &ip : nullptr)) continue;
-            if (r.all_topics) return r.allow;
-            for (const auto& t : r.topics) {
+            bool matched = r.all_topics;
+            for (size_t i = 0; !matched && i < r.topics.size(); ++i) {
+                const CompiledTopic& t = r.topics[i];
                 if (t.eq) {
-                    if (topic == t.topic) return r.allow;
+                    matched = topic == t.topic;
                     continue;
                 }
-                std::string_view filter = t.topic;
-                if (t.has_placeholder) {
-                    scratch = t.topic;
-                    if (!fill(scratch, "${username}", c.username) || !fill(scratch, "%u", c.username) ||
-                        !fill(scratch, "${clientid}", c.clientid) || !fill(scratch, "%c", c.clientid))
-                        continue;
-                    filter = scratch;
+                if (!t.has_placeholder) {
+                    matched = topicMatches(topic, t.topic);
+                    continue;
                 }
-                if (topicMatches(topic, filter)) return r.allow;
+                TemplateResult tr = renderTopicTemplate(t.topic, values, policy, rendered);
+                if (tr.outcome == TemplateOutcome::Rendered) {
+                    matched = topicMatches(topic, rendered);
+                } else if (tr.outcome == TemplateOutcome::UnsafeValue &&
+                           d.refused_template.outcome == TemplateOutcome::Rendered) {
+                    d.refused_template = tr;
+                    d.refused_rule_line = r.line;
+                }
+            }
+            if (matched) {
+                d.allow = r.allow;
+                d.by = Decision::By::Rule;
+                d.rule_line = r.line;
+                return d;
             }
         }
     }
-    return cfg_.no_match == "allow";
+    d.allow = cfg_.no_match == "allow";
+    return d;
 }
 
 }  // namespace emqx::authz

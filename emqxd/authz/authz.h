@@ -1,6 +1,7 @@
 #pragma once
 // Authorization: the rules of the ACL file sources (common/acl/ parses them),
-// evaluated first match wins, `no_match` when none does. Rules are swapped
+// evaluated first match wins, `no_match` when none does. Before any rule, a
+// client's publish to $SYS/# is denied unless authorization.allow_sys_publish. Rules are swapped
 // whole by reload() (emqxctl acl reload): a bad file leaves the old rules.
 // Each connection keeps a small cache of results (authz::Cache); reload and
 // `authz cache-clean all` bump a generation that invalidates every cache.
@@ -18,6 +19,7 @@
 #include "common/acl/acl_parser.h"
 #include "common/config/broker_config.h"
 #include "emqxd/authz/authz_cache.h"
+#include "emqxd/authz/topic_template.h"
 
 namespace emqx::authz {
 
@@ -30,6 +32,20 @@ struct ClientInfo {
 // "1.2.3.4" from "1.2.3.4:5678", "::1" from "[::1]:5678".
 std::string peerHost(std::string_view peer);
 
+// Why a request was allowed or denied, for traces and logs.
+struct Decision {
+    enum class By { Rule, NoMatch, SysTopic };
+    bool allow = false;
+    By by = By::NoMatch;
+    int rule_line = 0;  // By::Rule: the rule's line in its file
+    // The first rule skipped because a placeholder's value was refused
+    // (topic_template.h), if any: traces say so, since that skip may be what denied.
+    TemplateResult refused_template;
+    int refused_rule_line = 0;
+
+    std::string describe() const;  // "rule at line 3", "no_match", "$SYS is written by the broker", + the refusal
+};
+
 class Authorizer {
 public:
     explicit Authorizer(const config::AuthorizationConfig& cfg) : cfg_(cfg) {}
@@ -40,9 +56,12 @@ public:
     // Parses `text` as the rules of `name` (tests, and reload's work).
     bool loadText(const std::string& name, std::string_view text, std::string& error);
 
-    // True when allowed. `topic` is a topic name (publish) or filter (subscribe,
-    // $share/<group>/ stripped by the caller or here).
-    bool check(const ClientInfo& who, Action action, std::string_view topic) const;
+    // The decision and what made it. `topic` is a topic name (publish) or a
+    // filter (subscribe; $share/<group>/ and $queue/ are stripped here).
+    Decision decide(const ClientInfo& who, Action action, std::string_view topic) const;
+    bool check(const ClientInfo& who, Action action, std::string_view topic) const {
+        return decide(who, action, topic).allow;
+    }
 
     uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
     void invalidateCaches() { generation_.fetch_add(1, std::memory_order_acq_rel); }

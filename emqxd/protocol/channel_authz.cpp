@@ -4,6 +4,7 @@
 #include "emqxd/auth/security.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -27,7 +28,9 @@ bool Channel::authorize(authz::Action action, std::string_view topic) {
         if (result) metrics.add(Metric::AuthorizationCacheHit);
     }
     if (!result) {
-        result = az.check(authz::ClientInfo{client_id_, username_, conn_.peer()}, action, topic);
+        authz::Decision decision = az.decide(authz::ClientInfo{client_id_, username_, conn_.peer()}, action, topic);
+        if (worker_.ctx().tracing()) trace::authorized(worker_.ctx(), client_id_, conn_.peer(), action, topic, decision);
+        result = decision.allow;
         if (cfg.cache_enable) {
             if (!authz_cache_) authz_cache_ = std::make_unique<authz::Cache>();
             authz_cache_->put(action, topic, *result, now + cfg.cache_ttl, gen, cfg.cache_max_size);

@@ -147,6 +147,14 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     keepalive_ = c.keepalive;
     client_keepalive_ = c.keepalive;
     if (c.will) will_ = std::make_unique<mqtt::Will>(std::move(*c.will));
+    if (will_ && !authorize(authz::Action::Publish, will_->topic)) {
+        // A will is a publish by this client. As in EMQX the CONNECT is not
+        // refused; a will it may not publish is dropped now (and checked again
+        // when sent, Worker::publishWill, since rules and bans change).
+        if (worker_.ctx().tracing())
+            trace::willDenied(worker_.ctx(), client_id_, conn_.peer(), will_->topic, "not authorized at CONNECT");
+        will_.reset();
+    }
     if (version_ == ProtocolVersion::V5) {
         client_receive_maximum_ = c.props.receive_maximum.value_or(65535);
         client_max_packet_size_ = c.props.maximum_packet_size.value_or(0);
@@ -294,13 +302,12 @@ void Channel::releaseSession() {
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
     if (will && (will_delay == 0 || s.expiry_interval_s == 0)) {
-        worker_.publish(will);
+        worker_.publishWill(will, username_, conn_.peer());
         will.reset();
     }
-    if (will) {
-        s.pending_will = std::move(will);
-        s.will_at_ms = now + static_cast<int64_t>(will_delay) * 1000;
-    }
+    if (will)
+        s.pending_will = std::make_unique<Session::PendingWill>(
+            Session::PendingWill{std::move(will), conn_.peer(), now + static_cast<int64_t>(will_delay) * 1000});
     if (taken_over_) return;  // the new connection decides the session's fate
     if (s.expiry_interval_s == 0) {
         worker_.endSession(s);

@@ -55,7 +55,7 @@ uint64_t Session::memoryBytes() const {
     n += mqueue_.size() * sizeof(QueuedMessage) + mqueue_msg_bytes_;
     if (retained_) n += sizeof(RetainedBacklog) + retained_->entries.size() * sizeof(RetainedBacklog::Entry);
     n += awaitingRelCount() * 32;
-    n += msgBytes(pending_will);
+    if (pending_will) n += sizeof(PendingWill) + pending_will->peer.capacity() + msgBytes(pending_will->message);
     return n;
 }
 

@@ -187,8 +187,14 @@ public:
     std::string username;
     // An offline session's end, or a pending will's publish time, in the worker's DeadlineQueue.
     int64_t deadline_slot = DeadlineQueue::kNone;
-    MessagePtr pending_will;
-    int64_t will_at_ms = 0;
+    // A will waiting for its Will Delay Interval. It keeps what its
+    // authorization needs when it is sent, after the connection is gone.
+    struct PendingWill {
+        MessagePtr message;
+        std::string peer;
+        int64_t at_ms = 0;
+    };
+    std::unique_ptr<PendingWill> pending_will;
 
 private:
     bool windowOpen() const;

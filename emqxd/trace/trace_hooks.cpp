@@ -64,6 +64,23 @@ void connected(const BrokerContext& ctx, const Channel& ch) {
                  ", keepalive: " + std::to_string(ch.keepalive()));
 }
 
+void authorized(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, authz::Action action,
+                std::string_view topic, const authz::Decision& decision) {
+    Level level = decision.allow ? Level::Debug : Level::Info;
+    if (!ctx.traces->wants(level, clientid, peer, topic)) return;
+    ctx.traces->emit(level, clientid, peer, topic,
+                     decision.allow ? "authorization_permission_allowed" : "authorization_permission_denied",
+                     std::string("action: ") + (action == authz::Action::Publish ? "publish" : "subscribe") +
+                         ", topic: " + escapePrefix(topic, 256) + ", reason: " + decision.describe());
+}
+
+void willDenied(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, std::string_view topic,
+                std::string_view why) {
+    if (!ctx.traces->wants(Level::Warning, clientid, peer, topic)) return;
+    ctx.traces->emit(Level::Warning, clientid, peer, topic, "last_will_testament_publish_denied",
+                     "topic: " + escapePrefix(topic, 256) + ", reason: " + std::string(why));
+}
+
 void closed(const BrokerContext& ctx, const Channel& ch, ShutdownReason reason) {
     if (!ctx.traces->wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
     ctx.traces->emit(Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",

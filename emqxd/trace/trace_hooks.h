@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "common/mqtt/packet.h"
+#include "emqxd/authz/authz.h"
 #include "emqxd/message/message.h"
 #include "emqxd/net/shutdown_reason.h"
 #include "emqxd/session/session.h"
@@ -26,6 +27,13 @@ void publishOut(const BrokerContext& ctx, const Channel& ch, const Message& m, u
                 bool dup, bool retain);
 // CONNECT accepted: the authentication result and the connection's properties.
 void connected(const BrokerContext& ctx, const Channel& ch);
+// An authorization decision on `topic` (EMQX's authorization_permission_allowed
+// / _denied), with what made it.
+void authorized(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, authz::Action action,
+                std::string_view topic, const authz::Decision& decision);
+// A will refused when it was to be sent, for `why`.
+void willDenied(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, std::string_view topic,
+                std::string_view why);
 // The connection ends for `reason`.
 void closed(const BrokerContext& ctx, const Channel& ch, ShutdownReason reason);
 

@@ -7,11 +7,13 @@
 #include "common/topic/topic.h"
 #include "emqxd/app/listener_stats.h"
 #include "emqxd/auth/password_verifier.h"
+#include "emqxd/auth/security.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
+#include "emqxd/trace/trace_hooks.h"
 
 namespace emqx {
 
@@ -290,6 +292,17 @@ Session& Worker::createSession(std::string client_id, uint64_t id) {
     return ref;
 }
 
+void Worker::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
+    if (ctx_.security) {
+        authz::ClientInfo who{will->publisher, username, peer};
+        if (auto why = ctx_.security->willRefusal(who, will->topic, metrics_, wallMs())) {
+            if (ctx_.tracing()) trace::willDenied(ctx_, will->publisher, peer, will->topic, *why);
+            return;
+        }
+    }
+    publish(will);
+}
+
 void Worker::endSession(Session& s) {
     Router& router = ctx_.router;
     for (auto& [filter, sub] : s.subscriptions()) {
@@ -302,7 +315,8 @@ void Worker::endSession(Session& s) {
     }
     if (s.deadline_slot != DeadlineQueue::kNone)
         deadlines_.reschedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
-    MessagePtr will = std::move(s.pending_will);
+    std::unique_ptr<Session::PendingWill> will = std::move(s.pending_will);
+    std::string username = will ? s.username : std::string();
     if (s.stored && ctx_.durable) {
         ctx_.durable->deleteSession(s.clientId());
         ctx_.durable->deleteJournal(s.id());
@@ -313,7 +327,7 @@ void Worker::endSession(Session& s) {
     session_ids_by_client_.erase(s.clientId());
     sessions_.erase(s.id());
     session_count_.store(sessions_.size(), std::memory_order_relaxed);
-    if (will) publish(will);
+    if (will) publishWill(will->message, username, will->peer);
 }
 
 void Worker::scheduleSession(Session& s) {
@@ -324,7 +338,7 @@ void Worker::scheduleSession(Session& s) {
     }
     int64_t wall = wallMs();
     int64_t at = -1;
-    if (s.pending_will) at = s.will_at_ms;
+    if (s.pending_will) at = s.pending_will->at_ms;
     if (s.expiry_interval_s != Session::kNeverExpire) {
         int64_t end = s.disconnected_at_ms + static_cast<int64_t>(s.expiry_interval_s) * 1000;
         if (at < 0 || end < at) at = end;
@@ -337,9 +351,9 @@ void Worker::onSessionDeadline(uint64_t id) {
     Session* s = findSession(id);
     if (!s || s->connected()) return;
     int64_t wall = wallMs();
-    if (s->pending_will && wall >= s->will_at_ms) {
-        MessagePtr will = std::move(s->pending_will);
-        publish(will);
+    if (s->pending_will && wall >= s->pending_will->at_ms) {
+        std::unique_ptr<Session::PendingWill> will = std::move(s->pending_will);
+        publishWill(will->message, s->username, will->peer);
         s = findSession(id);
         if (!s) return;
     }

@@ -101,6 +101,10 @@ public:
     Session* findSessionByClientId(std::string_view client_id);
     // `id` 0: a new id; otherwise a restored session's own (journals are keyed by it).
     Session& createSession(std::string client_id, uint64_t id = 0);
+    // Sends a will (at disconnect, after its delay, or at the session's end)
+    // once it passes the client's publish authorization and ban check then;
+    // a refused will is counted and traced, never published, retained or queued.
+    void publishWill(const MessagePtr& will, std::string_view username, std::string_view peer);
     void endSession(Session& s);  // terminates: routes, registry, pending will, journal
     // Adds or replaces `filter` in the session and the router (every path that
     // subscribes comes here): marked durable when the session is persistent and

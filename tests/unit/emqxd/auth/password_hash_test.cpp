@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include "emqxd/auth/password_hash.h"
-#include "emqxd/authz/authz.h"
 
 using namespace emqx::auth;
 
@@ -62,36 +61,4 @@ TEST_CASE("hash: makeHash salts and verifies for every algorithm", "[auth][hash]
     CHECK(constantTimeEquals("abc", "abc"));
     CHECK_FALSE(constantTimeEquals("abc", "abd"));
     CHECK_FALSE(constantTimeEquals("abc", "abcd"));
-}
-
-TEST_CASE("authz: peer host and rule evaluation", "[authz]") {
-    using namespace emqx;
-    CHECK(authz::peerHost("1.2.3.4:5678") == "1.2.3.4");
-    CHECK(authz::peerHost("[::1]:5678") == "::1");
-    config::AuthorizationConfig cfg;
-    cfg.no_match = "deny";
-    authz::Authorizer az(cfg);
-    std::string err;
-    REQUIRE(az.loadText("t", R"({allow, {username, "u"}, publish, ["a/+/c", "${username}/#"]}.
-{allow, all, subscribe, ["$SYS/#", "#"]}.
-{deny, {ipaddr, "::1"}, all, ["v6"]}.
-{allow, all, all, ["v6"]}.)", err));
-    authz::ClientInfo u{"c", "u", "10.0.0.1:1"};
-    CHECK(az.check(u, authz::Action::Publish, "a/b/c"));
-    CHECK_FALSE(az.check(u, authz::Action::Publish, "a/b/c/d"));
-    CHECK(az.check(u, authz::Action::Publish, "u"));  // "u/#" matches "u"
-    CHECK(az.check(u, authz::Action::Publish, "u/x/y"));
-    CHECK_FALSE(az.check(u, authz::Action::Publish, "x"));
-    CHECK(az.check(u, authz::Action::Subscribe, "$SYS/brokers"));
-    CHECK(az.check(u, authz::Action::Subscribe, "#"));
-    authz::ClientInfo v6{"c", "", "[::1]:9"};
-    CHECK_FALSE(az.check(v6, authz::Action::Publish, "v6"));
-    CHECK(az.check(u, authz::Action::Publish, "v6"));
-    uint64_t g = az.generation();
-    CHECK_FALSE(az.loadText("t", "{allow, all", err));
-    CHECK(err == "t: line 1, column 12: expected ',' or '}' before the end of the file");
-    CHECK(az.generation() == g);  // nothing changed
-    CHECK(az.check(u, authz::Action::Publish, "a/b/c"));
-    CHECK_FALSE(az.loadText("t", "\n  {allow, {username, {re, \"(\"}}, all, [\"t\"]}.", err));
-    CHECK(err.find("line 2, column 11: invalid regular expression") != std::string::npos);
 }

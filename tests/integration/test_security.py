@@ -1,0 +1,352 @@
+"""Security holes closed (docs/security.md, "Threat model"), each test an attack:
+
+* placeholder injection: a client id, username or certificate CN holding `#`,
+  `+` or `/` never widens `${clientid}/#`-style rules (authorization.
+  topic_template_allow.*), the reason is in the trace, authorization.deny counts;
+* `$SYS` forgery: a client PUBLISH (or will) to `$SYS/...` is refused
+  (authorization.allow_sys_publish = false) and never reaches a subscriber;
+* wills: a will is a publish by its client, authorized at CONNECT and again
+  when it is sent (also retained, also delayed, also after `acl reload`);
+* the start-up warning for listeners reachable from other hosts without an
+  authenticator.
+
+Every "nothing arrives" check follows an allowed message through the same
+path that does arrive, so a broken setup cannot pass."""
+import shutil
+import tempfile
+import time
+
+import pytest
+
+from harness import Broker, Client, free_port, wait_until
+from harness.broker import is_mosquitto
+from harness.pki import Ca
+from test_authz import Raw, acl_broker, metrics
+from test_ctl_common import ctl
+
+pytestmark = pytest.mark.skipif(is_mosquitto(), reason="emqxd's authorization")
+
+NODE = "emqx@127.0.0.1"
+
+# The issue's own rules: each client may use only the tree named by its client id.
+OWN_TREE = """{allow, all, publish, ["${clientid}/#"]}.
+{allow, all, subscribe, ["${clientid}/#"]}.
+{deny, all}.
+"""
+
+
+def _victim_publishes(b, victim):
+    """The victim subscribes to its own tree (the positive control), then publishes a secret."""
+    victim.subscribe("victim/#", 0)
+    Client(b, "victim-pub", protocol=5).connect()
+    victim.publish("victim/secret", b"s3cret", 0)
+    m = victim.wait_message()
+    assert (m.topic, m.payload) == ("victim/secret", b"s3cret")
+
+
+@pytest.mark.parametrize("client_id", ["#", "+", "victim/#"])
+def test_client_id_wildcard_does_not_widen_clientid_rule(make_broker, tmp_path, client_id):
+    b, _ = acl_broker(make_broker, tmp_path, OWN_TREE, extra='no_match = "deny"\n')
+    before = metrics(b)["authorization.deny"]
+    attacker = Raw(b, client_id)
+    assert attacker.sub("#") == 0x87
+    assert attacker.sub("victim/#") == 0x87
+    assert attacker.pub("victim/secret") == 0x87
+    victim = Client(b, "victim", protocol=5)
+    victim.connect()
+    _victim_publishes(b, victim)
+    assert metrics(b)["authorization.deny"] >= before + 3
+
+
+def test_client_id_wildcard_attack_as_reported(make_broker, tmp_path):
+    """The report: client id `#` subscribed to `#` and received victim/secret."""
+    b, _ = acl_broker(make_broker, tmp_path, OWN_TREE)
+    attacker = Client(b, "#", protocol=4)
+    attacker.connect()
+    attacker.subscribe("#", 0, expect=[0x80])
+    honest = Client(b, "victim", protocol=4)
+    honest.connect()
+    _victim_publishes(b, honest)
+    attacker.expect_no_message(0.5)
+
+
+@pytest.mark.parametrize("username", ["#", "+", "victim/+"])
+def test_username_wildcard_does_not_widen_username_rule(make_broker, tmp_path, username):
+    rules = '{allow, all, subscribe, ["${username}/#", "%u/in"]}.\n{allow, all, publish, ["#"]}.\n{deny, all}.\n'
+    b, _ = acl_broker(make_broker, tmp_path, rules)
+    attacker = Raw(b, "a", username=username)
+    assert attacker.sub("#") == 0x87
+    assert attacker.sub("victim/in") == 0x87
+    honest = Raw(b, "h", username="alice")
+    assert honest.sub("alice/#") == 0  # the rule still serves honest users
+
+
+def test_placeholder_refusal_is_traced_with_its_reason(make_broker, tmp_path):
+    b, _ = acl_broker(make_broker, tmp_path, OWN_TREE)
+    trace = tmp_path / "hash.log"
+    ctl(b, "trace", "start", "client", "#", str(trace), "debug")
+    attacker = Raw(b, "#")
+    assert attacker.sub("#") == 0x87
+
+    def traced():
+        return trace.exists() and "authorization_permission_denied" in trace.read_text()
+
+    wait_until(traced, 5, what="the denial in the trace")
+    text = trace.read_text()
+    assert "the value of ${clientid} holds '#'" in text, text
+    assert "rule at line 3" in text, text  # the deny that decided, after line 2 was skipped
+
+
+def test_topic_template_allow_hash_restores_the_old_behaviour(make_broker, tmp_path):
+    """The keys exist for operators who want it: with .hash = true, client id `#` owns `#/#`."""
+    b, _ = acl_broker(make_broker, tmp_path, OWN_TREE,
+                      extra="[authorization.topic_template_allow]\nhash = true\n")
+    assert Raw(b, "#").sub("#") == 0
+
+
+@pytest.fixture(scope="module")
+def pki():
+    d = tempfile.mkdtemp(prefix="emqxd-security-pki-")
+    ca = Ca(d)
+    ca.issue("server", san="IP:127.0.0.1,DNS:localhost")
+    ca.issue("hash", subject="/C=SE/O=EMQ/CN=#")
+    ca.issue("victim", subject="/C=SE/O=EMQ/CN=victim")
+    yield ca
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_certificate_cn_wildcard_does_not_widen_username_rule(pki, tmp_path):
+    """peer_cert_as_username = cn: a certificate whose CN is `#` gets no `#/#`."""
+    port = free_port()
+    acl = tmp_path / "acl.conf"
+    acl.write_text('{allow, all, all, ["${username}/#"]}.\n{deny, all}.\n')
+    config = ('[authorization]\nsources = [{type = "file", path = "%s"}]\n\n'
+              '[mqtt]\npeer_cert_as_username = "cn"\n\n'
+              '[listeners.ssl.default]\nenable = true\nbind = "127.0.0.1:%d"\n'
+              'ssl_options.certfile = "%s"\nssl_options.keyfile = "%s"\nssl_options.cacertfile = "%s"\n'
+              'ssl_options.verify = "verify_peer"\nssl_options.fail_if_no_peer_cert = true\n'
+              % (acl, port, pki.path("server.pem"), pki.path("server.key"), pki.path("ca.pem")))
+
+    def tls_client(b, name):
+        c = Client(b, client_id=name + "-c", port=port)
+        c.c.tls_set(ca_certs=pki.path("ca.pem"), certfile=pki.path(name + ".pem"), keyfile=pki.path(name + ".key"))
+        c.connect()
+        return c
+
+    with Broker(config=config) as b:
+        victim = tls_client(b, "victim")
+        assert victim.subscribe("victim/#", 0) == [0]
+        attacker = tls_client(b, "hash")
+        attacker.subscribe("#", 0, expect=[0x87])
+        attacker.subscribe("victim/#", 0, expect=[0x87])
+        victim.publish("victim/t", b"mine", 0)
+        assert victim.wait_message().payload == b"mine"
+        attacker.expect_no_message(0.3)
+
+
+# -- $SYS forgery -----------------------------------------------------------
+
+FORGED = "$SYS/brokers/%s/clients/admin/connected" % NODE
+
+
+def _event_watcher(b):
+    w = Client(b, "sys-watch", protocol=5)
+    w.connect()
+    w.subscribe("$SYS/brokers/+/clients/+/connected", 0)
+    return w
+
+
+def _next_event_for(w, clientid, timeout=5):
+    deadline = time.monotonic() + timeout
+    while True:
+        m = w.wait_message(max(0.05, deadline - time.monotonic()))
+        assert b"forged" not in m.payload, "a forged $SYS event was delivered: %r" % (m,)
+        if m.topic.endswith("/clients/%s/connected" % clientid):
+            return m
+
+
+@pytest.mark.parametrize("version", [4, 5])
+def test_sys_publish_from_a_client_is_refused(make_broker, version):
+    b = make_broker()
+    w = _event_watcher(b)
+    before = metrics(b)
+    forger = Raw(b, "forger-%d" % version, version=version)
+    # MQTT 5 is told 0x87; 3.1.1 has no way to say it: acknowledged and dropped.
+    assert forger.pub(FORGED, qos=1) == (0x87 if version == 5 else 0)
+    assert forger.pub(FORGED, qos=2) == (0x87 if version == 5 else 0)
+    forger.pub(FORGED, qos=0)
+    # The real event for a new client arrives, the forgeries never did.
+    Client(b, "real-one", protocol=4).connect()
+    _next_event_for(w, "real-one")
+    w.expect_no_message(0.3)
+    after = metrics(b)
+    assert after["authorization.deny"] >= before["authorization.deny"] + 2
+    assert after["packets.publish.dropped"] >= before["packets.publish.dropped"] + 2
+
+
+def test_forged_payload_never_delivered_with_retain(make_broker):
+    b = make_broker()
+    forger = Client(b, "forger-r", protocol=4)
+    forger.connect()
+    forger.publish("$SYS/forged/version", b"forged", 1, retain=True)
+    forger.publish("ok/after", b"x", 1, retain=True)
+    late = Client(b, "late", protocol=5)
+    late.connect()
+    late.subscribe("ok/after", 0)
+    assert late.wait_message().payload == b"x"  # retained messages are in
+    late.subscribe("$SYS/forged/#", 0)
+    late.expect_no_message(0.3)
+
+
+def test_sys_will_is_refused(make_broker):
+    b = make_broker()
+    w = _event_watcher(b)
+    c = Client(b, "will-forger", protocol=4, will={"topic": FORGED, "payload": b"forged"})
+    c.connect()
+    _next_event_for(w, "will-forger")
+    c.close_abruptly()
+    Client(b, "after-will", protocol=4).connect()
+    _next_event_for(w, "after-will")
+    w.expect_no_message(0.3)
+
+
+def test_allow_sys_publish_lets_a_bridge_through(make_broker):
+    b = make_broker(env={"EMQX_AUTHORIZATION__ALLOW_SYS_PUBLISH": "true"})
+    w = Client(b, "w", protocol=5)
+    w.connect()
+    w.subscribe("$SYS/brokers/other@host/uptime", 0)
+    bridge = Raw(b, "bridge", version=5)
+    assert bridge.pub("$SYS/brokers/other@host/uptime", qos=1) == 0
+    assert w.wait_message().topic == "$SYS/brokers/other@host/uptime"
+
+
+# -- wills ---------------------------------------------------------------------
+
+DENY_SECRET = '{deny, all, publish, ["secret/#"]}.\n{allow, all}.\n'
+
+
+def _will_watcher(b):
+    w = Client(b, "will-watch", protocol=5)
+    w.connect()
+    assert w.subscribe("secret/#", 1) == [1]
+    assert w.subscribe("ok/#", 1) == [1]
+    return w
+
+
+def _control_will(b, w, n):
+    """An allowed will from another client arrives: the path works."""
+    c = Client(b, "control-%d" % n, protocol=4, will={"topic": "ok/will", "payload": b"control"})
+    c.connect()
+    c.close_abruptly()
+    m = w.wait_message()
+    assert (m.topic, m.payload) == ("ok/will", b"control")
+
+
+@pytest.mark.parametrize("protocol", [4, 5])
+def test_will_to_a_denied_topic_is_never_published(make_broker, tmp_path, protocol):
+    b, _ = acl_broker(make_broker, tmp_path, DENY_SECRET)
+    w = _will_watcher(b)
+    before = metrics(b)["authorization.deny"]
+    c = Client(b, "sneaky-%d" % protocol, protocol=protocol, will={"topic": "secret/will", "payload": b"leak"})
+    assert c.connect().rc == 0  # as in EMQX, the CONNECT itself is accepted
+    c.close_abruptly()
+    _control_will(b, w, protocol)
+    w.expect_no_message(0.3)
+    assert metrics(b)["authorization.deny"] >= before + 1
+
+
+def test_retained_will_to_a_denied_topic_is_not_retained(make_broker, tmp_path):
+    b, _ = acl_broker(make_broker, tmp_path, DENY_SECRET)
+    c = Client(b, "sneaky-ret", protocol=4, will={"topic": "secret/ret", "payload": b"leak", "retain": True})
+    c.connect()
+    c.close_abruptly()
+    ok = Client(b, "ok-ret", protocol=4, will={"topic": "ok/ret", "payload": b"kept", "retain": True})
+    ok.connect()
+    ok.close_abruptly()
+    late = Client(b, "late", protocol=5)
+    late.connect()
+
+    def ok_retained():
+        late.subscribe("ok/ret", 0)
+        try:
+            return late.wait_message(0.2).payload == b"kept"
+        except AssertionError:
+            return False
+
+    wait_until(ok_retained, 5, what="the allowed retained will")
+    late.subscribe("secret/ret", 0)
+    late.expect_no_message(0.3)
+
+
+def test_delayed_will_is_checked_when_sent(make_broker, tmp_path):
+    """Allowed at CONNECT, denied by an `acl reload` before the Will Delay ends: not sent."""
+    b, path = acl_broker(make_broker, tmp_path, "{allow, all}.\n")
+    w = _will_watcher(b)
+    delayed = {"topic": "secret/delayed", "payload": b"leak", "props": {"WillDelayInterval": 1}}
+    c = Client(b, "delayed", protocol=5, connect_props={"SessionExpiryInterval": 30}, will=delayed)
+    c.connect()
+    ok = Client(b, "delayed-ok", protocol=5, connect_props={"SessionExpiryInterval": 30},
+                will={"topic": "ok/delayed", "payload": b"fine", "props": {"WillDelayInterval": 1}})
+    ok.connect()
+    c.close_abruptly()
+    ok.close_abruptly()
+    path.write_text(DENY_SECRET)
+    ctl(b, "acl", "reload")
+    m = w.wait_message(5)  # the allowed delayed will, after its delay
+    assert (m.topic, m.payload) == ("ok/delayed", b"fine")
+    w.expect_no_message(0.5)
+
+
+def test_will_checked_again_at_send_after_reload(make_broker, tmp_path):
+    b, path = acl_broker(make_broker, tmp_path, "{allow, all}.\n")
+    w = _will_watcher(b)
+    c = Client(b, "reloaded", protocol=4, will={"topic": "secret/x", "payload": b"leak"})
+    c.connect()
+    path.write_text(DENY_SECRET)
+    ctl(b, "acl", "reload")
+    c.close_abruptly()
+    _control_will(b, w, 9)
+    w.expect_no_message(0.3)
+
+
+def test_will_refusal_is_traced(make_broker, tmp_path):
+    b, _ = acl_broker(make_broker, tmp_path, DENY_SECRET)
+    trace = tmp_path / "will.log"
+    ctl(b, "trace", "start", "client", "traced-will", str(trace), "debug")
+    c = Client(b, "traced-will", protocol=5, connect_props={"SessionExpiryInterval": 0},
+               will={"topic": "secret/t", "payload": b"leak"})
+    c.connect()
+    c.close_abruptly()
+    wait_until(lambda: trace.exists() and "last_will_testament_publish_denied" in trace.read_text(), 5,
+               what="the will refusal in the trace")
+    assert "not authorized at CONNECT" in trace.read_text()
+
+
+# -- the start-up warning -----------------------------------------------------------
+
+def _start_output(env, config=None):
+    """What emqxd printed by the time it accepts (the warnings come before the listeners start)."""
+    with Broker(env=env, config=config) as b:
+        return b.log()
+
+
+WARNING = "WARNING: No authenticator is enabled"
+
+
+def test_warning_for_an_exposed_anonymous_listener():
+    port = free_port()
+    out = _start_output({"EMQX_LISTENERS__TCP__OPEN__BIND": "0.0.0.0:%d" % port})
+    assert WARNING in out, out
+    assert "tcp:open on 0.0.0.0:%d" % port in out, out
+    assert "tcp:default" not in out.split(WARNING)[1].splitlines()[0]  # 127.0.0.1 is not exposed
+
+
+def test_no_warning_on_loopback_or_with_an_authenticator(tmp_path):
+    assert WARNING not in _start_output({})  # the harness binds 127.0.0.1 only
+    port = free_port()
+    users = tmp_path / "users.csv"
+    users.write_text("user_id,password,is_superuser\nalice,pw,false\n")
+    config = ('authentication = [{mechanism = "password_based", backend = "built_in_database", '
+              'bootstrap_file = "%s"}]\n' % users)
+    out = _start_output({"EMQX_LISTENERS__TCP__OPEN__BIND": "[::]:%d" % port}, config)
+    assert WARNING not in out, out
