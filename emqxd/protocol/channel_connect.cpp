@@ -130,9 +130,15 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
         c.client_id = assigned;
     }
     uint32_t owner = worker_.ctx().registry.claim(c.client_id, worker_.index());
-    if (owner != worker_.index() && hops < 3) {
-        migration_ = std::make_unique<Migration>(Migration{owner, std::move(c), hops + 1});
-        return;
+    if (owner != worker_.index()) {
+        if (hops < 3) {
+            migration_ = std::make_unique<Migration>(Migration{owner, std::move(c), hops + 1});
+            return;
+        }
+        // The owner changed under every move (sessions ending and starting
+        // meanwhile). A session opened here would be a second one for the id:
+        // the client retries instead.
+        return refuseConnect(ReasonCode::ServerBusy, ShutdownReason::ServerBusy);
     }
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
     if (!takeUsernameSlot(c)) {
@@ -202,14 +208,9 @@ void Channel::openSession(mqtt::Connect& c) {
             old->close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
             worker_.metrics().add(Metric::SessionTakenover);
         }
-        if (clean_start_) {
-            worker_.metrics().add(Metric::SessionDiscarded);
-            worker_.endSession(*existing);
-            existing = nullptr;
-        }
     }
-    session_present_ = existing != nullptr;
-    if (existing) {
+    session_present_ = existing && !clean_start_;
+    if (session_present_) {
         session_ = existing;
         session_->pending_will.reset();  // resumed in time: a delayed will is not sent
         worker_.schedule(DeadlineKind::Session, session_->id(), session_->deadline_slot, DeadlineQueue::kNone);
@@ -217,6 +218,12 @@ void Channel::openSession(mqtt::Connect& c) {
     } else {
         session_ = &worker_.createSession(client_id_);
         worker_.metrics().add(Metric::SessionCreated);
+        if (existing) {
+            // Ended after the new session exists, so the client id stays this
+            // worker's throughout (Worker::endSession); its pending will goes out.
+            worker_.metrics().add(Metric::SessionDiscarded);
+            worker_.endSession(*existing);
+        }
     }
     const auto& cfg = worker_.ctx().cfg.mqtt;
     if (version_ == ProtocolVersion::V5) {

@@ -3,6 +3,15 @@
 // end and takeover, never per message. A connection whose client id is owned
 // by another worker moves there, so a session never changes thread.
 //
+// Invariant: a client id with a session on worker W is registered to W, from
+// the session's creation (Worker::createSession claims) to its end
+// (Worker::endSession releases, unless a new session of the same id on W has
+// already replaced it: a clean start creates the new session before ending the
+// old one, so the id is never free in between). A client id with no session
+// anywhere is not registered, except for the moment between a CONNECT's claim
+// and the session it opens on the same thread (Channel::admitted). Only the
+// owner releases, so no other worker can take an id while its session lives.
+//
 // Where clustering fits: an owner will also be able to name another node.
 #include <cstdint>
 #include <mutex>

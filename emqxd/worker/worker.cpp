@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cassert>
 #include <chrono>
 
 #include "common/topic/topic.h"
@@ -281,6 +282,10 @@ Session* Worker::findSessionByClientId(std::string_view client_id) {
 }
 
 Session& Worker::createSession(std::string client_id, uint64_t id) {
+    // The session owns its client id (SessionRegistry's invariant). A CONNECT
+    // claimed it before coming here (Channel::admitted); a restored one claims it now.
+    [[maybe_unused]] uint32_t owner = ctx_.registry.claim(client_id, index_);
+    assert(owner == index_);
     if (id == 0) id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
     auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, metrics_);
     if (ctx_.durable) s->setJournal(ctx_.durable.get());
@@ -321,10 +326,14 @@ void Worker::endSession(Session& s) {
         ctx_.durable->deleteSession(s.clientId());
         ctx_.durable->deleteJournal(s.id());
     }
-    ctx_.registry.release(s.clientId(), index_);
+    // A session replaced by a clean start's new one (created first) leaves the
+    // client id, here and in the registry, to it.
+    if (auto it = session_ids_by_client_.find(s.clientId()); it != session_ids_by_client_.end() && it->second == s.id()) {
+        session_ids_by_client_.erase(it);
+        ctx_.registry.release(s.clientId(), index_);
+    }
     metrics_.add(Metric::SessionTerminated);
     attached_.erase(s.id());
-    session_ids_by_client_.erase(s.clientId());
     sessions_.erase(s.id());
     session_count_.store(sessions_.size(), std::memory_order_relaxed);
     if (will) publishWill(will->message, username, will->peer);
@@ -469,7 +478,6 @@ Session& Worker::restoreSession(storage::StoredSession&& st) {
     s.disconnected_at_ms = st.disconnected_at_ms;
     s.username = std::move(st.username);
     s.stored = true;
-    ctx_.registry.claim(s.clientId(), index_);
     for (const Subscription& sub : st.subscriptions) addSubscription(s, sub.filter, sub.options);
     ctx_.router.setOnline(s.id(), false);
     for (InflightEntry& e : st.inflight) s.restoreInflight(std::move(e));

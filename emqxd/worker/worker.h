@@ -100,12 +100,15 @@ public:
     void forEachSession(const std::function<void(Session&)>& visit);
     Session* findSessionByClientId(std::string_view client_id);
     // `id` 0: a new id; otherwise a restored session's own (journals are keyed by it).
+    // Claims the client id for this worker (SessionRegistry's invariant).
     Session& createSession(std::string client_id, uint64_t id = 0);
     // Sends a will (at disconnect, after its delay, or at the session's end)
     // once it passes the client's publish authorization and ban check then;
     // a refused will is counted and traced, never published, retained or queued.
     void publishWill(const MessagePtr& will, std::string_view username, std::string_view peer);
-    void endSession(Session& s);  // terminates: routes, registry, pending will, journal
+    // Terminates: routes, pending will, journal, and the client id's registry
+    // entry unless a newer session of the same id here has replaced this one.
+    void endSession(Session& s);
     // Adds or replaces `filter` in the session and the router (every path that
     // subscribes comes here): marked durable when the session is persistent and
     // durable storage is on, so publishers journal what they route to it.
