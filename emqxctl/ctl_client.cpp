@@ -55,12 +55,15 @@ CallResult call(const std::string& path, const Request& req, int timeout_ms) {
     std::string line = encodeRequest(req);
     int64_t deadline = nowMs() + timeout_ms;
     size_t sent = 0;
+    // A daemon that refuses us (`forbidden`) answers and closes before reading
+    // the request: a failed send is reported only if no answer can be read.
+    std::string send_error;
     while (sent < line.size()) {
         ssize_t n = ::send(s.fd, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EINTR) continue;
-            out.error = "sending to emqxd at " + path + ": " + std::strerror(errno);
-            return out;
+            send_error = "sending to emqxd at " + path + ": " + std::strerror(errno);
+            break;
         }
         sent += static_cast<size_t>(n);
     }
@@ -90,11 +93,12 @@ CallResult call(const std::string& path, const Request& req, int timeout_ms) {
         ssize_t n = ::recv(s.fd, chunk, sizeof chunk, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
-            out.error = "reading from emqxd at " + path + ": " + std::strerror(errno);
+            out.error = !send_error.empty() ? send_error : "reading from emqxd at " + path + ": " + std::strerror(errno);
             return out;
         }
         if (n == 0) {
-            out.error = "emqxd at " + path + " closed the connection without a reply";
+            out.error = !send_error.empty() ? send_error
+                                            : "emqxd at " + path + " closed the connection without a reply";
             return out;
         }
         buf.append(chunk, static_cast<size_t>(n));

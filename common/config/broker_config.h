@@ -181,6 +181,9 @@ struct AuthorizationConfig {
     bool topic_template_allow_slash = false;
     // Clients may publish to $SYS/# (ours; the broker alone writes it by default).
     bool allow_sys_publish = false;
+    // Every message is checked against its receiver's read permission as it
+    // is sent, not only the filter at SUBSCRIBE (ours; mosquitto's behaviour).
+    bool check_on_delivery = false;
 };
 
 struct FlappingDetectConfig {

@@ -723,6 +723,11 @@ std::vector<KeyDef> buildKeys() {
                         "Let clients publish to $SYS/# (e.g. a bridge relaying another broker's $SYS; the ACL still "
                         "applies); false: only the broker writes $SYS, a client's PUBLISH or will there is refused",
                         at(&B::authorization, &AZ::allow_sys_publish)));
+    k.push_back(boolKey("authorization.check_on_delivery", "false",
+                        "Check each message against its receiver's subscribe permission on the message's topic as it "
+                        "is sent (a subscriber of '#' then gets nothing a deny rule keeps from it); false: the filter "
+                        "is checked once at SUBSCRIBE, as EMQX does",
+                        at(&B::authorization, &AZ::check_on_delivery)));
     k.push_back(boolKey("authorization.cache.enable", "true", "Cache each client's authorization results",
                         at(&B::authorization, &AZ::cache_enable)));
     k.push_back(intKey("authorization.cache.max_size", "32", 1, 1048576, "Most cached results per client",

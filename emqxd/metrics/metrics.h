@@ -69,6 +69,7 @@ namespace emqx {
     X(DeliveryDroppedQos0Msg, "delivery.dropped.qos0_msg")       \
     X(DeliveryDroppedQueueFull, "delivery.dropped.queue_full")   \
     X(DeliveryDroppedExpired, "delivery.dropped.expired")        \
+    X(DeliveryDroppedNotAuthorized, "delivery.dropped.not_authorized") \
     X(ClientConnect, "client.connect")                           \
     X(ClientConnack, "client.connack")                           \
     X(ClientConnected, "client.connected")                       \

@@ -192,6 +192,9 @@ void Channel::sendPubrel(uint16_t packet_id) {
 SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
                                 const SubscriptionOptions& options) {
     if (state_ != State::Connected) return SendResult::OutputFull;
+    // A resend (dup) was allowed when first sent.
+    if (!dup && worker_.ctx().cfg.authorization.check_on_delivery && !authorize(authz::Action::Subscribe, msg->topic))
+        return SendResult::NotAuthorized;
     PublishVariant variant;
     variant.qos = qos;
     variant.dup = dup;

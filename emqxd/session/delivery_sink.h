@@ -8,7 +8,8 @@
 
 namespace emqx {
 
-enum class SendResult { Sent, TooLarge, OutputFull };
+// NotAuthorized: the receiver may not read the topic (authorization.check_on_delivery).
+enum class SendResult { Sent, TooLarge, OutputFull, NotAuthorized };
 
 class DeliverySink {
 public:

@@ -33,6 +33,7 @@ std::string_view dropReasonName(DropReason r) {
         case DropReason::Qos0Offline: return "qos0_msg";
         case DropReason::TooLarge: return "too_large";
         case DropReason::OutputFull: return "output_full";
+        case DropReason::NotAuthorized: return "not_authorized";
     }
     return "unknown";
 }
@@ -73,6 +74,7 @@ void Session::drop(DropReason reason, const Message* msg) {
         case DropReason::Qos0Offline: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
         case DropReason::TooLarge: metrics_.add(Metric::DeliveryDroppedTooLarge); break;
         case DropReason::OutputFull: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
+        case DropReason::NotAuthorized: metrics_.add(Metric::DeliveryDroppedNotAuthorized); break;
     }
     metrics_.add(Metric::MessagesDropped);
     if (DropObserver* o = drop_observer_.load(std::memory_order_acquire)) o->onDrop(*this, reason, msg);
@@ -111,8 +113,8 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
     uint16_t pid = qos > 0 ? nextPacketId() : 0;
     SendResult r = sink_->sendPublish(msg, qos, pid, false, options);
     uint64_t journal_id = journalIdOf(msg, qos, options);
-    if (r == SendResult::TooLarge) {
-        drop(DropReason::TooLarge, msg.get());
+    if (r == SendResult::TooLarge || r == SendResult::NotAuthorized) {
+        drop(r == SendResult::TooLarge ? DropReason::TooLarge : DropReason::NotAuthorized, msg.get());
         finish(journal_id);
         return true;  // consumed: it can never be sent to this client
     }

@@ -81,9 +81,10 @@ inline uint64_t journalIdOf(const MessagePtr& msg, uint8_t qos, const Subscripti
 }
 
 // Why a message meant for this session was not delivered.
-enum class DropReason { NoLocal, Expired, QueueFull, Qos0Offline, TooLarge, OutputFull };
-inline constexpr size_t kDropReasonCount = 6;
-// EMQX's words: no_local, expired, queue_full, qos0_msg, too_large, output_full.
+enum class DropReason { NoLocal, Expired, QueueFull, Qos0Offline, TooLarge, OutputFull, NotAuthorized };
+inline constexpr size_t kDropReasonCount = 7;
+// EMQX's words: no_local, expired, queue_full, qos0_msg, too_large, output_full;
+// ours: not_authorized (authorization.check_on_delivery).
 std::string_view dropReasonName(DropReason r);
 
 class Session;

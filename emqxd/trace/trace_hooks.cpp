@@ -66,10 +66,8 @@ void connected(const BrokerContext& ctx, const Channel& ch) {
 
 void authorized(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, authz::Action action,
                 std::string_view topic, const authz::Decision& decision) {
-    Level level = decision.allow ? Level::Debug : Level::Info;
-    if (!ctx.traces->wants(level, clientid, peer, topic)) return;
-    ctx.traces->emit(level, clientid, peer, topic,
-                     decision.allow ? "authorization_permission_allowed" : "authorization_permission_denied",
+    if (decision.allow || !ctx.traces->wants(Level::Info, clientid, peer, topic)) return;
+    ctx.traces->emit(Level::Info, clientid, peer, topic, "authorization_permission_denied",
                      std::string("action: ") + (action == authz::Action::Publish ? "publish" : "subscribe") +
                          ", topic: " + escapePrefix(topic, 256) + ", reason: " + decision.describe());
 }

@@ -27,8 +27,8 @@ void publishOut(const BrokerContext& ctx, const Channel& ch, const Message& m, u
                 bool dup, bool retain);
 // CONNECT accepted: the authentication result and the connection's properties.
 void connected(const BrokerContext& ctx, const Channel& ch);
-// An authorization decision on `topic` (EMQX's authorization_permission_allowed
-// / _denied), with what made it.
+// A denial on `topic` (EMQX's authorization_permission_denied), with what
+// made it. Allowed requests are not traced: a trace shows the packets for them.
 void authorized(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, authz::Action action,
                 std::string_view topic, const authz::Decision& decision);
 // A will refused when it was to be sent, for `why`.

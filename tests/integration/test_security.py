@@ -12,7 +12,9 @@
 
 Every "nothing arrives" check follows an allowed message through the same
 path that does arrive, so a broken setup cannot pass."""
+import os
 import shutil
+import subprocess
 import tempfile
 import time
 
@@ -22,7 +24,7 @@ from harness import Broker, Client, free_port, wait_until
 from harness.broker import is_mosquitto
 from harness.pki import Ca
 from test_authz import Raw, acl_broker, metrics
-from test_ctl_common import ctl
+from test_ctl_common import ctl, emqxctl_bin, socket_path
 
 pytestmark = pytest.mark.skipif(is_mosquitto(), reason="emqxd's authorization")
 
@@ -350,3 +352,78 @@ def test_no_warning_on_loopback_or_with_an_authenticator(tmp_path):
               'bootstrap_file = "%s"}]\n' % users)
     out = _start_output({"EMQX_LISTENERS__TCP__OPEN__BIND": "[::]:%d" % port}, config)
     assert WARNING not in out, out
+
+
+# -- wildcard subscriptions and deny rules ----------------------------------------
+
+DENY_READ_SECRET = '{deny, all, subscribe, ["secret/#"]}.\n{allow, all}.\n'
+
+
+def _wildcard_reader(b, cid="reader", clean=True):
+    r = Client(b, cid, protocol=5, clean=clean, connect_props=None if clean else {"SessionExpiryInterval": 60})
+    r.connect()
+    assert r.subscribe("#", 1) == [1]  # the filter is not covered by the deny rule: granted
+    return r
+
+
+def test_wildcard_subscriber_reads_denied_topics_by_default(make_broker, tmp_path):
+    """EMQX's behaviour (issue #12312): the filter is checked once, at SUBSCRIBE."""
+    b, _ = acl_broker(make_broker, tmp_path, DENY_READ_SECRET)
+    r = _wildcard_reader(b)
+    p = Client(b, "pub", protocol=5)
+    p.connect()
+    p.publish("secret/x", b"s", 1)
+    assert r.wait_message().topic == "secret/x"
+
+
+def test_check_on_delivery_keeps_denied_topics_from_wildcard_subscribers(make_broker, tmp_path):
+    b, _ = acl_broker(make_broker, tmp_path, DENY_READ_SECRET, extra="check_on_delivery = true\n")
+    p = Client(b, "pub", protocol=5)
+    p.connect()
+    p.publish("secret/retained", b"r", 1, retain=True)
+    p.publish("ok/retained", b"r", 1, retain=True)
+    r = _wildcard_reader(b)
+    assert r.wait_message().topic == "ok/retained"  # retained messages are checked too
+    before = metrics(b)["delivery.dropped.not_authorized"]
+    for i in range(3):
+        p.publish("secret/x", b"s%d" % i, 1)
+        p.publish("ok/x", b"o%d" % i, 1)
+    got = r.wait_messages(3)
+    assert [(m.topic, m.payload) for m in got] == [("ok/x", b"o0"), ("ok/x", b"o1"), ("ok/x", b"o2")]
+    r.expect_no_message(0.3)
+    assert metrics(b)["delivery.dropped.not_authorized"] >= before + 3
+
+
+def test_check_on_delivery_checks_queued_messages_when_sent(make_broker, tmp_path):
+    """Queued while offline, then a rule denies the topic: the resumed session does not get it."""
+    b, path = acl_broker(make_broker, tmp_path, "{allow, all}.\n", extra="check_on_delivery = true\n")
+    r = _wildcard_reader(b, "offline-reader", clean=False)
+    r.disconnect()
+    p = Client(b, "pub", protocol=5)
+    p.connect()
+    p.publish("secret/q", b"queued", 1)
+    p.publish("ok/q", b"queued", 1)
+    path.write_text(DENY_READ_SECRET)
+    ctl(b, "acl", "reload")
+    r2 = Client(b, "offline-reader", protocol=5, clean=False, connect_props={"SessionExpiryInterval": 60})
+    assert r2.connect().session_present is True
+    assert r2.wait_message().topic == "ok/q"
+    r2.expect_no_message(0.3)
+
+
+# -- the control socket -----------------------------------------------------------
+
+def test_ctl_socket_refuses_another_uid(make_broker):
+    """Even with the socket file opened up (mode 0666), another uid is refused by SO_PEERCRED."""
+    b = make_broker()
+    sock = socket_path(b)
+    for d in (b.tmpdir, os.path.dirname(sock)):
+        os.chmod(d, 0o711)  # mkdtemp's 0700 would stop the other uid before the daemon could
+    os.chmod(sock, 0o666)
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", emqxctl_bin(), "--socket", sock]
+    p = subprocess.run(as_nobody + ["status"], capture_output=True, text=True, timeout=20)
+    assert p.returncode == 1, (p.returncode, p.stdout, p.stderr)
+    assert "uid 65534 may not control this daemon" in p.stderr, (p.stdout, p.stderr)
+    p = subprocess.run(as_nobody + ["--json", "status"], capture_output=True, text=True, timeout=20)
+    assert p.returncode == 1 and '"forbidden"' in p.stdout + p.stderr, (p.returncode, p.stdout, p.stderr)
+    ctl(b, "status")  # root (the daemon's own uid) still gets in

@@ -30,10 +30,8 @@ setup cannot make a test pass by itself.
    (common/trace/trace_format.cpp), users are stored hashed (emqxd/auth/password_hash.cpp,
    user_store.cpp / rocksdb_user_store.cpp), and no log line formats a password.
 
-Not here: the control socket's refusal of another uid (emqxd/ctl/ctl_server.cpp,
-SO_PEERCRED) is not exercised by any integration test found (test_ctl_common.py's
-test_socket_is_in_the_data_dir_with_mode_0600 checks the socket's mode only); it needs a
-second uid, left to the owner of that test.
+The control socket's refusal of another uid (SO_PEERCRED), and the attacks on
+authorization placeholders, $SYS and wills, are in test_security.py.
 """
 import json
 import os

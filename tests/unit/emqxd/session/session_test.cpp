@@ -33,9 +33,11 @@ struct FakeSink : DeliverySink {
     size_t room = std::numeric_limits<size_t>::max();  // PUBLISHes the output takes before it is full
     size_t max_payload = std::numeric_limits<size_t>::max();  // larger: TooLarge
     int too_large_calls = 0;
+    std::string unreadable;  // a payload the receiver may not read (check_on_delivery)
 
     SendResult sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
                            const SubscriptionOptions& options) override {
+        if (!unreadable.empty() && msg->payload == unreadable) return SendResult::NotAuthorized;
         if (msg->payload.size() > max_payload) {
             ++too_large_calls;
             return SendResult::TooLarge;
@@ -669,6 +671,27 @@ TEST_CASE("session: a QoS 1 message the connection refuses is kept, not dropped"
     CHECK(sink.calls == 1);
     CHECK(metrics.get(Metric::DeliveryDroppedQos0Msg) == 0);
     CHECK(s.inflightCount() + s.queueLength() == 1);
+}
+
+TEST_CASE("session: a message the receiver may not read is dropped as not_authorized, the rest goes on",
+          "[core][session]") {
+    config::MqttConfig cfg;
+    Metrics metrics;
+    Session s(1, "c", cfg, metrics);
+    s.deliver(makeMsg("a", 1), opts(1), 0);  // offline: queued, checked when sent
+    s.deliver(makeMsg("secret", 1), opts(1), 0);
+    s.deliver(makeMsg("b", 1), opts(1), 0);
+    FakeSink sink;
+    sink.unreadable = "secret";
+    s.attach(&sink, 0);
+    CHECK(sink.payloads() == std::vector<std::string>{"a", "b"});
+    CHECK(s.inflightCount() == 2);  // nothing waits for an ack that will never come
+    CHECK(s.queueLength() == 0);
+    CHECK(s.droppedCount(DropReason::NotAuthorized) == 1);
+    CHECK(metrics.get(Metric::DeliveryDroppedNotAuthorized) == 1);
+    CHECK(dropReasonName(DropReason::NotAuthorized) == "not_authorized");
+    s.deliver(makeMsg("secret", 0), opts(0), 0);  // live, QoS 0
+    CHECK(s.droppedCount(DropReason::NotAuthorized) == 2);
 }
 
 namespace {
