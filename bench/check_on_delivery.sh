@@ -25,6 +25,7 @@ while getopts "n:d:s:p:h" opt; do
 done
 work=$(mktemp -d /tmp/check_on_delivery.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"  # mosquitto drops to its own user before it reads the acl_file
 printf '{deny, all, subscribe, ["secret/#"]}.\n{allow, all}.\n' >"$work/acl.conf"
 printf 'topic deny secret/#\ntopic readwrite #\n' >"$work/mosquitto.acl"
 printf 'listener %d 127.0.0.1\nallow_anonymous true\npersistence false\nacl_file %s\n' \

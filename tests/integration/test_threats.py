@@ -49,9 +49,12 @@ QUIET = 0.4  # the "nothing else arrives" window, after a control message has ar
 
 # -- shared brokers (one per configuration, for the whole module) -----------------------------
 
-def _start(name, config=None, env=None):
+def _start(name, config=None, env=None, users=()):
+    """A broker; `users`: (user id, password) pairs added to its built-in database."""
     b = Broker(config=config, env=env, name=name)
     b.start()
+    for user_id, password in users:
+        ctl(b, "users", "add", user_id, password)
     return b
 
 
@@ -117,9 +120,8 @@ def _user_broker(tmp_path_factory):
     path = tmp_path_factory.mktemp("threats-users") / "acl.conf"
     path.write_text(USER_ACL)
     b = _start("threats-users", config=builtin("username")
-               + '[authorization]\nsources = [{type = "file", path = "%s"}]\n' % path)
-    ctl(b, "users", "add", "alice", "alice-pw")
-    ctl(b, "users", "add", "bob", "bob-pw")
+               + '[authorization]\nsources = [{type = "file", path = "%s"}]\n' % path,
+               users=[("alice", "alice-pw"), ("bob", "bob-pw")])
     yield b
     b.stop()
 
@@ -135,20 +137,9 @@ class Watcher(RawClient):
     """A raw client whose PUBLISH packets keep their topic as bytes (a topic that is not
     UTF-8 must be seen, not crash the reader); everything else is decoded as usual."""
 
-    def _try_parse(self):
-        if len(self.buf) < 2:
-            return None
-        try:
-            rl, pos = mb.decode_varint(self.buf, 1)
-        except ValueError:
-            return None
-        if len(self.buf) < pos + rl:
-            return None
-        raw = bytes(self.buf[:pos + rl])
-        del self.buf[:pos + rl]
-        ptype, flags, body = raw[0] >> 4, raw[0] & 0x0F, raw[pos:]
+    def _decode(self, ptype, flags, body, raw):
         if ptype != mb.PUBLISH:
-            return mb.decode(ptype, flags, body, raw, self.version)
+            return super()._decode(ptype, flags, body, raw)
         p = mb.Packet(ptype, flags, body, raw)
         (n,) = struct.unpack_from("!H", body, 0)
         p.topic = body[2:2 + n]
@@ -383,9 +374,7 @@ def test_refused_connect_does_not_kick_the_owner(user_broker, who):
 
 @pytest.fixture(scope="module")
 def _clientid_broker():
-    b = _start("threats-clientid", config=builtin("clientid"))
-    ctl(b, "users", "add", "alice-dev", "alice-pw")
-    ctl(b, "users", "add", "bob-dev", "bob-pw")
+    b = _start("threats-clientid", config=builtin("clientid"), users=[("alice-dev", "alice-pw"), ("bob-dev", "bob-pw")])
     yield b
     b.stop()
 

@@ -427,7 +427,11 @@ class RawClient:
             return None
         raw = bytes(self.buf[:pos + rl])
         del self.buf[:pos + rl]
-        return mb.decode(raw[0] >> 4, raw[0] & 0x0F, raw[pos:], raw, self.version)
+        return self._decode(raw[0] >> 4, raw[0] & 0x0F, raw[pos:], raw)
+
+    def _decode(self, ptype, flags, body, raw):
+        """One whole packet's bytes -> a Packet (a subclass may read some types its own way)."""
+        return mb.decode(ptype, flags, body, raw, self.version)
 
     def read_packet(self, timeout=DEFAULT_TIMEOUT, what="a packet"):
         deadline = time.monotonic() + timeout
