@@ -21,7 +21,7 @@ import time
 import pytest
 
 from harness import Broker, Client, free_port, wait_until
-from harness.broker import is_mosquitto
+from harness.broker import emqxd_bin, is_mosquitto
 from harness.pki import Ca
 from test_authz import Raw, acl_broker, metrics
 from test_ctl_common import ctl, emqxctl_bin, socket_path
@@ -332,26 +332,49 @@ def _start_output(env, config=None):
         return b.log()
 
 
+def _isolated_start_output(tmp_path, bind, config=None):
+    """emqxd with its TCP listener on `bind` (a wildcard address), started in a network
+    namespace of its own (`unshare --net`: nothing outside this test can reach it),
+    until it says it is running; its output up to then, and it is stopped by its PID."""
+    env = dict(os.environ, EMQX_LISTENERS__TCP__DEFAULT__BIND=bind, EMQX_LISTENERS__WS__DEFAULT__ENABLE="false",
+               EMQX_NODE__DATA_DIR=str(tmp_path / "data"))
+    cmd = ["unshare", "--net", "--", emqxd_bin(), "console"]
+    if config is not None:
+        (tmp_path / "emqx.toml").write_text(config)
+        cmd += ["-c", str(tmp_path / "emqx.toml")]
+    log = tmp_path / "isolated.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                                cwd=tmp_path)
+    try:
+        wait_until(lambda: "is running now!" in log.read_text() or proc.poll() is not None, 10,
+                   what="the isolated broker to start")
+        return log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(10)
+
+
 WARNING = "WARNING: No authenticator is enabled"
 
 
-def test_warning_for_an_exposed_anonymous_listener():
-    port = free_port()
-    out = _start_output({"EMQX_LISTENERS__TCP__OPEN__BIND": "0.0.0.0:%d" % port})
-    assert WARNING in out, out
-    assert "tcp:open on 0.0.0.0:%d" % port in out, out
-    assert "tcp:default" not in out.split(WARNING)[1].splitlines()[0]  # 127.0.0.1 is not exposed
+def test_warning_for_an_exposed_anonymous_listener(tmp_path):
+    out = _isolated_start_output(tmp_path, "0.0.0.0:1883")
+    assert "is running now!" in out, out
+    assert WARNING + ": any client may connect anonymously to tcp:default on 0.0.0.0:1883." in out, out
+    assert "Configure `authentication`" in out, out
 
 
 def test_no_warning_on_loopback_or_with_an_authenticator(tmp_path):
-    assert WARNING not in _start_output({})  # the harness binds 127.0.0.1 only
-    port = free_port()
+    out = _start_output({})  # the harness binds 127.0.0.1 only
+    assert "is running now!" in out and WARNING not in out, out
     users = tmp_path / "users.csv"
     users.write_text("user_id,password,is_superuser\nalice,pw,false\n")
     config = ('authentication = [{mechanism = "password_based", backend = "built_in_database", '
               'bootstrap_file = "%s"}]\n' % users)
-    out = _start_output({"EMQX_LISTENERS__TCP__OPEN__BIND": "[::]:%d" % port}, config)
-    assert WARNING not in out, out
+    out = _isolated_start_output(tmp_path, "[::]:1883", config)
+    assert "is running now!" in out and WARNING not in out, out
 
 
 # -- wildcard subscriptions and deny rules ----------------------------------------
