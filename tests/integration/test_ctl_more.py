@@ -80,7 +80,7 @@ def test_clients_show_memory_and_drops_by_reason(make_broker):
     sub.disconnect()
     base = ctl_json(broker, "clients", "show", "mem-1")["client"]
     assert base["dropped_by_reason"] == {"no_local": 0, "expired": 0, "queue_full": 0, "qos0_msg": 0,
-                                         "too_large": 0, "output_full": 0}
+                                         "too_large": 0, "output_full": 0, "not_authorized": 0}
     pub = Client(broker, "mem-pub", protocol=5)
     pub.connect()
     for i in range(5):
