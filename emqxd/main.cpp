@@ -50,13 +50,19 @@ int main(int argc, char** argv) {
     auto* foreground_cmd = app.add_subcommand("foreground", "run in the foreground, logging to the log file only");
     bool quarantine_data = false;
     for (auto* cmd : {console_cmd, foreground_cmd}) {
-        cmd->add_option("-c,--config", config_file, "configuration file (TOML)")->check(CLI::ExistingFile);
+        cmd->add_option("-c,--config", config_file, "configuration file (TOML)");
         cmd->add_flag("--quarantine-data", quarantine_data,
                       "if the durable store (<data_dir>/<node.name>/rocksdb) cannot be read, move it aside "
                       "(kept as rocksdb.damaged-<timestamp>) and start with an empty one");
     }
-    app.add_option("-c,--config", config_file, "configuration file (TOML)")->check(CLI::ExistingFile);
-    CLI11_PARSE(app, argc, argv);
+    // A -c file that cannot be read is a configuration error (exit 1, named by
+    // the loader with the reason), not a usage error.
+    app.add_option("-c,--config", config_file, "configuration file (TOML)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
     if (foreground_cmd->parsed()) console = false;
 
     emqx::config::BrokerConfig cfg;

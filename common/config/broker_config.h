@@ -11,6 +11,10 @@ namespace emqx::config {
 
 using Millis = int64_t;  // durations ("15s", "2h", "500ms") are held in milliseconds
 
+// The most bytes one read takes from a socket: the size of each worker's read
+// buffer, and the bound of tcp_options.buffer.
+inline constexpr uint64_t kReadBufferLimit = 64 * 1024;
+
 struct NodeConfig {
     std::string name = "emqx@127.0.0.1";
     std::string cookie = "emqxsecretcookie";
@@ -23,7 +27,9 @@ struct TcpOptions {
     bool nodelay = true;
     int backlog = 1024;
     Millis send_timeout = 15000;
-    uint64_t buffer = 0;         // socket buffer size in bytes, 0: OS default
+    uint64_t buffer = 0;         // most bytes one read takes (EMQX's user-space buffer), 0: kReadBufferLimit
+    uint64_t sndbuf = 0;         // SO_SNDBUF in bytes, 0: OS default
+    uint64_t recbuf = 0;         // SO_RCVBUF in bytes, 0: OS default
     bool send_timeout_close = true;
 };
 

@@ -266,8 +266,13 @@ void addTcpOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
                                lat(&ListenerConfig::tcp_options, &TcpOptions::send_timeout)));
     keys.push_back(boolKey(p + "send_timeout_close", "true", "Close the connection when a send times out",
                            lat(&ListenerConfig::tcp_options, &TcpOptions::send_timeout_close)));
-    keys.push_back(sizeKey(p + "buffer", "0B", 0, kGB, "Socket buffer size; 0B keeps the OS default",
+    keys.push_back(sizeKey(p + "buffer", "0B", 0, kReadBufferLimit,
+                           "User-space buffer: the most bytes taken from the socket in one read; 0B: 64KB, the worker's read buffer",
                            lat(&ListenerConfig::tcp_options, &TcpOptions::buffer)));
+    keys.push_back(sizeKey(p + "sndbuf", "0B", 0, kGB, "Kernel send buffer (SO_SNDBUF); 0B keeps the OS default",
+                           lat(&ListenerConfig::tcp_options, &TcpOptions::sndbuf)));
+    keys.push_back(sizeKey(p + "recbuf", "0B", 0, kGB, "Kernel receive buffer (SO_RCVBUF); 0B keeps the OS default",
+                           lat(&ListenerConfig::tcp_options, &TcpOptions::recbuf)));
 }
 
 // A comma-separated list whose every item is one of `words` (at least one item).
@@ -574,9 +579,14 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(authenticationChain());
 
     // node
-    k.push_back(stringKey("node.name", "emqx@127.0.0.1",
-                          "Node name, <name>@<host>; when unset, EMQX_HOST sets it to emqx@<EMQX_HOST>",
-                          at(&B::node, &NodeConfig::name), nodeName));
+    {
+        // Left unset in etc/emqx.toml, so that EMQX_HOST (the FAQ's Docker recipe) names the node.
+        KeyDef name = stringKey("node.name", "emqx@127.0.0.1",
+                                "Node name, <name>@<host>; when unset, EMQX_HOST sets it to emqx@<EMQX_HOST>",
+                                at(&B::node, &NodeConfig::name), nodeName);
+        name.commented_out = true;
+        k.push_back(std::move(name));
+    }
     k.push_back(stringKey("node.cookie", "emqxsecretcookie", "Secret shared by the nodes of a cluster and by emqxctl",
                           at(&B::node, &NodeConfig::cookie), nonEmpty));
     k.push_back(stringKey("node.data_dir", "data", "Directory for persistent data, logs and the control socket",
@@ -914,10 +924,11 @@ std::string expectedText(const KeyDef& key) {
             return out;
         }
         case KeyType::Duration:
-            return std::string(key.whole_seconds ? "a number of seconds or a duration in whole seconds like 60s" : "a duration like 15s") +
+            return std::string(key.whole_seconds ? "a number of seconds or a duration in whole seconds like 60s"
+                                                 : "a duration like 15s or a number of milliseconds") +
                    specialsText(key);
         case KeyType::Size:
-            return "a size like 1MB";
+            return "a size like 1MB or a number of bytes";
         case KeyType::TableList: {
             std::string out = "an array of tables like [{";
             for (size_t i = 0; i < key.fields.size() && i < 2; ++i) {
@@ -976,14 +987,20 @@ std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std:
                     return inRange(*secs * kSecond);
                 }
             }
-            auto ms = parseDuration(text);
-            if (!ms) return fail(expectedText(key));
+            // HOCON's rule, which EMQX's configs rely on: a bare integer duration is milliseconds.
+            auto ms = parseInteger(text);
+            if (!ms) ms = parseDuration(text);
+            if (!ms || *ms < 0) return fail(expectedText(key));
             if (key.whole_seconds && *ms % kSecond != 0) return fail(expectedText(key));
             return inRange(*ms);
         }
-        case KeyType::Size:
-            if (auto b = parseSize(text)) return inRange(*b);
-            return fail(expectedText(key));
+        case KeyType::Size: {
+            // HOCON's rule: a bare integer size is bytes.
+            auto b = parseInteger(text);
+            if (!b) b = parseSize(text);
+            if (!b || *b < 0) return fail(expectedText(key));
+            return inRange(*b);
+        }
         case KeyType::TableList:
             return fail(expectedText(key));
     }

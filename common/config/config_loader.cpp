@@ -347,8 +347,9 @@ private:
             case KeyType::Enum:
             case KeyType::Duration:
             case KeyType::Size: {
-                // EMQX writes whole-second keys such as server_keepalive as bare integers too.
-                if (auto* i = node.as_integer(); i && key.type == KeyType::Duration && key.whole_seconds) {
+                // A bare integer: seconds for whole-second keys such as server_keepalive (as
+                // EMQX writes them), else milliseconds or bytes (HOCON's rule).
+                if (auto* i = node.as_integer(); i && (key.type == KeyType::Duration || key.type == KeyType::Size)) {
                     std::string expected;
                     if (auto v = parseKeyText(key, std::to_string(i->get()), expected)) return v;
                     return bad(expected);

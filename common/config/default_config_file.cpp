@@ -17,6 +17,7 @@ const char* const kHeader =
     "# levels, case-insensitive, e.g. EMQX_MQTT__MAX_INFLIGHT=64 or\n"
     "# EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:1883.\n"
     "# Durations: 500ms, 15s, 5m, 2h, 1d, 1h30m. Sizes: 512KB, 1MB, 1GB (1024-based).\n"
+    "# As in EMQX, a bare integer is milliseconds for a duration and bytes for a size.\n"
     "#\n"
     "# Generated from common/config/config_keys.cpp; unit_tests \"[.regen-config]\"\n"
     "# rewrites it and a unit test checks the two agree.\n";
@@ -59,7 +60,7 @@ std::string defaultConfigFile() {
         }
         out += "\n# " + key.doc + " (default: " + (key.default_text.empty() ? "\"\"" : key.default_text) + ")\n";
         for (const std::string& line : key.example) out += "# " + line + "\n";
-        out += segs.back() + " = " + defaultToml(key) + "\n";
+        out += (key.commented_out ? "# " : "") + segs.back() + " = " + defaultToml(key) + "\n";
     }
     return out;
 }

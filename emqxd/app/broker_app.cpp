@@ -1,7 +1,5 @@
 #include "emqxd/app/broker_app.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <ctime>
 #include <fstream>
@@ -60,40 +58,27 @@ bool BrokerApp::prepareDataDir(std::string& error) {
         error = "node.data_dir " + ctx_->cfg.node.data_dir + ": " + ec.message();
         return false;
     }
-    pid_file_ = (std::filesystem::path(ctx_->cfg.node.data_dir) / "emqxd.pid").string();
-    std::ofstream(pid_file_) << getpid() << "\n";
-    return true;
+    return pid_file_.acquire((std::filesystem::path(ctx_->cfg.node.data_dir) / "emqxd.pid").string(), error);
+}
+
+int BrokerApp::refuseStart(const std::string& error) {
+    log::critical("{}", error);
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 1;
 }
 
 int BrokerApp::run() {
     BrokerContext& ctx = *ctx_;
     std::string error;
-    if (!prepareDataDir(error)) {
-        log::critical("{}", error);
-        std::fprintf(stderr, "%s\n", error.c_str());
-        return 1;
-    }
-    if (!loadLicense(error)) {
-        log::critical("{}", error);
-        std::fprintf(stderr, "%s\n", error.c_str());
-        std::filesystem::remove(pid_file_);
-        return 1;
-    }
+    if (!prepareDataDir(error)) return refuseStart(error);
+    if (!loadLicense(error)) return refuseStart(error);
     // Authentication and authorization (docs/security.md); the durable store
     // first, since it holds the banned clients and the built-in database's users.
     ctx.security = std::make_shared<auth::Security>(ctx.cfg);
-    if (!openDurable(error)) {
-        log::critical("{}", error);
-        std::fprintf(stderr, "%s\n", error.c_str());
-        std::filesystem::remove(pid_file_);
-        return 1;
-    }
+    if (!openDurable(error)) return refuseStart(error);
     if (!startSecurity(error)) {
-        log::critical("{}", error);
-        std::fprintf(stderr, "%s\n", error.c_str());
         closeDurable();
-        std::filesystem::remove(pid_file_);
-        return 1;
+        return refuseStart(error);
     }
     drop_tracer_ = std::make_unique<trace::DropTracer>(ctx);
     Session::setDropObserver(drop_tracer_.get());
@@ -106,22 +91,14 @@ int BrokerApp::run() {
         if (lc.type == "ssl" || lc.type == "wss") {
             // Certificates that cannot be loaded fail the start, naming the listener and the file.
             stats->tls = TlsContext::create(lc, error);
-            if (!stats->tls.load()) {
-                log::critical("{}", error);
-                std::fprintf(stderr, "%s\n", error.c_str());
-                std::filesystem::remove(pid_file_);
-                return 1;
-            }
+            if (!stats->tls.load()) return refuseStart(error);
         }
         ctx.listeners.push_back(std::move(stats));
     }
     for (unsigned i = 0; i < ctx.worker_count; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
     if (!restoreSessions(error)) {
-        log::critical("{}", error);
-        std::fprintf(stderr, "%s\n", error.c_str());
         closeDurable();
-        std::filesystem::remove(pid_file_);
-        return 1;
+        return refuseStart(error);
     }
     // Signals are caught before anything binds: a SIGTERM during the start
     // is remembered and stops the broker as soon as it runs, instead of
@@ -143,25 +120,19 @@ int BrokerApp::run() {
                                        CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
                                                 [this](const std::string& id, std::string& e) { return startListener(id, e); }});
     if (!ctl_->start(error)) {
-        log::critical("{}", error);
-        std::fprintf(stderr, "%s\n", error.c_str());
         ctl_->stop();
         uv_run(&loop_, UV_RUN_NOWAIT);
-        std::filesystem::remove(pid_file_);
-        return 1;
+        return refuseStart(error);
     }
     // Bind everything before serving anything: a port in use fails the start.
     for (auto& stats : ctx.listeners) {
         if (!stats->config.enable) continue;
         auto l = std::make_unique<Listener>(&loop_, ctx, *stats);
         if (!l->start(error)) {
-            log::critical("{}", error);
-            std::fprintf(stderr, "%s\n", error.c_str());
             listeners_.clear();
             ctl_->stop();
             uv_run(&loop_, UV_RUN_NOWAIT);
-            std::filesystem::remove(pid_file_);
-            return 1;
+            return refuseStart(error);
         }
         listeners_.push_back(std::move(l));
     }
@@ -188,7 +159,6 @@ int BrokerApp::run() {
     uv_run(&loop_, UV_RUN_DEFAULT);
     for (auto& w : ctx.workers) w->join();
     closeDurable();
-    std::filesystem::remove(pid_file_);
     log::info("{} stopped", ctx.cfg.node.name);
     return 0;
 }

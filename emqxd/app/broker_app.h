@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
+#include "emqxd/app/pid_file.h"
 
 namespace emqx {
 
@@ -42,7 +43,10 @@ public:
     void setQuarantineData(bool on) { quarantine_data_ = on; }
 
 private:
+    // Creates the data dir and takes its pid file (and with it the dir's lock).
     bool prepareDataDir(std::string& error);
+    // Logs why the start failed, on the log and stderr; returns the exit code.
+    int refuseStart(const std::string& error);
     void stop();
     // For `emqxctl listeners stop|start|restart`, on the control loop.
     bool stopListener(const std::string& id, std::string& error);
@@ -68,7 +72,7 @@ private:
     uv_signal_t sigint_{};
     uv_timer_t trace_timer_{};  // ends named traces at their end time
     std::unique_ptr<trace::DropTracer> drop_tracer_;
-    std::string pid_file_;
+    PidFile pid_file_;
     bool stopping_ = false;
     bool running_ = false;         // set once everything is started
     bool stop_requested_ = false;  // a signal came before that

@@ -35,9 +35,10 @@ bool loopbackOnly(const std::string& bind) {
 void warnDefaultCookie(const config::BrokerConfig& cfg, const std::string& config_file) {
     if (cfg.node.cookie != "emqxsecretcookie") return;
     std::fprintf(stderr,
-                 "WARNING: Default (insecure) cookie is in use.\n"
+                 "WARNING: Default (insecure) Erlang cookie is in use.\n"
                  "WARNING: Configure node.cookie in %s or override from environment variable EMQX_NODE__COOKIE\n"
-                 "WARNING: NOTE: Use the same cookie for all nodes in the cluster.\n",
+                 "WARNING: NOTE: Use the same cookie for all nodes in the cluster.\n"
+                 "WARNING: (emqxd runs no Erlang: node.cookie is the secret its cluster nodes share.)\n",
                  fileName(config_file));
 }
 

@@ -35,10 +35,12 @@ bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string 
     }
     const auto& opts = listener_->config.tcp_options;
     uv_tcp_nodelay(&tcp_, opts.nodelay ? 1 : 0);
-    if (opts.buffer > 0) {
-        int size = static_cast<int>(opts.buffer);
+    if (opts.sndbuf > 0) {
+        int size = static_cast<int>(opts.sndbuf);
         uv_send_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &size);
-        size = static_cast<int>(opts.buffer);
+    }
+    if (opts.recbuf > 0) {
+        int size = static_cast<int>(opts.recbuf);
         uv_recv_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &size);
     }
     uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
@@ -48,7 +50,8 @@ bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string 
 
 void Connection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* self = static_cast<Connection*>(h->data);
-    size_t size = Worker::kReadBufferSize;
+    size_t configured = self->listener_->config.tcp_options.buffer;
+    size_t size = configured ? configured : Worker::kReadBufferSize;
     // Under bytes_rate a read takes no more than the bucket holds, so a burst
     // never overshoots by a whole buffer. (Not while lingering: that is discarded.)
     if (self->limiter_ && !self->closing_) size = self->limiter_->readSize(self->worker_.nowMs(), size);

@@ -171,7 +171,7 @@ public:
     // Where a channel encodes a packet before appending it to its output
     // (one per worker, not one per connection: idle connections stay small).
     std::string& encodeScratch() { return encode_scratch_; }
-    static constexpr size_t kReadBufferSize = 64 * 1024;
+    static constexpr size_t kReadBufferSize = config::kReadBufferLimit;
 
 private:
     void run();

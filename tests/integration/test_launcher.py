@@ -92,6 +92,51 @@ def test_restart_gives_a_new_process_on_the_same_port():
             assert launcher(data_dir, port, "stop").returncode == 0
 
 
+def test_a_second_console_leaves_the_running_daemon_alone():
+    """The FAQ's troubleshooting step, `emqx console` while the node runs,
+    fails on the data dir's lock and touches nothing of the live daemon's:
+    its pid file, so stop and ping still find it, and its emqxd.out."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        assert launcher(data_dir, port, "start").returncode == 0
+        pid = pid_in(data_dir)
+        out = os.path.join(data_dir, "emqxd.out")
+        try:
+            with open(out) as f:
+                output_before = f.read()
+            assert "is running now" in output_before
+            second = launcher(data_dir, port, "console", timeout=30)
+            assert second.returncode == 1
+            assert "in use by another emqxd (pid %d)" % pid in second.stderr, second.stderr
+            assert pid_in(data_dir) == pid
+            ping = launcher(data_dir, port, "ping")
+            assert ping.returncode == 0 and ping.stdout.strip() == "pong"
+            again = launcher(data_dir, port, "start")
+            assert again.returncode == 1 and "already running (pid %d)" % pid in again.stdout
+            with open(out) as f:
+                assert f.read() == output_before
+        finally:
+            stop = launcher(data_dir, port, "stop")
+        assert stop.returncode == 0, stop.stdout + stop.stderr
+        assert not alive(pid)
+
+
+def test_start_over_a_stale_pid_file_from_a_crash():
+    with tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        assert launcher(data_dir, port, "start").returncode == 0
+        crashed = pid_in(data_dir)
+        os.kill(crashed, signal.SIGKILL)
+        wait_until(lambda: not alive(crashed), 10, what="the daemon killed")
+        assert pid_in(data_dir) == crashed
+        try:
+            r = launcher(data_dir, port, "start")
+            assert r.returncode == 0, r.stdout + r.stderr
+            assert pid_in(data_dir) != crashed
+        finally:
+            assert launcher(data_dir, port, "stop").returncode == 0
+
+
 def test_start_fails_with_exit_1_when_the_port_is_taken():
     with tempfile.TemporaryDirectory() as data_dir, socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

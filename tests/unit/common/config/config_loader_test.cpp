@@ -352,13 +352,14 @@ TEST_CASE("error: bad values", "[config]") {
     CHECK(onlyError("[node]\nworkers = 1025\n") == "emqx.toml:2: node.workers: expected an integer 0..1024, got 1025");
     CHECK(onlyError("[mqtt]\nmax_subscriptions = \"lots\"\n") ==
           "emqx.toml:2: mqtt.max_subscriptions: expected an integer 0..4294967295 or \"infinity\", got \"lots\"");
-    CHECK(onlyError("[mqtt]\nidle_timeout = 15\n") == "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s, got 15");
-    CHECK(onlyError("[mqtt]\nidle_timeout = \"15\"\n") ==
-          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s, got \"15\"");
+    CHECK(onlyError("[mqtt]\nidle_timeout = -15\n") ==
+          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got -15");
+    CHECK(onlyError("[mqtt]\nidle_timeout = \"15x\"\n") ==
+          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"15x\"");
     CHECK(onlyError("[mqtt]\nidle_timeout = \"disabled\"\n") ==
-          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s, got \"disabled\"");
+          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"disabled\"");
     CHECK(onlyError("[mqtt]\nidle_timeout = \"99999999999999999999s\"\n") ==
-          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s, got \"99999999999999999999s\"");
+          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"99999999999999999999s\"");
     CHECK(onlyError("[mqtt]\nidle_timeout = \"2d\"\n") ==
           "emqx.toml:2: mqtt.idle_timeout: expected a duration from 1ms to 1d, got \"2d\"");
     CHECK(onlyError("[mqtt]\nserver_keepalive = -60\n") ==
@@ -368,8 +369,10 @@ TEST_CASE("error: bad values", "[config]") {
     CHECK(onlyError("[mqtt]\nserver_keepalive = \"65536s\"\n") ==
           "emqx.toml:2: mqtt.server_keepalive: expected a duration in whole seconds from 1s to 65535s or \"disabled\", got "
           "\"65536s\"");
-    CHECK(onlyError("[mqtt]\nmax_packet_size = 1024\n") ==
-          "emqx.toml:2: mqtt.max_packet_size: expected a size like 1MB, got 1024");
+    CHECK(onlyError("[mqtt]\nmax_packet_size = \"1 MB\"\n") ==
+          "emqx.toml:2: mqtt.max_packet_size: expected a size like 1MB or a number of bytes, got \"1 MB\"");
+    CHECK(onlyError("[mqtt]\nmax_packet_size = 15\n") ==
+          "emqx.toml:2: mqtt.max_packet_size: expected a size from 16B to 256MB, got 15");
     CHECK(onlyError("[mqtt]\nmax_packet_size = \"1GB\"\n") ==
           "emqx.toml:2: mqtt.max_packet_size: expected a size from 16B to 256MB, got \"1GB\"");
     CHECK(onlyError("[mqtt]\nkeepalive_multiplier = 0\n") ==
@@ -452,7 +455,7 @@ TEST_CASE("errors: all of them, one line each, in line order", "[config]") {
     Result r = load(R"([mqtt]
 zzz = 1
 max_inflight = "x"
-idle_timeout = 3
+idle_timeout = "3x"
 
 [node]
 name = "bad"
@@ -463,7 +466,7 @@ name = "bad"
     CHECK(joined(r.errors) ==
           "emqx.toml:2: mqtt.zzz: unknown key\n"
           "emqx.toml:3: mqtt.max_inflight: expected an integer 1..65535, got \"x\"\n"
-          "emqx.toml:4: mqtt.idle_timeout: expected a duration like 15s, got 3\n"
+          "emqx.toml:4: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"3x\"\n"
           "emqx.toml:7: node.name: expected a node name like emqx@127.0.0.1, got \"bad\"\n"
           "emqx.toml:8: aaa: unknown key\n"
           "env EMQX_MQTT__NO_SUCH_KEY: mqtt.no_such_key: unknown key\n");
@@ -562,8 +565,8 @@ TEST_CASE("env: errors name the variable", "[config]") {
     CHECK(envError({{"EMQX_MQTT__MAX_INFLIGHT", "abc"}}) ==
           "env EMQX_MQTT__MAX_INFLIGHT: mqtt.max_inflight: expected an integer 1..65535, got \"abc\"\n");
     CHECK(envError({{"EMQX_MQTT__NO_SUCH_KEY", "1"}}) == "env EMQX_MQTT__NO_SUCH_KEY: mqtt.no_such_key: unknown key\n");
-    CHECK(envError({{"EMQX_MQTT__IDLE_TIMEOUT", "15"}}) ==
-          "env EMQX_MQTT__IDLE_TIMEOUT: mqtt.idle_timeout: expected a duration like 15s, got \"15\"\n");
+    CHECK(envError({{"EMQX_MQTT__IDLE_TIMEOUT", "15 s"}}) ==
+          "env EMQX_MQTT__IDLE_TIMEOUT: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"15 s\"\n");
     CHECK(envError({{"EMQX_MQTT__RETAIN_AVAILABLE", "yes"}}) ==
           "env EMQX_MQTT__RETAIN_AVAILABLE: mqtt.retain_available: expected true or false, got \"yes\"\n");
     CHECK(envError({{"EMQX_LISTENERS__QUIC__DEFAULT__BIND", "0.0.0.0:14567"}}) ==
@@ -661,6 +664,16 @@ TEST_CASE("loading the shipped etc/emqx.toml gives the defaults", "[config]") {
     CHECK(renderConfig(r.config) == renderConfig(defaultConfig()));
 }
 
+TEST_CASE("the shipped etc/emqx.toml leaves node.name to EMQX_HOST (the FAQ's Docker recipe)", "[config]") {
+    CHECK(readFile(kShippedFile).find("\n# name = \"emqx@127.0.0.1\"\n") != std::string::npos);
+    Result host = loadPath(kShippedFile, {{"EMQX_HOST", "10.1.2.3"}});
+    REQUIRE(host.ok);
+    CHECK(host.config.node.name == "emqx@10.1.2.3");
+    Result both = loadPath(kShippedFile, {{"EMQX_HOST", "10.1.2.3"}, {"EMQX_NODE__NAME", "x@y"}});
+    REQUIRE(both.ok);
+    CHECK(both.config.node.name == "x@y");
+}
+
 TEST_CASE("the generated file: every key once, sections once, a commented example", "[config]") {
     std::string text = defaultConfigFile();
     TempFile f(text);
@@ -697,6 +710,18 @@ TEST_CASE("server_keepalive takes a bare number of seconds, as EMQX writes it", 
     Result env = loadPath("", {{"EMQX_MQTT__SERVER_KEEPALIVE", "45"}});
     REQUIRE(env.ok);
     CHECK(env.config.mqtt.server_keepalive == 45);
+}
+
+TEST_CASE("a bare integer is milliseconds for a duration and bytes for a size (HOCON's rule)", "[config]") {
+    Result file = load("[mqtt]\nidle_timeout = 2500\nretry_interval = \"45000\"\nmax_packet_size = 4096\n");
+    REQUIRE(file.ok);
+    CHECK(file.config.mqtt.idle_timeout == 2500);
+    CHECK(file.config.mqtt.retry_interval == 45000);
+    CHECK(file.config.mqtt.max_packet_size == 4096);
+    Result env = loadPath("", {{"EMQX_MQTT__IDLE_TIMEOUT", "15000"}, {"EMQX_MQTT__MAX_PACKET_SIZE", "2048"}});
+    REQUIRE(env.ok);
+    CHECK(env.config.mqtt.idle_timeout == 15000);
+    CHECK(env.config.mqtt.max_packet_size == 2048);
 }
 
 TEST_CASE("env: EMQX_ names outside the config's sections are not ours and are ignored", "[config]") {
