@@ -6,17 +6,15 @@ namespace emqx::ctl {
 
 namespace {
 
-constexpr std::string_view kNoCluster = "clustering is not available on this node yet";
-
 constexpr std::array kAbsent{
     AbsentSpec{"a2a_registry", "", "there is no agent registry"},
     AbsentSpec{"admins", "", "there is no dashboard, so no dashboard users"},
     AbsentSpec{"api_keys", "", "there is no HTTP API"},
-    AbsentSpec{"cluster_call", "", kNoCluster},
+    AbsentSpec{"cluster_call", "", kNoClusterYet},
     AbsentSpec{"conf", "", "the configuration is etc/emqx.toml, read at start"},
     AbsentSpec{"data", "", "there is no data export or import"},
     AbsentSpec{"ds", "", "there is no durable storage cluster: durable state lives in node.data_dir (docs/storage.md)"},
-    AbsentSpec{"eviction", "", kNoCluster},
+    AbsentSpec{"eviction", "", kNoClusterYet},
     AbsentSpec{"exclusive", "", "there are no exclusive subscriptions"},
     AbsentSpec{"gateway", "", "there are no gateways: MQTT over TCP, TLS and WebSocket only"},
     AbsentSpec{"gateway-clients", "", "there are no gateways: MQTT over TCP, TLS and WebSocket only"},
@@ -27,12 +25,12 @@ constexpr std::array kAbsent{
     AbsentSpec{"observer", "", "there is no Erlang VM to observe; see vm and broker stats"},
     AbsentSpec{"olp", "", "there is no overload protection to switch at run time"},
     AbsentSpec{"plugins", "", "there is no plugin system"},
-    AbsentSpec{"rebalance", "", kNoCluster},
+    AbsentSpec{"rebalance", "", kNoClusterYet},
     AbsentSpec{"rules", "", "there is no rule engine"},
     AbsentSpec{"session-top", "", "there is no session-top scan; see clients list --json"},
     AbsentSpec{"clients", "stats", "there is no CSV dump; see clients list --json"},
-    AbsentSpec{"cluster", "core", kNoCluster},
-    AbsentSpec{"cluster", "discovery", kNoCluster},
+    AbsentSpec{"cluster", "core", kNoClusterYet},
+    AbsentSpec{"cluster", "discovery", kNoClusterYet},
     AbsentSpec{"listeners", "enable", "listeners are enabled in etc/emqx.toml; use listeners stop|start at run time"},
     AbsentSpec{"log", "handlers", "the console and file logs are set together with log set-level"},
     AbsentSpec{"log", "outputs", "the console and file logs are set together with log set-level"},

@@ -8,6 +8,9 @@
 
 namespace emqx::ctl {
 
+// Why the cluster commands, present or absent, cannot be carried out.
+inline constexpr std::string_view kNoClusterYet = "clustering is not available on this node yet";
+
 struct AbsentSpec {
     std::string_view group;  // EMQX's word: "plugins"
     std::string_view verb;   // "" for the whole group, else the one subcommand missing here

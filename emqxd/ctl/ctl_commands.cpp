@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "common/ctl/absent_commands.h"
 #include "common/topic/topic.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
@@ -455,7 +456,7 @@ void registerCommands(Registry& r, CtlServer& server) {
     });
     for (const char* name : {"cluster.join", "cluster.leave", "cluster.force-leave"})
         r.add(name, [](const Json&, const Responder& respond) {
-            respond.error(code::kNotAvailable, "clustering is not available on this node yet");
+            respond.error(code::kNotAvailable, kNoClusterYet);
         });
 
     registerTraceCommands(r, server);
