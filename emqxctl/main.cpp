@@ -2,7 +2,8 @@
 // command table (common/ctl/commands.h); each invocation sends one request
 // over the daemon's Unix socket and prints EMQX's text, or the reply's data
 // with --json. Exit codes: 0 ok, 1 the command failed, 2 usage, 3 the daemon
-// is not reachable.
+// is not reachable; with --json every failure is a {"code","message"} object
+// on stdout.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -12,7 +13,10 @@
 #include <thread>
 #include <iostream>
 #include <map>
+#include <string_view>
+#include <vector>
 
+#include "common/ctl/command_words.h"
 #include "common/ctl/commands.h"
 #include "common/ctl/format.h"
 #include "common/ctl/protocol.h"
@@ -23,6 +27,9 @@ namespace {
 using namespace emqx::ctl;
 
 enum ExitCode { kOk = 0, kFailed = 1, kUsage = 2, kUnreachable = 3 };
+
+constexpr std::string_view kFlagOptions[] = {"--json"};
+constexpr std::string_view kValueOptions[] = {"--socket", "--timeout"};
 
 struct BoundArg {
     const ArgSpec* spec = nullptr;
@@ -37,18 +44,42 @@ struct BoundCommand {
     std::deque<BoundArg> args;
 };
 
-int report(const CallResult& r, bool json) {
-    if (r.status == CallResult::Status::Unreachable) {
-        std::cerr << "emqxctl: " << r.error << "\n";
-        return kUnreachable;
+int exitCodeFor(std::string_view c) {
+    if (c == code::kBadArgs || c == code::kUnknownCommand) return kUsage;
+    if (c == code::kUnreachable) return kUnreachable;
+    return kFailed;
+}
+
+// Every failure goes out here, one way: with --json a {"code","message"}
+// object on stdout, so a script reads one stream; else the message on stderr.
+int fail(bool json, std::string_view c, const std::string& message, std::string_view text_prefix = "") {
+    if (json)
+        std::cout << Json{{"code", c}, {"message", message}}.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    else
+        std::cerr << text_prefix << message << "\n";
+    return exitCodeFor(c);
+}
+
+int failCall(const CallResult& r, bool json) {
+    if (r.status == CallResult::Status::Unreachable) return fail(json, code::kUnreachable, r.error, "emqxctl: ");
+    if (r.status != CallResult::Status::Ok) return fail(json, code::kNoReply, r.error, "emqxctl: ");
+    return fail(json, r.reply.code, r.reply.message);
+}
+
+std::string_view codeFor(WordsCheck::Verdict v) {
+    switch (v) {
+        case WordsCheck::Verdict::Absent: return code::kNotAvailable;
+        case WordsCheck::Verdict::UnknownGroup:
+        case WordsCheck::Verdict::UnknownVerb: return code::kUnknownCommand;
+        default: return code::kBadArgs;
     }
-    if (r.status != CallResult::Status::Ok) {
-        std::cerr << "emqxctl: " << r.error << "\n";
-        return kFailed;
-    }
-    if (json) std::cout << Json{{"code", r.reply.code}, {"message", r.reply.message}}.dump(2) << "\n";
-    std::cerr << r.reply.message << "\n";
-    return r.reply.code == code::kBadArgs ? kUsage : kFailed;
+}
+
+// --json is known before the parse, so that a usage error is JSON too.
+bool wantsJson(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == kFlagOptions[0]) return true;
+    return false;
 }
 
 // `trace tail <name>`: polls trace.tail every 200 ms, printing what was added
@@ -57,7 +88,7 @@ int report(const CallResult& r, bool json) {
 int tailTrace(const std::string& path, Request req, int timeout_s, bool json) {
     for (;;) {
         CallResult r = call(path, req, timeout_s * 1000);
-        if (r.status != CallResult::Status::Ok || !r.reply.ok) return report(r, json);
+        if (r.status != CallResult::Status::Ok || !r.reply.ok) return failCall(r, json);
         const Json& d = r.reply.data;
         if (json) {
             std::cout << d.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
@@ -81,14 +112,14 @@ int main(int argc, char** argv) {
     app.footer(
         "Exit codes: 0 ok, 1 the command failed, 2 usage error, 3 the daemon is not reachable.\n"
         "Run 'emqxctl <command> --help' for a command's subcommands and arguments.");
-    bool json = false;
+    bool json = wantsJson(argc, argv);
     std::string socket_path;
     int timeout_s = 30;
-    app.add_flag("--json", json, "Print the reply's data as JSON instead of text");
-    app.add_option("--socket", socket_path,
+    app.add_flag(std::string(kFlagOptions[0]), json, "Print the reply's data as JSON instead of text");
+    app.add_option(std::string(kValueOptions[0]), socket_path,
                    "The daemon's control socket (default: $EMQX_NODE__CTL_SOCKET, else "
                    "$EMQX_NODE__DATA_DIR/emqxd.sock, else data/emqxd.sock)");
-    app.add_option("--timeout", timeout_s, "Seconds to wait for the reply (default 30)")->check(CLI::PositiveNumber);
+    app.add_option(std::string(kValueOptions[1]), timeout_s, "Seconds to wait for the reply (default 30)")->check(CLI::PositiveNumber);
     app.require_subcommand(1);
     app.fallthrough();
 
@@ -138,11 +169,18 @@ int main(int argc, char** argv) {
         g->description(desc);
     }
 
+    // An unknown, absent or incomplete command is answered before CLI11,
+    // whose words for it ("A subcommand is required") would not say which.
+    std::vector<std::string_view> words(argv + 1, argv + argc);
+    WordsCheck check = checkCommandWords(words, {kFlagOptions, kValueOptions});
+    if (check.verdict != WordsCheck::Verdict::Parse)
+        return fail(json, codeFor(check.verdict), check.message, "emqxctl: ");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? kOk : kUsage;
+        if (json && e.get_exit_code() != 0) return fail(json, code::kBadArgs, e.what(), "emqxctl: ");
+        return app.exit(e) == 0 ? kOk : kUsage;
     }
 
     // The most specific command parsed: a verb, else its group.
@@ -152,10 +190,7 @@ int main(int argc, char** argv) {
     if (!chosen)
         for (const BoundCommand& b : bound)
             if (b.spec->verb.empty() && b.app->parsed()) chosen = &b;
-    if (!chosen) {
-        std::cerr << app.help();
-        return kUsage;
-    }
+    if (!chosen) return fail(json, code::kBadArgs, "a command is required", "emqxctl: ");
 
     Request req;
     req.id = 1;
@@ -177,21 +212,13 @@ int main(int argc, char** argv) {
     std::string path = socket_path.empty() ? defaultSocketPath() : socket_path;
     if (req.cmd == "trace.tail") return tailTrace(path, req, timeout_s, json);
     CallResult r = call(path, req, timeout_s * 1000);
-    if (r.status == CallResult::Status::Unreachable) {
-        std::cerr << "emqxctl: " << r.error << "\n";
-        return kUnreachable;
-    }
-    if (r.status != CallResult::Status::Ok) {
-        std::cerr << "emqxctl: " << r.error << "\n";
-        return kFailed;
-    }
-    if (!r.reply.ok) {
-        if (json) {
-            std::cout << Json{{"code", r.reply.code}, {"message", r.reply.message}}.dump(2) << "\n";
+    if (r.status == CallResult::Status::Ok && !r.reply.ok && !json) {
+        if (auto text = failureAsOutput(req.cmd, r.reply.code)) {
+            std::cout << *text;
+            return kOk;
         }
-        std::cerr << r.reply.message << "\n";
-        return r.reply.code == code::kBadArgs ? kUsage : kFailed;
     }
+    if (r.status != CallResult::Status::Ok || !r.reply.ok) return failCall(r, json);
     if (json) {
         std::cout << r.reply.data.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
     } else {

@@ -65,6 +65,7 @@ constexpr std::array kBannedAdd{
     ArgSpec{"reason", ArgKind::String, false, false, "why (shown by banned list)"},
     ArgSpec{"duration", ArgKind::UInt, false, false, "seconds until the ban ends (default: never)"},
 };
+constexpr std::array kNode{ArgSpec{"node", ArgKind::String, true, true, "a node name, e.g. emqx@10.0.0.2"}};
 constexpr std::array kBannedDel{
     ArgSpec{"as", ArgKind::String, true, true, "clientid | username | peerhost"},
     ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
@@ -103,8 +104,16 @@ constexpr std::array kCommands{
     CommandSpec{"traces.delete", "traces", "delete", kTraceName, "Delete a named trace and its file"},
     CommandSpec{"license.info", "license", "info", kNoArgs, "Show the license in force"},
     CommandSpec{"license.reload", "license", "reload", kLicenseReload, "Verify a license file and apply it"},
-    CommandSpec{"vm", "vm", "", kNoArgs, "Show memory, workers, file descriptors and loop lag"},
+    CommandSpec{"vm", "vm", "", kNoArgs, "Show load, memory, threads and file descriptors, then each worker's load"},
+    CommandSpec{"vm.all", "vm", "all", kNoArgs, "The same as vm"},
+    CommandSpec{"vm.load", "vm", "load", kNoArgs, "Show the system's load averages"},
+    CommandSpec{"vm.memory", "vm", "memory", kNoArgs, "Show the process's memory"},
+    CommandSpec{"vm.process", "vm", "process", kNoArgs, "Show the process's thread count and limit"},
+    CommandSpec{"vm.io", "vm", "io", kNoArgs, "Show the open file descriptors and their limit"},
     CommandSpec{"cluster.status", "cluster", "status", kNoArgs, "Show the cluster's nodes"},
+    CommandSpec{"cluster.join", "cluster", "join", kNode, "Join a cluster (not available yet)"},
+    CommandSpec{"cluster.leave", "cluster", "leave", kNoArgs, "Leave the cluster (not available yet)"},
+    CommandSpec{"cluster.force-leave", "cluster", "force-leave", kNode, "Remove a node from the cluster (not available yet)"},
     CommandSpec{"users.add", "users", "add", kUserPassword, "Add a user to the built-in database"},
     CommandSpec{"users.passwd", "users", "passwd", kUserPassword, "Change a built-in database user's password"},
     CommandSpec{"users.del", "users", "del", kUserId, "Delete a built-in database user"},

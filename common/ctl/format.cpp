@@ -1,6 +1,7 @@
 #include "common/ctl/format.h"
 
-#include <cstdio>
+#include <algorithm>
+#include <initializer_list>
 
 namespace emqx::ctl {
 
@@ -61,7 +62,10 @@ std::string listenerBlocks(const Json& data) {
         line("listen_on", scalar(field(l, "listen_on")));
         line("acceptors", scalar(field(l, "acceptors")));
         line("proxy_protocol", scalar(field(l, "proxy_protocol")));
+        line("enbale", scalar(field(l, "enable")));  // EMQX's spelling, which scripts match
         line("running", scalar(field(l, "running")));
+        // As EMQX, a stopped listener shows no connection counts.
+        if (field(l, "running") != Json(true)) continue;
         line("current_conn", scalar(field(l, "current_conn")));
         line("max_conns", scalar(field(l, "max_conns")));
         line("shutdown_count", formatShutdownCount(field(l, "shutdown_count")));
@@ -69,14 +73,61 @@ std::string listenerBlocks(const Json& data) {
     return out;
 }
 
-std::string subscriptionLines(const Json& data) {
+// EMQX's `vm` lines, "cpu/load1               : 0.52": per section its keys
+// in its order, then ours; then what is only ours (the workers).
+std::string vmLines(const Json& data) {
+    struct Section {
+        const char* name;
+        std::initializer_list<const char*> emqx_keys;
+    };
+    static const Section sections[] = {
+        {"cpu", {"load1", "load5", "load15"}},
+        {"memory", {"total"}},
+        {"process", {"limit", "count"}},
+        {"io", {"max_fds", "active_fds"}},
+    };
+    constexpr size_t kWidth = 24;
     std::string out;
-    for (const auto& s : field(data, "subscriptions")) {
-        out += scalar(field(s, "clientid")) + " -> topic:" + scalar(field(s, "topic")) +
-               " qos:" + scalar(field(s, "qos")) + " nl:" + scalar(field(s, "nl")) + " rh:" + scalar(field(s, "rh")) +
-               " rap:" + scalar(field(s, "rap")) + "\n";
+    auto isSection = [&](const std::string& key) {
+        for (const auto& s : sections)
+            if (key == s.name) return true;
+        return false;
+    };
+    for (const auto& s : sections) {
+        const Json& values = field(data, s.name);
+        if (!values.is_object()) continue;
+        std::string prefix = std::string(s.name) + "/";
+        for (const char* key : s.emqx_keys)
+            if (values.contains(key)) kv(out, prefix + key, values[key], kWidth);
+        for (auto it = values.begin(); it != values.end(); ++it)
+            if (std::find(s.emqx_keys.begin(), s.emqx_keys.end(), it.key()) == s.emqx_keys.end())
+                kv(out, prefix + it.key(), *it, kWidth);
     }
+    for (auto it = data.begin(); data.is_object() && it != data.end(); ++it)
+        if (!isSection(it.key())) flatten(out, it.key(), *it, kWidth);
     return out;
+}
+
+// The lines of a list, or EMQX's words when it is empty.
+template <class Line>
+std::string listLines(const Json& items, std::string_view when_empty, Line&& line) {
+    if (!items.is_array() || items.empty()) return std::string(when_empty) + "\n";
+    std::string out;
+    for (const auto& item : items) out += line(item) + "\n";
+    return out;
+}
+
+std::string routeLine(const Json& t) { return scalar(field(t, "topic")) + " -> " + scalar(field(t, "node")); }
+
+std::string banLine(const Json& b) {
+    return "Banned(" + scalar(field(b, "as")) + "=" + scalar(field(b, "who")) + ", reason=" + scalar(field(b, "reason")) +
+           ", by=" + scalar(field(b, "by")) + ", at=" + scalar(field(b, "at")) + ", until=" + scalar(field(b, "until")) +
+           ")";
+}
+
+std::string subscriptionLine(const Json& s) {
+    return scalar(field(s, "clientid")) + " -> topic:" + scalar(field(s, "topic")) + " qos:" + scalar(field(s, "qos")) +
+           " nl:" + scalar(field(s, "nl")) + " rh:" + scalar(field(s, "rh")) + " rap:" + scalar(field(s, "rap"));
 }
 
 std::string nodeList(const Json& nodes) {
@@ -187,10 +238,7 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
     if (cmd == "listeners.stop") return "Stop " + scalar(field(data, "id")) + " listener successfully.\n";
     if (cmd == "listeners.start") return "Started " + scalar(field(data, "id")) + " listener successfully.\n";
     if (cmd == "listeners.restart") return "Restarted " + scalar(field(data, "id")) + " listener successfully.\n";
-    if (cmd == "clients.list") {
-        for (const auto& c : field(data, "clients")) out += formatClient(c) + "\n";
-        return out;
-    }
+    if (cmd == "clients.list") return listLines(field(data, "clients"), "No clients.", formatClient);
     if (cmd == "clients.show") {
         // EMQX's line, then what users ask first when messages go missing:
         // what the session holds and why it dropped what it dropped.
@@ -202,11 +250,10 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
         return out;
     }
     if (cmd == "clients.kick") return "ok\n";
-    if (cmd == "subscriptions.list" || cmd == "subscriptions.show") return subscriptionLines(data);
-    if (cmd == "topics.list") {
-        for (const auto& t : field(data, "topics")) out += scalar(field(t, "topic")) + " -> " + scalar(field(t, "node")) + "\n";
-        return out;
-    }
+    if (cmd == "subscriptions.list") return listLines(field(data, "subscriptions"), "No subscriptions.", subscriptionLine);
+    // EMQX answers a client without subscriptions as one it does not know.
+    if (cmd == "subscriptions.show") return listLines(field(data, "subscriptions"), "Not Found.", subscriptionLine);
+    if (cmd == "topics.list") return listLines(field(data, "topics"), "No topics.", routeLine);
     if (cmd == "retainer.info") return "Number of retained messages: " + scalar(field(data, "count")) + "\n";
     if (cmd == "retainer.clean") {
         const Json& topic = field(data, "topic");
@@ -216,17 +263,14 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
     if (cmd == "log.set-level" || cmd == "log.primary-level") return scalar(field(data, "level")) + "\n";
     if (cmd == "subscriptions.add" || cmd == "subscriptions.del") return "ok\n";
     if (cmd == "topics.show") {
-        for (const auto& t : field(data, "topics")) out += scalar(field(t, "topic")) + " -> " + scalar(field(t, "node")) + "\n";
+        for (const auto& t : field(data, "topics")) out += routeLine(t) + "\n";
         return out;
     }
     if (cmd == "retainer.topics") {
         for (const auto& t : field(data, "topics")) out += scalar(t) + "\n";
         return out;
     }
-    if (cmd == "trace.list") {
-        for (const auto& t : field(data, "traces")) out += traceLine(t) + "\n";
-        return out;
-    }
+    if (cmd == "trace.list") return listLines(field(data, "traces"), "Trace is empty", traceLine);
     if (cmd == "trace.start") {
         // EMQX's words, then where the file is (the absolute path).
         return "trace " + scalar(field(data, "target")) + " " + scalar(field(data, "name")) +
@@ -235,10 +279,7 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
     if (cmd == "trace.stop")
         return "stop tracing " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " successfully\n";
     if (cmd == "trace.tail") return scalar(field(data, "data"));
-    if (cmd == "traces.list") {
-        for (const auto& t : field(data, "traces")) out += namedTraceLine(t) + "\n";
-        return out;
-    }
+    if (cmd == "traces.list") return listLines(field(data, "traces"), "Cluster Trace is empty", namedTraceLine);
     if (cmd == "traces.start")
         return "Start trace " + scalar(field(data, "name")) + " successfully\ndestination: " + scalar(field(data, "file")) +
                "\nend_at: " + scalar(field(data, "end_at")) + "\n";
@@ -247,16 +288,28 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
     if (cmd == "license.info") return licenseBlock(data);
     if (cmd == "license.reload") return "ok\n" + licenseBlock(data);
     if (cmd == "pem_cache.clean") return "PEM cache clean OK\n";  // EMQX's words
-    if (cmd == "vm") {
-        flatten(out, "", data, 30);
-        return out;
-    }
+    if (cmd == "vm" || cmd.starts_with("vm.")) return vmLines(data);
     if (cmd == "cluster.status") {
         return "Cluster status: #{running_nodes => " + nodeList(field(data, "running_nodes")) +
                ",stopped_nodes => " + nodeList(field(data, "stopped_nodes")) + "}\n";
     }
+    if (cmd == "users.add" || cmd == "users.passwd" || cmd == "users.del") return "ok\n";
+    if (cmd == "users.list")
+        return listLines(field(data, "users"), "No users.", [](const Json& u) { return scalar(field(u, "user_id")); });
+    if (cmd == "banned.list") return listLines(field(data, "banned"), "No bans.", banLine);
+    if (cmd == "banned.add" || cmd == "banned.del") return "ok\n";
+    if (cmd == "acl.reload") return "ACL reload OK (" + scalar(field(data, "rules")) + " rules)\n";
+    if (cmd == "authz.cache-clean") {  // EMQX's words
+        if (field(data, "target") == Json("all")) return "Authorization cache drain started on all nodes OK\n";
+        return "Drain " + scalar(field(data, "target")) + " authz cache OK\n";
+    }
     // A command this emqxctl does not know how to print: show the data.
     return data.dump(2) + "\n";
+}
+
+std::optional<std::string> failureAsOutput(std::string_view cmd, std::string_view error_code) {
+    if (error_code == code::kNotFound && (cmd == "clients.show" || cmd == "subscriptions.show")) return "Not Found.\n";
+    return std::nullopt;
 }
 
 }  // namespace emqx::ctl

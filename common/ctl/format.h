@@ -2,6 +2,7 @@
 // Human output of each control command, as EMQX prints it (aligned
 // `name : value` lines, `Client(...)` lines, the listener blocks). Pure code:
 // reply data in, text out; emqxctl prints it, unit tests check it.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,9 +10,14 @@
 
 namespace emqx::ctl {
 
-// The text emqxctl prints for a successful reply of `cmd` (ends with LF, or
-// is empty when there is nothing to list).
+// The text emqxctl prints for a successful reply of `cmd` (ends with LF; an
+// empty list prints EMQX's words for it, e.g. "No clients.").
 std::string formatHuman(std::string_view cmd, const Json& data);
+
+// What EMQX prints as ordinary output, exit 0, for a failure it does not
+// treat as one: "Not Found." for `clients show` / `subscriptions show` of an
+// unknown client. nullopt: a failure (stderr, exit 1).
+std::optional<std::string> failureAsOutput(std::string_view cmd, std::string_view error_code);
 
 // "3 minutes, 27 seconds", as EMQX formats an uptime.
 std::string humanDuration(uint64_t seconds);

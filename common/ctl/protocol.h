@@ -36,6 +36,10 @@ inline constexpr std::string_view kNotFound = "not_found";
 inline constexpr std::string_view kFailed = "failed";
 inline constexpr std::string_view kForbidden = "forbidden";  // peer uid refused
 inline constexpr std::string_view kShuttingDown = "shutting_down";
+inline constexpr std::string_view kNotAvailable = "not_available";  // an EMQX command emqxd does not have (yet)
+// emqxctl's own, never on the wire: printed with --json like the daemon's.
+inline constexpr std::string_view kUnreachable = "unreachable";  // no daemon answers on the socket
+inline constexpr std::string_view kNoReply = "no_reply";         // no (well-formed) reply in time
 }  // namespace code
 
 struct Request {

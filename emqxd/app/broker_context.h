@@ -11,6 +11,7 @@
 #include "common/config/broker_config.h"
 #include "emqxd/app/listener_stats.h"
 #include "emqxd/app/username_quota.h"
+#include "emqxd/metrics/gauge.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
 #include "emqxd/session/session_registry.h"
@@ -50,11 +51,13 @@ struct BrokerContext {
     int64_t started_at_ms = 0;  // wall clock
     std::atomic<uint64_t> next_session_id{1};
     std::atomic<bool> stopping{false};
-    // High-water marks for `$SYS/.../stats/*.max`, updated on connect.
+    // Sessions, online or not (EMQX's channels and sessions), counted by the
+    // workers as they create and end them.
+    Gauge channels;
+    // High-water marks of the stats that are counted elsewhere, raised when
+    // the stats are read (emqxctl broker stats, $SYS).
     std::atomic<uint64_t> connections_max{0};
-    std::atomic<uint64_t> sessions_max{0};
     std::atomic<uint64_t> topics_max{0};
-    std::atomic<uint64_t> subscriptions_max{0};
     std::atomic<uint64_t> retained_max{0};
     // Set by `traces` (control loop), read by workers before any trace work.
     std::atomic<bool> trace_active{false};

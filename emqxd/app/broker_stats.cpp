@@ -18,30 +18,37 @@ uint64_t raiseMax(std::atomic<uint64_t>& max, uint64_t value) {
 }  // namespace
 
 std::vector<std::pair<std::string, uint64_t>> collectStats(BrokerContext& ctx) {
-    uint64_t connections = 0, sessions = 0;
+    uint64_t connections = 0;
     for (auto& l : ctx.listeners) connections += l->current.load();
-    for (auto& w : ctx.workers) sessions += w->sessionCount();
     uint64_t topics = ctx.router.topicCount();
-    uint64_t subscriptions = ctx.router.subscriptionCount();
     uint64_t retained = ctx.retain->size();
     uint64_t connections_max = raiseMax(ctx.connections_max, connections);
-    uint64_t sessions_max = raiseMax(ctx.sessions_max, sessions);
     uint64_t topics_max = raiseMax(ctx.topics_max, topics);
-    uint64_t subscriptions_max = raiseMax(ctx.subscriptions_max, subscriptions);
     uint64_t retained_max = raiseMax(ctx.retained_max, retained);
+    const Gauge& channels = ctx.channels;
+    const Gauge& subscriptions = ctx.router.subscriptions();
+    const Gauge& shared = ctx.router.sharedSubscriptions();
+    // EMQX counts channels and sessions in one table, and subscribers,
+    // subscriptions and suboptions once per (session, filter): so do we.
     return {
+        {"channels.count", channels.value()},
+        {"channels.max", channels.max()},
         {"connections.count", connections},
         {"connections.max", connections_max},
         {"live_connections.count", connections},
         {"live_connections.max", connections_max},
-        {"sessions.count", sessions},
-        {"sessions.max", sessions_max},
+        {"sessions.count", channels.value()},
+        {"sessions.max", channels.max()},
         {"topics.count", topics},
         {"topics.max", topics_max},
-        {"subscriptions.count", subscriptions},
-        {"subscriptions.max", subscriptions_max},
-        {"suboptions.count", subscriptions},
-        {"suboptions.max", subscriptions_max},
+        {"subscribers.count", subscriptions.value()},
+        {"subscribers.max", subscriptions.max()},
+        {"subscriptions.count", subscriptions.value()},
+        {"subscriptions.max", subscriptions.max()},
+        {"subscriptions.shared.count", shared.value()},
+        {"subscriptions.shared.max", shared.max()},
+        {"suboptions.count", subscriptions.value()},
+        {"suboptions.max", subscriptions.max()},
         {"retained.count", retained},
         {"retained.max", retained_max},
     };

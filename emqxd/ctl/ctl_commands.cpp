@@ -3,22 +3,20 @@
 // worker (sessions, connections) is gathered with forEachWorker and answered
 // from its completion.
 #include <spdlog/sinks/sink.h>
-#include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
+#include <optional>
 #include <set>
-#include <sstream>
 
+#include "common/ctl/absent_commands.h"
 #include "common/topic/topic.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
 #include "emqxd/ctl/ctl_auth_commands.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/ctl/ctl_tls_commands.h"
+#include "emqxd/ctl/ctl_vm_commands.h"
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/connection.h"
@@ -140,14 +138,20 @@ std::string logLevelName(spdlog::level::level_enum l) {
     }
 }
 
-uint64_t procStatusKb(const char* key) {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    size_t n = std::strlen(key);
-    while (std::getline(f, line)) {
-        if (line.compare(0, n, key) == 0 && line.size() > n && line[n] == ':') return std::stoull(line.substr(n + 1));
+// EMQX's routes, sorted: a filter with direct subscribers once, and a shared
+// group's filter ("x/#" of "$share/g/x/#") once per group; `only`: those of one filter.
+Json routesJson(const BrokerContext& ctx, std::optional<std::string_view> only) {
+    std::set<std::pair<std::string, std::string>> routes;  // (filter, group or "")
+    ctx.router.forEachRoute([&](std::string_view filter, std::string_view group) {
+        if (!only || filter == *only) routes.emplace(filter, group);
+    });
+    Json out = Json::array();
+    for (const auto& [filter, group] : routes) {
+        Json r = {{"topic", filter}, {"node", ctx.cfg.node.name}};
+        if (!group.empty()) r["group"] = group;
+        out.push_back(std::move(r));
     }
-    return 0;
+    return out;
 }
 
 void listenerAction(CtlServer& server, const Json& args, const Responder& respond, const char* action) {
@@ -382,10 +386,9 @@ void registerCommands(Registry& r, CtlServer& server) {
 
     r.add("topics.show", [cp](const Json& args, const Responder& respond) {
         std::string topic = args["topic"].get<std::string>();
-        bool found = false;
-        cp->router.forEach([&](std::string_view filter, const Subscriber&) { found = found || filter == topic; });
-        if (!found) return respond.error(code::kNotFound, "Not Found: topic " + topic);
-        respond.ok({{"topics", Json::array({{{"topic", topic}, {"node", cp->cfg.node.name}}})}});
+        Json routes = routesJson(*cp, topic);
+        if (routes.empty()) return respond.error(code::kNotFound, "Not Found: topic " + topic);
+        respond.ok({{"topics", routes}});
     });
 
     r.add("retainer.topics", [cp](const Json&, const Responder& respond) {
@@ -415,11 +418,7 @@ void registerCommands(Registry& r, CtlServer& server) {
     });
 
     r.add("topics.list", [cp](const Json&, const Responder& respond) {
-        std::set<std::string, std::less<>> filters;
-        cp->router.forEach([&](std::string_view filter, const Subscriber&) { filters.emplace(filter); });
-        Json topics = Json::array();
-        for (auto& f : filters) topics.push_back({{"topic", f}, {"node", cp->cfg.node.name}});
-        respond.ok({{"topics", topics}});
+        respond.ok({{"topics", routesJson(*cp, std::nullopt)}});
     });
 
     r.add("retainer.info", [cp](const Json&, const Responder& respond) {
@@ -452,45 +451,18 @@ void registerCommands(Registry& r, CtlServer& server) {
         respond.ok({{"level", name}});
     });
 
-    r.add("vm", [cp, srv](const Json&, const Responder& respond) {
-        auto posted = std::chrono::steady_clock::now();
-        forEachWorker<Json>(
-            *cp, srv->inbox(),
-            [posted](Worker& w) {
-                auto lag = std::chrono::steady_clock::now() - posted;
-                return Json{{"connections", w.connectionCount()},
-                            {"sessions", w.sessionCount()},
-                            {"loop_lag_us", std::chrono::duration_cast<std::chrono::microseconds>(lag).count()}};
-            },
-            [respond](std::vector<Json>& parts) {
-                rlimit rl{};
-                getrlimit(RLIMIT_NOFILE, &rl);
-                std::error_code ec;
-                uint64_t fds = 0;
-                for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
-                     !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
-                    ++fds;
-                double load[3] = {0, 0, 0};
-                std::ifstream("/proc/loadavg") >> load[0] >> load[1] >> load[2];
-                Json workers = Json::array();
-                for (auto& p : parts) workers.push_back(p);
-                respond.ok({
-                    {"cpu", {{"load1", load[0]}, {"load5", load[1]}, {"load15", load[2]}}},
-                    {"memory", {{"rss_bytes", procStatusKb("VmRSS") * 1024}, {"vm_bytes", procStatusKb("VmSize") * 1024}}},
-                    {"io", {{"open_fds", fds}, {"max_fds", static_cast<uint64_t>(rl.rlim_cur)}}},
-                    {"threads", procStatusKb("Threads")},
-                    {"workers", workers},
-                });
-            });
-    });
-
     r.add("cluster.status", [cp](const Json&, const Responder& respond) {
         respond.ok({{"running_nodes", Json::array({cp->cfg.node.name})}, {"stopped_nodes", Json::array()}});
     });
+    for (const char* name : {"cluster.join", "cluster.leave", "cluster.force-leave"})
+        r.add(name, [](const Json&, const Responder& respond) {
+            respond.error(code::kNotAvailable, kNoClusterYet);
+        });
 
     registerTraceCommands(r, server);
     registerAuthCommands(r, server);
     registerTlsCommands(r, server);
+    registerVmCommands(r, server);
 }
 
 }  // namespace emqx::ctl

@@ -22,8 +22,10 @@ Router::Router(unsigned /*workers*/, SharedStrategy strategy) : strategy_(strate
 
 void Router::subscribe(std::string_view filter, const Subscriber& s) {
     std::unique_lock lock(mutex_);
-    direct_.erase(filter, s);
-    direct_.insert(filter, s);
+    bool replaced = direct_.erase(filter, s);
+    bool added = direct_.insert(filter, s);
+    if (added && !replaced) subscriptions_.add();
+    if (replaced && !added) subscriptions_.sub();
     changed();
 }
 
@@ -31,7 +33,7 @@ void Router::unsubscribe(std::string_view filter, uint64_t session_id) {
     std::unique_lock lock(mutex_);
     Subscriber key;
     key.session_id = session_id;
-    direct_.erase(filter, key);
+    if (direct_.erase(filter, key)) subscriptions_.sub();
     changed();
 }
 
@@ -51,6 +53,8 @@ void Router::subscribeShared(std::string_view group, std::string_view filter, co
         auto owned = std::make_unique<SharedGroup>();
         owned->id = id;
         owned->display_filter = display;
+        owned->group = group;
+        owned->filter = filter;
         g = owned.get();
         groups_.emplace(id, std::move(owned));
         group_ids_.emplace(display, id);
@@ -65,6 +69,8 @@ void Router::subscribeShared(std::string_view group, std::string_view filter, co
         }
     }
     g->members.push_back(Member{s, true});
+    subscriptions_.add();
+    shared_subscriptions_.add();
     groups_of_session_[s.session_id].push_back(g->id);
 }
 
@@ -75,7 +81,9 @@ void Router::unsubscribeShared(std::string_view group, std::string_view filter, 
     if (it == group_ids_.end()) return;
     uint64_t id = it->second;
     SharedGroup& g = *groups_.at(id);
-    std::erase_if(g.members, [&](const Member& m) { return m.subscriber.session_id == session_id; });
+    size_t removed = std::erase_if(g.members, [&](const Member& m) { return m.subscriber.session_id == session_id; });
+    subscriptions_.sub(removed);
+    shared_subscriptions_.sub(removed);
     auto sit = groups_of_session_.find(session_id);
     if (sit != groups_of_session_.end()) {
         std::erase(sit->second, id);
@@ -177,13 +185,6 @@ bool Router::repick(uint64_t group_id, const Message& msg, uint64_t excluded_ses
 size_t Router::topicCount() const {
     std::shared_lock lock(mutex_);
     return direct_.filterCount() + groups_.size();
-}
-
-size_t Router::subscriptionCount() const {
-    std::shared_lock lock(mutex_);
-    size_t n = direct_.valueCount();
-    for (auto& [id, g] : groups_) n += g->members.size();
-    return n;
 }
 
 }  // namespace emqx

@@ -18,6 +18,7 @@
 
 #include "common/topic/topic_trie.h"
 #include "emqxd/message/message.h"
+#include "emqxd/metrics/gauge.h"
 #include "emqxd/router/subscription_options.h"
 
 namespace emqx {
@@ -77,16 +78,21 @@ public:
     // preferring live ones; false if there is none. Copies it out under the lock.
     bool repick(uint64_t group_id, const Message& msg, uint64_t excluded_session, Subscriber& out) const;
 
-    size_t topicCount() const;         // distinct filters (EMQX's topics.count)
-    size_t subscriptionCount() const;  // subscriptions, shared members included
+    size_t topicCount() const;  // distinct filters (EMQX's topics.count)
+    // Subscriptions, shared members included (EMQX's subscriptions, subscribers
+    // and suboptions), and shared members alone (subscriptions.shared), each
+    // with its high-water mark.
+    const Gauge& subscriptions() const { return subscriptions_; }
+    const Gauge& sharedSubscriptions() const { return shared_subscriptions_; }
 
-    // Every (filter, subscriber) pair, for `emqxctl subscriptions` and tests.
+    // Every route as EMQX lists them (`emqxctl topics`): (filter, "") for a
+    // filter with direct subscribers, once per subscriber; (filter, group)
+    // once per shared group, with the group's real filter ("x/#" of "$share/g/x/#").
     template <class F>
-    void forEach(F&& visit) const {
+    void forEachRoute(F&& visit) const {
         std::shared_lock lock(mutex_);
-        direct_.forEach([&](std::string_view filter, const Subscriber& s) { visit(filter, s); });
-        for (auto& [id, g] : groups_)
-            for (auto& m : g->members) visit(g->display_filter, m.subscriber);
+        direct_.forEach([&](std::string_view filter, const Subscriber&) { visit(filter, std::string_view()); });
+        for (auto& [id, g] : groups_) visit(std::string_view(g->filter), std::string_view(g->group));
     }
 
 private:
@@ -97,6 +103,8 @@ private:
     struct SharedGroup {
         uint64_t id;
         std::string display_filter;  // "$share/g/t" or "$queue/t"
+        std::string group;           // "g" or "$queue"
+        std::string filter;          // "t"
         std::vector<Member> members;
         mutable std::atomic<uint64_t> cursor{0};          // round robin position
         mutable std::atomic<uint64_t> sticky_session{0};  // the sticky strategy's member
@@ -116,6 +124,8 @@ private:
     std::map<std::string, uint64_t, std::less<>> group_ids_;  // display filter -> id
     std::unordered_map<uint64_t, std::vector<uint64_t>> groups_of_session_;
     uint64_t next_group_id_ = 1;
+    Gauge subscriptions_;
+    Gauge shared_subscriptions_;
 };
 
 }  // namespace emqx

@@ -294,6 +294,7 @@ Session& Worker::createSession(std::string client_id, uint64_t id) {
     session_ids_by_client_[std::move(client_id)] = id;
     sessions_.emplace(id, std::move(s));
     session_count_.store(sessions_.size(), std::memory_order_relaxed);
+    ctx_.channels.add();
     return ref;
 }
 
@@ -336,6 +337,7 @@ void Worker::endSession(Session& s) {
     attached_.erase(s.id());
     sessions_.erase(s.id());
     session_count_.store(sessions_.size(), std::memory_order_relaxed);
+    ctx_.channels.sub();
     if (will) publishWill(will->message, username, will->peer);
 }
 

@@ -17,15 +17,16 @@ def test_listeners_human_block(broker):
     lines = out.splitlines()
     assert lines[0] == "tcp:default"
     keys = [l.split(":", 1)[0] for l in lines[1:]]
-    assert keys == ["  listen_on       ", "  acceptors       ", "  proxy_protocol  ", "  running         ",
-                    "  current_conn    ", "  max_conns       ", "  shutdown_count  "], lines
+    assert keys == ["  listen_on       ", "  acceptors       ", "  proxy_protocol  ", "  enbale          ",
+                    "  running         ", "  current_conn    ", "  max_conns       ", "  shutdown_count  "], lines
     assert lines[1] == "  listen_on       : %s:%d" % (broker.host, broker.port)
     assert re.match(r"^  acceptors       : \d+$", lines[2])
     assert lines[3] == "  proxy_protocol  : false"
-    assert lines[4] == "  running         : true"
-    assert lines[5] == "  current_conn    : 1"
-    assert lines[6] == "  max_conns       : 1024000"
-    assert re.match(r"^  shutdown_count  : \[(\{[a-z_]+,\d+\}(,\{[a-z_]+,\d+\})*)?\]$", lines[7]), lines[7]
+    assert lines[4] == "  enbale          : true"  # sic: EMQX's word
+    assert lines[5] == "  running         : true"
+    assert lines[6] == "  current_conn    : 1"
+    assert lines[7] == "  max_conns       : 1024000"
+    assert re.match(r"^  shutdown_count  : \[(\{[a-z_]+,\d+\}(,\{[a-z_]+,\d+\})*)?\]$", lines[8]), lines[8]
 
 
 def test_listeners_json(broker):

@@ -86,7 +86,7 @@ def test_a_stalled_ctl_client_blocks_nobody(broker):
                        for i in range(2000)))
     _round_trip(broker, "stalled")
     assert ctl(broker, "status").startswith("Node ")
-    assert ctl(broker, "clients", "list") == ""
+    assert ctl(broker, "clients", "list") == "No clients.\n"
     # The stalled client is still connected and finishes its line.
     stalled.send(b'tus"}\n')
     assert stalled.reply()["data"]["status"] == "started"

@@ -28,6 +28,7 @@ TEST_CASE("ctl format: a listener block", "[ctl]") {
                     {"listen_on", "0.0.0.0:1883"},
                     {"acceptors", 4},
                     {"proxy_protocol", false},
+                    {"enable", true},
                     {"running", true},
                     {"current_conn", 3},
                     {"max_conns", 1024000},
@@ -37,10 +38,20 @@ TEST_CASE("ctl format: a listener block", "[ctl]") {
           "  listen_on       : 0.0.0.0:1883\n"
           "  acceptors       : 4\n"
           "  proxy_protocol  : false\n"
+          "  enbale          : true\n"
           "  running         : true\n"
           "  current_conn    : 3\n"
           "  max_conns       : 1024000\n"
           "  shutdown_count  : [{closed,1},{keepalive_timeout,2}]\n");
+    // Stopped: EMQX leaves out the connection counts.
+    data["listeners"][0]["running"] = false;
+    CHECK(formatHuman("listeners.list", data) ==
+          "tcp:default\n"
+          "  listen_on       : 0.0.0.0:1883\n"
+          "  acceptors       : 4\n"
+          "  proxy_protocol  : false\n"
+          "  enbale          : true\n"
+          "  running         : false\n");
     CHECK(formatShutdownCount(Json::object()) == "[]");
     CHECK(formatShutdownCount({{"normal", 0}, {"kicked", 1}}) == "[{kicked,1}]");
 }
@@ -69,5 +80,63 @@ TEST_CASE("ctl format: subscriptions, topics, cluster", "[ctl]") {
           "t/# -> emqx@127.0.0.1\n");
     CHECK(formatHuman("cluster.status", {{"running_nodes", {"emqx@127.0.0.1"}}, {"stopped_nodes", Json::array()}}) ==
           "Cluster status: #{running_nodes => ['emqx@127.0.0.1'],stopped_nodes => []}\n");
-    CHECK(formatHuman("clients.list", {{"clients", Json::array()}}) == "");
+}
+
+TEST_CASE("ctl format: an empty list prints EMQX's words", "[ctl]") {
+    const Json none = Json::array();
+    CHECK(formatHuman("clients.list", {{"clients", none}, {"total", 0}}) == "No clients.\n");
+    CHECK(formatHuman("topics.list", {{"topics", none}}) == "No topics.\n");
+    CHECK(formatHuman("subscriptions.list", {{"subscriptions", none}}) == "No subscriptions.\n");
+    CHECK(formatHuman("subscriptions.show", {{"clientid", "c1"}, {"subscriptions", none}}) == "Not Found.\n");
+    CHECK(formatHuman("trace.list", {{"traces", none}}) == "Trace is empty\n");
+    CHECK(formatHuman("traces.list", {{"traces", none}}) == "Cluster Trace is empty\n");
+    CHECK(formatHuman("banned.list", {{"banned", none}}) == "No bans.\n");
+    CHECK(formatHuman("users.list", {{"users", none}}) == "No users.\n");
+}
+
+TEST_CASE("ctl format: Not Found. is output for an unknown client, as EMQX prints it", "[ctl]") {
+    CHECK(failureAsOutput("clients.show", "not_found") == "Not Found.\n");
+    CHECK(failureAsOutput("subscriptions.show", "not_found") == "Not Found.\n");
+    CHECK_FALSE(failureAsOutput("clients.show", "failed"));
+    CHECK_FALSE(failureAsOutput("clients.kick", "not_found"));
+    CHECK_FALSE(failureAsOutput("listeners.stop", "not_found"));
+}
+
+TEST_CASE("ctl format: banned, users, acl and authz print text", "[ctl]") {
+    Json ban = {{"as", "clientid"}, {"who", "evil"}, {"reason", "spam"}, {"by", "emqxctl"},
+                {"at", 1700000000000}, {"until", "infinity"}};
+    CHECK(formatHuman("banned.list", {{"banned", {ban}}}) ==
+          "Banned(clientid=evil, reason=spam, by=emqxctl, at=1700000000000, until=infinity)\n");
+    CHECK(formatHuman("banned.add", ban) == "ok\n");
+    CHECK(formatHuman("banned.del", {{"as", "clientid"}, {"who", "evil"}, {"result", "deleted"}}) == "ok\n");
+    CHECK(formatHuman("users.add", {{"user_id", "alice"}, {"result", "added"}}) == "ok\n");
+    CHECK(formatHuman("users.list", {{"users", {{{"user_id", "alice"}, {"is_superuser", false}}}}}) == "alice\n");
+    CHECK(formatHuman("acl.reload", {{"result", "reloaded"}, {"rules", 3}}) == "ACL reload OK (3 rules)\n");
+    CHECK(formatHuman("authz.cache-clean", {{"target", "all"}, {"result", "cleaned"}}) ==
+          "Authorization cache drain started on all nodes OK\n");
+    CHECK(formatHuman("authz.cache-clean", {{"target", "c1"}, {"result", "cleaned"}}) == "Drain c1 authz cache OK\n");
+}
+
+TEST_CASE("ctl format: vm lines have EMQX's keys first, then ours", "[ctl]") {
+    Json data = {{"cpu", {{"load1", 0.52}, {"load5", 1.0}, {"load15", 0.0}}},
+                 {"memory", {{"vm_bytes", 2048}, {"total", 1024}}},
+                 {"process", {{"count", 9}, {"limit", "infinity"}}},
+                 {"io", {{"active_fds", 12}, {"max_fds", 1024}}},
+                 {"workers", {{{"connections", 1}, {"sessions", 2}, {"loop_lag_us", 30}}}}};
+    CHECK(formatHuman("vm", data) ==
+          "cpu/load1               : 0.52\n"
+          "cpu/load5               : 1.0\n"
+          "cpu/load15              : 0.0\n"
+          "memory/total            : 1024\n"
+          "memory/vm_bytes         : 2048\n"
+          "process/limit           : infinity\n"
+          "process/count           : 9\n"
+          "io/max_fds              : 1024\n"
+          "io/active_fds           : 12\n"
+          "workers/0/connections   : 1\n"
+          "workers/0/loop_lag_us   : 30\n"
+          "workers/0/sessions      : 2\n");
+    CHECK(formatHuman("vm.io", {{"io", data["io"]}}) ==
+          "io/max_fds              : 1024\n"
+          "io/active_fds           : 12\n");
 }

@@ -107,19 +107,19 @@ TEST_CASE("router: direct subscriptions are matched through wildcards", "[core][
 TEST_CASE("router: direct subscribe/unsubscribe and counts", "[core][router]") {
     Router r(2, SharedStrategy::RoundRobin);
     CHECK(r.topicCount() == 0);
-    CHECK(r.subscriptionCount() == 0);
+    CHECK(r.subscriptions().value() == 0);
 
     r.subscribe("a/b", sub(1));
     r.subscribe("a/b", sub(2));
     r.subscribe("a/+", sub(1));
     CHECK(r.topicCount() == 2);
-    CHECK(r.subscriptionCount() == 3);
+    CHECK(r.subscriptions().value() == 3);
 
     r.subscribeShared("g", "a/b", sub(3));
     r.subscribeShared("g", "a/b", sub(4));
     r.subscribeShared("$queue", "q", sub(5));
     CHECK(r.topicCount() == 4);  // a/b, a/+, $share/g/a/b, $queue/q
-    CHECK(r.subscriptionCount() == 6);
+    CHECK(r.subscriptions().value() == 6);
 
     // Direct and shared targets of one message.
     auto hits = routeOf(r, makeMsg("a/b"));
@@ -130,17 +130,17 @@ TEST_CASE("router: direct subscribe/unsubscribe and counts", "[core][router]") {
 
     r.unsubscribe("a/b", 1);
     CHECK(r.topicCount() == 4);
-    CHECK(r.subscriptionCount() == 5);
+    CHECK(r.subscriptions().value() == 5);
     r.unsubscribe("a/b", 2);
     CHECK(r.topicCount() == 3);
-    CHECK(r.subscriptionCount() == 4);
+    CHECK(r.subscriptions().value() == 4);
     r.unsubscribe("a/b", 2);  // already gone: nothing changes
     r.unsubscribe("nope", 1);
     CHECK(r.topicCount() == 3);
-    CHECK(r.subscriptionCount() == 4);
+    CHECK(r.subscriptions().value() == 4);
     r.unsubscribe("a/+", 1);
     CHECK(r.topicCount() == 2);
-    CHECK(r.subscriptionCount() == 3);
+    CHECK(r.subscriptions().value() == 3);
 
     auto only_shared = routeOf(r, makeMsg("a/b"));
     REQUIRE(only_shared.size() == 1);
@@ -151,7 +151,7 @@ TEST_CASE("router: resubscribe replaces options without a duplicate", "[core][ro
     Router r(2, SharedStrategy::RoundRobin);
     r.subscribe("a/+", sub(1, 0, 0));
     r.subscribe("a/+", sub(1, 1, 2));
-    CHECK(r.subscriptionCount() == 1);
+    CHECK(r.subscriptions().value() == 1);
     CHECK(r.topicCount() == 1);
     auto hits = routeOf(r, makeMsg("a/b"));
     REQUIRE(hits.size() == 1);
@@ -160,7 +160,7 @@ TEST_CASE("router: resubscribe replaces options without a duplicate", "[core][ro
 
     r.subscribeShared("g", "s", sub(1, 0, 0));
     r.subscribeShared("g", "s", sub(1, 0, 1));
-    CHECK(r.subscriptionCount() == 2);
+    CHECK(r.subscriptions().value() == 2);
     CHECK(r.topicCount() == 2);
     auto shared = routeOf(r, makeMsg("s"));
     REQUIRE(shared.size() == 1);
@@ -169,23 +169,43 @@ TEST_CASE("router: resubscribe replaces options without a duplicate", "[core][ro
     // Unsubscribing once removes it entirely (no leftover duplicate).
     r.unsubscribeShared("g", "s", 1);
     r.unsubscribe("a/+", 1);
-    CHECK(r.subscriptionCount() == 0);
+    CHECK(r.subscriptions().value() == 0);
     CHECK(r.topicCount() == 0);
     CHECK(routeOf(r, makeMsg("a/b")).empty());
     CHECK(routeOf(r, makeMsg("s")).empty());
 }
 
-TEST_CASE("router: forEach lists direct filters and shared display filters", "[core][router]") {
+TEST_CASE("router: forEachRoute lists direct filters and each shared group's real filter", "[core][router]") {
     Router r(2, SharedStrategy::RoundRobin);
     r.subscribe("a/#", sub(1));
+    r.subscribe("x/+", sub(5));
     r.subscribeShared("g1", "x/+", sub(2));
     r.subscribeShared("g1", "x/+", sub(3));
     r.subscribeShared("$queue", "q/1", sub(4));
-    std::multiset<std::pair<std::string, uint64_t>> seen;
-    r.forEach([&](std::string_view filter, const Subscriber& s) { seen.emplace(std::string(filter), s.session_id); });
-    std::multiset<std::pair<std::string, uint64_t>> expected{
-        {"a/#", 1}, {"$share/g1/x/+", 2}, {"$share/g1/x/+", 3}, {"$queue/q/1", 4}};
+    std::multiset<std::pair<std::string, std::string>> seen;
+    r.forEachRoute([&](std::string_view filter, std::string_view group) { seen.emplace(filter, group); });
+    std::multiset<std::pair<std::string, std::string>> expected{
+        {"a/#", ""}, {"x/+", ""}, {"x/+", "g1"}, {"q/1", "$queue"}};
     CHECK(seen == expected);
+}
+
+TEST_CASE("router: subscription gauges count shared members apart and keep their peaks", "[core][router]") {
+    Router r(2, SharedStrategy::RoundRobin);
+    r.subscribe("a", sub(1));
+    r.subscribe("a", sub(1, 0, 1));  // a new QoS: still one subscription
+    r.subscribeShared("g", "s", sub(2));
+    r.subscribeShared("g", "s", sub(3));
+    r.subscribeShared("g", "s", sub(3, 0, 2));
+    CHECK(r.subscriptions().value() == 3);
+    CHECK(r.sharedSubscriptions().value() == 2);
+    r.unsubscribeShared("g", "s", 2);
+    r.unsubscribeShared("g", "s", 3);
+    r.unsubscribe("a", 1);
+    r.unsubscribe("a", 1);  // gone already: no change
+    CHECK(r.subscriptions().value() == 0);
+    CHECK(r.sharedSubscriptions().value() == 0);
+    CHECK(r.subscriptions().max() == 3);
+    CHECK(r.sharedSubscriptions().max() == 2);
 }
 
 TEST_CASE("router: groups with different names are separate, each picks one", "[core][router]") {
@@ -207,19 +227,19 @@ TEST_CASE("router: unsubscribing the last member removes the group", "[core][rou
     r.subscribeShared("g", "a/+", sub(1));
     r.subscribeShared("g", "a/+", sub(2));
     CHECK(r.topicCount() == 1);
-    CHECK(r.subscriptionCount() == 2);
+    CHECK(r.subscriptions().value() == 2);
 
     r.unsubscribeShared("g", "a/+", 1);
     CHECK(r.topicCount() == 1);
-    CHECK(r.subscriptionCount() == 1);
+    CHECK(r.subscriptions().value() == 1);
     for (int i = 0; i < 5; ++i) CHECK(pickOne(r, makeMsg("a/b")) == 2);
 
     r.unsubscribeShared("other", "a/+", 2);  // a group that does not exist: no-op
-    CHECK(r.subscriptionCount() == 1);
+    CHECK(r.subscriptions().value() == 1);
 
     r.unsubscribeShared("g", "a/+", 2);
     CHECK(r.topicCount() == 0);
-    CHECK(r.subscriptionCount() == 0);
+    CHECK(r.subscriptions().value() == 0);
     CHECK(routeOf(r, makeMsg("a/b")).empty());
 
     // setOnline of a session with no groups left is harmless; a new group works.
