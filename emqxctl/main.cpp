@@ -36,6 +36,7 @@ struct BoundArg {
     CLI::Option* option = nullptr;
     std::string str;
     uint64_t num = 0;
+    bool flag = false;
 };
 
 struct BoundCommand {
@@ -149,7 +150,9 @@ int main(int argc, char** argv) {
             BoundArg& ba = b.args.emplace_back();
             ba.spec = &a;
             std::string name = a.positional ? std::string(a.name) : "--" + std::string(a.name);
-            if (a.kind != ArgKind::UInt)
+            if (a.kind == ArgKind::Flag)
+                ba.option = target->add_flag(name, ba.flag, std::string(a.help));
+            else if (a.kind != ArgKind::UInt)
                 ba.option = target->add_option(name, ba.str, std::string(a.help));
             else
                 ba.option = target->add_option(name, ba.num, std::string(a.help));
@@ -205,6 +208,8 @@ int main(int argc, char** argv) {
             std::error_code ec;
             auto abs = std::filesystem::absolute(a.str, ec);
             req.args[std::string(a.spec->name)] = ec ? a.str : abs.lexically_normal().string();
+        } else if (a.spec->kind == ArgKind::Flag) {
+            req.args[std::string(a.spec->name)] = a.flag;
         } else
             req.args[std::string(a.spec->name)] = a.num;
     }

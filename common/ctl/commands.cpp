@@ -33,7 +33,9 @@ constexpr std::array kTraceStart{
     ArgSpec{"type", ArgKind::String, true, true, "client | topic | ip_address"},
     ArgSpec{"target", ArgKind::String, true, true, "the client id, topic filter or IP address to trace"},
     ArgSpec{"file", ArgKind::Path, true, true, "file to write (relative: to the current directory)"},
-    ArgSpec{"level", ArgKind::String, true, false, "debug | info | warning | error (default debug)"},
+    ArgSpec{"level", ArgKind::String, true, false,
+            "all | debug | info | notice | warning | error | critical | alert | emergency (default all)"},
+    ArgSpec{"formatter", ArgKind::String, true, false, "text | json (default text; json: one JSON object a line)"},
 };
 constexpr std::array kTraceStop{
     ArgSpec{"type", ArgKind::String, true, true, "client | topic | ip_address"},
@@ -48,10 +50,17 @@ constexpr std::array kTracesStart{
     ArgSpec{"type", ArgKind::String, true, true, "client | topic | ip_address"},
     ArgSpec{"target", ArgKind::String, true, true, "the client id, topic filter or IP address to trace"},
     ArgSpec{"duration", ArgKind::UInt, true, false, "seconds until the trace stops (default 1800)"},
+    ArgSpec{"formatter", ArgKind::String, true, false, "text | json (default text; json: one JSON object a line)"},
 };
 constexpr std::array kTraceName{ArgSpec{"name", ArgKind::String, true, true, "trace name"}};
+constexpr ArgSpec kLicenseForce{"force", ArgKind::Flag, false, false,
+                                 "apply a trial or small license even though it has expired"};
 constexpr std::array kLicenseReload{
-    ArgSpec{"path", ArgKind::Path, true, false, "license file (default: the installed one, license.file)"}};
+    ArgSpec{"path", ArgKind::Path, true, false, "license file (default: the installed one, license.file)"},
+    kLicenseForce};
+constexpr std::array kLicenseUpdate{
+    ArgSpec{"key", ArgKind::String, true, true, "the license (a license file's contents), or file://<absolute path>"},
+    kLicenseForce};
 constexpr std::array kUserPassword{
     ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"},
     ArgSpec{"password", ArgKind::String, true, true, "the password (stored hashed, never logged)"},
@@ -104,6 +113,8 @@ constexpr std::array kCommands{
     CommandSpec{"traces.delete", "traces", "delete", kTraceName, "Delete a named trace and its file"},
     CommandSpec{"license.info", "license", "info", kNoArgs, "Show the license in force"},
     CommandSpec{"license.reload", "license", "reload", kLicenseReload, "Verify a license file and apply it"},
+    CommandSpec{"license.update", "license", "update", kLicenseUpdate,
+                "Verify a license given as a string or file:// path and apply it (EMQX 5)"},
     CommandSpec{"vm", "vm", "", kNoArgs, "Show load, memory, threads and file descriptors, then each worker's load"},
     CommandSpec{"vm.all", "vm", "all", kNoArgs, "The same as vm"},
     CommandSpec{"vm.load", "vm", "load", kNoArgs, "Show the system's load averages"},
@@ -150,10 +161,14 @@ bool validateArgs(const CommandSpec& spec, const Json& args, std::string& error)
             error = std::string(spec.name) + ": unknown argument \"" + it.key() + "\"";
             return false;
         }
-        bool ok = a->kind != ArgKind::UInt ? it->is_string() : it->is_number_unsigned();
+        bool ok = a->kind == ArgKind::UInt   ? it->is_number_unsigned()
+                  : a->kind == ArgKind::Flag ? it->is_boolean()
+                                             : it->is_string();
         if (!ok) {
             error = std::string(spec.name) + ": argument \"" + it.key() + "\" must be " +
-                    (a->kind != ArgKind::UInt ? "a string" : "a non-negative integer");
+                    (a->kind == ArgKind::UInt   ? "a non-negative integer"
+                     : a->kind == ArgKind::Flag ? "a boolean"
+                                                : "a string");
             return false;
         }
         if (a->kind == ArgKind::Path && (it->get_ref<const std::string&>().empty() ||

@@ -155,24 +155,41 @@ std::string traceLine(const Json& t) {
     return s + ")";
 }
 
+// EMQX's `Trace(nt1: clientid=c1, running, LogSize:#{'emqx@127.0.0.1' => 1045})`.
 std::string namedTraceLine(const Json& t) {
-    return "Trace(" + scalar(field(t, "name")) + ", type=" + scalar(field(t, "type")) + ", " +
-           scalar(field(t, "type")) + "=" + scalar(field(t, "target")) + ", status=" + scalar(field(t, "status")) +
-           ", start_at=" + scalar(field(t, "start_at")) + ", end_at=" + scalar(field(t, "end_at")) +
-           ", matched=" + scalar(field(t, "matched")) + ", file=\"" + scalar(field(t, "file")) + "\")";
+    std::string sizes;
+    for (auto it = field(t, "log_size").begin(); it != field(t, "log_size").end(); ++it) {
+        if (!sizes.empty()) sizes += ",";
+        sizes += "'" + it.key() + "' => " + scalar(it.value());
+    }
+    return "Trace(" + scalar(field(t, "name")) + ": " + scalar(field(t, "type")) + "=" + scalar(field(t, "target")) +
+           ", " + scalar(field(t, "status")) + ", LogSize:#{" + sizes + "})";
 }
 
+// EMQX's `license info` lines ("~-16s: ~s"), its keys first, then ours.
 std::string licenseBlock(const Json& d) {
     std::string out;
-    for (const char* key : {"edition", "customer", "customer_type", "email", "max_connections", "issued_at",
-                            "expiry_at", "expired", "days_left", "file"})
-        kv(out, key, field(d, key), 19);
+    for (const char* key : {"customer", "email", "deployment", "max_connections", "start_at", "expiry_at", "type",
+                            "customer_type", "expiry", "edition", "days_left", "file"})
+        kv(out, key, field(d, key), 16);
     const Json& refused = field(d, "refused_connections");
     kv(out, "refused_connections",
        Json("expired=" + scalar(field(refused, "expired")) +
             ", max_connections=" + scalar(field(refused, "max_connections"))),
-       19);
+       16);
     return out;
+}
+
+// What license reload/update print: EMQX's expiry warning when the license
+// applied has expired, then "ok".
+std::string licenseApplied(const Json& d) {
+    std::string out;
+    if (field(d, "expired").is_boolean() && field(d, "expired").get<bool>()) {
+        const std::string rule(72, '=');
+        int64_t days_left = field(d, "days_left").is_number() ? field(d, "days_left").get<int64_t>() : 0;
+        out += "\n" + rule + "\nLicense has been expired for " + std::to_string(-days_left) + " days.\n" + rule + "\n";
+    }
+    return out + "ok\n";
 }
 
 }  // namespace
@@ -280,13 +297,17 @@ std::string formatHuman(std::string_view cmd, const Json& data) {
         return "stop tracing " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " successfully\n";
     if (cmd == "trace.tail") return scalar(field(data, "data"));
     if (cmd == "traces.list") return listLines(field(data, "traces"), "Cluster Trace is empty", namedTraceLine);
-    if (cmd == "traces.start")
-        return "Start trace " + scalar(field(data, "name")) + " successfully\ndestination: " + scalar(field(data, "file")) +
+    if (cmd == "traces.start") {
+        // EMQX's words, then where the file is and when the trace ends.
+        return "cluster_trace " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " " +
+               scalar(field(data, "name")) + " successfully\ndestination: " + scalar(field(data, "file")) +
                "\nend_at: " + scalar(field(data, "end_at")) + "\n";
-    if (cmd == "traces.stop") return "Stop trace " + scalar(field(data, "name")) + " successfully\n";
-    if (cmd == "traces.delete") return "Delete trace " + scalar(field(data, "name")) + " successfully\n";
+    }
+    if (cmd == "traces.stop") return "Stop cluster_trace " + scalar(field(data, "name")) + " successfully\n";
+    if (cmd == "traces.delete") return "Del cluster_trace " + scalar(field(data, "name")) + " successfully\n";
     if (cmd == "license.info") return licenseBlock(data);
-    if (cmd == "license.reload") return "ok\n" + licenseBlock(data);
+    if (cmd == "license.update") return licenseApplied(data);
+    if (cmd == "license.reload") return licenseApplied(data) + licenseBlock(data);
     if (cmd == "pem_cache.clean") return "PEM cache clean OK\n";  // EMQX's words
     if (cmd == "vm" || cmd.starts_with("vm.")) return vmLines(data);
     if (cmd == "cluster.status") {

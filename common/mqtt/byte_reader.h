@@ -10,41 +10,46 @@
 
 namespace emqx::mqtt {
 
-// A well-formed UTF-8 string as MQTT allows it (spec 1.5.4): no overlong forms,
-// no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, and no U+0000.
-inline bool isValidMqttUtf8(std::string_view s) {
+// The length (1-4) of the well-formed UTF-8 character starting at s[i], or 0
+// when none starts there: no overlong forms, no surrogates (U+D800..U+DFFF),
+// nothing above U+10FFFF. U+0000 is well-formed.
+inline size_t utf8CharLength(std::string_view s, size_t i) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const size_t n = s.size();
-    size_t i = 0;
-    while (i < n) {
-        const unsigned char c = p[i];
-        if (c < 0x80) {
-            if (c == 0) return false;
-            ++i;
-            continue;
-        }
-        size_t len;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;  // continuation byte, 0xC0/0xC1 (overlong) or 0xF5+ (> U+10FFFF)
-        }
-        if (n - i < len) return false;
-        for (size_t k = 1; k < len; ++k) {
-            const unsigned char cc = p[i + k];
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return false;
-        if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return false;
+    if (i >= n) return 0;
+    const unsigned char c = p[i];
+    if (c < 0x80) return 1;
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;  // continuation byte, 0xC0/0xC1 (overlong) or 0xF5+ (> U+10FFFF)
+    }
+    if (n - i < len) return 0;
+    for (size_t k = 1; k < len; ++k) {
+        const unsigned char cc = p[i + k];
+        if ((cc & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) return 0;
+    if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) return 0;
+    return len;
+}
+
+// A well-formed UTF-8 string as MQTT allows it (spec 1.5.4): well-formed
+// characters, and no U+0000.
+inline bool isValidMqttUtf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        size_t len = utf8CharLength(s, i);
+        if (len == 0 || s[i] == '\0') return false;
         i += len;
     }
     return true;

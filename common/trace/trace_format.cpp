@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "common/mqtt/reason_code.h"
+#include "common/trace/trace_json.h"
 
 namespace emqx::trace {
 
@@ -27,17 +28,30 @@ std::string_view levelName(Level l) {
     switch (l) {
         case Level::Debug: return "debug";
         case Level::Info: return "info";
+        case Level::Notice: return "notice";
         case Level::Warning: return "warning";
         case Level::Error: return "error";
+        case Level::Critical: return "critical";
+        case Level::Alert: return "alert";
+        case Level::Emergency: return "emergency";
     }
     return "debug";
 }
 
 std::optional<Level> parseLevel(std::string_view w) {
-    if (w == "debug") return Level::Debug;
-    if (w == "info") return Level::Info;
-    if (w == "warning") return Level::Warning;
-    if (w == "error") return Level::Error;
+    // EMQX installs an "all" trace at debug, the lowest level there is.
+    if (w == "all") return Level::Debug;
+    for (Level l : {Level::Debug, Level::Info, Level::Notice, Level::Warning, Level::Error, Level::Critical,
+                    Level::Alert, Level::Emergency})
+        if (w == levelName(l)) return l;
+    return std::nullopt;
+}
+
+std::string_view formatName(Format f) { return f == Format::Json ? "json" : "text"; }
+
+std::optional<Format> parseFormat(std::string_view w) {
+    if (w == "text") return Format::Text;
+    if (w == "json") return Format::Json;
     return std::nullopt;
 }
 
@@ -228,23 +242,53 @@ std::string describePacket(const mqtt::Packet& packet) {
         packet);
 }
 
-std::string formatLine(int64_t wall_ms, Level level, std::string_view clientid, std::string_view peer,
-                       std::string_view msg, std::string_view detail) {
+namespace {
+
+// A field as the text line shows it: `key: value`, a payload as its size and
+// escaped prefix (`payload(5 bytes)="hello"`).
+void appendTextField(std::string& s, const Field& f) {
+    if (f.kind == Field::Kind::Payload) {
+        const auto& bytes = f.value.get_ref<const std::string&>();
+        s += "payload(" + std::to_string(bytes.size()) + " bytes)=\"" + escapePrefix(bytes) + "\"";
+        return;
+    }
+    s += f.key;
+    s += ": ";
+    if (!f.value.is_string())
+        s += f.value.dump();
+    else if (f.kind == Field::Kind::ClientBytes)
+        s += escapePrefix(f.value.get_ref<const std::string&>(), 256);
+    else
+        s += f.value.get_ref<const std::string&>();
+}
+
+}  // namespace
+
+std::string formatLine(int64_t wall_ms, const Event& e) {
     std::string s = isoTimestamp(wall_ms);
     s += " [";
-    s += levelName(level);
+    s += levelName(e.level);
     s += "] clientid=";
-    s += clientid.empty() ? std::string_view("undefined") : clientid;
+    s += e.clientid.empty() ? std::string_view("undefined") : e.clientid;
     s += " peername=";
-    s += peer.empty() ? std::string_view("undefined") : peer;
+    s += e.peer.empty() ? std::string_view("undefined") : e.peer;
     s += " msg: ";
-    s += msg;
-    if (!detail.empty()) {
+    s += e.msg;
+    for (const auto& f : e.fields) {
         s += ", ";
-        s += detail;
+        appendTextField(s, f);
     }
     s += '\n';
     return s;
+}
+
+std::string formatEvent(int64_t wall_ms, Format format, const Event& e) {
+    return format == Format::Json ? formatJsonLine(wall_ms, e) : formatLine(wall_ms, e);
+}
+
+std::string formatNote(int64_t wall_ms, Format format, Level level, std::string_view text) {
+    if (format == Format::Json) return formatJsonNote(wall_ms, level, text);
+    return isoTimestamp(wall_ms) + " [" + std::string(levelName(level)) + "] " + std::string(text) + "\n";
 }
 
 }  // namespace emqx::trace

@@ -14,6 +14,7 @@
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
 #include "emqxd/ctl/ctl_auth_commands.h"
+#include "emqxd/ctl/ctl_license_commands.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/ctl/ctl_tls_commands.h"
 #include "emqxd/ctl/ctl_vm_commands.h"
@@ -460,6 +461,7 @@ void registerCommands(Registry& r, CtlServer& server) {
         });
 
     registerTraceCommands(r, server);
+    registerLicenseCommands(r, server);
     registerAuthCommands(r, server);
     registerTlsCommands(r, server);
     registerVmCommands(r, server);

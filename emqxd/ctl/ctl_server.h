@@ -86,7 +86,7 @@ private:
 namespace ctl {
 // Binds every command of the table to its handler (emqxd/ctl/ctl_commands.cpp).
 void registerCommands(Registry& registry, CtlServer& server);
-// trace, traces and license (emqxd/ctl/ctl_trace_commands.cpp); called by registerCommands.
+// trace and traces (emqxd/ctl/ctl_trace_commands.cpp); called by registerCommands.
 void registerTraceCommands(Registry& registry, CtlServer& server);
 }  // namespace ctl
 

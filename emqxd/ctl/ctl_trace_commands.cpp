@@ -1,5 +1,5 @@
-// Handlers of `trace`, `traces` and `license` (bound from registerCommands).
-// They run on the control loop, which owns the trace registry and the license.
+// Handlers of `trace` and `traces` (bound from registerCommands). They run on
+// the control loop, which owns the trace registry.
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -10,7 +10,6 @@
 #include "common/trace/trace_format.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
-#include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
 #include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
@@ -26,18 +25,23 @@ constexpr uint64_t kTailBacklog = 4096;
 using trace::Trace;
 using trace::TraceType;
 
-Json traceJson(const Trace& t) {
+// `node` names the node in log_size, EMQX's {node: bytes of the trace file}.
+Json traceJson(const Trace& t, const std::string& node) {
     const auto& s = t.spec();
     std::string status = t.full() ? "size_limit_reached" : t.stopped() ? "stopped" : "running";
+    std::error_code ec;
+    uint64_t file_size = std::filesystem::file_size(s.path, ec);
     return {
         {"name", s.name},
         {"named", s.named},
         {"type", trace::typeName(s.type)},
         {"target", s.target},
         {"level", trace::levelName(s.level)},
+        {"formatter", trace::formatName(s.format)},
         {"file", s.path},
         {"matched", t.matched()},
         {"bytes", t.bytes()},
+        {"log_size", {{node, ec ? 0 : file_size}}},
         {"status", status},
         {"start_at", trace::isoTimestamp(s.start_ms)},
         {"end_at", s.end_ms ? Json(trace::isoTimestamp(s.end_ms)) : Json(nullptr)},
@@ -75,31 +79,24 @@ bool parseTypeArg(const Json& args, TraceType& type, std::string& error) {
     return true;
 }
 
+// EMQX's optional formatter argument: text (the default) or json.
+bool parseFormatArg(const Json& args, trace::Format& format, std::string& error) {
+    if (!args.contains("formatter")) return true;
+    std::string word = args["formatter"].get<std::string>();
+    auto f = trace::parseFormat(word);
+    if (!f) {
+        error = "unknown trace formatter \"" + word + "\" (text, json)";
+        return false;
+    }
+    format = *f;
+    return true;
+}
+
 bool validTraceName(const std::string& name) {
     if (name.empty() || name.size() > 64) return false;
     return std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     });
-}
-
-Json licenseJson(const BrokerContext& ctx) {
-    auto l = ctx.license->current();
-    int64_t now = Worker::wallMs();
-    Json j = {
-        {"edition", l->community ? "community" : "enterprise"},
-        {"customer", l->customer},
-        {"customer_type", l->customer_type},
-        {"email", l->email.empty() ? Json(nullptr) : Json(l->email)},
-        {"max_connections", l->max_connections ? Json(l->max_connections) : Json("unlimited")},
-        {"issued_at", l->issued_at.empty() ? Json(nullptr) : Json(l->issued_at)},
-        {"expiry_at", l->expiry_at.empty() ? Json(nullptr) : Json(l->expiry_at)},
-        {"expired", l->expired(now)},
-        {"days_left", l->expiry_ms ? Json(l->daysLeft(now)) : Json(nullptr)},
-        {"file", ctx.license->path()},
-        {"refused_connections",
-         {{"expired", ctx.license->refusedExpired()}, {"max_connections", ctx.license->refusedMaxConnections()}}},
-    };
-    return j;
 }
 
 }  // namespace
@@ -109,7 +106,7 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
 
     r.add("trace.list", [cp](const Json&, const Responder& respond) {
         Json list = Json::array();
-        for (auto& t : cp->traces->all()) list.push_back(traceJson(*t));
+        for (auto& t : cp->traces->all()) list.push_back(traceJson(*t, cp->cfg.node.name));
         respond.ok({{"traces", list}});
     });
 
@@ -122,15 +119,17 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
         if (args.contains("level")) {
             auto level = trace::parseLevel(args["level"].get<std::string>());
             if (!level)
-                return respond.error(code::kBadArgs, "unknown trace level \"" + args["level"].get<std::string>() +
-                                                         "\" (debug, info, warning, error)");
+                return respond.error(code::kBadArgs,
+                                     "unknown trace level \"" + args["level"].get<std::string>() +
+                                         "\" (all, debug, info, notice, warning, error, critical, alert, emergency)");
             spec.level = *level;
         }
+        if (!parseFormatArg(args, spec.format, error)) return respond.error(code::kBadArgs, error);
         spec.name = "CLI-" + spec.target;
         spec.path = args["file"].get<std::string>();
         if (!cp->traces->start(spec, error)) return respond.error(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} -> {})", spec.name, trace::typeName(spec.type), spec.target, spec.path);
-        respond.ok(traceJson(*cp->traces->find(spec.name)));
+        respond.ok(traceJson(*cp->traces->find(spec.name), cp->cfg.node.name));
     });
 
     r.add("trace.stop", [cp](const Json& args, const Responder& respond) {
@@ -177,7 +176,7 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
     r.add("traces.list", [cp](const Json&, const Responder& respond) {
         Json list = Json::array();
         for (auto& t : cp->traces->all())
-            if (t->spec().named) list.push_back(traceJson(*t));
+            if (t->spec().named) list.push_back(traceJson(*t, cp->cfg.node.name));
         respond.ok({{"traces", list}});
     });
 
@@ -192,6 +191,7 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
         if (!parseTypeArg(args, spec.type, error)) return respond.error(code::kBadArgs, error);
         spec.target = args["target"].get<std::string>();
         if (!validTarget(spec.type, spec.target, error)) return respond.error(code::kBadArgs, error);
+        if (!parseFormatArg(args, spec.format, error)) return respond.error(code::kBadArgs, error);
         uint64_t duration = args.value("duration", kDefaultTraceDurationS);
         if (duration == 0 || duration > 366ull * 86400)
             return respond.error(code::kBadArgs, "duration must be 1 to 31622400 seconds");
@@ -206,7 +206,7 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
         if (!cp->traces->start(spec, error)) return respond.error(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} for {} s)", spec.name, trace::typeName(spec.type), spec.target,
                   duration);
-        respond.ok(traceJson(*cp->traces->find(spec.name)));
+        respond.ok(traceJson(*cp->traces->find(spec.name), cp->cfg.node.name));
     });
 
     r.add("traces.stop", [cp](const Json& args, const Responder& respond) {
@@ -224,22 +224,6 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
         std::string error;
         cp->traces->remove(name, error);
         respond.ok({{"name", name}, {"action", "delete"}});
-    });
-
-    r.add("license.info", [cp](const Json&, const Responder& respond) { respond.ok(licenseJson(*cp)); });
-
-    r.add("license.reload", [cp](const Json& args, const Responder& respond) {
-        std::string path = args.value("path", std::string());
-        std::string error;
-        if (!cp->license->reload(path, error)) {
-            log::warn("ctl: license reload refused: {}", error);
-            return respond.error(code::kFailed, "Failed to reload license: " + error);
-        }
-        auto l = cp->license->current();
-        log::info("ctl: license reloaded: {} ({}), max_connections {}, expiry {}", l->customer, l->customer_type,
-                  l->max_connections, l->expiry_at);
-        if (l->expired(Worker::wallMs())) log::warn("license: the license expired on {}", l->expiry_at);
-        respond.ok(licenseJson(*cp));
     });
 }
 

@@ -145,8 +145,8 @@ std::optional<License> parseLicense(std::string_view text, const std::string& pu
         return true;
     };
     if (!str("customer", l.customer, true) || !str("customer_type", l.customer_type, true) ||
-        !str("email", l.email, false) || !str("issued_at", l.issued_at, true) ||
-        !str("expiry_at", l.expiry_at, true))
+        !str("email", l.email, false) || !str("deployment", l.deployment, false) ||
+        !str("issued_at", l.issued_at, true) || !str("expiry_at", l.expiry_at, true))
         return std::nullopt;
     if (!j.contains("max_connections") || !j["max_connections"].is_number_unsigned() ||
         j["max_connections"].get<uint64_t>() == 0) {
@@ -232,22 +232,41 @@ bool LicenseManager::load(const std::string& path, const std::string& public_key
     return true;
 }
 
-bool LicenseManager::reload(const std::string& src, std::string& error) {
+bool LicenseManager::reload(const std::string& src, bool force, std::string& error) {
     const std::string& source = src.empty() ? path_ : src;
-    const std::string& dest = path_;
     std::string text;
     if (!readFile(source, text, error)) return false;
+    return install(text, source, force, error);
+}
+
+bool LicenseManager::update(const std::string& key, bool force, std::string& error) {
+    constexpr std::string_view kFileScheme = "file://";
+    if (!key.starts_with(kFileScheme)) return install(key, "", force, error);
+    std::string path = key.substr(kFileScheme.size());
+    if (!path.starts_with('/')) {
+        error = "a file:// license must name an absolute path: " + key;
+        return false;
+    }
+    return reload(path, force, error);
+}
+
+bool LicenseManager::install(const std::string& text, const std::string& source, bool force, std::string& error) {
     auto l = parseLicense(text, public_key_pem_, error);
     if (!l) return false;
+    if (l->refusesEveryConnection(nowMs()) && !force) {
+        error = "the " + l->customer_type + " license of " + l->customer + " expired on " + l->expiry_at +
+                ": applied, it would refuse every new MQTT connection; the license in force stays (--force applies it)";
+        return false;
+    }
     namespace fs = std::filesystem;
     std::error_code ec;
-    fs::path d(dest);
+    fs::path d(path_);
     fs::create_directories(d.parent_path(), ec);
     if (ec) {
         error = "cannot create " + d.parent_path().string() + ": " + ec.message();
         return false;
     }
-    bool same = fs::exists(d, ec) && fs::equivalent(source, d, ec);
+    bool same = !source.empty() && fs::exists(d, ec) && fs::equivalent(source, d, ec);
     if (!same) {
         fs::path tmp = d;
         tmp += ".tmp";

@@ -6,13 +6,16 @@
 // where the signature is over the exact bytes of the "license" string, and the
 // payload holds customer, customer_type (trial, small, standard, ...),
 // max_connections (> 0), issued_at and expiry_at (YYYY-MM-DD, UTC; the license
-// is valid through its expiry day). The public key is built in;
-// license.public_key_file (PEM) overrides it, which is what the tests do.
+// is valid through its expiry day), and optionally email and deployment. The
+// public key is built in; license.public_key_file (PEM) overrides it, which is
+// what the tests do.
 //
 // Without a license file the node runs under the community license: no
 // connection limit, no expiry. Only connections are gated (the FAQ): past
 // expiry, trial and small licenses admit no new MQTT connection (existing
 // ones stay); every license refuses connections beyond max_connections.
+// Applying (reload, update) a trial or small license that has already expired
+// is refused unless forced, since it would at once refuse every new connection.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -28,6 +31,7 @@ struct License {
     std::string customer = "community";
     std::string customer_type = "community";
     std::string email;
+    std::string deployment = "default";
     uint64_t max_connections = 0;  // 0: unlimited
     std::string issued_at;         // YYYY-MM-DD; empty for community
     std::string expiry_at;
@@ -37,6 +41,9 @@ struct License {
     bool expired(int64_t now_ms) const { return expiry_ms != 0 && now_ms >= expiry_ms; }
     // trial and small licenses admit no new connection once expired.
     bool blocksWhenExpired() const { return customer_type == "trial" || customer_type == "small"; }
+    bool refusesEveryConnection(int64_t now_ms) const { return expired(now_ms) && blocksWhenExpired(); }
+    // EMQX's license type: trial or official (community without a license).
+    std::string_view type() const { return community ? "community" : customer_type == "trial" ? "trial" : "official"; }
     // Whole days until expiry (negative once expired); 0 for no expiry.
     int64_t daysLeft(int64_t now_ms) const;
 };
@@ -63,8 +70,12 @@ public:
     bool load(const std::string& path, const std::string& public_key_pem, std::string& error, std::string& warning);
     // Verifies `source` (empty: the installed file again), copies it over the
     // installed file (the old one kept as <file>.bak), and makes it the license
-    // in force. On failure the old license stays.
-    bool reload(const std::string& source, std::string& error);
+    // in force. On failure the old license stays. An already expired trial or
+    // small license is refused unless `force`.
+    bool reload(const std::string& source, bool force, std::string& error);
+    // EMQX 5's `license update`: `key` is the license itself (a license file's
+    // contents) or file://<absolute path>; installed and applied as reload does.
+    bool update(const std::string& key, bool force, std::string& error);
     const std::string& path() const { return path_; }
 
     std::shared_ptr<const License> current() const;
@@ -78,6 +89,9 @@ public:
 
 private:
     void apply(std::shared_ptr<const License> l);
+    // Verifies `text`, writes it over the installed file unless it was read
+    // from there (`source` names the file it came from, empty for a key), applies it.
+    bool install(const std::string& text, const std::string& source, bool force, std::string& error);
 
     std::string path_;
     std::string public_key_pem_;

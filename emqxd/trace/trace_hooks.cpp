@@ -24,6 +24,8 @@ std::string_view topicOf(const mqtt::Packet& p) {
     return {};
 }
 
+using Kind = Field::Kind;
+
 void emitPacket(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p, std::string_view msg) {
     const auto& reg = *ctx.traces;
     std::string_view client = clientOf(ch, &p);
@@ -32,7 +34,7 @@ void emitPacket(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet&
     if (auto* u = std::get_if<mqtt::Unsubscribe>(&p); u && !u->filters.empty()) topic = u->filters.front();
     // The line is built only when a trace takes it.
     if (!reg.wants(Level::Debug, client, ch.peer(), topic)) return;
-    reg.emit(Level::Debug, client, ch.peer(), topic, msg, "packet: " + describePacket(p));
+    reg.emit({Level::Debug, client, ch.peer(), topic, msg, {{"packet", describePacket(p)}}});
 }
 
 }  // namespace
@@ -48,41 +50,43 @@ void packetOut(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& 
 void publishOut(const BrokerContext& ctx, const Channel& ch, const Message& m, uint8_t qos, uint16_t packet_id,
                 bool dup, bool retain) {
     if (!ctx.traces->wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
-    ctx.traces->emit(Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
-                     "packet: " + describePublish(m.topic, m.payload, qos, retain, dup, packet_id));
+    ctx.traces->emit({Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
+                      {{"packet", describePublish(m.topic, m.payload, qos, retain, dup, packet_id)}}});
 }
 
 void connected(const BrokerContext& ctx, const Channel& ch) {
     const auto& reg = *ctx.traces;
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
-    reg.emit(Level::Info, ch.clientId(), ch.peer(), {}, "authenticate",
-             "result: anonymous (no authenticator configured), username: " +
-                 (ch.username().empty() ? std::string("undefined") : ch.username()));
-    reg.emit(Level::Info, ch.clientId(), ch.peer(), {}, "client_connected",
-             std::string("proto_ver: ") + std::to_string(static_cast<int>(ch.protoVer())) +
-                 ", clean_start: " + (ch.cleanStart() ? "true" : "false") +
-                 ", keepalive: " + std::to_string(ch.keepalive()));
+    Field username = ch.username().empty() ? Field{"username", "undefined"}
+                                           : Field{"username", ch.username(), Kind::ClientBytes};
+    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "authenticate",
+              {{"result", "anonymous (no authenticator configured)"}, std::move(username)}});
+    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_connected",
+              {{"proto_ver", static_cast<int>(ch.protoVer())},
+               {"clean_start", ch.cleanStart()},
+               {"keepalive", ch.keepalive()}}});
 }
 
 void authorized(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, authz::Action action,
                 std::string_view topic, const authz::Decision& decision) {
     if (decision.allow || !ctx.traces->wants(Level::Info, clientid, peer, topic)) return;
-    ctx.traces->emit(Level::Info, clientid, peer, topic, "authorization_permission_denied",
-                     std::string("action: ") + (action == authz::Action::Publish ? "publish" : "subscribe") +
-                         ", topic: " + escapePrefix(topic, 256) + ", reason: " + decision.describe());
+    ctx.traces->emit({Level::Info, clientid, peer, topic, "authorization_permission_denied",
+                      {{"action", action == authz::Action::Publish ? "publish" : "subscribe"},
+                       {"topic", topic, Kind::ClientBytes},
+                       {"reason", decision.describe()}}});
 }
 
 void willDenied(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, std::string_view topic,
                 std::string_view why) {
     if (!ctx.traces->wants(Level::Warning, clientid, peer, topic)) return;
-    ctx.traces->emit(Level::Warning, clientid, peer, topic, "last_will_testament_publish_denied",
-                     "topic: " + escapePrefix(topic, 256) + ", reason: " + std::string(why));
+    ctx.traces->emit({Level::Warning, clientid, peer, topic, "last_will_testament_publish_denied",
+                      {{"topic", topic, Kind::ClientBytes}, {"reason", why}}});
 }
 
 void closed(const BrokerContext& ctx, const Channel& ch, ShutdownReason reason) {
     if (!ctx.traces->wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
-    ctx.traces->emit(Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
-                     "reason: " + std::string(shutdownReasonName(reason)));
+    ctx.traces->emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
+                      {{"reason", shutdownReasonName(reason)}}});
 }
 
 void DropTracer::onDrop(const Session& s, DropReason reason, const Message* msg) {
@@ -91,12 +95,12 @@ void DropTracer::onDrop(const Session& s, DropReason reason, const Message* msg)
     if (auto* ch = dynamic_cast<const Channel*>(s.sink())) peer = ch->peer();
     std::string_view topic = msg ? std::string_view(msg->topic) : std::string_view();
     if (!ctx_.traces->wants(Level::Warning, s.clientId(), peer, topic)) return;
-    std::string detail = "reason: " + std::string(dropReasonName(reason));
-    if (msg)
-        detail += ", topic: " + escapePrefix(msg->topic, 256) + ", payload(" + std::to_string(msg->payload.size()) +
-                  " bytes)=\"" + escapePrefix(msg->payload) + "\"";
-    ctx_.traces->emit(Level::Warning, s.clientId(), peer, msg ? std::string_view(msg->topic) : std::string_view(),
-                      "delivery_dropped", detail);
+    Event e{Level::Warning, s.clientId(), peer, topic, "delivery_dropped", {{"reason", dropReasonName(reason)}}};
+    if (msg) {
+        e.fields.push_back({"topic", msg->topic, Kind::ClientBytes});
+        e.fields.push_back({"payload", msg->payload, Kind::Payload});
+    }
+    ctx_.traces->emit(e);
 }
 
 }  // namespace emqx::trace

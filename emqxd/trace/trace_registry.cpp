@@ -44,8 +44,11 @@ void Trace::write(Level level, const std::string& line) {
     uint64_t before = bytes_.fetch_add(line.size(), std::memory_order_relaxed);
     if (max_bytes_ && before + line.size() > max_bytes_) {
         if (!full_.exchange(true)) {
-            logger_->info("{} [warning] trace {} stopped: trace.max_file_size ({} bytes) reached",
-                          isoTimestamp(wallMs()), spec_.name, max_bytes_);
+            std::string note = "trace " + spec_.name + " stopped: trace.max_file_size (" + std::to_string(max_bytes_) +
+                               " bytes) reached";
+            std::string last = formatNote(wallMs(), spec_.format, Level::Warning, note);
+            last.pop_back();  // the sink adds the LF
+            logger_->info("{}", last);
         }
         return;
     }
@@ -200,18 +203,17 @@ bool TraceRegistry::wants(Level level, std::string_view clientid, std::string_vi
     return false;
 }
 
-void TraceRegistry::emit(Level level, std::string_view clientid, std::string_view peer, std::string_view topic,
-                         std::string_view msg, std::string_view detail) const {
+void TraceRegistry::emit(const Event& e) const {
     auto set = snapshot();
-    std::string line;
+    // Built once per format, and only when a trace of that format matches.
+    std::string text_line, json_line;
     int64_t now = 0;
     for (const auto& t : set->traces) {
-        if (!t->matches(clientid, peer, topic)) continue;
-        if (line.empty()) {
-            now = wallMs();
-            line = formatLine(now, level, clientid, peer, msg, detail);
-        }
-        t->write(level, line);
+        if (!t->matches(e.clientid, e.peer, e.topic)) continue;
+        if (now == 0) now = wallMs();
+        std::string& line = t->spec().format == Format::Json ? json_line : text_line;
+        if (line.empty()) line = formatEvent(now, t->spec().format, e);
+        t->write(e.level, line);
     }
 }
 

@@ -34,6 +34,7 @@ struct TraceSpec {
     TraceType type = TraceType::ClientId;
     std::string target;  // client id, topic filter or IP address
     Level level = Level::Debug;
+    Format format = Format::Text;
     std::string path;    // absolute
     int64_t start_ms = 0;
     int64_t end_ms = 0;  // 0: no end
@@ -47,7 +48,8 @@ public:
 
     // Any thread. `topics` are the topic names / filters the event is about.
     bool matches(std::string_view clientid, std::string_view peer, std::string_view topic) const;
-    // Writes one line (with its LF) if the trace is running and under its size limit.
+    // Writes one line (with its LF, in the trace's format) if the trace is
+    // running and under its size limit.
     void write(Level level, const std::string& line);
 
     uint64_t matched() const { return matched_.load(std::memory_order_relaxed); }
@@ -102,9 +104,8 @@ public:
     // Whether a running trace takes an event of this level and subject; the
     // hooks ask before they build a line.
     bool wants(Level level, std::string_view clientid, std::string_view peer, std::string_view topic) const;
-    // Writes the event to every running trace it matches.
-    void emit(Level level, std::string_view clientid, std::string_view peer, std::string_view topic,
-              std::string_view msg, std::string_view detail) const;
+    // Writes the event to every running trace it matches, in each trace's format.
+    void emit(const Event& e) const;
 
 private:
     void publish();

@@ -1,4 +1,4 @@
-"""`emqxctl license info|reload` and what a license does to new connections (the FAQ).
+"""`emqxctl license info|reload|update` and what a license does to new connections (the FAQ).
 
 The daemon verifies licenses with a built-in Ed25519 public key; these tests
 make their own key pair with `openssl genpkey -algorithm ed25519` and point
@@ -63,7 +63,7 @@ def test_community_license_by_default(broker):
     assert info["edition"] == "community" and info["max_connections"] == "unlimited"
     assert info["expiry_at"] is None and info["expired"] is False
     out = ctl(broker, "license", "info")
-    assert "edition            : community\n" in out and "max_connections    : unlimited\n" in out
+    assert "edition         : community\n" in out and "max_connections : unlimited\n" in out
     for i in range(5):
         Client(broker, "comm-%d" % i, protocol=4).connect()
 
@@ -72,7 +72,7 @@ def test_reload_valid_license_installs_it_with_a_backup(lic_broker, keys, tmp_pa
     broker = lic_broker
     first = make_license(str(tmp_path), keys[0], name="first.lic", customer="First Co")
     out = ctl(broker, "license", "reload", first)
-    assert out.startswith("ok\n") and "customer           : First Co\n" in out
+    assert out.startswith("ok\n") and "customer        : First Co\n" in out
     info = ctl_json(broker, "license", "info")
     assert info["edition"] == "enterprise" and info["customer"] == "First Co"
     assert info["customer_type"] == "standard" and info["max_connections"] == 100
@@ -128,7 +128,7 @@ def test_expired_trial_or_small_license_refuses_new_connections_only(lic_broker,
     old.connect()
     old.subscribe("exp/t", 0)
     lic = make_license(str(tmp_path), keys[0], customer_type=ctype, issued_at=days_ago(40), expiry_at=days_ago(2))
-    info = ctl_json(broker, "license", "reload", lic)
+    info = ctl_json(broker, "license", "reload", lic, "--force")
     assert info["expired"] is True and info["days_left"] < 0
     # New connections are refused: 0x97 for MQTT 5, 0x05 for 3.1.1.
     Client(broker, "new-v5", protocol=5).connect(expect_rc=0x97)
@@ -181,3 +181,88 @@ def test_expired_license_warns_at_start_and_bad_one_fails_start(make_broker, key
     with pytest.raises(AssertionError) as e:
         make_broker(env={"EMQX_LICENSE__PUBLIC_KEY_FILE": keys[1], "EMQX_LICENSE__FILE": bad})
     assert "invalid license signature" in str(e.value)
+
+
+def emqx_info_lines(out):
+    """`license info` as EMQX prints it: `~-16s: ~s` lines, EMQX's keys first."""
+    return [(line[:16].rstrip(), line[18:]) for line in out.splitlines()[:9]]
+
+
+def test_info_prints_emqx_keys_first(lic_broker, keys, tmp_path):
+    broker = lic_broker
+    lic = make_license(str(tmp_path), keys[0], customer_type="small", deployment="plant-7", max_connections=50)
+    ctl(broker, "license", "reload", lic)
+    out = ctl(broker, "license", "info")
+    assert emqx_info_lines(out) == [
+        ("customer", "Acme"), ("email", "ops@acme.example"), ("deployment", "plant-7"), ("max_connections", "50"),
+        ("start_at", "2024-01-01"), ("expiry_at", "2099-12-31"), ("type", "official"), ("customer_type", "small"),
+        ("expiry", "false")]
+    ours = [line.split(":", 1)[0].rstrip() for line in out.splitlines()[9:]]
+    assert ours == ["edition", "days_left", "file", "refused_connections"], out
+    info = ctl_json(broker, "license", "info")
+    assert info["start_at"] == info["issued_at"] == "2024-01-01" and info["expiry"] is False
+    # A trial license is EMQX's type trial; without a deployment, "default".
+    ctl(broker, "license", "reload", make_license(str(tmp_path), keys[0], name="t.lic", customer_type="trial"))
+    assert dict(emqx_info_lines(ctl(broker, "license", "info")))["type"] == "trial"
+    assert ctl_json(broker, "license", "info")["deployment"] == "default"
+
+
+def test_update_takes_the_license_or_a_file_url(lic_broker, keys, tmp_path):
+    broker = lic_broker
+    installed = os.path.join(broker.tmpdir, "data", "license", "emqx.lic")
+    lic = make_license(str(tmp_path), keys[0], customer="Key Co")
+    with open(lic) as f:
+        key = f.read()
+    # EMQX 5: `license update '<License>'` prints "ok".
+    assert ctl(broker, "license", "update", key) == "ok\n"
+    assert ctl_json(broker, "license", "info")["customer"] == "Key Co"
+    assert open(installed).read() == key
+    # ... or `license update 'file:///path/emqx.lic'`.
+    other = make_license(str(tmp_path), keys[0], name="other.lic", customer="File Co", max_connections=9)
+    assert ctl_json(broker, "license", "update", "file://" + other)["customer"] == "File Co"
+    assert open(installed).read() == open(other).read()
+    assert open(installed + ".bak").read() == key
+    # A bad one: EMQX's "Error: ...", exit 1, the old license stays.
+    for bad, why in (("not a license", "not a JSON object"), ("file://other.lic", "absolute path"),
+                     ("file://" + str(tmp_path / "none.lic"), "cannot read license file")):
+        p = run_ctl(broker, "license", "update", bad)
+        assert p.returncode == 1 and p.stderr.startswith("Error: ") and why in p.stderr, (bad, p.stderr)
+    assert ctl_json(broker, "license", "info")["customer"] == "File Co"
+
+
+@pytest.mark.parametrize("verb", ["reload", "update"])
+@pytest.mark.parametrize("ctype", ["trial", "small"])
+def test_expired_trial_or_small_license_is_refused_unless_forced(lic_broker, keys, tmp_path, ctype, verb):
+    broker = lic_broker
+    good = make_license(str(tmp_path), keys[0], name="good.lic", customer="Good", customer_type=ctype)
+    ctl(broker, "license", "reload", good)
+    expired = make_license(str(tmp_path), keys[0], name="expired.lic", customer="Late", customer_type=ctype,
+                           issued_at=days_ago(40), expiry_at=days_ago(2))
+    source = expired if verb == "reload" else "file://" + expired
+    p = run_ctl(broker, "license", verb, source)
+    assert p.returncode == 1, p
+    assert "expired on %s" % days_ago(2) in p.stderr and "refuse every new MQTT connection" in p.stderr, p.stderr
+    assert "the license in force stays" in p.stderr and "--force" in p.stderr
+    # The old license stays in force, and on disk; new clients still connect.
+    info = ctl_json(broker, "license", "info")
+    assert info["customer"] == "Good" and info["expired"] is False
+    installed = os.path.join(broker.tmpdir, "data", "license", "emqx.lic")
+    assert open(installed).read() == open(good).read()
+    Client(broker, "still-admitted", protocol=5).connect()
+    # --force applies it: EMQX's expiry warning, then ok; new clients are refused.
+    out = ctl(broker, "license", verb, source, "--force")
+    assert "\nLicense has been expired for 2 days.\n" in out and "\nok\n" in out, out
+    assert ctl_json(broker, "license", "info")["customer"] == "Late"
+    Client(broker, "refused", protocol=5).connect(expect_rc=0x97)
+
+
+def test_expired_standard_license_is_applied_with_emqx_warning(lic_broker, keys, tmp_path):
+    broker = lic_broker
+    lic = make_license(str(tmp_path), keys[0], customer_type="standard", issued_at=days_ago(40),
+                       expiry_at=days_ago(3))
+    with open(lic) as f:
+        out = ctl(broker, "license", "update", f.read())
+    rule = "=" * 72
+    assert out == "\n%s\nLicense has been expired for 3 days.\n%s\nok\n" % (rule, rule), out
+    assert ctl_json(broker, "license", "info")["expiry"] is True
+    Client(broker, "std-late", protocol=5).connect()

@@ -44,3 +44,31 @@ TEST_CASE("ctl: arguments are checked against the table", "[ctl]") {
     CHECK(validateArgs(*kick, Json::parse(R"({"clientid":"c1"})"), err));
     CHECK_FALSE(validateArgs(*kick, Json::array(), err));
 }
+
+TEST_CASE("ctl: a flag argument is a boolean", "[ctl][license]") {
+    const CommandSpec* update = findCommand("license.update");
+    const CommandSpec* reload = findCommand("license.reload");
+    REQUIRE(update);
+    REQUIRE(reload);
+    std::string err;
+    CHECK(validateArgs(*update, Json::parse(R"({"key":"file:///l.lic","force":true})"), err));
+    CHECK(validateArgs(*reload, Json::parse(R"({"force":false})"), err));
+    CHECK_FALSE(validateArgs(*update, Json::parse(R"({"key":"k","force":"yes"})"), err));
+    CHECK(err.find("\"force\" must be a boolean") != std::string::npos);
+    CHECK_FALSE(validateArgs(*update, Json::parse(R"({"force":true})"), err));
+    CHECK(err.find("key") != std::string::npos);
+}
+
+TEST_CASE("ctl: EMQX's trace argument positions", "[ctl][trace]") {
+    // trace start <type> <target> <file> [<level>] [<formatter>];
+    // traces start <name> <type> <target> [<duration>] [<formatter>].
+    auto positions = [](std::string_view cmd) {
+        std::string names;
+        for (const auto& a : findCommand(cmd)->args)
+            if (a.positional) names += std::string(a.name) + " ";
+        return names;
+    };
+    CHECK(positions("trace.start") == "type target file level formatter ");
+    CHECK(positions("traces.start") == "name type target duration formatter ");
+    CHECK(positions("license.update") == "key ");
+}

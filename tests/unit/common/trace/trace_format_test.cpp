@@ -18,9 +18,35 @@ TEST_CASE("trace: types and levels use EMQX's words", "[trace]") {
     CHECK_FALSE(parseType("ip"));
     CHECK(typeName(TraceType::IpAddress) == "ip_address");
     CHECK(parseLevel("warning") == Level::Warning);
-    CHECK_FALSE(parseLevel("notice"));
     CHECK(levelName(Level::Error) == "error");
     CHECK(Level::Debug < Level::Info);
+    CHECK_FALSE(parseLevel("loud"));
+    CHECK_FALSE(parseLevel("Debug"));
+}
+
+TEST_CASE("trace: every level EMQX's logger has, and its default all", "[trace]") {
+    const char* words[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+    Level previous = Level::Debug;
+    for (const char* w : words) {
+        INFO(w);
+        auto l = parseLevel(w);
+        REQUIRE(l);
+        CHECK(levelName(*l) == w);
+        CHECK(*l >= previous);  // in syslog order: a trace keeps its level and above
+        previous = *l;
+    }
+    // EMQX installs an "all" trace at debug: it keeps every event.
+    CHECK(parseLevel("all") == Level::Debug);
+    CHECK(Level::Warning < Level::Critical);
+}
+
+TEST_CASE("trace: the formatter argument is text or json", "[trace]") {
+    CHECK(parseFormat("text") == Format::Text);
+    CHECK(parseFormat("json") == Format::Json);
+    CHECK_FALSE(parseFormat("JSON"));
+    CHECK_FALSE(parseFormat("xml"));
+    CHECK(formatName(Format::Json) == "json");
+    CHECK(formatName(Format::Text) == "text");
 }
 
 TEST_CASE("trace: payload prefixes are escaped and cut", "[trace]") {
@@ -75,9 +101,29 @@ TEST_CASE("trace: packets are described on one line", "[trace]") {
 }
 
 TEST_CASE("trace: one line per event", "[trace]") {
-    std::string line = formatLine(0, Level::Info, "c1", "127.0.0.1:1", "client_disconnected", "reason: normal");
+    Event e{Level::Info, "c1", "127.0.0.1:1", {}, "client_disconnected", {{"reason", "normal"}}};
+    std::string line = formatLine(0, e);
     CHECK(line.ends_with(" [info] clientid=c1 peername=127.0.0.1:1 msg: client_disconnected, reason: normal\n"));
-    CHECK(formatLine(0, Level::Debug, "", "", "m", "").ends_with("clientid=undefined peername=undefined msg: m\n"));
+    CHECK(formatEvent(0, Format::Text, e) == line);
+    CHECK(formatLine(0, Event{Level::Debug, "", "", "", "m", {}})
+              .ends_with("clientid=undefined peername=undefined msg: m\n"));
+}
+
+TEST_CASE("trace: the text line shows each field its own way", "[trace]") {
+    using Kind = Field::Kind;
+    Event e{Level::Warning, "c1", "p", "t/\n", "delivery_dropped",
+            {{"proto_ver", 5}, {"clean_start", true}, {"topic", "t/\n\"", Kind::ClientBytes},
+             {"payload", std::string("m\x00", 2), Kind::Payload}, {"reason", "a \"quoted\" word"}}};
+    CHECK(formatLine(0, e).ends_with(" msg: delivery_dropped, proto_ver: 5, clean_start: true, topic: t/\\x0a\\\", "
+                                     "payload(2 bytes)=\"m\\x00\", reason: a \"quoted\" word\n"));
+}
+
+TEST_CASE("trace: a note about the trace itself, in its format", "[trace]") {
+    CHECK(formatNote(0, Format::Text, Level::Warning, "trace x stopped").ends_with(" [warning] trace x stopped\n"));
+    auto j = nlohmann::json::parse(formatNote(0, Format::Json, Level::Warning, "trace x stopped"));
+    CHECK(j["level"] == "warning");
+    CHECK(j["msg"] == "trace x stopped");
+    CHECK(j["time"] == isoTimestamp(0));
 }
 
 TEST_CASE("ctl format: trace, traces and license replies", "[ctl][trace]") {
@@ -91,12 +137,66 @@ TEST_CASE("ctl format: trace, traces and license replies", "[ctl][trace]") {
     CHECK(formatHuman("trace.stop", {{"type", "clientid"}, {"target", "emqx_c"}}) ==
           "stop tracing clientid emqx_c successfully\n");
     CHECK(formatHuman("trace.tail", {{"data", "a\nb\n"}}) == "a\nb\n");
-    CHECK(formatHuman("traces.delete", {{"name", "n"}}) == "Delete trace n successfully\n");
+    CHECK(formatHuman("trace.list", {{"traces", Json::array()}}) == "Trace is empty\n");
     CHECK(formatHuman("subscriptions.add", Json::object()) == "ok\n");
     CHECK(formatHuman("retainer.topics", {{"topics", {"a", "b"}}}) == "a\nb\n");
     CHECK(formatHuman("log.primary-level", {{"level", "info"}}) == "info\n");
-    std::string lic = formatHuman("license.info", {{"customer", "Acme"}, {"max_connections", 10},
-                                                   {"refused_connections", {{"expired", 1}, {"max_connections", 2}}}});
-    CHECK(lic.find("customer           : Acme\n") != std::string::npos);
-    CHECK(lic.find("refused_connections: expired=1, max_connections=2\n") != std::string::npos);
+}
+
+TEST_CASE("ctl format: traces replies are EMQX's", "[ctl][trace]") {
+    using ctl::formatHuman;
+    using ctl::Json;
+    Json t = {{"name", "nt1"}, {"named", true}, {"type", "clientid"}, {"target", "c1"}, {"status", "running"},
+              {"file", "/d/trace/nt1.log"}, {"end_at", "2024-05-10T10:59:12.000+02:00"},
+              {"log_size", {{"emqx@127.0.0.1", 1045}}}};
+    CHECK(formatHuman("traces.start", t) ==
+          "cluster_trace clientid c1 nt1 successfully\ndestination: /d/trace/nt1.log\n"
+          "end_at: 2024-05-10T10:59:12.000+02:00\n");
+    CHECK(formatHuman("traces.list", {{"traces", Json::array({t})}}) ==
+          "Trace(nt1: clientid=c1, running, LogSize:#{'emqx@127.0.0.1' => 1045})\n");
+    CHECK(formatHuman("traces.list", {{"traces", Json::array()}}) == "Cluster Trace is empty\n");
+    CHECK(formatHuman("traces.stop", {{"name", "nt1"}}) == "Stop cluster_trace nt1 successfully\n");
+    CHECK(formatHuman("traces.delete", {{"name", "nt1"}}) == "Del cluster_trace nt1 successfully\n");
+}
+
+TEST_CASE("ctl format: license replies", "[ctl][license]") {
+    using ctl::formatHuman;
+    using ctl::Json;
+    Json d = {{"customer", "Acme"},
+              {"email", "ops@acme.example"},
+              {"deployment", "default"},
+              {"max_connections", 10},
+              {"start_at", "2024-01-01"},
+              {"expiry_at", "2099-12-31"},
+              {"type", "official"},
+              {"customer_type", "standard"},
+              {"expiry", false},
+              {"edition", "enterprise"},
+              {"issued_at", "2024-01-01"},
+              {"expired", false},
+              {"days_left", 27000},
+              {"file", "/d/license/emqx.lic"},
+              {"refused_connections", {{"expired", 1}, {"max_connections", 2}}}};
+    // EMQX's keys in EMQX's order and layout ("~-16s: ~s"), then ours.
+    CHECK(formatHuman("license.info", d) ==
+          "customer        : Acme\n"
+          "email           : ops@acme.example\n"
+          "deployment      : default\n"
+          "max_connections : 10\n"
+          "start_at        : 2024-01-01\n"
+          "expiry_at       : 2099-12-31\n"
+          "type            : official\n"
+          "customer_type   : standard\n"
+          "expiry          : false\n"
+          "edition         : enterprise\n"
+          "days_left       : 27000\n"
+          "file            : /d/license/emqx.lic\n"
+          "refused_connections: expired=1, max_connections=2\n");
+    CHECK(formatHuman("license.update", d) == "ok\n");
+    CHECK(formatHuman("license.reload", d) == "ok\n" + formatHuman("license.info", d));
+    // An expired license that was applied: EMQX's warning first.
+    d["expired"] = true;
+    d["days_left"] = -3;
+    CHECK(formatHuman("license.update", d) ==
+          "\n" + std::string(72, '=') + "\nLicense has been expired for 3 days.\n" + std::string(72, '=') + "\nok\n");
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "emqxd/license/license.h"
@@ -46,6 +47,11 @@ struct KeyPair {
         return nlohmann::json{{"license", text}, {"signature", sign(text)}}.dump();
     }
 };
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 nlohmann::json fields() {
     return {{"customer", "Acme"},        {"customer_type", "small"},     {"max_connections", 10},
@@ -118,7 +124,7 @@ TEST_CASE("license: admission", "[license]") {
     REQUIRE(m.load((dir / "installed" / "emqx.lic").string(), k.public_pem, error, warning));
     CHECK(warning.empty());
     std::ofstream(dir / "small.lic") << k.license(fields());
-    REQUIRE(m.reload((dir / "small.lic").string(), error));
+    REQUIRE(m.reload((dir / "small.lic").string(), true, error));  // expired: forced
     int64_t expiry = m.current()->expiry_ms;
     CHECK(m.admit(9, expiry - 1) == LicenseManager::Admit::Ok);
     CHECK(m.admit(10, expiry - 1) == LicenseManager::Admit::TooMany);
@@ -126,11 +132,80 @@ TEST_CASE("license: admission", "[license]") {
     auto f = fields();
     f["customer_type"] = "standard";
     std::ofstream(dir / "std.lic") << k.license(f);
-    REQUIRE(m.reload((dir / "std.lic").string(), error));
+    REQUIRE(m.reload((dir / "std.lic").string(), false, error));
     CHECK(m.admit(0, expiry) == LicenseManager::Admit::Ok);  // standard: only the limit counts
     CHECK(std::filesystem::exists(dir / "installed" / "emqx.lic.bak"));
     std::ofstream(dir / "bad.lic") << "junk";
-    CHECK_FALSE(m.reload((dir / "bad.lic").string(), error));
+    CHECK_FALSE(m.reload((dir / "bad.lic").string(), false, error));
     CHECK(m.current()->customer_type == "standard");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("license: an already expired trial or small license is refused unless forced", "[license]") {
+    KeyPair k;
+    auto dir = std::filesystem::temp_directory_path() / ("emqx-license-force-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    LicenseManager m;
+    std::string error, warning;
+    auto installed = dir / "installed" / "emqx.lic";
+    REQUIRE(m.load(installed.string(), k.public_pem, error, warning));
+    auto f = fields();
+    f["customer_type"] = "standard";
+    f["expiry_at"] = "2099-12-31";
+    std::ofstream(dir / "good.lic") << k.license(f);
+    REQUIRE(m.reload((dir / "good.lic").string(), false, error));
+    for (const char* type : {"small", "trial"}) {
+        INFO(type);
+        f = fields();  // expired on 2024-02-29
+        f["customer_type"] = type;
+        std::string expired = k.license(f);
+        std::ofstream(dir / "expired.lic") << expired;
+        error.clear();
+        CHECK_FALSE(m.reload((dir / "expired.lic").string(), false, error));
+        CHECK(error.find("expired on 2024-02-29") != std::string::npos);
+        CHECK(error.find("refuse every new MQTT connection") != std::string::npos);
+        CHECK(error.find("--force") != std::string::npos);
+        CHECK_FALSE(m.update(expired, false, error));
+        CHECK(m.current()->customer_type == "standard");  // the old one stays, and its file
+        CHECK(slurp(installed) == slurp(dir / "good.lic"));
+    }
+    // Other types are applied when expired (EMQX's checker lets them admit).
+    f = fields();
+    f["customer_type"] = "standard";
+    std::ofstream(dir / "expired_std.lic") << k.license(f);
+    CHECK(m.reload((dir / "expired_std.lic").string(), false, error));
+    CHECK(m.current()->customer_type == "standard");
+    CHECK(m.current()->expiry_at == "2024-02-29");
+    // --force applies an expired small one.
+    f["customer_type"] = "small";
+    CHECK(m.update(k.license(f), true, error));
+    CHECK(m.current()->customer_type == "small");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("license: update takes the license itself or a file:// path", "[license]") {
+    KeyPair k;
+    auto dir = std::filesystem::temp_directory_path() / ("emqx-license-update-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    LicenseManager m;
+    std::string error, warning;
+    auto installed = dir / "installed" / "emqx.lic";
+    REQUIRE(m.load(installed.string(), k.public_pem, error, warning));
+    auto f = fields();
+    f["expiry_at"] = "2099-12-31";
+    f["deployment"] = "plant-7";
+    std::string key = k.license(f);
+    REQUIRE(m.update(key, false, error));
+    CHECK(m.current()->deployment == "plant-7");
+    CHECK(std::filesystem::exists(installed));
+    f["customer"] = "From File";
+    std::ofstream(dir / "new.lic") << k.license(f);
+    REQUIRE(m.update("file://" + (dir / "new.lic").string(), false, error));
+    CHECK(m.current()->customer == "From File");
+    CHECK_FALSE(m.update("file://new.lic", false, error));
+    CHECK(error.find("absolute path") != std::string::npos);
+    CHECK_FALSE(m.update("not a license", false, error));
+    CHECK(error.find("not a JSON object") != std::string::npos);
+    CHECK(m.current()->customer == "From File");
     std::filesystem::remove_all(dir);
 }

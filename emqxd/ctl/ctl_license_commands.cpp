@@ -1,0 +1,78 @@
+// The license commands run on the control loop, which owns the license
+// manager's installing side; workers only read what it applies.
+#include "emqxd/ctl/ctl_license_commands.h"
+
+#include "emqxd/app/broker_context.h"
+#include "emqxd/ctl/ctl_registry.h"
+#include "emqxd/ctl/ctl_server.h"
+#include "emqxd/license/license.h"
+#include "emqxd/log/log.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx::ctl {
+
+namespace {
+
+Json orNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+// EMQX's keys (emqx_license_parser dump: customer, email, deployment,
+// max_connections, start_at, expiry_at, type, customer_type, expiry), then ours.
+Json licenseJson(const BrokerContext& ctx) {
+    auto l = ctx.license->current();
+    int64_t now = Worker::wallMs();
+    return {
+        {"customer", l->customer},
+        {"email", orNull(l->email)},
+        {"deployment", l->deployment},
+        {"max_connections", l->max_connections ? Json(l->max_connections) : Json("unlimited")},
+        {"start_at", orNull(l->issued_at)},
+        {"expiry_at", orNull(l->expiry_at)},
+        {"type", l->type()},
+        {"customer_type", l->customer_type},
+        {"expiry", l->expired(now)},
+        {"edition", l->community ? "community" : "enterprise"},
+        {"issued_at", orNull(l->issued_at)},
+        {"expired", l->expired(now)},
+        {"days_left", l->expiry_ms ? Json(l->daysLeft(now)) : Json(nullptr)},
+        {"file", ctx.license->path()},
+        {"refused_connections",
+         {{"expired", ctx.license->refusedExpired()}, {"max_connections", ctx.license->refusedMaxConnections()}}},
+    };
+}
+
+// reload and update: apply, log, answer with the license now in force.
+void answerApplied(const BrokerContext& ctx, bool applied, std::string_view failure, const std::string& error,
+                   const Responder& respond) {
+    if (!applied) {
+        log::warn("ctl: license refused: {}", error);
+        return respond.error(code::kFailed, std::string(failure) + error);
+    }
+    auto l = ctx.license->current();
+    log::info("ctl: license applied: {} ({}), max_connections {}, expiry {}", l->customer, l->customer_type,
+              l->max_connections, l->expiry_at);
+    if (l->expired(Worker::wallMs())) log::warn("license: the license expired on {}", l->expiry_at);
+    respond.ok(licenseJson(ctx));
+}
+
+}  // namespace
+
+void registerLicenseCommands(Registry& r, CtlServer& server) {
+    BrokerContext* cp = &server.context();
+
+    r.add("license.info", [cp](const Json&, const Responder& respond) { respond.ok(licenseJson(*cp)); });
+
+    r.add("license.reload", [cp](const Json& args, const Responder& respond) {
+        std::string error;
+        bool applied = cp->license->reload(args.value("path", std::string()), args.value("force", false), error);
+        answerApplied(*cp, applied, "Failed to reload license: ", error, respond);
+    });
+
+    r.add("license.update", [cp](const Json& args, const Responder& respond) {
+        std::string error;
+        bool applied = cp->license->update(args["key"].get<std::string>(), args.value("force", false), error);
+        // EMQX's words for a refused update.
+        answerApplied(*cp, applied, "Error: ", error, respond);
+    });
+}
+
+}  // namespace emqx::ctl
