@@ -69,6 +69,10 @@ TEST_CASE("trace json: payloads as EMQX formats them, with payload_encode", "[tr
     CHECK(m["payload_encode"] == "hex");
     CHECK(meta("")["payload"] == "");
     CHECK(meta("h\xc3\xa9")["payload"] == "h\xc3\xa9");  // UTF-8 stays text
+    // U+0000 is UTF-8 in a payload (unlike in an MQTT string); overlong forms and surrogates are not.
+    CHECK(meta(std::string("a\0b", 3))["payload_encode"] == "text");
+    CHECK(meta("\xc0\x80")["payload"] == "C080");
+    CHECK(meta("\xed\xa0\x80")["payload_encode"] == "hex");
 }
 
 TEST_CASE("trace json: a payload over 1 KiB is cut to its first 100 bytes", "[trace]") {
