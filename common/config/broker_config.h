@@ -133,6 +133,9 @@ struct LogConfig {
     std::string file_path = "log/emqx.log";  // relative: under node.data_dir
     uint64_t file_rotation_size = 50 * 1024 * 1024;
     unsigned file_rotation_count = 10;
+    // Protocol-error warnings past a burst are counted, not written, until
+    // this window ends; then one summary line (EMQX's log.throttling).
+    Millis throttling_time_window = 60000;
 };
 
 struct TraceConfig {

@@ -624,7 +624,9 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::mqtt, &M::shared_subscription_strategy)));
     k.push_back(boolKey(m + "ignore_loop_deliver", "false", "Do not deliver a message back to the MQTT 3 client that published it",
                         at(&B::mqtt, &M::ignore_loop_deliver)));
-    k.push_back(boolKey(m + "strict_mode", "false", "Check topics and packets strictly against the MQTT spec",
+    k.push_back(boolKey(m + "strict_mode", "false",
+                        "EMQX's: on, a PUBLISH with QoS 3, DUP on QoS 0 or a Payload Format Indicator over 1 is "
+                        "malformed and a payload marked UTF-8 is checked; off, they pass (QoS 3 gets 0x9B)",
                         at(&B::mqtt, &M::strict_mode)));
     k.push_back(floatKey(m + "keepalive_multiplier", "1.5", 0.0,
                          "A client is disconnected after keepalive x this without a packet",
@@ -698,6 +700,10 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::log, &LogConfig::file_rotation_size)));
     k.push_back(intKey("log.file.rotation_count", "10", 1, 128, "Rotated log files kept",
                        at(&B::log, &LogConfig::file_rotation_count)));
+    k.push_back(durationKey("log.throttling.time_window", "1m", kSecond, kDay,
+                            "Per worker, protocol-error warnings past the first 10 in this window are only counted, "
+                            "then summed up in one line",
+                            at(&B::log, &LogConfig::throttling_time_window)));
 
     // trace
     k.push_back(sizeKey("trace.max_file_size", "50MB", kKB, 64 * kGB,

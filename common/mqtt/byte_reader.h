@@ -45,11 +45,12 @@ inline size_t utf8CharLength(std::string_view s, size_t i) {
 }
 
 // A well-formed UTF-8 string as MQTT allows it (spec 1.5.4): well-formed
-// characters, and no U+0000.
-inline bool isValidMqttUtf8(std::string_view s) {
+// characters, and no U+0000 unless `allow_nul` (for a field whose own rule
+// refuses it with another reason code).
+inline bool isValidMqttUtf8(std::string_view s, bool allow_nul = false) {
     for (size_t i = 0; i < s.size();) {
         size_t len = utf8CharLength(s, i);
-        if (len == 0 || s[i] == '\0') return false;
+        if (len == 0 || (s[i] == '\0' && !allow_nul)) return false;
         i += len;
     }
     return true;

@@ -30,14 +30,24 @@ enum class FrameStatus { NeedMore, Ready, Invalid };
 FrameStatus readFixedHeader(std::span<const uint8_t> data, uint32_t max_packet_size, FixedHeader& header,
                             ProtocolError& err);
 
+// How strictly a PUBLISH (and a will) is judged: EMQX's mqtt.strict_mode.
+// Off (the default, as in EMQX): DUP on a QoS 0 PUBLISH is accepted, a QoS 3
+// PUBLISH decodes (the broker answers it with 0x9B), the Payload Format
+// Indicator may hold any byte and the payload is not looked at. On: those are
+// malformed (0x81), and a payload marked UTF-8 must be valid UTF-8 (0x99).
+struct DecodeOptions {
+    bool strict_mode = false;
+};
+
 // Decodes one whole packet (`body` is exactly remaining_length bytes after the
 // fixed header). `version` is the connection's protocol level; CONNECT carries
 // its own. Every rule of the spec about well-formedness is checked: reserved
 // flags, UTF-8, property ids allowed per packet type, duplicates, value ranges,
-// trailing bytes. Returns false with err set on any violation (`out` then holds
-// a partly decoded packet).
+// trailing bytes (the few that EMQX leaves to strict mode: see DecodeOptions).
+// Returns false with err set on any violation (`out` then holds a partly
+// decoded packet).
 bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body,
-                  Packet& out, ProtocolError& err);
+                  Packet& out, ProtocolError& err, DecodeOptions options = {});
 
 // Appends the encoding of `packet` for `version` to `out`.
 void encodePacket(ProtocolVersion version, const Packet& packet, std::string& out);

@@ -25,7 +25,7 @@ bool connackReasonAllowedV5(uint8_t rc) {
 
 }  // namespace
 
-bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& err) {
+bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& err, bool strict_mode) {
     ByteReader r(body);
     std::string_view name;
     if (!r.binary(name)) return malformed(err, "protocol name runs past the end of the packet");
@@ -73,6 +73,7 @@ bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& er
         if (v5 && !readProperties(r, PropertyContext::Will, w.props, err)) return false;
         if (!readUtf8(r, w.topic, err, "will topic")) return false;
         if (!readBinary(r, w.payload, err, "will payload")) return false;
+        if (strict_mode && !checkPayloadFormat(w.props, w.payload, err)) return false;
     }
     if (has_username && !readUtf8(r, c.username.emplace(), err, "user name")) return false;
     if (has_password && !readBinary(r, c.password.emplace(), err, "password")) return false;

@@ -74,7 +74,7 @@ bool noFilters(ProtocolError& err, std::string detail) {
 }  // namespace
 
 bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out,
-                   ProtocolError& err) {
+                   ProtocolError& err, bool strict_mode) {
     ByteReader r(body);
     Publish& p = out.emplace<Publish>();  // decoded in place: a Publish holds a large Properties
     p.retain = flags & 0x01;
@@ -84,7 +84,7 @@ bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> bo
     if (p.qos > 0 && !readPacketId(r, p.packet_id, err)) return false;
     if (isV5(v) && !readProperties(r, PropertyContext::Publish, p.props, err)) return false;
     p.payload = r.rest();
-    return true;
+    return !strict_mode || checkPayloadFormat(p.props, p.payload, err);
 }
 
 bool decodePubResponse(ProtocolVersion v, PacketType type, std::span<const uint8_t> body, Packet& out,

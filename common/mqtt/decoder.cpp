@@ -40,14 +40,14 @@ FrameStatus readFixedHeader(std::span<const uint8_t> data, uint32_t max_packet_s
 
 namespace {
 
-bool checkFlags(PacketType type, uint8_t flags, ProtocolError& err) {
+bool checkFlags(PacketType type, uint8_t flags, bool strict_mode, ProtocolError& err) {
     switch (type) {
         case PacketType::Publish: {
+            // Without strict mode EMQX takes both: DUP is not forwarded, and
+            // QoS 3 is refused by the broker (0x9B), not by the decoder.
+            if (!strict_mode) return true;
             const uint8_t qos = (flags >> 1) & 3;
-            if (qos == 3) {
-                return detail::fail(err, ReasonCode::ProtocolError, shutdown_reason::kMalformedPacket,
-                                    "PUBLISH with QoS 3");
-            }
+            if (qos == 3) return detail::malformed(err, "PUBLISH with QoS 3");
             if (qos == 0 && (flags & 0x08)) return detail::malformed(err, "PUBLISH with DUP set and QoS 0");
             return true;
         }
@@ -82,7 +82,7 @@ bool needsBody(PacketType type) {
 }  // namespace
 
 bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body,
-                  Packet& out, ProtocolError& err) {
+                  Packet& out, ProtocolError& err, DecodeOptions options) {
     err = ProtocolError{};
     const PacketType type = header.type();
     const uint8_t flags = header.first_byte & 0x0F;
@@ -90,15 +90,15 @@ bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<
     if (body.size() != header.remaining_length) {
         return detail::malformed(err, "body size does not match the remaining length");
     }
-    if (!checkFlags(type, flags, err)) return false;
+    if (!checkFlags(type, flags, options.strict_mode, err)) return false;
     if (body.empty() && needsBody(type)) {
         return detail::fail(err, ReasonCode::MalformedPacket, shutdown_reason::kZeroRemainingLen,
                             std::string(packetTypeName(type)) + " with remaining length 0");
     }
     switch (type) {
-        case PacketType::Connect: return detail::decodeConnect(body, out, err);
+        case PacketType::Connect: return detail::decodeConnect(body, out, err, options.strict_mode);
         case PacketType::Connack: return detail::decodeConnack(version, body, out, err);
-        case PacketType::Publish: return detail::decodePublish(version, flags, body, out, err);
+        case PacketType::Publish: return detail::decodePublish(version, flags, body, out, err, options.strict_mode);
         case PacketType::Puback:
         case PacketType::Pubrec:
         case PacketType::Pubrel:

@@ -13,10 +13,10 @@
 
 namespace emqx::mqtt::detail {
 
-bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& err);
+bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& err, bool strict_mode);
 bool decodeConnack(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err);
 bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out,
-                   ProtocolError& err);
+                   ProtocolError& err, bool strict_mode);
 bool decodePubResponse(ProtocolVersion v, PacketType type, std::span<const uint8_t> body, Packet& out,
                        ProtocolError& err);
 bool decodeSubscribe(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err);
@@ -42,6 +42,20 @@ inline bool readBinary(ByteReader& r, std::string& v, ProtocolError& err, std::s
     std::string_view sv;
     if (!r.binary(sv)) return malformed(err, std::string(what) + " runs past the end of the packet");
     v.assign(sv);
+    return true;
+}
+// mqtt.strict_mode's look at a message (a PUBLISH or a will): its Payload
+// Format Indicator is 0 or 1, and a payload it marks UTF-8 is well-formed
+// UTF-8 (spec 3.3.2.3.2: RFC 3629's, where U+0000 is a character; else 0x99
+// Payload format invalid).
+inline bool checkPayloadFormat(const Properties& props, std::string_view payload, ProtocolError& err) {
+    if (!props.payload_format_indicator) return true;
+    const uint8_t indicator = *props.payload_format_indicator;
+    if (indicator > 1) return malformed(err, "payload format indicator " + std::to_string(indicator));
+    if (indicator == 1 && !isValidMqttUtf8(payload, /*allow_nul=*/true)) {
+        return fail(err, ReasonCode::PayloadFormatInvalid, shutdown_reason::kPayloadFormatInvalid,
+                    "payload marked UTF-8 is not valid UTF-8");
+    }
     return true;
 }
 // A two-byte packet identifier that must be non-zero (0 is a protocol error).

@@ -112,11 +112,11 @@ public:
         slot = v;
         return true;
     }
-    bool utf8(std::optional<std::string>& slot) {
+    bool utf8(std::optional<std::string>& slot, bool allow_nul = false) {
         if (!once(slot)) return false;
         std::string_view v;
         if (!r_.binary(v)) return truncated();
-        if (!isValidMqttUtf8(v)) return malformed(err_, "invalid UTF-8 in property " + hex(id_));
+        if (!isValidMqttUtf8(v, allow_nul)) return malformed(err_, "invalid UTF-8 in property " + hex(id_));
         slot.emplace(v);
         return true;
     }
@@ -152,10 +152,13 @@ private:
 bool readOne(ByteReader& r, PropertyContext ctx, uint32_t id, Properties& p, ProtocolError& err) {
     PropertyReader pr(r, err, id);
     switch (static_cast<PropertyId>(id)) {
-        case PropertyId::PayloadFormatIndicator: return pr.boolean(p.payload_format_indicator);
+        // Any byte, as EMQX takes it; strict mode judges it (checkPayloadFormat).
+        case PropertyId::PayloadFormatIndicator: return pr.byte(p.payload_format_indicator);
         case PropertyId::MessageExpiryInterval: return pr.u32(p.message_expiry_interval);
         case PropertyId::ContentType: return pr.utf8(p.content_type);
-        case PropertyId::ResponseTopic: return pr.utf8(p.response_topic);
+        // A U+0000 in it breaks the topic-name rule, which the broker answers
+        // with 0x82 as EMQX does, rather than making the packet malformed.
+        case PropertyId::ResponseTopic: return pr.utf8(p.response_topic, /*allow_nul=*/true);
         case PropertyId::CorrelationData: return pr.binary(p.correlation_data);
         case PropertyId::SubscriptionIdentifier:
             return pr.subscriptionId(p.subscription_identifiers, ctx == PropertyContext::Publish);

@@ -18,6 +18,7 @@ inline constexpr std::string_view kInvalidTopic = "invalid_topic";
 inline constexpr std::string_view kInvalidProtoName = "invalid_proto_name";
 inline constexpr std::string_view kUnexpectedPacket = "unexpected_packet";
 inline constexpr std::string_view kProtocolError = "protocol_error";
+inline constexpr std::string_view kPayloadFormatInvalid = "payload_format_invalid";
 }  // namespace shutdown_reason
 
 struct ProtocolError {

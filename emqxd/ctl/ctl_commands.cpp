@@ -23,6 +23,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
+#include "emqxd/sys/sys_publisher.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -189,7 +190,7 @@ void registerCommands(Registry& r, CtlServer& server) {
 
     r.add("broker.info", [cp](const Json&, const Responder& respond) {
         int64_t up_ms = Worker::wallMs() - cp->started_at_ms;
-        respond.ok({{"sysdescr", "EMQX"},
+        respond.ok({{"sysdescr", kSysDescr},
                     {"version", EMQX_VERSION},
                     {"uptime_s", up_ms > 0 ? up_ms / 1000 : 0},
                     {"datetime", rfc3339Now()}});

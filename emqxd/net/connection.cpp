@@ -172,6 +172,7 @@ size_t Connection::parse(const char* data, size_t len) {
     size_t off = 0;
     const auto* bytes = reinterpret_cast<const uint8_t*>(data);
     mqtt::Packet packet;  // one per batch: decoding replaces its content
+    const mqtt::DecodeOptions options{.strict_mode = worker_.ctx().cfg.mqtt.strict_mode};
     while (off < len && !closing_ && !migrating_ && !channel_.holdsInput()) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
@@ -183,7 +184,9 @@ size_t Connection::parse(const char* data, size_t len) {
         if (status == mqtt::FrameStatus::NeedMore) break;
         if (channel_.state() == Channel::State::AwaitingConnect && header.type() != mqtt::PacketType::Connect) {
             // The first packet must be a CONNECT: decided at the fixed header, before buffering a body.
-            close(ShutdownReason::UnexpectedPacket);
+            err.shutdown_reason = mqtt::shutdown_reason::kUnexpectedPacket;
+            err.detail = "first packet is " + std::string(mqtt::packetTypeName(header.type())) + ", not CONNECT";
+            channel_.protocolError(err);
             return len;
         }
         if (header.packetSize() > len - off) {
@@ -196,7 +199,7 @@ size_t Connection::parse(const char* data, size_t len) {
             break;
         }
         auto body = std::span(bytes + off + header.header_size, header.remaining_length);
-        if (!mqtt::decodePacket(channel_.version(), header, body, packet, err)) {
+        if (!mqtt::decodePacket(channel_.version(), header, body, packet, err, options)) {
             channel_.protocolError(err);
             return len;
         }

@@ -23,6 +23,7 @@ std::optional<mqtt::ReasonCode> disconnectCodeFor(ShutdownReason r) {
         case ShutdownReason::ProtoUnexpectedC: return ReasonCode::ProtocolError;
         case ShutdownReason::ReceiveMaximumExceeded: return ReasonCode::ReceiveMaximumExceeded;
         case ShutdownReason::TopicAliasInvalid: return ReasonCode::TopicAliasInvalid;
+        case ShutdownReason::PayloadFormatInvalid: return ReasonCode::PayloadFormatInvalid;
         case ShutdownReason::Takenover: return ReasonCode::SessionTakenOver;
         case ShutdownReason::Discarded: return ReasonCode::SessionTakenOver;
         case ShutdownReason::Kicked: return ReasonCode::AdministrativeAction;

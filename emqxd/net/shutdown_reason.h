@@ -26,6 +26,7 @@ namespace emqx {
     X(ProtocolError, "protocol_error")           \
     X(ReceiveMaximumExceeded, "receive_maximum_exceeded") \
     X(TopicAliasInvalid, "topic_alias_invalid")  \
+    X(PayloadFormatInvalid, "payload_format_invalid") \
     X(Einval, "einval")                          \
     X(Etimedout, "etimedout")                    \
     X(Takenover, "takenover")                    \

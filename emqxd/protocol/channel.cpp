@@ -44,7 +44,7 @@ void Channel::handle(mqtt::Packet& packet) {
         [&](auto& p) {
             using T = std::decay_t<decltype(p)>;
             if constexpr (std::is_same_v<T, mqtt::Connect>) {
-                conn_.close(ShutdownReason::ProtoUnexpectedC);
+                disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtoUnexpectedC);
             } else if constexpr (std::is_same_v<T, mqtt::Publish>) {
                 onPublish(p);
             } else if constexpr (std::is_same_v<T, mqtt::PubResponse>) {
@@ -71,6 +71,7 @@ void Channel::handle(mqtt::Packet& packet) {
 
 void Channel::protocolError(const mqtt::ProtocolError& err) {
     ShutdownReason reason = shutdownReasonFromWord(err.shutdown_reason);
+    worker_.logProtocolError({"frame_parse_error", client_id_, conn_.peer(), err.shutdown_reason, err.detail});
     if (state_ == State::AwaitingConnect) {
         // A CONNECT that could not be decoded: answer with a CONNACK of the
         // version it announced when that is known, as EMQX does.
@@ -190,6 +191,10 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     // send_timeout_close = false keeps a peer that stopped reading: its output
     // stays bounded (outputFull: QoS 0 dropped, QoS 1/2 wait in the session).
     if (conn_.sendTimedOut(now_ms) && conn_.listener()->config.tcp_options.send_timeout_close) {
+        std::string detail = "send timeout: a write did not complete in " +
+                             std::to_string(conn_.listener()->config.tcp_options.send_timeout) + " ms";
+        worker_.logProtocolError(
+            {"socket_error", client_id_, conn_.peer(), shutdownReasonName(ShutdownReason::Etimedout), detail});
         conn_.forceClose();
         return -1;
     }

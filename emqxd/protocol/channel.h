@@ -85,6 +85,7 @@ public:
     bool cleanStart() const { return clean_start_; }
     Session* session() const { return session_; }
     const std::string& peer() const;
+    const Connection& connection() const { return conn_; }
     mqtt::ProtocolVersion protoVer() const { return version_; }
 
     // Another connection takes this one's session: on close, detach it
@@ -106,6 +107,8 @@ private:
     void refuseConnect(mqtt::ReasonCode code, ShutdownReason reason);
     void sendConnack(bool session_present, const std::string& assigned_id);
     void onPublish(mqtt::Publish& p);
+    // A PUBLISH the broker does not take: counted, DISCONNECT (MQTT 5), close.
+    void refusePublish(mqtt::ReasonCode code, ShutdownReason reason);
     void onPubResponse(const mqtt::PubResponse& r);
     void onSubscribe(const mqtt::Subscribe& s);
     // Subscribes each request; returns one reason code per request.
@@ -132,7 +135,6 @@ private:
     MessagePtr willMessage();
     void scheduleCheck();
     MessagePtr makeMessage(const mqtt::Publish& p, std::string_view topic) const;
-    std::string sysEventPayload(bool connected, ShutdownReason reason) const;
 
     Connection& conn_;
     Worker& worker_;

@@ -79,6 +79,11 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
             refuseConnect(ReasonCode::TopicNameInvalid, ShutdownReason::InvalidTopic);
             return;
         }
+        // As for a PUBLISH; the will could never be sent.
+        if (c.will->props.response_topic && !topic::isValidTopicName(*c.will->props.response_topic)) {
+            refuseConnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+            return;
+        }
         if (c.will->qos > cfg.max_qos_allowed) {
             refuseConnect(ReasonCode::QoSNotSupported, ShutdownReason::ProtocolError);
             return;

@@ -30,33 +30,32 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
     return m;
 }
 
+void Channel::refusePublish(ReasonCode code, ShutdownReason reason) {
+    worker_.metrics().add(Metric::PacketsPublishError);
+    disconnect(code, reason);
+}
+
 void Channel::onPublish(mqtt::Publish& p) {
     Metrics& metrics = worker_.metrics();
     const auto& cfg = worker_.ctx().cfg.mqtt;
     metrics.add(Metric::PacketsPublishReceived);
-    if (p.qos > cfg.max_qos_allowed) {
-        metrics.add(Metric::PacketsPublishError);
-        disconnect(ReasonCode::QoSNotSupported, ShutdownReason::ProtocolError);
-        return;
-    }
-    if (p.retain && !cfg.retain_available) {
-        metrics.add(Metric::PacketsPublishError);
-        disconnect(ReasonCode::RetainNotSupported, ShutdownReason::ProtocolError);
-        return;
-    }
+    // In EMQX's order: the packet's own rules (emqx_packet:check), the topic
+    // alias, then the broker's limits (QoS, retain).
     std::string_view topic = p.topic;
+    if (topic.empty() && p.props.topic_alias.value_or(0) == 0) {
+        refusePublish(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+        return;
+    }
     if (p.props.topic_alias) {
         uint16_t alias = *p.props.topic_alias;
         if (alias == 0 || alias > cfg.max_topic_alias) {
-            metrics.add(Metric::PacketsPublishError);
-            disconnect(ReasonCode::TopicAliasInvalid, ShutdownReason::TopicAliasInvalid);
+            refusePublish(ReasonCode::TopicAliasInvalid, ShutdownReason::TopicAliasInvalid);
             return;
         }
         if (topic.empty()) {
             auto it = aliases().inbound.find(alias);
             if (it == aliases().inbound.end()) {
-                metrics.add(Metric::PacketsPublishError);
-                disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+                refusePublish(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
                 return;
             }
             topic = it->second;
@@ -65,8 +64,19 @@ void Channel::onPublish(mqtt::Publish& p) {
         }
     }
     if (!topic::isValidTopicName(topic, cfg.max_topic_levels)) {
-        metrics.add(Metric::PacketsPublishError);
-        disconnect(ReasonCode::TopicNameInvalid, ShutdownReason::InvalidTopic);
+        refusePublish(ReasonCode::TopicNameInvalid, ShutdownReason::InvalidTopic);
+        return;
+    }
+    if (p.props.response_topic && !topic::isValidTopicName(*p.props.response_topic)) {
+        refusePublish(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
+        return;
+    }
+    if (p.qos > cfg.max_qos_allowed) {  // QoS 3 too: without mqtt.strict_mode the decoder takes it
+        refusePublish(ReasonCode::QoSNotSupported, ShutdownReason::ProtocolError);
+        return;
+    }
+    if (p.retain && !cfg.retain_available) {
+        refusePublish(ReasonCode::RetainNotSupported, ShutdownReason::ProtocolError);
         return;
     }
     if (!publishAllowed(p, topic)) return;  // authorization (channel_authz.cpp)

@@ -1,45 +1,57 @@
 #include "emqxd/protocol/client_events.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/trace/trace_format.h"
+#include "emqxd/app/listener_stats.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/sys_message.h"
+#include "emqxd/session/session.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
 
 namespace {
 
-// "127.0.0.1:5555" -> "127.0.0.1"; "[::1]:5555" -> "::1"
-std::string ipOf(const std::string& peer) {
-    auto colon = peer.rfind(':');
-    std::string host = colon == std::string::npos ? peer : peer.substr(0, colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    return host;
+// The listener's port: "0.0.0.0:1883", "[::]:1883" and "1883" -> 1883.
+int sockPort(std::string_view bind) {
+    if (auto colon = bind.rfind(':'); colon != std::string_view::npos) bind.remove_prefix(colon + 1);
+    int port = 0;
+    std::from_chars(bind.data(), bind.data() + bind.size(), port);
+    return port;
 }
 
 }  // namespace
 
+std::string_view disconnectedEventReason(ShutdownReason reason) {
+    return reason == ShutdownReason::Closed ? "tcp_closed" : shutdownReasonName(reason);
+}
+
 void publishClientEvent(Worker& worker, const Channel& channel, bool connected, ShutdownReason reason) {
     const auto& events = worker.ctx().cfg.sys_topics.sys_event_messages;
     if (connected ? !events.client_connected : !events.client_disconnected) return;
+    const Connection& conn = channel.connection();
     int64_t now = Worker::wallMs();
     nlohmann::json j;
     j["clientid"] = channel.clientId();
     j["username"] = channel.username().empty() ? nlohmann::json(nullptr) : nlohmann::json(channel.username());
-    j["ipaddress"] = ipOf(channel.peer());
+    j["ipaddress"] = std::string(trace::peerHost(channel.peer()));
+    j["sockport"] = conn.listener() ? sockPort(conn.listener()->bind) : 0;
+    j["protocol"] = "mqtt";
     j["proto_name"] = channel.protoVer() == mqtt::ProtocolVersion::V31 ? "MQIsdp" : "MQTT";
     j["proto_ver"] = static_cast<int>(channel.protoVer());
+    j["connected_at"] = conn.connectedAtMs();
+    j["ts"] = now;
     if (connected) {
         j["keepalive"] = channel.keepalive();
         j["clean_start"] = channel.cleanStart();
-        j["connected_at"] = now;
-        j["ts"] = now;
+        const Session* session = channel.session();
+        j["expiry_interval"] = session ? static_cast<int64_t>(session->expiry_interval_s) * 1000 : 0;
     } else {
-        j["reason"] = std::string(shutdownReasonName(reason));
+        j["reason"] = std::string(disconnectedEventReason(reason));
         j["disconnected_at"] = now;
-        j["ts"] = now;
     }
     std::string topic = "$SYS/brokers/" + worker.ctx().cfg.node.name + "/clients/" + channel.clientId() +
                         (connected ? "/connected" : "/disconnected");

@@ -1,23 +1,12 @@
 #include "emqxd/sys/sys_publisher.h"
 
-#include <ctime>
-
+#include "common/trace/trace_format.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
 #include "emqxd/protocol/sys_message.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
-
-std::string formatUptime(int64_t seconds) {
-    int64_t d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60, s = seconds % 60;
-    std::string out;
-    if (d) out += std::to_string(d) + " days, ";
-    if (d || h) out += std::to_string(h) + " hours, ";
-    if (d || h || m) out += std::to_string(m) + " minutes, ";
-    out += std::to_string(s) + " seconds";
-    return out;
-}
 
 SysPublisher::SysPublisher(uv_loop_t* loop, BrokerContext& ctx)
     : ctx_(ctx), prefix_("$SYS/brokers/" + ctx.cfg.node.name + "/") {
@@ -34,7 +23,7 @@ void SysPublisher::publish(const std::string& suffix, std::string payload, bool 
 void SysPublisher::start() {
     publishFromControlLoop(ctx_, makeSysMessage("$SYS/brokers", ctx_.cfg.node.name, true));
     publish("version", EMQX_VERSION, true);
-    publish("sysdescr", "emqxd, an MQTT broker administered as EMQX is", true);
+    publish("sysdescr", std::string(kSysDescr), true);
     const auto& cfg = ctx_.cfg.sys_topics;
     if (cfg.sys_heartbeat_interval > 0) {
         auto interval = static_cast<uint64_t>(cfg.sys_heartbeat_interval);
@@ -55,13 +44,8 @@ void SysPublisher::stop() {
 
 void SysPublisher::heartbeat() {
     int64_t now = Worker::wallMs();
-    publish("uptime", formatUptime((now - ctx_.started_at_ms) / 1000), false);
-    std::time_t t = static_cast<std::time_t>(now / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-    publish("datetime", buf, false);
+    publish("uptime", std::to_string(now - ctx_.started_at_ms), false);
+    publish("datetime", trace::isoTimestamp(now), false);
 }
 
 void SysPublisher::statsAndMetrics() {

@@ -1,10 +1,11 @@
 #pragma once
 // EMQX's $SYS topics, published from the control loop: node list, version,
-// sysdescr (retained), uptime and datetime every heartbeat, stats and metrics
-// every sys_msg_interval.
+// sysdescr (retained), uptime (integer milliseconds) and datetime (RFC 3339
+// with milliseconds) every heartbeat, stats and metrics every sys_msg_interval.
 #include <uv.h>
 
 #include <string>
+#include <string_view>
 
 namespace emqx {
 
@@ -27,7 +28,8 @@ private:
     std::string prefix_;
 };
 
-// "1 days, 2 hours, 3 minutes, 4 seconds" as EMQX prints uptime.
-std::string formatUptime(int64_t seconds);
+// EMQX's description of itself (emqx_release:description()): $SYS sysdescr
+// and `emqxctl broker` print the same.
+inline constexpr std::string_view kSysDescr = "EMQX";
 
 }  // namespace emqx

@@ -1,5 +1,6 @@
 #pragma once
-// Deadlines of one worker's connections and sessions in one ordered set, served
+// Deadlines of one worker's connections and sessions (and its log throttling
+// window) in one ordered set, served
 // by a single libuv timer armed at the earliest. An object keeps the deadline
 // it is scheduled at, so rescheduling erases exactly its old entry. Activity
 // (a packet in) never touches the queue: the check at the deadline computes
@@ -9,7 +10,8 @@
 
 namespace emqx {
 
-enum class DeadlineKind : uint8_t { Connection, Session };
+// LogWindow: the end of the protocol-error log's throttling window (one, id 0).
+enum class DeadlineKind : uint8_t { Connection, Session, LogWindow };
 
 struct DeadlineEntry {
     int64_t at_ms;

@@ -20,7 +20,7 @@ namespace emqx {
 
 Worker::Worker(BrokerContext& ctx, uint32_t index)
     : ctx_(ctx), index_(index), inbox_([this] { uv_async_send(&wakeup_); }),
-      read_buffer_(new char[kReadBufferSize]) {
+      protocol_errors_(ctx.cfg.log.throttling_time_window), read_buffer_(new char[kReadBufferSize]) {
     uv_loop_init(&loop_);
     loop_.data = this;
     uv_async_init(&loop_, &wakeup_, [](uv_async_t* a) { static_cast<Worker*>(a->loop->data)->onWakeup(); });
@@ -150,6 +150,7 @@ void Worker::connectionClosed(uint64_t id) {
 void Worker::requestStop() {
     post([this] {
         stopping_ = true;
+        protocol_errors_.windowEnded();  // what it held back is told before the end
         verifier_->cancelQueued();  // the loop ends once the running ones are back
         std::vector<Connection*> all;
         for (auto& [id, c] : connections_) all.push_back(c.get());
@@ -390,6 +391,10 @@ void Worker::schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_
     deadlines_.reschedule(kind, id, slot, at_ms);
 }
 
+void Worker::logProtocolError(const ProtocolErrorEvent& e) {
+    schedule(DeadlineKind::LogWindow, 0, log_window_slot_, protocol_errors_.report(nowMs(), e));
+}
+
 void Worker::armTimer() {
     int64_t earliest = deadlines_.earliest();
     if (earliest == timer_armed_at_) return;
@@ -423,9 +428,12 @@ void Worker::onTimer() {
             int64_t next = c.channel().onDeadline(now);
             if (connections_.contains(e.id) && next >= 0)
                 schedule(DeadlineKind::Connection, e.id, c.deadline_slot, next);
-        } else {
+        } else if (e.kind == DeadlineKind::Session) {
             if (Session* s = findSession(e.id)) s->deadline_slot = DeadlineQueue::kNone;
             onSessionDeadline(e.id);
+        } else {
+            log_window_slot_ = DeadlineQueue::kNone;
+            protocol_errors_.windowEnded();
         }
     });
     armTimer();

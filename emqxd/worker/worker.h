@@ -17,6 +17,7 @@
 
 #include "common/mqtt/packet.h"
 #include "emqxd/app/broker_context.h"
+#include "emqxd/log/protocol_error_log.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/net/write_request.h"
 #include "emqxd/protocol/publish_header_cache.h"
@@ -155,6 +156,8 @@ public:
     void onDurableCommitted(uint64_t seq);
 
     void schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms);
+    // A warning about a peer's error (throttled: see ProtocolErrorLog).
+    void logProtocolError(const ProtocolErrorEvent& e);
     void markDirty(Connection* c);
     void connectionClosed(uint64_t id);  // from the connection's uv_close callback
     void sendToOwner(MigratingConnection m, uint32_t owner);
@@ -204,6 +207,8 @@ private:
     std::thread thread_;
     Metrics metrics_;
     DeadlineQueue deadlines_;
+    ProtocolErrorLog protocol_errors_;
+    int64_t log_window_slot_ = DeadlineQueue::kNone;
     int64_t timer_armed_at_ = -1;
     int64_t wall_offset_ms_ = 0;  // wallMs() - nowMs(), see loopWallMs()
     std::unique_ptr<char[]> read_buffer_;

@@ -1,6 +1,7 @@
 // libFuzzer target for the MQTT codec. The first byte picks the connection's
-// protocol level (3, 4 or 5); the rest is a byte stream framed with
-// readFixedHeader and decoded with decodePacket, like a connection would.
+// protocol level (3, 4 or 5; its low 7 bits) and mqtt.strict_mode (its top
+// bit); the rest is a byte stream framed with readFixedHeader and decoded with
+// decodePacket, like a connection would.
 // Every packet that decodes must survive encode -> decode unchanged, and
 // re-encode to the same bytes (the round-trip property).
 #include <cstdint>
@@ -28,7 +29,7 @@ std::span<const uint8_t> span(const std::string& s) {
     return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
-void roundTrip(ProtocolVersion version, const Packet& packet) {
+void roundTrip(ProtocolVersion version, DecodeOptions options, const Packet& packet) {
     std::string wire;
     encodePacket(version, packet, wire);
 
@@ -37,7 +38,7 @@ void roundTrip(ProtocolVersion version, const Packet& packet) {
     check(readFixedHeader(span(wire), 0xFFFFFFFF, h, err) == FrameStatus::Ready, "re-encoded header not ready");
     check(h.packetSize() == wire.size(), "re-encoded remaining length is wrong");
     Packet again;
-    if (!decodePacket(version, h, span(wire).subspan(h.header_size), again, err)) {
+    if (!decodePacket(version, h, span(wire).subspan(h.header_size), again, err, options)) {
         std::fprintf(stderr, "codec_fuzz: re-decode failed: %s\n", err.detail.c_str());
         std::abort();
     }
@@ -61,7 +62,8 @@ void roundTrip(ProtocolVersion version, const Packet& packet) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 1) return 0;
-    const auto version = static_cast<ProtocolVersion>(3 + data[0] % 3);
+    const auto version = static_cast<ProtocolVersion>(3 + (data[0] & 0x7F) % 3);
+    const DecodeOptions options{.strict_mode = (data[0] & 0x80) != 0};
     std::span<const uint8_t> rest(data + 1, size - 1);
     while (!rest.empty()) {
         FixedHeader h;
@@ -87,8 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
         if (h.packetSize() > rest.size()) break;
         Packet packet;
-        if (decodePacket(version, h, rest.subspan(h.header_size, h.remaining_length), packet, err)) {
-            roundTrip(version, packet);
+        if (decodePacket(version, h, rest.subspan(h.header_size, h.remaining_length), packet, err, options)) {
+            roundTrip(version, options, packet);
         } else {
             check(!err.shutdown_reason.empty() && !err.detail.empty(), "decode failed without an error");
         }

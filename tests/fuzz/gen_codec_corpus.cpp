@@ -1,6 +1,7 @@
 // Writes the seed corpus of codec_fuzz: for each protocol level, one file per
-// packet type (its richest sample) and one file with every sample coalesced.
-// Each file is the level byte (3, 4 or 5, which codec_fuzz maps to itself)
+// packet type (its richest sample) and one file with every sample coalesced,
+// decoded without and with mqtt.strict_mode. Each file is the level byte (3, 4
+// or 5, which codec_fuzz maps to itself; its top bit set for strict mode)
 // followed by encoded packets. Usage: gen_codec_corpus <output dir>
 #include <cctype>
 #include <cstdio>
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
         }
         for (const auto& [name, wire] : by_type) write(dir + "/" + tag + name, prefix + wire);
         write(dir + "/" + tag + "stream", all);
+        write(dir + "/" + tag + "stream_strict", static_cast<char>(0x80 | static_cast<int>(v)) + all.substr(1));
     }
     return 0;
 }

@@ -104,6 +104,11 @@ def test_etimedout_when_the_client_stops_reading(make_broker):
     pub.send(mb.disconnect())
     pub.expect_closed()
     expect_shutdown_counts(b, base, {"etimedout": 1, "normal": 1}, timeout=10)
+    # Logged at the default level, with who and why.
+    line = b.log_line("clientid: stuck-1")
+    assert "[warning]" in line and "msg: socket_error, reason: etimedout" in line, line
+    assert "peername: 127.0.0.1:%d" % stuck.sock.getsockname()[1] in line, line
+    assert "detail: send timeout: a write did not complete in 1000 ms" in line, line
 
 
 def test_send_timeout_close_false_keeps_a_client_that_stopped_reading(make_broker):

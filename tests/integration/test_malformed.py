@@ -1,10 +1,15 @@
 """Malformed and hostile input: the connection is rejected, the broker keeps serving.
 
-v5: DISCONNECT with EMQX's reason code, then close. v3.1.1: close.
+v5: DISCONNECT with EMQX's reason code, then close. v3.1.1: close. Each is logged
+at warning (the default level) with the client id, the peer and the reason,
+throttled so that a flood cannot fill the disk. (PUBLISH with QoS 3 or DUP on
+QoS 0: test_strict_mode.py.)
 """
+import re
+
 import pytest
 
-from harness import Client, RawClient, mqttbytes as mb
+from harness import Client, RawClient, wait_until, mqttbytes as mb
 
 
 def _still_serving(broker):
@@ -59,23 +64,6 @@ def test_v5_malformed_packet_gets_disconnect_0x81_then_close(broker, name):
     _still_serving(broker)
 
 
-def test_v5_publish_qos3_gets_disconnect_0x82(broker):
-    r = RawClient(broker, 5)
-    r.connect("qos3")
-    r.send(b"\x36\x08\x00\x03a/b\x00\x01\x00")
-    seen = r.expect_closed(allow=(mb.DISCONNECT,))
-    assert [p.rc for p in seen] == [0x82], seen
-    _still_serving(broker)
-
-
-def test_v311_publish_qos3_closes(broker):
-    r = RawClient(broker, 4)
-    r.connect("qos3-4")
-    r.send(b"\x36\x07\x00\x03a/b\x00\x01")
-    r.expect_closed()
-    _still_serving(broker)
-
-
 def test_remaining_length_of_five_bytes_closes(broker):
     r = RawClient(broker, 5)
     r.connect("rl5")
@@ -90,9 +78,13 @@ def test_oversized_remaining_length_rejected_at_fixed_header(make_broker):
     b = make_broker(env={"EMQX_MQTT__MAX_PACKET_SIZE": "1KB"})
     r = RawClient(b, 5)
     r.connect("huge-header")
+    peer = "127.0.0.1:%d" % r.sock.getsockname()[1]
     r.send(b"\x30" + mb.varint(200 * 1024 * 1024))  # 200 MB announced, nothing sent
     seen = r.expect_closed(timeout=3, allow=(mb.DISCONNECT,))
     assert [p.rc for p in seen] == [0x95], seen
+    line = b.log_line("clientid: huge-header")
+    assert "peername: %s" % peer in line and "reason: frame_too_large" in line, line
+    assert "exceeds the maximum of 1024" in line, line
     _still_serving(b)
 
 
@@ -162,6 +154,44 @@ def test_packets_coalesced_in_one_write(broker):
     assert r.expect(mb.PUBLISH).payload == b"a"
     assert r.expect(mb.PUBLISH).payload == b"b"
     assert r.read_packet().raw == b"\xd0\x00"
+
+
+def test_malformed_packet_is_logged_with_client_id_peer_and_reason(broker):
+    r = RawClient(broker, 4)
+    r.connect("log-me")
+    peer = "127.0.0.1:%d" % r.sock.getsockname()[1]
+    r.send(MALFORMED["subscribe_reserved_option_bits"])
+    r.expect_closed()
+    line = broker.log_line("clientid: log-me")
+    assert "[warning]" in line, line  # the default level, with no configuration
+    assert "peername: %s" % peer in line, line
+    assert "msg: frame_parse_error, reason: malformed_packet" in line, line
+    assert "detail: subscription options reserved bits set" in line, line
+
+
+def test_a_flood_of_bad_connections_logs_a_bounded_number_of_lines(make_broker):
+    """Per worker and throttling window, the first 10 lines are written and the rest counted
+    into one summary line: every error is accounted for, few lines are written."""
+    workers, flood = 2, 200
+    b = make_broker(env={"EMQX_NODE__WORKERS": str(workers), "EMQX_LOG__THROTTLING__TIME_WINDOW": "2s"})
+    for i in range(flood):
+        r = RawClient(b, 4)
+        r.send(b"\x10\xff\xff\xff\xff\xff")  # a remaining length of five bytes
+        r.expect_closed()
+        r.close()
+
+    def written():
+        return [l for l in b.log().splitlines() if "msg: frame_parse_error" in l]
+
+    def dropped():
+        return sum(int(n) for n in re.findall(r"dropped: (\d+), period: 2000 ms \(\d+ similar messages suppressed\)",
+                                              b.log()))
+
+    wait_until(lambda: len(written()) + dropped() == flood, 10, what="every error written or summed up")
+    windows = len(re.findall(r"similar messages suppressed", b.log()))
+    assert 1 <= windows and len(written()) <= 10 * (workers + windows), (len(written()), windows)
+    assert all("reason: malformed_packet" in l and "remaining length over 4 bytes" in l for l in written())
+    _still_serving(b)
 
 
 def test_many_bad_clients_then_good_client(broker):

@@ -302,6 +302,15 @@ def test_wildcard_in_publish_topic_closes_v311(broker):
     r.expect_closed()
 
 
+def test_second_connect_gets_disconnect_0x82_before_the_close(broker):
+    """As EMQX 5 answers it; 3.1.1 is just closed (test_ctl_listeners.py: proto_unexpected_c)."""
+    r = RawClient(broker, 5)
+    r.connect("twice-5")
+    r.send(mb.connect("twice-5", 5))
+    seen = r.expect_closed(allow=(mb.DISCONNECT,))
+    assert [p.rc for p in seen] == [0x82], seen
+
+
 def test_subscribe_without_filters_is_rejected(broker):
     r = RawClient(broker, 5)
     r.connect("nofilter")

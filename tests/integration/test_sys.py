@@ -9,10 +9,17 @@ import time
 
 from harness import Client, is_mosquitto, wait_until
 from harness.broker import emqxd_bin
+from test_ctl_common import ctl_json, expect_shutdown_counts, shutdown_baseline
 
 NODE = "emqx@127.0.0.1"
 # stats/metrics every sys_msg_interval, uptime/datetime every sys_heartbeat_interval
 SYS_ENV = {"EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "1s", "EMQX_SYS_TOPICS__SYS_HEARTBEAT_INTERVAL": "1s"}
+# EMQX 5's client event payloads (emqx_sys.erl), key for key.
+COMMON_EVENT_KEYS = {"clientid", "username", "ipaddress", "sockport", "protocol", "proto_name", "proto_ver",
+                     "connected_at", "ts"}
+CONNECTED_KEYS = COMMON_EVENT_KEYS | {"keepalive", "clean_start", "expiry_interval"}
+DISCONNECTED_KEYS = COMMON_EVENT_KEYS | {"reason", "disconnected_at"}
+RFC3339_WITH_FRACTION = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(Z|[+-]\d\d:\d\d)"
 
 
 def _sys_sub(broker, topics, cid="sys-sub"):
@@ -63,7 +70,13 @@ def test_broker_info_topics(make_broker):
     if not is_mosquitto():
         out = subprocess.run([emqxd_bin(), "--version"], capture_output=True, timeout=10)
         assert version in (out.stdout + out.stderr).decode(), (version, out)
-    assert got[base + "uptime"] and got[base + "datetime"] and got[base + "sysdescr"]
+    # uptime: integer milliseconds (the first heartbeat comes about a second after the start).
+    uptime = got[base + "uptime"].decode()
+    assert re.fullmatch(r"\d+", uptime) and 100 <= int(uptime) < 600000, uptime
+    datetime = got[base + "datetime"].decode()
+    assert re.fullmatch(RFC3339_WITH_FRACTION, datetime), datetime
+    if not is_mosquitto():
+        assert got[base + "sysdescr"].decode() == ctl_json(b, "broker")["sysdescr"] == "EMQX"
 
 
 def test_stats_connections_count(make_broker):
@@ -111,40 +124,68 @@ def test_client_connected_event_payload(make_broker):
     m = _collect(s, lambda m: b"evt-c" in m.payload, what="connected event")
     assert m.topic == "$SYS/brokers/%s/clients/evt-c/connected" % NODE
     d = json.loads(m.payload)
+    assert set(d) == CONNECTED_KEYS, d
     assert d["clientid"] == "evt-c"
     assert d["username"] == "alice"
     assert d["ipaddress"] == "127.0.0.1"
+    assert d["sockport"] == b.port
+    assert d["protocol"] == "mqtt"
+    assert d["proto_name"] == "MQTT"
     assert d["proto_ver"] == 4
     assert d["keepalive"] == 42
     assert d["clean_start"] is True
+    assert d["expiry_interval"] == 0
     now_ms = time.time() * 1000
     assert abs(d["connected_at"] - now_ms) < 10000, d
+    assert d["connected_at"] <= d["ts"] and abs(d["ts"] - now_ms) < 10000, d
+
+
+def test_client_connected_event_expiry_interval_is_in_milliseconds(make_broker):
+    b = make_broker()
+    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/connected"])
+    Client(b, "evt-sei", protocol=5, clean=False, connect_props={"SessionExpiryInterval": 30}).connect()
+    d = json.loads(_collect(s, lambda m: b"evt-sei" in m.payload, what="connected event").payload)
+    assert d["expiry_interval"] == 30000, d
+    assert d["proto_ver"] == 5 and d["clean_start"] is False, d
+    # MQTT 3.1.1 without a clean session: mqtt.session_expiry_interval (2h).
+    Client(b, "evt-sei4", protocol=4, clean=False).connect()
+    d = json.loads(_collect(s, lambda m: b"evt-sei4" in m.payload, what="connected event").payload)
+    assert d["expiry_interval"] == 2 * 3600 * 1000, d
 
 
 def test_client_disconnected_event_payload(make_broker):
     b = make_broker()
-    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/disconnected"])
+    s = _sys_sub(b, ["$SYS/brokers/+/clients/+/connected", "$SYS/brokers/+/clients/+/disconnected"])
     c = Client(b, "evt-d", protocol=5, username="bob")
     c.connect()
+    connected = json.loads(_collect(s, lambda m: b"evt-d" in m.payload, what="connected event").payload)
     c.disconnect()
-    m = _collect(s, lambda m: b"evt-d" in m.payload, what="disconnected event")
+    m = _collect(s, lambda m: b"evt-d" in m.payload and m.topic.endswith("/disconnected"), what="disconnected event")
     assert m.topic == "$SYS/brokers/%s/clients/evt-d/disconnected" % NODE
     d = json.loads(m.payload)
+    assert set(d) == DISCONNECTED_KEYS, d
     assert d["clientid"] == "evt-d"
     assert d["username"] == "bob"
     assert d["reason"] == "normal", d
+    assert d["sockport"] == b.port and d["protocol"] == "mqtt" and d["proto_ver"] == 5, d
+    assert d["connected_at"] == connected["connected_at"], (d, connected)
     assert abs(d["disconnected_at"] - time.time() * 1000) < 10000, d
+    assert d["connected_at"] <= d["disconnected_at"] <= d["ts"], d
 
 
 def test_client_disconnected_event_on_abnormal_close(make_broker):
+    """EMQX 5 calls a socket closed without DISCONNECT `tcp_closed` in the event;
+    the listener's shutdown_count keeps the FAQ's `closed`."""
     b = make_broker()
+    base = shutdown_baseline(b)
     s = _sys_sub(b, ["$SYS/brokers/+/clients/+/disconnected"])
     c = Client(b, "evt-x", protocol=4)
     c.connect()
     c.close_abruptly()
     m = _collect(s, lambda m: b"evt-x" in m.payload, what="disconnected event")
     d = json.loads(m.payload)
-    assert d["reason"] and d["reason"] != "normal", d
+    assert d["reason"] == "tcp_closed", d
+    expect_shutdown_counts(b, base, {"closed": 1})
 
 
 def test_sys_events_can_be_disabled(make_broker):

@@ -39,8 +39,7 @@ import struct
 
 import pytest
 
-from harness import Broker, Client, RawClient, wait_until
-from harness import clients as _clients
+from harness import Broker, Client, RawClient, use_shared_broker, wait_until
 from harness import mqttbytes as mb
 from test_ctl_common import ctl, ctl_json, pytestmark  # noqa: F401
 
@@ -55,13 +54,6 @@ def _start(name, config=None, env=None, users=()):
     b.start()
     for user_id, password in users:
         ctl(b, "users", "add", user_id, password)
-    return b
-
-
-def _use(request, b):
-    """Per test: the broker's log goes into a failure report; clients are closed afterwards."""
-    request.node._brokers = [b]
-    request.addfinalizer(_clients.close_all)
     return b
 
 
@@ -88,7 +80,7 @@ def _acl_broker(tmp_path_factory):
 
 @pytest.fixture
 def acl_broker(request, _acl_broker):
-    return _use(request, _acl_broker)
+    return use_shared_broker(request, _acl_broker)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +92,7 @@ def _plain_broker():
 
 @pytest.fixture
 def plain_broker(request, _plain_broker):
-    return _use(request, _plain_broker)
+    return use_shared_broker(request, _plain_broker)
 
 
 def builtin(id_type="username"):
@@ -128,7 +120,7 @@ def _user_broker(tmp_path_factory):
 
 @pytest.fixture
 def user_broker(request, _user_broker):
-    return _use(request, _user_broker)
+    return use_shared_broker(request, _user_broker)
 
 
 # -- a raw subscriber that records every PUBLISH byte for byte ------------------------------
@@ -381,7 +373,7 @@ def _clientid_broker():
 
 @pytest.fixture
 def clientid_broker(request, _clientid_broker):
-    return _use(request, _clientid_broker)
+    return use_shared_broker(request, _clientid_broker)
 
 
 def test_clientid_as_user_id_binds_the_id_to_its_password(clientid_broker):

@@ -252,6 +252,12 @@ class Broker:
         except (OSError, TypeError):
             return ""
 
+    def log_line(self, text, timeout=5):
+        """The first line of the log holding `text`, waiting for it (the log is written asynchronously)."""
+        def find():
+            return next((l for l in self.log().splitlines() if text in l), None)
+        return wait_until(find, timeout, what="a log line with %r" % text)
+
     def describe(self):
         return "----- %s (%s) log: %s -----\n%s\n----- end of %s log -----" % (
             self.name, " ".join(getattr(self, "cmd", []) or []), self.log_path, self.log(), self.name)

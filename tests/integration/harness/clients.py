@@ -515,6 +515,14 @@ class RawClient:
             pass
 
 
+def use_shared_broker(request, broker):
+    """For a test on a module-scoped broker: its log goes into the test's
+    failure report, and the test's clients are closed after it."""
+    request.node._brokers = [broker]
+    request.addfinalizer(close_all)
+    return broker
+
+
 def close_all():
     for c in Client._all:
         c.close()

@@ -38,7 +38,8 @@ struct DecodeResult {
 
 // Decodes exactly one packet that fills `wire`. `wire` must outlive the result
 // (a Publish points into it).
-inline DecodeResult decodeOne(ProtocolVersion v, std::string_view wire, uint32_t max_packet_size = 0xFFFFFFFF) {
+inline DecodeResult decodeOne(ProtocolVersion v, std::string_view wire, uint32_t max_packet_size = 0xFFFFFFFF,
+                              DecodeOptions options = {}) {
     DecodeResult r;
     FixedHeader h;
     r.status = readFixedHeader(span(wire), max_packet_size, h, r.err);
@@ -47,14 +48,15 @@ inline DecodeResult decodeOne(ProtocolVersion v, std::string_view wire, uint32_t
         r.status = FrameStatus::NeedMore;
         return r;
     }
-    r.ok = decodePacket(v, h, span(wire).subspan(h.header_size), r.packet, r.err);
+    r.ok = decodePacket(v, h, span(wire).subspan(h.header_size), r.packet, r.err, options);
     return r;
 }
 
 // Expects `wire` to be rejected (by readFixedHeader or decodePacket) with exactly this reaction.
-inline void requireError(ProtocolVersion v, std::string_view wire, ReasonCode code, std::string_view reason) {
+inline void requireError(ProtocolVersion v, std::string_view wire, ReasonCode code, std::string_view reason,
+                         DecodeOptions options = {}) {
     INFO("wire size " << wire.size());
-    const DecodeResult r = decodeOne(v, wire);
+    const DecodeResult r = decodeOne(v, wire, 0xFFFFFFFF, options);
     REQUIRE_FALSE(r.ok);
     REQUIRE(r.status != FrameStatus::NeedMore);
     CHECK(static_cast<int>(r.err.code) == static_cast<int>(code));
@@ -62,8 +64,8 @@ inline void requireError(ProtocolVersion v, std::string_view wire, ReasonCode co
     CHECK_FALSE(r.err.detail.empty());
 }
 
-inline void requireMalformed(ProtocolVersion v, std::string_view wire) {
-    requireError(v, wire, ReasonCode::MalformedPacket, shutdown_reason::kMalformedPacket);
+inline void requireMalformed(ProtocolVersion v, std::string_view wire, DecodeOptions options = {}) {
+    requireError(v, wire, ReasonCode::MalformedPacket, shutdown_reason::kMalformedPacket, options);
 }
 
 inline void requireProtocolError(ProtocolVersion v, std::string_view wire) {

@@ -77,12 +77,56 @@ TEST_CASE("fixed-header flags", "[codec]") {
     requireMalformed(V4, bytes({0x94, 0x03, 0x00, 0x01, 0x00}));
     requireMalformed(V4, bytes({0xB2, 0x02, 0x00, 0x01}));
     requireMalformed(V4, connect("MQTT", 4, 0x02).replace(0, 1, "\x11"));
-    // PUBLISH QoS 3: protocol error code, malformed_packet reason.
-    requireError(V4, frame(0x36, str("a/b") + bytes({0x00, 0x01})), ReasonCode::ProtocolError,
-                 shutdown_reason::kMalformedPacket);
-    // DUP with QoS 0.
-    requireMalformed(V4, frame(0x38, str("a/b")));
-    requireMalformed(V5, frame(0x39, str("a/b") + bytes({0x00})));
+    // PUBLISH with QoS 3 or with DUP on QoS 0: see "mqtt.strict_mode".
+}
+
+TEST_CASE("mqtt.strict_mode off: QoS 3, DUP on QoS 0 and any payload format are EMQX's to take", "[codec]") {
+    const std::string qos3 = frame(0x36, str("a/b") + bytes({0x00, 0x01}));
+    const DecodeResult q = decodeOne(V4, qos3);
+    REQUIRE(q.ok);
+    CHECK(std::get<Publish>(q.packet).qos == 3);
+    CHECK(std::get<Publish>(q.packet).packet_id == 1);
+    const std::string dup0 = frame(0x39, str("a/b") + bytes({0x00}));
+    const DecodeResult d = decodeOne(V5, dup0);
+    REQUIRE(d.ok);
+    CHECK(std::get<Publish>(d.packet).dup);
+    CHECK(std::get<Publish>(d.packet).qos == 0);
+    // Any indicator byte, and a payload marked UTF-8 is not looked at.
+    const std::string format2 = frame(0x30, str("a") + bytes({0x02, 0x01, 0x02}) + "\xFF");
+    const DecodeResult f = decodeOne(V5, format2);
+    REQUIRE(f.ok);
+    CHECK(std::get<Publish>(f.packet).props.payload_format_indicator == 2);
+    CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xFF")).ok);
+    CHECK(decodeOne(V5, connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x07}) + str("t") + str("\xFF"))).ok);
+}
+
+TEST_CASE("mqtt.strict_mode on: those are malformed, and a payload marked UTF-8 is checked", "[codec]") {
+    const DecodeOptions strict{.strict_mode = true};
+    requireMalformed(V4, frame(0x36, str("a/b") + bytes({0x00, 0x01})), strict);  // QoS 3
+    requireMalformed(V5, frame(0x36, str("a/b") + bytes({0x00, 0x01, 0x00})), strict);
+    requireMalformed(V4, frame(0x38, str("a/b")), strict);  // DUP on QoS 0
+    requireMalformed(V5, frame(0x39, str("a/b") + bytes({0x00})), strict);
+    CHECK(decodeOne(V4, frame(0x3A, str("a/b") + bytes({0x00, 0x01})), 0xFFFFFFFF, strict).ok);  // DUP on QoS 1
+    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x02})), strict);  // indicator 2
+    requireError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xFF"), ReasonCode::PayloadFormatInvalid,
+                 shutdown_reason::kPayloadFormatInvalid, strict);
+    requireError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xED\xA0\x80"),  // a surrogate
+                 ReasonCode::PayloadFormatInvalid, shutdown_reason::kPayloadFormatInvalid, strict);
+    CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + std::string("a\0", 2)), 0xFFFFFFFF, strict)
+              .ok);  // U+0000 is a character of the payload's UTF-8 (RFC 3629)
+    CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "h\xC3\xA9"), 0xFFFFFFFF, strict).ok);
+    CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x00}) + "\xFF"), 0xFFFFFFFF, strict).ok);
+    CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x00}) + "\xFF"), 0xFFFFFFFF, strict).ok);
+    // The will: the same rules, answered in the CONNACK.
+    const std::string will_format2 = connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x02}) + str("t") + str("p"));
+    const ProtocolError e = decodeOne(V5, will_format2, 0xFFFFFFFF, strict).err;
+    CHECK(e.code == ReasonCode::MalformedPacket);
+    CHECK(e.protocol_level == 5);
+    requireError(V5, connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x01}) + str("t") + str("\xFF")),
+                 ReasonCode::PayloadFormatInvalid, shutdown_reason::kPayloadFormatInvalid, strict);
+    CHECK(decodeOne(V5, connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x01}) + str("t") + str("ok")), 0xFFFFFFFF,
+                    strict)
+              .ok);
 }
 
 TEST_CASE("packet types that need a body reject remaining length 0", "[codec]") {
@@ -196,7 +240,6 @@ TEST_CASE("CONNECT properties", "[codec]") {
     requireProtocolError(V5, connect5(0x02, bytes({0x11, 0, 0, 0, 1, 0x11, 0, 0, 0, 2})));  // duplicate
     // Will properties: only the will's own set.
     requireProtocolError(V5, connect5(0x06, "", str("c") + bytes({0x03, 0x11, 0x00, 0x00}) + str("t") + str("p")));
-    requireProtocolError(V5, connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x02}) + str("t") + str("p")));
     const DecodeResult r =
         decodeOne(V5, connect5(0x06, "", str("c") + bytes({0x05, 0x18, 0x00, 0x00, 0x00, 0x09}) + str("t") + str("p")));
     REQUIRE(r.ok);
@@ -212,7 +255,6 @@ TEST_CASE("PUBLISH packet id and properties", "[codec]") {
     // Packet id missing.
     requireMalformed(V4, frame(0x32, str("a") + bytes({0x00})));
     // Properties.
-    requireProtocolError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x02})));           // payload format 2
     requireProtocolError(V5, frame(0x30, str("a") + bytes({0x05, 0x11, 0, 0, 0, 1})));     // session expiry
     requireProtocolError(V5, frame(0x30, str("a") + bytes({0x06, 0x23, 0, 1, 0x23, 0, 2})));  // duplicate alias
     requireProtocolError(V5, frame(0x30, str("a") + bytes({0x02, 0x0B, 0x00})));           // subscription id 0

@@ -30,7 +30,7 @@ std::map<int, Spec> specTable() {
     const std::set<Ctx> pub_will = {Ctx::Publish, Ctx::Will};
     const std::set<Ctx> connack = {Ctx::Connack};
     std::map<int, Spec> t;
-    t[0x01] = spec(bytes({0x01}), pub_will, true, bytes({0x02}));
+    t[0x01] = spec(bytes({0x01}), pub_will);  // any byte: mqtt.strict_mode judges it (decoder_test.cpp)
     t[0x02] = spec(bytes({0, 0, 0, 9}), pub_will);
     t[0x03] = spec(str("ct"), pub_will);
     t[0x08] = spec(str("rt"), pub_will);
@@ -172,6 +172,21 @@ TEST_CASE("truncated values and blocks are malformed", "[codec]") {
     CHECK(read(Ctx::Publish, bytes({0x03}) + str("\xC0\x80")).err.code == ReasonCode::MalformedPacket);
     CHECK(read(Ctx::Publish, bytes({0x26}) + str("k") + str("\xED\xA0\x80")).err.code == ReasonCode::MalformedPacket);
     CHECK(read(Ctx::Publish, bytes({0x09}) + str("\xC0\x80")).ok);
+    // A U+0000 in a Response Topic is well-formed here: the broker refuses it as a topic name (0x82).
+    const Result nul = read(Ctx::Publish, bytes({0x08}) + str(std::string_view("a\0b", 3)));
+    REQUIRE(nul.ok);
+    CHECK(nul.props.response_topic == std::string("a\0b", 3));
+    CHECK(read(Ctx::Publish, bytes({0x08}) + str("\xC0\x80")).err.code == ReasonCode::MalformedPacket);
+    CHECK(read(Ctx::Publish, bytes({0x03}) + str(std::string_view("a\0b", 3))).err.code == ReasonCode::MalformedPacket);
+}
+
+TEST_CASE("the payload format indicator takes any byte", "[codec]") {
+    for (int value : {0x00, 0x01, 0x02, 0xFF}) {
+        INFO("value " << value);
+        const Result r = read(Ctx::Publish, bytes({0x01, value}));
+        REQUIRE(r.ok);
+        CHECK(r.props.payload_format_indicator == value);
+    }
 }
 
 TEST_CASE("properties encode in ascending id order, user properties last", "[codec]") {

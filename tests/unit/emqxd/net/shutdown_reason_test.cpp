@@ -23,6 +23,7 @@ TEST_CASE("shutdown reason: names are EMQX's words", "[core][shutdown_reason]") 
     CHECK(shutdownReasonName(ShutdownReason::ProtocolError) == "protocol_error");
     CHECK(shutdownReasonName(ShutdownReason::ReceiveMaximumExceeded) == "receive_maximum_exceeded");
     CHECK(shutdownReasonName(ShutdownReason::TopicAliasInvalid) == "topic_alias_invalid");
+    CHECK(shutdownReasonName(ShutdownReason::PayloadFormatInvalid) == "payload_format_invalid");
     CHECK(shutdownReasonName(ShutdownReason::Einval) == "einval");
     CHECK(shutdownReasonName(ShutdownReason::Etimedout) == "etimedout");
     CHECK(shutdownReasonName(ShutdownReason::Takenover) == "takenover");
@@ -44,7 +45,7 @@ TEST_CASE("shutdown reason: names are EMQX's words", "[core][shutdown_reason]") 
     CHECK(shutdownReasonName(ShutdownReason::ProtocolVersion) == "protocol_version");
     CHECK(shutdownReasonName(ShutdownReason::SslError) == "ssl_error");
     CHECK(shutdownReasonName(ShutdownReason::SslClosed) == "ssl_closed");
-    CHECK(kShutdownReasonCount == 38);
+    CHECK(kShutdownReasonCount == 39);
 }
 
 TEST_CASE("shutdown reason: every word round-trips and names are unique", "[core][shutdown_reason]") {
@@ -78,6 +79,7 @@ TEST_CASE("shutdown reason: DISCONNECT reason codes", "[core][shutdown_reason]")
     CHECK(code(ShutdownReason::ProtocolError) == 0x82);
     CHECK(code(ShutdownReason::UnexpectedPacket) == 0x82);
     CHECK(code(ShutdownReason::ProtoUnexpectedC) == 0x82);
+    CHECK(code(ShutdownReason::PayloadFormatInvalid) == 0x99);
     CHECK(code(ShutdownReason::NotAuthorized) == 0x87);
     CHECK(code(ShutdownReason::InvalidTopic) == 0x90);
     CHECK(code(ShutdownReason::ReceiveMaximumExceeded) == 0x93);
