@@ -9,8 +9,8 @@ namespace emqx {
 
 namespace {
 
-// Client ids and forwarded-for peers come from the client: control bytes are
-// escaped so that no one can forge a log line.
+// Client ids, forwarded-for peers and some details (a protocol name) come
+// from the client: control bytes are escaped so that no one can forge a line.
 constexpr size_t kMaxFieldBytes = 256;
 
 }  // namespace
@@ -24,7 +24,8 @@ int64_t ProtocolErrorLog::report(int64_t now_ms, const ProtocolErrorEvent& e) {
     std::string who;
     if (!e.client_id.empty()) who = "clientid: " + trace::escapePrefix(e.client_id, kMaxFieldBytes) + ", ";
     log::warn("tag: MQTT, {}peername: {}, msg: {}, reason: {}, detail: {}", who,
-              trace::escapePrefix(e.peer, kMaxFieldBytes), e.msg, e.reason, e.detail);
+              trace::escapePrefix(e.peer, kMaxFieldBytes), e.msg, e.reason,
+              trace::escapePrefix(e.detail, kMaxFieldBytes));
     return throttle_.windowEnd();
 }
 

@@ -169,6 +169,16 @@ def test_malformed_packet_is_logged_with_client_id_peer_and_reason(broker):
     assert "detail: subscription options reserved bits set" in line, line
 
 
+def test_a_client_id_cannot_forge_a_log_line(broker):
+    r = RawClient(broker, 4)
+    r.connect("evil\n2026-01-01T00:00:00 [warning] forged")
+    r.send(MALFORMED["pingreq_with_body"])
+    r.expect_closed()
+    line = broker.log_line("clientid: evil")
+    assert "clientid: evil\\x0a2026-01-01T00:00:00 [warning] forged, peername:" in line, line
+    assert not any(l.startswith("2026-01-01T00:00:00") for l in broker.log().splitlines())
+
+
 def test_a_flood_of_bad_connections_logs_a_bounded_number_of_lines(make_broker):
     """Per worker and throttling window, the first 10 lines are written and the rest counted
     into one summary line: every error is accounted for, few lines are written."""
