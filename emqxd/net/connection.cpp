@@ -112,9 +112,9 @@ void Connection::transportInput(const char* data, size_t len) {
     // Plaintext lands in the worker's scratch buffer; the channel copies what it keeps.
     std::string& plain = worker_.transportScratch();
     plain.clear();
-    ShutdownReason why = ShutdownReason::Closed;
+    TransportFailure failure;
     bool was_established = transport_->established();
-    bool ok = transport_->input(data, len, plain, wire_, why);
+    bool ok = transport_->input(data, len, plain, wire_, failure);
     if (!was_established && transport_->established()) {
         std::string fwd = transport_->forwardedFor();
         if (!fwd.empty()) {
@@ -125,7 +125,11 @@ void Connection::transportInput(const char* data, size_t len) {
     }
     if (!wire_.empty()) wantFlush();
     if (!plain.empty()) consume(plain.data(), plain.size());
-    if (!ok && !closing_) close(why);
+    if (!ok && !closing_) {
+        if (!failure.warning.empty())
+            worker_.logProtocolError({failure.msg, channel_.clientId(), peer_, shutdownReasonName(failure.why), failure.warning});
+        close(failure.why);
+    }
     if (plain.capacity() > Worker::kReadBufferSize * 2) std::string().swap(plain);
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "emqxd/net/shutdown_reason.h"
@@ -21,14 +22,25 @@ namespace emqx {
 
 struct ListenerStats;
 
+// Why a transport gave up on its connection. `warning` says what the peer did
+// wrong, for the worker's throttled protocol-error log (ProtocolErrorLog),
+// under EMQX's word `msg`; it stays empty when there is nothing to warn about
+// (the peer just closed). Transports never log themselves: a flood of bad
+// handshakes must not fill the disk.
+struct TransportFailure {
+    ShutdownReason why = ShutdownReason::Closed;
+    std::string_view msg;
+    std::string warning;
+};
+
 class Transport {
 public:
     virtual ~Transport() = default;
 
     // Wire bytes in: plaintext for the channel is appended to `plain`, bytes
     // to send back (handshake records, HTTP 101, pong, alerts) to `wire`.
-    // False when the connection must close for `why` (`wire` is still sent).
-    virtual bool input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) = 0;
+    // False when the connection must close, for `failure` (`wire` is still sent).
+    virtual bool input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) = 0;
     // Plaintext out (the channel's packets) -> wire bytes appended to `wire`.
     virtual void output(const std::vector<uv_buf_t>& plain, std::string& wire) = 0;
     // Plaintext may flow both ways (TLS handshake done, WebSocket upgraded).
@@ -46,7 +58,7 @@ public:
 };
 
 // The transport a listener of `stats`' type needs; nullptr for plain TCP.
-std::unique_ptr<Transport> makeTransport(ListenerStats& stats, const std::string& peer, int64_t now_ms,
+std::unique_ptr<Transport> makeTransport(ListenerStats& stats, int64_t now_ms,
                                          uint64_t max_packet_size);
 
 }  // namespace emqx

@@ -78,7 +78,7 @@ void Worker::adoptSocket(int fd, ListenerStats* listener, std::string peer) {
             listener->current.fetch_sub(1, std::memory_order_relaxed);
             return;
         }
-        std::unique_ptr<Transport> transport = makeTransport(*listener, peer, nowMs(), ctx_.cfg.mqtt.max_packet_size);
+        std::unique_ptr<Transport> transport = makeTransport(*listener, nowMs(), ctx_.cfg.mqtt.max_packet_size);
         Connection& c = newConnection(fd, listener, std::move(peer), std::move(transport));
         c.setConnectedAtMs(wallMs());
         if (!c.closing()) {

@@ -4,6 +4,8 @@ certificates made by `openssl` in a temp dir. The five TLS failures EMQX names
 protocol_version) are each provoked and read back from `emqxctl listeners`;
 session resumption (TLS 1.2 cache, TLS 1.3 tickets) shows as `Reused`."""
 import os
+import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -130,6 +132,34 @@ def test_five_tls_failures_are_named_and_counted(certs):
                               "--cert", c("client.pem"), "--key", c("client.key"), "-t", "tls/peer", "-m", "x",
                               "-i", "good-cert"], capture_output=True, timeout=20)
         assert out.returncode == 0, out
+
+
+def test_a_flood_of_bad_handshakes_logs_a_bounded_number_of_lines(certs):
+    """Failed TLS handshakes go through the worker's throttled protocol-error log:
+    every one is written or counted in a summary line, and few lines are written."""
+    flood = 120
+    c = lambda f: os.path.join(certs, f)  # noqa: E731
+    config = ('[listeners.ssl.default]\nenable = true\nbind = "127.0.0.1:%d"\nssl_options.certfile = "%s"\n'
+              'ssl_options.keyfile = "%s"\n' % (free_port(), c("server.pem"), c("server.key")))
+    port = int(re.search(r"127.0.0.1:(\d+)", config).group(1))
+    env = {"EMQX_NODE__WORKERS": "1", "EMQX_LOG__THROTTLING__TIME_WINDOW": "2s"}
+    with Broker(config=config, env=env, name="tls-flood") as b:
+        for _ in range(flood):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                while s.recv(4096):
+                    pass
+
+        def written():
+            return [ln for ln in b.log().splitlines() if "msg: ssl_handshake_error" in ln]
+
+        def dropped():
+            return sum(int(n) for n in re.findall(r"dropped: (\d+), period: 2000 ms", b.log()))
+
+        wait_until(lambda: len(written()) + dropped() == flood, 10, what="every failed handshake written or summed up")
+        windows = len(re.findall(r"similar messages suppressed", b.log()))
+        assert 1 <= windows and len(written()) <= 10 * (1 + windows), (len(written()), windows)
+        assert all("peername: 127.0.0.1:" in ln and "listener ssl:default" in ln for ln in written()), written()[:2]
 
 
 def test_mosquitto_pub_sub_over_tls(certs):

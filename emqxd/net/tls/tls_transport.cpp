@@ -3,16 +3,13 @@
 #include <openssl/err.h>
 #include <openssl/x509_vfy.h>
 
-#include "emqxd/log/log.h"
 #include "emqxd/net/tls/tls_context.h"
 
 namespace emqx {
 
-TlsTransport::TlsTransport(std::shared_ptr<TlsContext> ctx, std::string listener_id, std::string peer,
-                           int64_t handshake_deadline_ms)
+TlsTransport::TlsTransport(std::shared_ptr<TlsContext> ctx, std::string listener_id, int64_t handshake_deadline_ms)
     : ctx_(std::move(ctx)),
       listener_id_(std::move(listener_id)),
-      peer_(std::move(peer)),
       engine_(ctx_->get(), tls::Role::Server),
       deadline_ms_(handshake_deadline_ms) {}
 
@@ -70,7 +67,7 @@ ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
     return ShutdownReason::SslError;
 }
 
-bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) {
+bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) {
     if (failed_) return false;
     engine_.feed(data, len);
     if (!handshake_done_) {
@@ -82,13 +79,13 @@ bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::
         if (st != tls::Status::Ok) {
             SSL* ssl = engine_.ssl();
             unsigned long err = ERR_peek_error();
-            why = st == tls::Status::Closed ? ShutdownReason::SslClosed : classify(ssl, err);
+            failure.why = st == tls::Status::Closed ? ShutdownReason::SslClosed : classify(ssl, err);
             char buf[256] = "";
             if (err) ERR_error_string_n(err, buf, sizeof buf);
             long verify = SSL_get_verify_result(ssl);
-            log::warn("listener {}: TLS handshake with {} failed: {} ({}{}{})", listener_id_, peer_, shutdownReasonName(why),
-                      buf, verify != X509_V_OK ? "; certificate: " : "",
-                      verify != X509_V_OK ? X509_verify_cert_error_string(verify) : "");
+            failure.msg = "ssl_handshake_error";
+            failure.warning = "listener " + listener_id_ + ": TLS handshake failed (" + buf +
+                              (verify != X509_V_OK ? std::string("; certificate: ") + X509_verify_cert_error_string(verify) : "") + ")";
             ERR_clear_error();
             failed_ = true;
             engine_.drain(wire);  // the alert
@@ -100,13 +97,14 @@ bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::
     if (st != tls::Status::Ok) {
         failed_ = true;
         if (st == tls::Status::Closed) {
-            why = ShutdownReason::SslClosed;
+            failure.why = ShutdownReason::SslClosed;
         } else {
             unsigned long err = ERR_peek_error();
-            why = ShutdownReason::SslError;
+            failure.why = ShutdownReason::SslError;
             char ebuf[256] = "";
             if (err) ERR_error_string_n(err, ebuf, sizeof ebuf);
-            log::warn("listener {}: TLS error from {}: ssl_error ({})", listener_id_, peer_, ebuf);
+            failure.msg = "ssl_error";
+            failure.warning = "listener " + listener_id_ + ": " + ebuf;
         }
         ERR_clear_error();
         engine_.drain(wire);

@@ -19,10 +19,10 @@ class TlsContext;
 
 class TlsTransport final : public Transport {
 public:
-    TlsTransport(std::shared_ptr<TlsContext> ctx, std::string listener_id, std::string peer, int64_t handshake_deadline_ms);
+    TlsTransport(std::shared_ptr<TlsContext> ctx, std::string listener_id, int64_t handshake_deadline_ms);
     ~TlsTransport() override;
 
-    bool input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) override;
+    bool input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) override;
     void output(const std::vector<uv_buf_t>& plain, std::string& wire) override;
     bool established() const override { return handshake_done_; }
     void shutdown(ShutdownReason why, std::string& wire) override;
@@ -35,7 +35,6 @@ public:
 private:
     std::shared_ptr<TlsContext> ctx_;
     std::string listener_id_;
-    std::string peer_;
     tls::Engine engine_;
     bool handshake_done_ = false;
     bool failed_ = false;

@@ -1,6 +1,5 @@
 #include "emqxd/net/ws/ws_transport.h"
 
-#include "emqxd/log/log.h"
 
 namespace emqx {
 
@@ -24,9 +23,9 @@ std::string_view trimmed(std::string_view s) {
 
 }  // namespace
 
-WsTransport::WsTransport(const config::ListenerConfig& lc, uint64_t max_frame, std::string listener_id, std::string peer,
+WsTransport::WsTransport(const config::ListenerConfig& lc, uint64_t max_frame, std::string listener_id,
                          std::unique_ptr<Transport> inner)
-    : lc_(lc), listener_id_(std::move(listener_id)), peer_(std::move(peer)), inner_(std::move(inner)),
+    : lc_(lc), listener_id_(std::move(listener_id)), inner_(std::move(inner)),
       framer_(ws::Role::Server, max_frame) {
     upgrade_.emplace(ws::Role::Server, kMaxUpgradeBytes, lc_.websocket.proxy_address_header);
 }
@@ -43,15 +42,15 @@ void WsTransport::lower(const std::string& ws_bytes, std::string& wire) {
     inner_->output({b}, wire);
 }
 
-bool WsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) {
-    if (!inner_) return wsInput(data, len, plain, wire, why);
+bool WsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) {
+    if (!inner_) return wsInput(data, len, plain, wire, failure);
     std::string tls_plain;
-    bool ok = inner_->input(data, len, tls_plain, wire, why);
+    bool ok = inner_->input(data, len, tls_plain, wire, failure);
     if (!tls_plain.empty()) {
         std::string ws_out;
-        ShutdownReason ws_why = ShutdownReason::Closed;
-        if (!wsInput(tls_plain.data(), tls_plain.size(), plain, ws_out, ws_why)) {
-            if (ok) why = ws_why;
+        TransportFailure ws_failure;
+        if (!wsInput(tls_plain.data(), tls_plain.size(), plain, ws_out, ws_failure)) {
+            if (ok) failure = std::move(ws_failure);
             ok = false;
         }
         lower(ws_out, wire);
@@ -59,7 +58,7 @@ bool WsTransport::input(const char* data, size_t len, std::string& plain, std::s
     return ok;
 }
 
-bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std::string& ws_out, ShutdownReason& why) {
+bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std::string& ws_out, TransportFailure& failure) {
     if (failed_) return false;
     if (!upgraded_) {
         size_t used = 0;
@@ -77,13 +76,13 @@ bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std:
             if (reason.find("larger than") != std::string::npos) status = 431;
         }
         if (status != 101) {
-            log::warn("listener {}: WebSocket upgrade from {} refused ({} {}): {}", listener_id_, peer_, status,
-                      statusText(status), reason);
+            failure.msg = "websocket_upgrade_refused";
+            failure.warning = "listener " + listener_id_ + ": " + std::to_string(status) + " " + statusText(status) + ": " + reason;
             ws_out += "HTTP/1.1 " + std::to_string(status) + " " + statusText(status) + "\r\n";
             if (status == 426) ws_out += "Sec-WebSocket-Version: 13\r\n";
             ws_out += "Connection: close\r\nContent-Length: 0\r\n\r\n";
             failed_ = true;
-            why = ShutdownReason::WsBadRequest;
+            failure.why = ShutdownReason::WsBadRequest;
             return false;
         }
         const ws::UpgradeRequest& req = upgrade_->request();
@@ -101,12 +100,14 @@ bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std:
     if (framer_.feed(reinterpret_cast<const uint8_t*>(data), len, plain, ws_out)) return true;
     failed_ = true;
     switch (framer_.cause()) {
-        case ws::CloseCause::PeerClosed: why = ShutdownReason::Closed; break;
-        case ws::CloseCause::TooLarge: why = ShutdownReason::FrameTooLarge; break;
-        default: why = ShutdownReason::WsProtocolError; break;
+        case ws::CloseCause::PeerClosed: failure.why = ShutdownReason::Closed; break;
+        case ws::CloseCause::TooLarge: failure.why = ShutdownReason::FrameTooLarge; break;
+        default: failure.why = ShutdownReason::WsProtocolError; break;
     }
-    if (why != ShutdownReason::Closed)
-        log::warn("listener {}: WebSocket from {} closed: {}", listener_id_, peer_, shutdownReasonName(why));
+    if (failure.why != ShutdownReason::Closed) {
+        failure.msg = "websocket_error";
+        failure.warning = "listener " + listener_id_;
+    }
     return false;
 }
 

@@ -18,11 +18,11 @@ class WsTransport final : public Transport {
 public:
     static constexpr size_t kMaxUpgradeBytes = 8 * 1024;
 
-    WsTransport(const config::ListenerConfig& lc, uint64_t max_frame, std::string listener_id, std::string peer,
+    WsTransport(const config::ListenerConfig& lc, uint64_t max_frame, std::string listener_id,
                 std::unique_ptr<Transport> inner);
     ~WsTransport() override;
 
-    bool input(const char* data, size_t len, std::string& plain, std::string& wire, ShutdownReason& why) override;
+    bool input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) override;
     void output(const std::vector<uv_buf_t>& plain, std::string& wire) override;
     bool established() const override { return upgraded_ && (!inner_ || inner_->established()); }
     void shutdown(ShutdownReason why, std::string& wire) override;
@@ -34,12 +34,11 @@ public:
 
 private:
     // The WebSocket layer alone, on plaintext `data`: app bytes to `plain`, WS bytes to `ws_out`.
-    bool wsInput(const char* data, size_t len, std::string& plain, std::string& ws_out, ShutdownReason& why);
+    bool wsInput(const char* data, size_t len, std::string& plain, std::string& ws_out, TransportFailure& failure);
     void lower(const std::string& ws_bytes, std::string& wire);
 
     const config::ListenerConfig& lc_;
     std::string listener_id_;
-    std::string peer_;
     std::unique_ptr<Transport> inner_;
     std::optional<ws::UpgradeParser> upgrade_;
     ws::Framer framer_;
