@@ -53,6 +53,22 @@ std::string slurp(const std::filesystem::path& p) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A manager with an installed-license path under a fresh temp dir, keyed by `k`.
+struct InstalledManager {
+    KeyPair k;
+    std::filesystem::path dir;
+    std::filesystem::path installed;
+    LicenseManager m;
+    std::string error, warning;
+    explicit InstalledManager(const std::string& name)
+        : dir(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))),
+          installed(dir / "installed" / "emqx.lic") {
+        std::filesystem::create_directories(dir);
+        REQUIRE(m.load(installed.string(), k.public_pem, error, warning));
+    }
+    ~InstalledManager() { std::filesystem::remove_all(dir); }
+};
+
 nlohmann::json fields() {
     return {{"customer", "Acme"},        {"customer_type", "small"},     {"max_connections", 10},
             {"issued_at", "2024-02-28"}, {"expiry_at", "2024-02-29"}};
@@ -142,13 +158,8 @@ TEST_CASE("license: admission", "[license]") {
 }
 
 TEST_CASE("license: an already expired trial or small license is refused unless forced", "[license]") {
-    KeyPair k;
-    auto dir = std::filesystem::temp_directory_path() / ("emqx-license-force-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    LicenseManager m;
-    std::string error, warning;
-    auto installed = dir / "installed" / "emqx.lic";
-    REQUIRE(m.load(installed.string(), k.public_pem, error, warning));
+    InstalledManager im("emqx-license-force");
+    auto& [k, dir, installed, m, error, warning] = im;
     auto f = fields();
     f["customer_type"] = "standard";
     f["expiry_at"] = "2099-12-31";
@@ -180,17 +191,11 @@ TEST_CASE("license: an already expired trial or small license is refused unless 
     f["customer_type"] = "small";
     CHECK(m.update(k.license(f), true, error));
     CHECK(m.current()->customer_type == "small");
-    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("license: update takes the license itself or a file:// path", "[license]") {
-    KeyPair k;
-    auto dir = std::filesystem::temp_directory_path() / ("emqx-license-update-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    LicenseManager m;
-    std::string error, warning;
-    auto installed = dir / "installed" / "emqx.lic";
-    REQUIRE(m.load(installed.string(), k.public_pem, error, warning));
+    InstalledManager im("emqx-license-update");
+    auto& [k, dir, installed, m, error, warning] = im;
     auto f = fields();
     f["expiry_at"] = "2099-12-31";
     f["deployment"] = "plant-7";
@@ -207,5 +212,4 @@ TEST_CASE("license: update takes the license itself or a file:// path", "[licens
     CHECK_FALSE(m.update("not a license", false, error));
     CHECK(error.find("not a JSON object") != std::string::npos);
     CHECK(m.current()->customer == "From File");
-    std::filesystem::remove_all(dir);
 }
