@@ -22,6 +22,7 @@
 #include "emqxd/sys/sys_publisher.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/trace/trace_registry.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -383,15 +384,15 @@ bool BrokerApp::restoreSessions(std::string& /*error*/) {
     // Commits wake the workers that hold acks waiting for them.
     ctx.durable->setCommitListener([&ctx](uint64_t seq) {
         for (auto& w : ctx.workers)
-            if (w->waitingForCommit()) {
+            if (w->shard().acks().waitingForCommit()) {
                 Worker* wp = w.get();
-                wp->post([wp, seq] { wp->onDurableCommitted(seq); });
+                wp->post([wp, seq] { wp->shard().acks().onCommitted(seq); });
             }
     });
     size_t restored = 0;
     for (storage::StoredSession& st : loaded_sessions_) {
         uint32_t w = static_cast<uint32_t>(std::hash<std::string_view>{}(st.client_id) % ctx.worker_count);
-        ctx.workers[w]->restoreSession(std::move(st));
+        ctx.workers[w]->shard().restoreSession(std::move(st));
         ++restored;
     }
     loaded_sessions_.clear();
@@ -407,7 +408,7 @@ void BrokerApp::closeDurable() {
     if (!ctx.durable) return;
     // Called with the workers stopped (or never started): their sessions are ours to read.
     size_t saved = 0;
-    for (auto& w : ctx.workers) saved += w->saveSessions();
+    for (auto& w : ctx.workers) saved += w->shard().saveSessions();
     if (ctx.security) ctx.security->banned().persistTo(nullptr);  // memory only from here on
     ctx.durable->close();
     log::info("durable store {}: saved {} sessions, {} retained messages; closed", ctx.durable->dir(), saved,

@@ -12,6 +12,7 @@
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -106,7 +107,7 @@ void registerAuthCommands(Registry& r, CtlServer& server) {
         forEachWorker<Json>(
             *cp, srv->inbox(),
             [target](Worker& w) {
-                Session* s = w.findSessionByClientId(target);
+                Session* s = w.shard().findSessionByClientId(target);
                 if (!s) return Json(nullptr);
                 if (Connection* c = w.connectionOf(s->id())) c->channel().clearAuthzCache();
                 return Json(true);

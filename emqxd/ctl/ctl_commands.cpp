@@ -24,6 +24,7 @@
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
 #include "emqxd/sys/sys_publisher.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -228,7 +229,7 @@ void registerCommands(Registry& r, CtlServer& server) {
             [limit, match](Worker& w) {
                 Json part = {{"clients", Json::array()}, {"total", 0}};
                 uint64_t total = 0;
-                w.forEachSession([&](Session& s) {
+                w.shard().forEachSession([&](Session& s) {
                     if (!match.empty() && s.clientId().find(match) == std::string::npos) return;
                     ++total;
                     if (part["clients"].size() < limit) part["clients"].push_back(clientJson(w, s));
@@ -255,7 +256,7 @@ void registerCommands(Registry& r, CtlServer& server) {
         forEachWorker<Json>(
             *cp, srv->inbox(),
             [id](Worker& w) {
-                Session* s = w.findSessionByClientId(id);
+                Session* s = w.shard().findSessionByClientId(id);
                 if (!s) return Json(nullptr);
                 Json j = clientJson(w, *s);
                 // What users ask first when messages go missing: what the
@@ -281,13 +282,13 @@ void registerCommands(Registry& r, CtlServer& server) {
         forEachWorker<Json>(
             *cp, srv->inbox(),
             [id](Worker& w) {
-                Session* s = w.findSessionByClientId(id);
+                Session* s = w.shard().findSessionByClientId(id);
                 if (!s) return Json(nullptr);
                 if (Connection* c = w.connectionOf(s->id()); c && !c->closing()) {
                     c->close(ShutdownReason::Kicked);
                     return Json("kicked");
                 }
-                w.endSession(*s);  // an offline session: kicking discards it
+                w.shard().endSession(*s);  // an offline session: kicking discards it
                 return Json("discarded");
             },
             [id, respond](std::vector<Json>& parts) {
@@ -302,7 +303,7 @@ void registerCommands(Registry& r, CtlServer& server) {
             *cp, srv->inbox(),
             [](Worker& w) {
                 Json part = Json::array();
-                w.forEachSession([&](Session& s) {
+                w.shard().forEachSession([&](Session& s) {
                     for (auto& j : subscriptionsJson(s)) part.push_back(std::move(j));
                 });
                 return part;
@@ -323,7 +324,7 @@ void registerCommands(Registry& r, CtlServer& server) {
         forEachWorker<Json>(
             *cp, srv->inbox(),
             [id](Worker& w) {
-                Session* s = w.findSessionByClientId(id);
+                Session* s = w.shard().findSessionByClientId(id);
                 return s ? subscriptionsJson(*s) : Json(nullptr);
             },
             [id, respond](std::vector<Json>& parts) {
@@ -347,11 +348,11 @@ void registerCommands(Registry& r, CtlServer& server) {
         forEachWorker<Json>(
             *cp, srv->inbox(),
             [id, filter, qos](Worker& w) {
-                Session* s = w.findSessionByClientId(id);
+                Session* s = w.shard().findSessionByClientId(id);
                 if (!s) return Json(nullptr);
                 SubscriptionOptions options{static_cast<uint8_t>(qos), false, false, 0, 0};
-                w.addSubscription(*s, filter, options);
-                w.sessionChanged(*s);
+                w.shard().addSubscription(*s, filter, options);
+                w.shard().sessionChanged(*s);
                 w.metrics().add(Metric::ClientSubscribe);
                 return Json(true);
             },
@@ -368,10 +369,10 @@ void registerCommands(Registry& r, CtlServer& server) {
         forEachWorker<Json>(
             *cp, srv->inbox(),
             [id, filter](Worker& w) {
-                Session* s = w.findSessionByClientId(id);
+                Session* s = w.shard().findSessionByClientId(id);
                 if (!s) return Json(nullptr);
-                if (!w.removeSubscription(*s, filter)) return Json(false);
-                w.sessionChanged(*s);
+                if (!w.shard().removeSubscription(*s, filter)) return Json(false);
+                w.shard().sessionChanged(*s);
                 w.metrics().add(Metric::ClientUnsubscribe);
                 return Json(true);
             },

@@ -16,6 +16,7 @@
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/ctl/for_each_worker.h"
+#include "emqxd/shard/broker_shard.h"
 
 namespace emqx::ctl {
 
@@ -87,7 +88,7 @@ void answerAll(CtlServer& server, const Responder& respond) {
         [posted](Worker& w) {
             auto lag = std::chrono::steady_clock::now() - posted;
             return Json{{"connections", w.connectionCount()},
-                        {"sessions", w.sessionCount()},
+                        {"sessions", w.shard().sessionCount()},
                         {"loop_lag_us", std::chrono::duration_cast<std::chrono::microseconds>(lag).count()}};
         },
         [respond](std::vector<Json>& parts) {

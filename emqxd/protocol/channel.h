@@ -20,6 +20,7 @@
 #include "emqxd/net/shutdown_reason.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/session/delivery_sink.h"
+#include "emqxd/storage/durable_writes.h"
 
 namespace emqx {
 
@@ -109,6 +110,10 @@ private:
     void onPublish(mqtt::Publish& p);
     // A PUBLISH the broker does not take: counted, DISCONNECT (MQTT 5), close.
     void refusePublish(mqtt::ReasonCode code, ShutdownReason reason);
+    // Sends a publish's PUBACK/PUBREC at once in the common case, or once the
+    // acks before it and the durable writes it depends on are settled.
+    void acknowledge(const mqtt::PubResponse& ack, const DurableWrites& writes);
+    void answerPublish(const mqtt::PubResponse& ack, bool stored, mqtt::ReasonCode not_stored);
     void onPubResponse(const mqtt::PubResponse& r);
     void onSubscribe(const mqtt::Subscribe& s);
     // Subscribes each request; returns one reason code per request.

@@ -10,6 +10,7 @@
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"
 #include "emqxd/trace/trace_hooks.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -148,7 +149,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
     if (!takeUsernameSlot(c)) {
         // Nothing of this client id lives here: do not keep its registry claim.
-        if (!worker_.findSessionByClientId(c.client_id)) worker_.ctx().registry.release(c.client_id, worker_.index());
+        if (!worker_.shard().findSessionByClientId(c.client_id)) worker_.ctx().registry.release(c.client_id, worker_.index());
         return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
     }
 
@@ -182,7 +183,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     worker_.metrics().add(Metric::ClientConnack);
     publishClientEvent(worker_, *this, true, ShutdownReason::Normal);
     autoSubscribe();
-    worker_.sessionChanged(*session_);
+    worker_.shard().sessionChanged(*session_);
     session_->attach(this, Worker::wallMs());
     scheduleCheck();
 }
@@ -193,7 +194,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
 bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
     UsernameQuota& quota = worker_.ctx().username_quota;
     if (!quota.limited() || !c.username || c.username->empty()) return true;
-    if (Session* s = worker_.findSessionByClientId(c.client_id)) {
+    if (Session* s = worker_.shard().findSessionByClientId(c.client_id)) {
         Connection* old = worker_.connectionOf(s->id());
         if (old && old->channel().username_slot_ && old->channel().username_ == *c.username) {
             old->channel().username_slot_ = false;
@@ -206,7 +207,7 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
 }
 
 void Channel::openSession(mqtt::Connect& c) {
-    Session* existing = worker_.findSessionByClientId(client_id_);
+    Session* existing = worker_.shard().findSessionByClientId(client_id_);
     if (existing) {
         if (Connection* old = worker_.connectionOf(existing->id())) {
             old->channel().markTakenOver();
@@ -221,13 +222,13 @@ void Channel::openSession(mqtt::Connect& c) {
         worker_.schedule(DeadlineKind::Session, session_->id(), session_->deadline_slot, DeadlineQueue::kNone);
         worker_.metrics().add(Metric::SessionResumed);
     } else {
-        session_ = &worker_.createSession(client_id_);
+        session_ = &worker_.shard().createSession(client_id_);
         worker_.metrics().add(Metric::SessionCreated);
         if (existing) {
             // Ended after the new session exists, so the client id stays this
             // worker's throughout (Worker::endSession); its pending will goes out.
             worker_.metrics().add(Metric::SessionDiscarded);
-            worker_.endSession(*existing);
+            worker_.shard().endSession(*existing);
         }
     }
     const auto& cfg = worker_.ctx().cfg.mqtt;
@@ -314,7 +315,7 @@ void Channel::releaseSession() {
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
     if (will && (will_delay == 0 || s.expiry_interval_s == 0)) {
-        worker_.publishWill(will, username_, conn_.peer());
+        worker_.shard().publishWill(will, username_, conn_.peer());
         will.reset();
     }
     if (will)
@@ -322,10 +323,10 @@ void Channel::releaseSession() {
             Session::PendingWill{std::move(will), conn_.peer(), now + static_cast<int64_t>(will_delay) * 1000});
     if (taken_over_) return;  // the new connection decides the session's fate
     if (s.expiry_interval_s == 0) {
-        worker_.endSession(s);
+        worker_.shard().endSession(s);
         return;
     }
-    worker_.scheduleSession(s);
+    worker_.shard().scheduleSession(s);
 }
 
 }  // namespace emqx

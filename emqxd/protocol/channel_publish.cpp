@@ -4,8 +4,10 @@
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/publish_header_cache.h"
 #include "emqxd/session/session.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/trace/trace_hooks.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -89,11 +91,7 @@ void Channel::onPublish(mqtt::Publish& p) {
             // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
             mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
                                   p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
-            // Behind acks still waiting for a durable commit, if any: acks keep their order.
-            if (worker_.ackMustWait(conn_.id(), 0))
-                worker_.deferUntilCommitted(conn_.id(), 0, 0, [rec](Connection& c, bool) { c.channel().send(rec); });
-            else
-                send(rec);
+            acknowledge(rec, {});  // behind acks still waiting for a durable commit, if any
             return;
         }
         checkNoLaterThan(worker_.nowMs() + cfg.await_rel_timeout);
@@ -102,41 +100,39 @@ void Channel::onPublish(mqtt::Publish& p) {
     metrics.add(p.qos == 0 ? Metric::MessagesQos0Received
                            : p.qos == 1 ? Metric::MessagesQos1Received : Metric::MessagesQos2Received);
     MessagePtr msg = makeMessage(p, topic);
-    uint64_t durable_before = storage::DurableStore::lastSeqOfThisThread();
-    uint64_t refused_before = storage::DurableStore::refusedOfThisThread();
     if (!route_memo_) route_memo_ = std::make_unique<RouteMemo>();
-    size_t routed = worker_.publish(msg, route_memo_.get());
-    ReasonCode rc = routed == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
-                                                                   : ReasonCode::Success;
-    if (p.qos > 0) {
-        mqtt::PubResponse ack{p.qos == 1 ? PacketType::Puback : PacketType::Pubrec, p.packet_id, rc, {}};
-        // What the publish wrote durably (a retained message) is committed before
-        // the publisher is told (durable.fsync always|batch).
-        uint64_t durable_after = storage::DurableStore::lastSeqOfThisThread();
-        uint64_t depends_on = durable_after != durable_before ? durable_after : 0;
-        if (storage::DurableStore::refusedOfThisThread() != refused_before) {
-            // The store refuses writes (a full disk): the publisher is not told "stored".
-            if (worker_.ackMustWait(conn_.id(), 0))
-                worker_.deferUntilCommitted(conn_.id(), 0, 0, [ack](Connection& c, bool) {
-                    c.channel().ackNotStored(ack, ReasonCode::QuotaExceeded);
-                });
-            else
-                ackNotStored(ack, ReasonCode::QuotaExceeded);
-            return;
-        }
-        // Checked first so the common case builds no closure (no allocation per publish).
-        if (worker_.ackMustWait(conn_.id(), depends_on))
-            worker_.deferUntilCommitted(conn_.id(), durable_before + 1, depends_on, [ack](Connection& c, bool stored) {
-                if (stored)
-                    c.channel().send(ack);
-                else
-                    c.channel().ackNotStored(ack, ReasonCode::UnspecifiedError);
-            });
-        else if (depends_on != 0 && worker_.ctx().durable->anyFailed(durable_before + 1, depends_on))
-            ackNotStored(ack, ReasonCode::UnspecifiedError);
-        else
-            send(ack);
+    PublishResult routed = worker_.shard().publish(msg, route_memo_.get());
+    if (p.qos == 0) return;
+    ReasonCode rc = routed.targets == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
+                                                                          : ReasonCode::Success;
+    // What the publish wrote durably (a retained message, journal entries) is
+    // committed before the publisher is told (durable.fsync always|batch).
+    acknowledge(mqtt::PubResponse{p.qos == 1 ? PacketType::Puback : PacketType::Pubrec, p.packet_id, rc, {}},
+                routed.durable);
+}
+
+void Channel::acknowledge(const mqtt::PubResponse& ack, const DurableWrites& writes) {
+    AckGate& gate = worker_.shard().acks();
+    // A refused write (a full disk) is not waited for: the publisher is told
+    // "not stored" once the acks before it have gone.
+    ReasonCode not_stored = writes.refused ? ReasonCode::QuotaExceeded : ReasonCode::UnspecifiedError;
+    DurableWrites depends_on = writes.refused ? DurableWrites{} : writes;
+    // Checked first so the common case builds no closure (no allocation per publish).
+    if (gate.mustWait(conn_.id(), depends_on)) {
+        // Runs only while the connection (so this channel) is open: AckGate asks first.
+        gate.defer(conn_.id(), depends_on, [this, ack, not_stored, refused = writes.refused](bool stored) {
+            answerPublish(ack, stored && !refused, not_stored);
+        });
+        return;
     }
+    answerPublish(ack, !writes.refused && !gate.anyFailed(depends_on), not_stored);
+}
+
+void Channel::answerPublish(const mqtt::PubResponse& ack, bool stored, ReasonCode not_stored) {
+    if (stored)
+        send(ack);
+    else
+        ackNotStored(ack, not_stored);
 }
 
 void Channel::ackNotStored(mqtt::PubResponse ack, ReasonCode reason) {

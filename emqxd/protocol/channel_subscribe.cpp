@@ -3,6 +3,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -29,7 +30,7 @@ void Channel::onSubscribe(const mqtt::Subscribe& s) {
     ack.packet_id = s.packet_id;
     std::vector<bool> retain_skip;
     ack.reasons = subscribeAll(s, true, retain_skip);
-    worker_.sessionChanged(*session_);
+    worker_.shard().sessionChanged(*session_);
     send(ack);
     deliverRetainedAfterSubscribe(s, ack.reasons, retain_skip);
 }
@@ -92,7 +93,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
                                     sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared.has_value() || (existed && r.retain_handling == 1);
-        worker_.addSubscription(*session_, r.filter, options);
+        worker_.shard().addSubscription(*session_, r.filter, options);
         worker_.metrics().add(Metric::ClientSubscribe);
     }
     return reasons;
@@ -115,14 +116,14 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
     mqtt::Unsuback ack;
     ack.packet_id = u.packet_id;
     for (const std::string& filter : u.filters) {
-        if (!worker_.removeSubscription(*session_, filter)) {
+        if (!worker_.shard().removeSubscription(*session_, filter)) {
             ack.reasons.push_back(ReasonCode::NoSubscriptionExisted);
             continue;
         }
         worker_.metrics().add(Metric::ClientUnsubscribe);
         ack.reasons.push_back(ReasonCode::Success);
     }
-    worker_.sessionChanged(*session_);
+    worker_.shard().sessionChanged(*session_);
     if (version_ != ProtocolVersion::V5) ack.reasons.clear();
     send(ack);
 }

@@ -9,6 +9,7 @@
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/sys_message.h"
 #include "emqxd/session/session.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -55,7 +56,7 @@ void publishClientEvent(Worker& worker, const Channel& channel, bool connected, 
     }
     std::string topic = "$SYS/brokers/" + worker.ctx().cfg.node.name + "/clients/" + channel.clientId() +
                         (connected ? "/connected" : "/disconnected");
-    worker.publish(makeSysMessage(std::move(topic), j.dump(), false));
+    worker.shard().publish(makeSysMessage(std::move(topic), j.dump(), false));
 }
 
 }  // namespace emqx

@@ -6,14 +6,15 @@
 
 namespace emqx {
 
-void MemoryRetainStore::put(const MessagePtr& msg) {
+DurableWrites MemoryRetainStore::put(const MessagePtr& msg) {
     std::unique_lock lock(mutex_);
     if (msg->payload.empty()) {
         auto it = messages_.find(msg->topic);
         if (it != messages_.end()) messages_.erase(it);
-        return;
+        return {};
     }
     messages_.insert_or_assign(std::string(msg->topic), msg);
+    return {};
 }
 
 void MemoryRetainStore::match(std::string_view filter, const std::function<void(const MessagePtr&)>& visit) const {

@@ -11,7 +11,7 @@ namespace emqx {
 // (a subscription-time cost, not a per-message one).
 class MemoryRetainStore final : public RetainStore {
 public:
-    void put(const MessagePtr& msg) override;
+    DurableWrites put(const MessagePtr& msg) override;
     void match(std::string_view filter, const std::function<void(const MessagePtr&)>& visit) const override;
     size_t erase(std::string_view topic) override;
     size_t size() const override;

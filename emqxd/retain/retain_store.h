@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "emqxd/message/message.h"
+#include "emqxd/storage/durable_writes.h"
 
 namespace emqx {
 
@@ -14,7 +15,8 @@ class RetainStore {
 public:
     virtual ~RetainStore() = default;
     // Stores `msg` for its topic; an empty payload deletes the topic's message.
-    virtual void put(const MessagePtr& msg) = 0;
+    // Returns what it queued in the durable store (nothing for a memory store).
+    virtual DurableWrites put(const MessagePtr& msg) = 0;
     // Calls visit for every retained message whose topic matches `filter`.
     virtual void match(std::string_view filter, const std::function<void(const MessagePtr&)>& visit) const = 0;
     virtual size_t erase(std::string_view topic) = 0;  // "" clears all; returns how many were removed

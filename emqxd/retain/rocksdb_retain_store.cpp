@@ -32,15 +32,17 @@ bool RocksDbRetainStore::load(int64_t now_ms, size_t& loaded, size_t& expired, s
     return true;
 }
 
-void RocksDbRetainStore::put(const MessagePtr& msg) {
+DurableWrites RocksDbRetainStore::put(const MessagePtr& msg) {
     std::string record = msg->payload.empty() ? std::string() : storage::encodeMessage(*msg);
+    DurableWrites writes;
     std::lock_guard lock(write_order_);
     if (msg->payload.empty()) {
-        if (index_.erase(msg->topic) > 0) store_->deleteRetained(msg->topic);
-        return;
+        if (index_.erase(msg->topic) > 0) writes.add(store_->deleteRetained(msg->topic));
+        return writes;
     }
     index_.put(msg);
-    store_->putRetained(msg->topic, record);
+    writes.add(store_->putRetained(msg->topic, record));
+    return writes;
 }
 
 void RocksDbRetainStore::match(std::string_view filter, const std::function<void(const MessagePtr&)>& visit) const {

@@ -20,7 +20,7 @@ public:
     // cannot be read: the store is damaged.
     bool load(int64_t now_ms, size_t& loaded, size_t& expired, std::string& error);
 
-    void put(const MessagePtr& msg) override;
+    DurableWrites put(const MessagePtr& msg) override;
     void match(std::string_view filter, const std::function<void(const MessagePtr&)>& visit) const override;
     size_t erase(std::string_view topic) override;
     size_t size() const override { return index_.size(); }

@@ -25,8 +25,6 @@ constexpr const char* kSessionsCf = "sessions";
 constexpr const char* kJournalCf = "session_messages";
 constexpr const char* kBannedCf = "banned";
 constexpr const char* kUsersCf = "users";
-thread_local uint64_t tls_last_seq = 0;
-thread_local uint64_t tls_refused = 0;
 
 rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
@@ -207,7 +205,6 @@ bool DurableStore::forEachJournaled(
 template <class F>
 uint64_t DurableStore::enqueue(F&& add) {
     if (!accepting_.load(std::memory_order_relaxed)) {
-        ++tls_refused;
         return 0;
     }
     uint64_t seq;
@@ -219,7 +216,6 @@ uint64_t DurableStore::enqueue(F&& add) {
         seq = ++queued_seq_;
     }
     if (wake) wake_.notify_one();
-    tls_last_seq = seq;
     return seq;
 }
 
@@ -295,10 +291,6 @@ void DurableStore::finished(uint64_t session_id, uint64_t durable_id) {
         b.Delete(journal_cf_, key.state());
     });
 }
-
-uint64_t DurableStore::lastSeqOfThisThread() { return tls_last_seq; }
-
-uint64_t DurableStore::refusedOfThisThread() { return tls_refused; }
 
 bool DurableStore::anyFailed(uint64_t from, uint64_t to) const {
     if (failed_commits_.load(std::memory_order_acquire) == 0) return false;

@@ -16,9 +16,9 @@
 //           crash once written, not the machine's
 //
 // A commit that fails (a full disk) is reported to the listener as failed, and
-// the store then refuses new writes (each refused write is counted for its
-// thread, see refusedOfThisThread) until a probe commit succeeds again; the
-// writer thread probes every kProbeIntervalMs.
+// the store then refuses new writes (a refused write returns sequence number
+// 0, so its caller can tell its client) until a probe commit succeeds again;
+// the writer thread probes every kProbeIntervalMs.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -86,7 +86,7 @@ public:
     void startMessageIdsAt(uint64_t id) { next_message_id_.store(std::max<uint64_t>(id, 1)); }
 
     // --- any thread: queued for the next commit. Each returns the commit
-    // sequence number that covers it (also kept per thread: lastSeqOfThisThread()).
+    // sequence number that covers it, 0 when the store refuses writes.
     uint64_t putRetained(std::string_view topic, std::string_view value);
     uint64_t deleteRetained(std::string_view topic);
     uint64_t clearRetained();
@@ -109,10 +109,6 @@ public:
     void inflightQos2(uint64_t session_id, uint64_t durable_id, uint16_t packet_id, bool pubrec_received) override;
     void finished(uint64_t session_id, uint64_t durable_id) override;
 
-    // The sequence number of the last write queued by the calling thread (0: none).
-    static uint64_t lastSeqOfThisThread();
-    // How many writes the calling thread had refused because the store refuses writes.
-    static uint64_t refusedOfThisThread();
     // False from a failed commit until a probe commit succeeds.
     bool acceptingWrites() const { return accepting_.load(std::memory_order_relaxed); }
     // Whether any write with a sequence number in [from, to] was in a failed commit.

@@ -1,0 +1,123 @@
+#pragma once
+// The broker's work on one worker (EMQX's broker + session manager for the
+// sessions this worker owns): the session table, subscriptions, publish and
+// dispatch, session expiry and wills, and the gate that holds acks for the
+// durable store. `Worker` is the runtime it runs on (loop, inbox, timers,
+// connections); `Channel` calls this shard for everything past the protocol.
+// Owner: the worker thread; other threads reach it through the worker's inbox.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "emqxd/message/message.h"
+#include "emqxd/router/route_memo.h"
+#include "emqxd/router/subscription_options.h"
+#include "emqxd/shard/ack_gate.h"
+#include "emqxd/storage/durable_writes.h"
+#include "emqxd/worker/delivery.h"
+
+namespace emqx {
+
+class Session;
+class Worker;
+struct BrokerContext;
+struct Subscriber;
+namespace storage {
+struct StoredSession;
+}
+
+// What a publish did: how many subscriptions it was routed to, and what it
+// queued in the durable store (the publisher's ack waits for that).
+struct PublishResult {
+    size_t targets = 0;
+    DurableWrites durable;
+};
+
+class BrokerShard {
+public:
+    explicit BrokerShard(Worker& runtime);
+    ~BrokerShard();
+    BrokerShard(const BrokerShard&) = delete;
+    BrokerShard& operator=(const BrokerShard&) = delete;
+
+    // --- publish and dispatch ---
+    // Routes a message published on this worker: local subscribers are served
+    // at once, every other worker gets its share at the end of the loop
+    // iteration, batched with the iteration's other messages (flushOutgoing).
+    // `memo`: the publisher's remembered route (see route_memo.h), or null.
+    PublishResult publish(const MessagePtr& msg, RouteMemo* memo = nullptr);
+    // Sends a will (at disconnect, after its delay, or at the session's end)
+    // once it passes the client's publish authorization and ban check then;
+    // a refused will is counted and traced, never published, retained or queued.
+    void publishWill(const MessagePtr& will, std::string_view username, std::string_view peer);
+    // A delivery another worker routed to a session of this one.
+    void deliver(Delivery& d);
+    // Hands each other worker the deliveries this iteration routed to it: one
+    // inbox push and at most one wakeup per worker per iteration, not per message.
+    void flushOutgoing();
+
+    // --- sessions ---
+    Session* findSession(uint64_t id);
+    Session* findSessionByClientId(std::string_view client_id);
+    // For the control plane (`emqxctl clients`, `subscriptions`): visits every
+    // session of this worker, connected or not.
+    void forEachSession(const std::function<void(Session&)>& visit);
+    // Any thread.
+    size_t sessionCount() const { return session_count_.load(std::memory_order_relaxed); }
+    // `id` 0: a new id; otherwise a restored session's own (journals are keyed by it).
+    // Claims the client id for this worker (SessionRegistry's invariant).
+    Session& createSession(std::string client_id, uint64_t id = 0);
+    // Terminates: routes, pending will, journal, and the client id's registry
+    // entry unless a newer session of the same id here has replaced this one.
+    void endSession(Session& s);
+    // Schedules an offline session's end (expiry) and its pending will.
+    void scheduleSession(Session& s);
+    // The session's deadline (scheduleSession's) has come.
+    void onSessionDeadline(uint64_t id);
+    // Adds or replaces `filter` in the session and the router (every path that
+    // subscribes comes here): marked durable when the session is persistent and
+    // durable storage is on, so publishers journal what they route to it.
+    void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options);
+    // False when the session had no such subscription.
+    bool removeSubscription(Session& s, const std::string& filter);
+    // After CONNECT or a change of subscriptions: the subscriptions follow the
+    // session's persistence, and a persistent session's record is rewritten so
+    // a crash keeps it.
+    void sessionChanged(Session& s);
+
+    // --- durable storage (emqxd/storage) ---
+    // Before the worker starts (main thread): a stored session lives here
+    // again: its registry entry, its subscriptions in the router (offline), its
+    // expiry deadline.
+    Session& restoreSession(storage::StoredSession&& stored);
+    // After the worker stopped (main thread): writes every persistent session
+    // to the durable store; returns how many.
+    size_t saveSessions();
+    AckGate& acks() { return acks_; }
+    const AckGate& acks() const { return acks_; }
+
+private:
+    // Queues `msg` for `to`: here, or in the batch of `to`'s worker.
+    void target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes);
+    // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
+    // before the publisher's acknowledgement (which waits for the commit).
+    void journal(const Message& msg, const Subscriber& to, DurableWrites& writes);
+    void unroute(Session& s, const std::string& filter);
+
+    Worker& runtime_;
+    BrokerContext& ctx_;
+    const uint32_t index_;
+    std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
+    std::unordered_map<std::string, uint64_t> session_ids_by_client_;
+    std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused
+    std::vector<Delivery> local_;
+    std::atomic<size_t> session_count_{0};
+    AckGate acks_;
+};
+
+}  // namespace emqx
