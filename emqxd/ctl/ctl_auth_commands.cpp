@@ -109,7 +109,7 @@ void registerAuthCommands(Registry& r, CtlServer& server) {
             [target](Worker& w) {
                 Session* s = w.shard().findSessionByClientId(target);
                 if (!s) return Json(nullptr);
-                if (Connection* c = w.connectionOf(s->id())) c->channel().clearAuthzCache();
+                if (Channel* ch = w.channelOf(s->id())) ch->clearAuthzCache();
                 return Json(true);
             },
             [target, respond](std::vector<Json>& parts) {

@@ -68,15 +68,16 @@ Json listenerJson(const BrokerContext& ctx, const ListenerStats& l) {
 
 // One client's line, built on the worker that owns the session.
 Json clientJson(Worker& w, Session& s) {
-    Connection* c = w.connectionOf(s.id());
+    Channel* ch = w.channelOf(s.id());
+    const ConnectionPort* c = ch ? &ch->connection() : nullptr;
     bool connected = c && !c->closing();
     Json j = {
         {"clientid", s.clientId()},
         {"username", s.username.empty() ? Json(nullptr) : Json(s.username)},
         {"peername", c ? Json(c->peer()) : Json(nullptr)},
-        {"proto_ver", c ? Json(static_cast<int>(c->channel().protoVer())) : Json(nullptr)},
-        {"clean_start", c ? c->channel().cleanStart() : false},
-        {"keepalive", c ? c->channel().keepalive() : 0},
+        {"proto_ver", ch ? Json(static_cast<int>(ch->protoVer())) : Json(nullptr)},
+        {"clean_start", ch ? ch->cleanStart() : false},
+        {"keepalive", ch ? ch->keepalive() : 0},
         {"session_expiry_interval", s.expiry_interval_s},
         {"subscriptions", s.subscriptions().size()},
         {"inflight", s.inflightCount()},
@@ -284,8 +285,8 @@ void registerCommands(Registry& r, CtlServer& server) {
             [id](Worker& w) {
                 Session* s = w.shard().findSessionByClientId(id);
                 if (!s) return Json(nullptr);
-                if (Connection* c = w.connectionOf(s->id()); c && !c->closing()) {
-                    c->close(ShutdownReason::Kicked);
+                if (Channel* ch = w.channelOf(s->id()); ch && !ch->connection().closing()) {
+                    ch->connection().close(ShutdownReason::Kicked);
                     return Json("kicked");
                 }
                 w.shard().endSession(*s);  // an offline session: kicking discards it

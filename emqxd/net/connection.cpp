@@ -11,7 +11,7 @@
 namespace emqx {
 
 Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer)
-    : worker_(worker), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this) {
+    : worker_(worker), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this, worker) {
     tcp_.data = this;
     last_received_ms_ = worker_.nowMs();
     if (listener_ && (!listener_->messages_rate.unlimited() || !listener_->bytes_rate.unlimited()))
@@ -19,6 +19,8 @@ Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std
 }
 
 Connection::~Connection() = default;
+
+const config::ListenerConfig& Connection::listenerConfig() const { return listener_->config; }
 
 bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string wire) {
     transport_ = std::move(transport);

@@ -17,6 +17,7 @@
 #include "emqxd/net/shutdown_reason.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/worker/deadline_queue.h"
 
 namespace emqx {
@@ -24,7 +25,7 @@ namespace emqx {
 class Worker;
 struct ListenerStats;
 
-class Connection {
+class Connection final : public ConnectionPort {
 public:
     Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer);
     ~Connection();
@@ -38,25 +39,26 @@ public:
     // Feeds bytes that arrived before this connection existed (migration).
     void feed(std::string_view bytes);
 
-    uint64_t id() const { return id_; }
+    uint64_t id() const override { return id_; }
     Worker& worker() { return worker_; }
     Channel& channel() { return channel_; }
-    const std::string& peer() const { return peer_; }
+    const std::string& peer() const override { return peer_; }
     ListenerStats* listener() const { return listener_; }
-    int64_t connectedAtMs() const { return connected_at_ms_; }
+    int64_t connectedAtMs() const override { return connected_at_ms_; }
+    const config::ListenerConfig& listenerConfig() const override;
     void setConnectedAtMs(int64_t t) { connected_at_ms_ = t; }
-    bool closing() const { return closing_; }
+    bool closing() const override { return closing_; }
 
-    OutputBuffer& output() { return pending_; }
+    OutputBuffer& output() override { return pending_; }
     // Output not yet acknowledged by the kernel (queued + being written).
-    size_t pendingBytes() const { return pending_.size() + wire_.size() + writing_bytes_; }
-    void wantFlush();  // marks the connection for this iteration's flush
+    size_t pendingBytes() const override { return pending_.size() + wire_.size() + writing_bytes_; }
+    void wantFlush() override;  // marks the connection for this iteration's flush
     void flush();      // called by the worker once per loop iteration
 
     // Closes with `reason`: output already queued (e.g. a DISCONNECT) is still
     // written, then the socket closes. Counted once in the listener's
     // shutdown_count. Idempotent.
-    void close(ShutdownReason reason);
+    void close(ShutdownReason reason) override;
     // Hands the socket to the worker owning the session the CONNECT asked for,
     // with the transport, the wire bytes it produced that are not yet written,
     // and `unread` input past the CONNECT: no shutdown is counted.
@@ -64,30 +66,28 @@ public:
     // A TLS handshake still running past its handshake_timeout (monotonic ms).
     bool handshakeTimedOut(int64_t now_ms) const;
     int64_t handshakeDeadline() const { return transport_ ? transport_->handshakeTimeoutMs() : -1; }
-    // A field of the client's TLS certificate; nullopt on plain TCP / WS or without one.
-    std::optional<std::string> peerCertField(PeerCertField f) const {
+    std::optional<std::string> peerCertField(PeerCertField f) const override {
         return transport_ ? transport_->peerCertField(f) : std::nullopt;
     }
 
     // The kernel has not taken our output for send_timeout: the peer stopped reading.
-    bool sendTimedOut(int64_t now_ms) const;
+    bool sendTimedOut(int64_t now_ms) const override;
     // Closes now without waiting for queued output (after a send timeout).
-    void forceClose();
+    void forceClose() override;
 
-    int64_t lastReceivedMs() const { return last_received_ms_; }
+    int64_t lastReceivedMs() const override { return last_received_ms_; }
 
     // messages_rate / bytes_rate: reading is paused until this time (-1: not
     // paused). The connection's deadline includes it (Channel::onDeadline), and
     // the worker's timer calls resumeReading() once it has passed.
-    int64_t readPausedUntilMs() const { return limiter_ ? limiter_->paused_until_ms : -1; }
+    int64_t readPausedUntilMs() const override { return limiter_ ? limiter_->paused_until_ms : -1; }
     bool readPaused() const { return readPausedUntilMs() >= 0; }
     // Starts reading again and parses what was left buffered when it paused.
     void resumeReading();
     // A CONNECT that waited for its password check was decided (the channel
     // refused or admitted it): parse what arrived meanwhile, or move to the
     // worker owning the session, and read again if reading was held.
-    void connectDecided();
-    int64_t deadline_slot = DeadlineQueue::kNone;
+    void connectDecided() override;
 
 private:
     static void onAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);

@@ -1,9 +1,8 @@
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/connection_port.h"
 
 #include <algorithm>
 
-#include "emqxd/app/listener_stats.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"
 #include "emqxd/trace/trace_hooks.h"
@@ -15,7 +14,7 @@ using mqtt::PacketType;
 using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
-Channel::Channel(Connection& conn) : conn_(conn), worker_(conn.worker()), created_ms_(worker_.nowMs()) {}
+Channel::Channel(ConnectionPort& conn, Worker& worker) : conn_(conn), worker_(worker), created_ms_(worker_.nowMs()) {}
 
 uint32_t Channel::maxIncomingPacketSize() const {
     return static_cast<uint32_t>(std::min<uint64_t>(worker_.ctx().cfg.mqtt.max_packet_size, 268435460u));
@@ -190,9 +189,9 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     }
     // send_timeout_close = false keeps a peer that stopped reading: its output
     // stays bounded (outputFull: QoS 0 dropped, QoS 1/2 wait in the session).
-    if (conn_.sendTimedOut(now_ms) && conn_.listener()->config.tcp_options.send_timeout_close) {
+    if (conn_.sendTimedOut(now_ms) && conn_.listenerConfig().tcp_options.send_timeout_close) {
         std::string detail = "send timeout: a write did not complete in " +
-                             std::to_string(conn_.listener()->config.tcp_options.send_timeout) + " ms";
+                             std::to_string(conn_.listenerConfig().tcp_options.send_timeout) + " ms";
         worker_.logProtocolError(
             {"socket_error", client_id_, conn_.peer(), shutdownReasonName(ShutdownReason::Etimedout), detail});
         conn_.forceClose();
@@ -204,7 +203,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     };
     // Reading paused by messages_rate / bytes_rate: resume then, and do not
     // call the client idle meanwhile (it is us who stopped reading).
-    const bool paused = conn_.readPaused();
+    const bool paused = conn_.readPausedUntilMs() >= 0;
     consider(conn_.readPausedUntilMs());
     if (state_ == State::AwaitingConnect) {
         // While its password is checked the client waits for us, not we for it.
@@ -236,7 +235,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
         int64_t rel = session_->nextAwaitRelExpiry();
         if (rel >= 0) consider(now_ms + (rel - wall));
     }
-    if (conn_.pendingBytes() > 0) consider(now_ms + conn_.listener()->config.tcp_options.send_timeout);
+    if (conn_.pendingBytes() > 0) consider(now_ms + conn_.listenerConfig().tcp_options.send_timeout);
     return next;
 }
 

@@ -24,7 +24,7 @@
 
 namespace emqx {
 
-class Connection;
+class ConnectionPort;
 class Session;
 class Worker;
 namespace auth {
@@ -34,7 +34,7 @@ struct Refusal;
 
 class Channel final : public DeliverySink {
 public:
-    explicit Channel(Connection& conn);
+    Channel(ConnectionPort& conn, Worker& worker);
 
     enum class State { AwaitingConnect, Connected, Closed };
     State state() const { return state_; }
@@ -86,7 +86,8 @@ public:
     bool cleanStart() const { return clean_start_; }
     Session* session() const { return session_; }
     const std::string& peer() const;
-    const Connection& connection() const { return conn_; }
+    const ConnectionPort& connection() const { return conn_; }
+    ConnectionPort& connection() { return conn_; }
     mqtt::ProtocolVersion protoVer() const { return version_; }
 
     // Another connection takes this one's session: on close, detach it
@@ -141,7 +142,7 @@ private:
     void scheduleCheck();
     MessagePtr makeMessage(const mqtt::Publish& p, std::string_view topic) const;
 
-    Connection& conn_;
+    ConnectionPort& conn_;
     Worker& worker_;
     State state_ = State::AwaitingConnect;
     // When the connection was adopted (worker clock): idle_timeout runs from

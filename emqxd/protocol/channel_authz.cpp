@@ -2,8 +2,8 @@
 // BrokerContext::security; each channel caches its results.
 #include "emqxd/app/broker_context.h"
 #include "emqxd/auth/security.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 

@@ -35,7 +35,7 @@ std::string assignedClientId() {
 // `${username}` / `${clientid}` all see it. Without a client certificate (or
 // without the field, e.g. no CN) the client's own values stay, as in EMQX.
 // Then mqtt.use_username_as_clientid, as EMQX's enrich_client does.
-void takeIdentity(const config::MqttConfig& cfg, const Connection& conn, mqtt::Connect& c) {
+void takeIdentity(const config::MqttConfig& cfg, const ConnectionPort& conn, mqtt::Connect& c) {
     if (PeerCertField f = parsePeerCertField(cfg.peer_cert_as_username); f != PeerCertField::Disabled)
         if (auto v = conn.peerCertField(f)) c.username = std::move(*v);
     if (PeerCertField f = parsePeerCertField(cfg.peer_cert_as_clientid); f != PeerCertField::Disabled)
@@ -195,9 +195,9 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
     UsernameQuota& quota = worker_.ctx().username_quota;
     if (!quota.limited() || !c.username || c.username->empty()) return true;
     if (Session* s = worker_.shard().findSessionByClientId(c.client_id)) {
-        Connection* old = worker_.connectionOf(s->id());
-        if (old && old->channel().username_slot_ && old->channel().username_ == *c.username) {
-            old->channel().username_slot_ = false;
+        Channel* old = worker_.channelOf(s->id());
+        if (old && old->username_slot_ && old->username_ == *c.username) {
+            old->username_slot_ = false;
             username_slot_ = true;
             return true;
         }
@@ -209,9 +209,9 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
 void Channel::openSession(mqtt::Connect& c) {
     Session* existing = worker_.shard().findSessionByClientId(client_id_);
     if (existing) {
-        if (Connection* old = worker_.connectionOf(existing->id())) {
-            old->channel().markTakenOver();
-            old->close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
+        if (Channel* old = worker_.channelOf(existing->id())) {
+            old->markTakenOver();
+            old->conn_.close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
             worker_.metrics().add(Metric::SessionTakenover);
         }
     }
@@ -238,7 +238,7 @@ void Channel::openSession(mqtt::Connect& c) {
         session_->expiry_interval_s = clean_start_ ? 0 : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
     }
     session_->username = username_;
-    worker_.setConnectionOf(session_->id(), &conn_);
+    worker_.setChannelOf(session_->id(), this);
     worker_.ctx().router.setOnline(session_->id(), true);
     state_ = State::Connected;
 }
@@ -306,7 +306,7 @@ void Channel::releaseSession() {
     Session& s = *session_;
     session_ = nullptr;
     s.detach();
-    worker_.setConnectionOf(s.id(), nullptr);
+    worker_.setChannelOf(s.id(), nullptr);
     worker_.ctx().router.setOnline(s.id(), false);
     int64_t now = Worker::wallMs();
     s.disconnected_at_ms = now;

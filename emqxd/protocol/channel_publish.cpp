@@ -1,7 +1,7 @@
 // PUBLISH in (with topic aliases and the QoS 1/2 handshakes) and PUBLISH out.
 #include "common/topic/topic.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/protocol/publish_header_cache.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"

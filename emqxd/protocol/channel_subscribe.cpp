@@ -1,7 +1,7 @@
 // SUBSCRIBE and UNSUBSCRIBE, shared subscriptions and retained delivery.
 #include "common/topic/topic.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"

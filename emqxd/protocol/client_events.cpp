@@ -4,9 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/trace/trace_format.h"
-#include "emqxd/app/listener_stats.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/protocol/sys_message.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
@@ -33,13 +32,13 @@ std::string_view disconnectedEventReason(ShutdownReason reason) {
 void publishClientEvent(Worker& worker, const Channel& channel, bool connected, ShutdownReason reason) {
     const auto& events = worker.ctx().cfg.sys_topics.sys_event_messages;
     if (connected ? !events.client_connected : !events.client_disconnected) return;
-    const Connection& conn = channel.connection();
+    const ConnectionPort& conn = channel.connection();
     int64_t now = Worker::wallMs();
     nlohmann::json j;
     j["clientid"] = channel.clientId();
     j["username"] = channel.username().empty() ? nlohmann::json(nullptr) : nlohmann::json(channel.username());
     j["ipaddress"] = std::string(trace::peerHost(channel.peer()));
-    j["sockport"] = conn.listener() ? sockPort(conn.listener()->bind) : 0;
+    j["sockport"] = sockPort(conn.listenerConfig().bind);
     j["protocol"] = "mqtt";
     j["proto_name"] = channel.protoVer() == mqtt::ProtocolVersion::V31 ? "MQIsdp" : "MQTT";
     j["proto_ver"] = static_cast<int>(channel.protoVer());

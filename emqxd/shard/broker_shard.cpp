@@ -174,7 +174,7 @@ void BrokerShard::endSession(Session& s) {
         ctx_.registry.release(s.clientId(), index_);
     }
     runtime_.metrics().add(Metric::SessionTerminated);
-    runtime_.setConnectionOf(s.id(), nullptr);
+    runtime_.setChannelOf(s.id(), nullptr);
     sessions_.erase(s.id());
     session_count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();

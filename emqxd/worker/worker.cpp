@@ -191,12 +191,12 @@ void Worker::flushDirty() {
     armTimer();
 }
 
-Connection* Worker::connectionOf(uint64_t session_id) {
+Channel* Worker::channelOf(uint64_t session_id) {
     auto it = attached_.find(session_id);
     return it == attached_.end() ? nullptr : it->second;
 }
 
-void Worker::setConnectionOf(uint64_t session_id, Connection* c) {
+void Worker::setChannelOf(uint64_t session_id, Channel* c) {
     if (c) attached_[session_id] = c;
     else attached_.erase(session_id);
 }

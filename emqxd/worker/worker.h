@@ -28,6 +28,7 @@ namespace emqx {
 
 class Connection;
 class BrokerShard;
+class Channel;
 namespace auth {
 class PasswordVerifier;
 }
@@ -90,9 +91,9 @@ public:
     bool connectionOpen(uint64_t id);
     // Slow password checks (bcrypt, pbkdf2) of this worker's CONNECTs.
     auth::PasswordVerifier& passwordVerifier() { return *verifier_; }
-    // The connection currently attached to a session, if any.
-    Connection* connectionOf(uint64_t session_id);
-    void setConnectionOf(uint64_t session_id, Connection* c);
+    // The channel (of a connection) currently attached to a session, if any.
+    Channel* channelOf(uint64_t session_id);
+    void setChannelOf(uint64_t session_id, Channel* c);
 
     void schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms);
     // A warning about a peer's error (throttled: see ProtocolErrorLog).
@@ -149,7 +150,7 @@ private:
     std::unique_ptr<auth::PasswordVerifier> verifier_;
     uint64_t next_connection_id_ = 1;
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
-    std::unordered_map<uint64_t, Connection*> attached_;
+    std::unordered_map<uint64_t, Channel*> attached_;
     std::vector<Connection*> dirty_;
     std::atomic<size_t> connection_count_{0};
     std::unique_ptr<BrokerShard> shard_;
