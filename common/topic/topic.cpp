@@ -46,7 +46,7 @@ bool isValidTopicName(std::string_view name, size_t max_levels) {
 
 bool isValidTopicFilter(std::string_view filter, size_t max_levels) {
     if (filter.empty() || filter.size() > kMaxTopicBytes) return false;
-    // Shared forms must be split with parseShared first.
+    // Shared forms must be split with parseFilter first.
     if (filter.starts_with(kSharePrefix) || filter.starts_with(kQueuePrefix)) return false;
     const size_t n = filter.size();
     size_t levels = 1;
@@ -110,37 +110,28 @@ size_t levelCount(std::string_view topic) {
     return n;
 }
 
-std::optional<SharedFilter> parseShared(std::string_view filter, bool& valid) {
-    valid = true;
-    std::string_view group;
-    std::string_view real;
+std::optional<ParsedFilter> parseFilter(std::string_view filter, size_t max_levels) {
+    ParsedFilter parsed{std::string_view(), filter};
     if (filter.starts_with(kQueuePrefix)) {
-        group = kQueueGroup;
-        real = filter.substr(kQueuePrefix.size());
+        parsed = {kQueueGroup, filter.substr(kQueuePrefix.size())};
     } else if (filter.starts_with(kSharePrefix)) {
         const std::string_view rest = filter.substr(kSharePrefix.size());
         const size_t slash = rest.find('/');
-        if (slash == std::string_view::npos) {  // "$share/g": no filter part
-            valid = false;
-            return std::nullopt;
-        }
-        group = rest.substr(0, slash);
-        real = rest.substr(slash + 1);
+        if (slash == std::string_view::npos) return std::nullopt;  // "$share/g": no filter part
+        parsed = {rest.substr(0, slash), rest.substr(slash + 1)};
         // 4.8.2: ShareName at least one character, no '/', '+' or '#'.
-        if (group.empty() || group.find_first_of(std::string_view("+#\0", 3)) != std::string_view::npos) {
-            valid = false;
+        if (parsed.group.empty() || parsed.group.find_first_of(std::string_view("+#\0", 3)) != std::string_view::npos)
             return std::nullopt;
-        }
-    } else {
-        return std::nullopt;  // not a shared subscription
     }
     // The real filter must itself be a valid, non-shared filter (EMQX rejects
     // nested `$share/g/$share/...` and `$queue/$queue/...`).
-    if (!isValidTopicFilter(real)) {
-        valid = false;
-        return std::nullopt;
-    }
-    return SharedFilter{std::string(group), std::string(real)};
+    if (!isValidTopicFilter(parsed.filter, max_levels)) return std::nullopt;
+    return parsed;
+}
+
+std::string_view realFilter(std::string_view filter) {
+    auto parsed = parseFilter(filter);
+    return parsed ? parsed->filter : filter;
 }
 
 }  // namespace emqx::topic

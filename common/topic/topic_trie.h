@@ -34,7 +34,7 @@
 //   have 65,535 levels (max_topic_levels allows it); one stack frame per level
 //   overflowed a thread's 8 MiB stack there.
 // * Filters must be valid per topic::isValidTopicFilter (shared forms split
-//   with topic::parseShared first); insert rejects anything else.
+//   with topic::parseFilter first); insert rejects anything else.
 // * Not thread-safe: the caller (router) holds a reader/writer lock.
 #include <array>
 #include <cstddef>

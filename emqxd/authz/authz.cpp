@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/topic/topic.h"
+
 namespace emqx::authz {
 
 namespace {
@@ -209,12 +211,7 @@ Decision Authorizer::decide(const ClientInfo& c, Action action, std::string_view
         d.by = Decision::By::SysTopic;
         return d;
     }
-    if (topic.starts_with("$share/")) {
-        auto slash = topic.find('/', 7);
-        if (slash != std::string_view::npos) topic = topic.substr(slash + 1);
-    } else if (topic.starts_with("$queue/")) {
-        topic = topic.substr(7);
-    }
+    topic = emqx::topic::realFilter(topic);
     auto rules = this->rules();
     if (rules) {
         acl::Cidr ip;

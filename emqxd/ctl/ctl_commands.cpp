@@ -340,10 +340,7 @@ void registerCommands(Registry& r, CtlServer& server) {
         std::string filter = args["topic"].get<std::string>();
         uint64_t qos = args["qos"].get<uint64_t>();
         if (qos > 2) return respond.error(code::kBadArgs, "qos must be 0, 1 or 2");
-        bool valid = true;
-        auto shared = topic::parseShared(filter, valid);
-        std::string_view real = shared ? std::string_view(shared->filter) : std::string_view(filter);
-        if (!valid || !topic::isValidTopicFilter(real, cp->cfg.mqtt.max_topic_levels))
+        if (!topic::parseFilter(filter, cp->cfg.mqtt.max_topic_levels))
             return respond.error(code::kBadArgs, "invalid topic filter: " + filter);
         qos = std::min<uint64_t>(qos, cp->cfg.mqtt.max_qos_allowed);
         forEachWorker<Json>(

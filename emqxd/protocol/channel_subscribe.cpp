@@ -36,12 +36,9 @@ void Channel::onSubscribe(const mqtt::Subscribe& s) {
 }
 
 ReasonCode Channel::fatalSubscribeError(const mqtt::SubscriptionRequest& r) const {
-    bool valid = true;
-    auto shared = topic::parseShared(r.filter, valid);
-    std::string_view real_filter = shared ? std::string_view(shared->filter) : std::string_view(r.filter);
-    if (!valid || !topic::isValidTopicFilter(real_filter, worker_.ctx().cfg.mqtt.max_topic_levels))
-        return ReasonCode::TopicFilterInvalid;
-    if (shared && r.no_local) return ReasonCode::ProtocolError;  // spec 3.8.3.1
+    auto parsed = topic::parseFilter(r.filter, worker_.ctx().cfg.mqtt.max_topic_levels);
+    if (!parsed) return ReasonCode::TopicFilterInvalid;
+    if (parsed->shared() && r.no_local) return ReasonCode::ProtocolError;  // spec 3.8.3.1
     return ReasonCode::Success;
 }
 
@@ -66,15 +63,14 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
     uint32_t sub_id = s.props.subscription_identifiers.empty() ? 0 : s.props.subscription_identifiers[0];
     for (size_t i = 0; i < s.subscriptions.size(); ++i) {
         const auto& r = s.subscriptions[i];
-        bool valid = true;
-        auto shared = topic::parseShared(r.filter, valid);
-        std::string_view real_filter = shared ? std::string_view(shared->filter) : std::string_view(r.filter);
+        auto parsed = topic::parseFilter(r.filter, cfg.max_topic_levels);
+        bool shared = parsed && parsed->shared();
         ReasonCode rc = static_cast<ReasonCode>(std::min<unsigned>(r.qos, cfg.max_qos_allowed));
-        if (!valid || !topic::isValidTopicFilter(real_filter, cfg.max_topic_levels)) {
+        if (!parsed) {
             rc = ReasonCode::TopicFilterInvalid;
         } else if (shared && !cfg.shared_subscription) {
             rc = ReasonCode::SharedSubscriptionsNotSupported;
-        } else if (!cfg.wildcard_subscription && topic::hasWildcard(real_filter)) {
+        } else if (!cfg.wildcard_subscription && topic::hasWildcard(parsed->filter)) {
             rc = ReasonCode::WildcardSubscriptionsNotSupported;
         } else if (shared && r.no_local && version_ == ProtocolVersion::V5) {
             rc = ReasonCode::ProtocolError;  // spec 3.8.3.1: No Local on a shared subscription
@@ -92,7 +88,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         SubscriptionOptions options{static_cast<uint8_t>(rc), r.no_local, r.retain_as_published, r.retain_handling,
                                     sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
-        retain_skip[i] = shared.has_value() || (existed && r.retain_handling == 1);
+        retain_skip[i] = shared || (existed && r.retain_handling == 1);
         worker_.shard().addSubscription(*session_, r.filter, options);
         worker_.metrics().add(Metric::ClientSubscribe);
     }

@@ -20,7 +20,27 @@ SharedStrategy sharedStrategyFromName(std::string_view name) {
 
 Router::Router(unsigned /*workers*/, SharedStrategy strategy) : strategy_(strategy) {}
 
-void Router::subscribe(std::string_view filter, const Subscriber& s) {
+bool Router::subscribe(std::string_view filter, const Subscriber& s) {
+    auto parsed = topic::parseFilter(filter);
+    if (!parsed) return false;
+    if (parsed->shared())
+        subscribeShared(filter, *parsed, s);
+    else
+        subscribeDirect(filter, s);
+    return true;
+}
+
+bool Router::unsubscribe(std::string_view filter, uint64_t session_id) {
+    auto parsed = topic::parseFilter(filter);
+    if (!parsed) return false;
+    if (parsed->shared())
+        unsubscribeShared(filter, session_id);
+    else
+        unsubscribeDirect(filter, session_id);
+    return true;
+}
+
+void Router::subscribeDirect(std::string_view filter, const Subscriber& s) {
     std::unique_lock lock(mutex_);
     bool replaced = direct_.erase(filter, s);
     bool added = direct_.insert(filter, s);
@@ -29,7 +49,7 @@ void Router::subscribe(std::string_view filter, const Subscriber& s) {
     changed();
 }
 
-void Router::unsubscribe(std::string_view filter, uint64_t session_id) {
+void Router::unsubscribeDirect(std::string_view filter, uint64_t session_id) {
     std::unique_lock lock(mutex_);
     Subscriber key;
     key.session_id = session_id;
@@ -37,15 +57,9 @@ void Router::unsubscribe(std::string_view filter, uint64_t session_id) {
     changed();
 }
 
-static std::string sharedDisplayFilter(std::string_view group, std::string_view filter) {
-    if (group == "$queue") return "$queue/" + std::string(filter);
-    return "$share/" + std::string(group) + "/" + std::string(filter);
-}
-
-void Router::subscribeShared(std::string_view group, std::string_view filter, const Subscriber& s) {
+void Router::subscribeShared(std::string_view display, const topic::ParsedFilter& parsed, const Subscriber& s) {
     std::unique_lock lock(mutex_);
     changed();
-    std::string display = sharedDisplayFilter(group, filter);
     auto it = group_ids_.find(display);
     SharedGroup* g;
     if (it == group_ids_.end()) {
@@ -53,12 +67,12 @@ void Router::subscribeShared(std::string_view group, std::string_view filter, co
         auto owned = std::make_unique<SharedGroup>();
         owned->id = id;
         owned->display_filter = display;
-        owned->group = group;
-        owned->filter = filter;
+        owned->group = parsed.group;
+        owned->filter = parsed.filter;
         g = owned.get();
         groups_.emplace(id, std::move(owned));
         group_ids_.emplace(display, id);
-        shared_.insert(filter, id);
+        shared_.insert(parsed.filter, id);
     } else {
         g = groups_.at(it->second).get();
     }
@@ -74,10 +88,10 @@ void Router::subscribeShared(std::string_view group, std::string_view filter, co
     groups_of_session_[s.session_id].push_back(g->id);
 }
 
-void Router::unsubscribeShared(std::string_view group, std::string_view filter, uint64_t session_id) {
+void Router::unsubscribeShared(std::string_view display, uint64_t session_id) {
     std::unique_lock lock(mutex_);
     changed();
-    auto it = group_ids_.find(sharedDisplayFilter(group, filter));
+    auto it = group_ids_.find(display);
     if (it == group_ids_.end()) return;
     uint64_t id = it->second;
     SharedGroup& g = *groups_.at(id);
@@ -90,7 +104,7 @@ void Router::unsubscribeShared(std::string_view group, std::string_view filter, 
         if (sit->second.empty()) groups_of_session_.erase(sit);
     }
     if (g.members.empty()) {
-        shared_.erase(filter, id);
+        shared_.erase(g.filter, id);
         group_ids_.erase(it);
         groups_.erase(id);
     }

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/topic/topic.h"
 #include "common/topic/topic_trie.h"
 #include "emqxd/message/message.h"
 #include "emqxd/metrics/gauge.h"
@@ -46,10 +47,12 @@ class Router {
 public:
     Router(unsigned workers, SharedStrategy strategy);
 
-    void subscribe(std::string_view filter, const Subscriber& s);
-    void unsubscribe(std::string_view filter, uint64_t session_id);
-    void subscribeShared(std::string_view group, std::string_view filter, const Subscriber& s);
-    void unsubscribeShared(std::string_view group, std::string_view filter, uint64_t session_id);
+    // `filter` as the client wrote it: `$share/<group>/<filter>` and
+    // `$queue/<filter>` join (or leave) a shared group, anything else is a
+    // direct subscription. Adding replaces the subscriber's options. False
+    // (nothing changed) for a filter topic::parseFilter refuses.
+    bool subscribe(std::string_view filter, const Subscriber& s);
+    bool unsubscribe(std::string_view filter, uint64_t session_id);
     // Shared groups prefer members whose session has a live connection.
     void setOnline(uint64_t session_id, bool online);
 
@@ -109,6 +112,12 @@ private:
         mutable std::atomic<uint64_t> cursor{0};          // round robin position
         mutable std::atomic<uint64_t> sticky_session{0};  // the sticky strategy's member
     };
+
+    void subscribeDirect(std::string_view filter, const Subscriber& s);
+    void unsubscribeDirect(std::string_view filter, uint64_t session_id);
+    // `display`: the whole filter ("$share/g/t"); `parsed`: its group and real filter.
+    void subscribeShared(std::string_view display, const topic::ParsedFilter& parsed, const Subscriber& s);
+    void unsubscribeShared(std::string_view display, uint64_t session_id);
 
     const Subscriber* pick(const SharedGroup& g, const Message& msg, uint32_t from_worker,
                            uint64_t excluded_session) const;

@@ -2,7 +2,6 @@
 
 #include <cassert>
 
-#include "common/topic/topic.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/session/session.h"
@@ -148,17 +147,8 @@ void BrokerShard::publishWill(const MessagePtr& will, std::string_view username,
     publish(will);
 }
 
-void BrokerShard::unroute(Session& s, const std::string& filter) {
-    bool valid = true;
-    if (auto shared = topic::parseShared(filter, valid)) {
-        ctx_.router.unsubscribeShared(shared->group, shared->filter, s.id());
-    } else {
-        ctx_.router.unsubscribe(filter, s.id());
-    }
-}
-
 void BrokerShard::endSession(Session& s) {
-    for (auto& [filter, sub] : s.subscriptions()) unroute(s, filter);
+    for (auto& [filter, sub] : s.subscriptions()) ctx_.router.unsubscribe(filter, s.id());
     if (s.deadline_slot != DeadlineQueue::kNone)
         runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
     std::unique_ptr<Session::PendingWill> will = std::move(s.pending_will);
@@ -221,20 +211,14 @@ void BrokerShard::onSessionDeadline(uint64_t id) {
 void BrokerShard::addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) {
     options.durable = ctx_.durable && s.expiry_interval_s > 0;
     s.subscriptions().insert_or_assign(filter, Subscription{filter, options});
-    Subscriber target{index_, s.id(), options};
-    bool valid = true;
-    if (auto shared = topic::parseShared(filter, valid)) {
-        ctx_.router.subscribeShared(shared->group, shared->filter, target);
-    } else {
-        ctx_.router.subscribe(filter, target);
-    }
+    ctx_.router.subscribe(filter, Subscriber{index_, s.id(), options});
 }
 
 bool BrokerShard::removeSubscription(Session& s, const std::string& filter) {
     auto it = s.subscriptions().find(filter);
     if (it == s.subscriptions().end()) return false;
     s.subscriptions().erase(it);
-    unroute(s, filter);
+    ctx_.router.unsubscribe(filter, s.id());
     return true;
 }
 

@@ -107,7 +107,6 @@ private:
     // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
     // before the publisher's acknowledgement (which waits for the commit).
     void journal(const Message& msg, const Subscriber& to, DurableWrites& writes);
-    void unroute(Session& s, const std::string& filter);
 
     Worker& runtime_;
     BrokerContext& ctx_;

@@ -203,77 +203,78 @@ TEST_CASE("matches: '$' topics vs leading wildcards (4.7.2)", "[topic]") {
     CHECK(matches("+/+", "a$/b"));
 }
 
-TEST_CASE("parseShared: valid forms", "[topic]") {
-    bool valid = false;
-    auto s = parseShared("$share/g/a/b", valid);
-    CHECK(valid);
+TEST_CASE("parseFilter: shared forms", "[topic]") {
+    auto s = parseFilter("$share/g/a/b");
     REQUIRE(s);
+    CHECK(s->shared());
     CHECK(s->group == "g");
     CHECK(s->filter == "a/b");
 
-    s = parseShared("$share/group1/sport/+/player/#", valid);
-    CHECK(valid);
+    s = parseFilter("$share/group1/sport/+/player/#");
     REQUIRE(s);
     CHECK(s->group == "group1");
     CHECK(s->filter == "sport/+/player/#");
 
-    s = parseShared("$share/g/#", valid);
-    CHECK(valid);
+    s = parseFilter("$share/g/#");
     REQUIRE(s);
     CHECK(s->filter == "#");
 
-    s = parseShared("$share/g//", valid);  // filter "/" is valid
-    CHECK(valid);
+    s = parseFilter("$share/g//");  // filter "/" is valid
     REQUIRE(s);
     CHECK(s->filter == "/");
 
-    s = parseShared("$share/g/$SYS/#", valid);
-    CHECK(valid);
+    s = parseFilter("$share/g/$SYS/#");
     REQUIRE(s);
     CHECK(s->filter == "$SYS/#");
 
-    s = parseShared("$queue/a/b", valid);
-    CHECK(valid);
+    s = parseFilter("$queue/a/b");
     REQUIRE(s);
     CHECK(s->group == "$queue");
     CHECK(s->filter == "a/b");
 
-    s = parseShared("$queue/a/+", valid);
-    CHECK(valid);
+    s = parseFilter("$queue/a/+");
     REQUIRE(s);
     CHECK(s->group == "$queue");
     CHECK(s->filter == "a/+");
 
-    s = parseShared("$share/$g/a", valid);
-    CHECK(valid);
+    s = parseFilter("$share/$g/a");
     REQUIRE(s);
     CHECK(s->group == "$g");
 }
 
-TEST_CASE("parseShared: not shared", "[topic]") {
-    bool valid = false;
+TEST_CASE("parseFilter: not shared", "[topic]") {
     for (const char* f : {"a/b", "#", "$share", "$queue", "$sharex/g/a", "$queuex/a", "x/$share/g/a", "$SYS/#",
                           "share/g/a"}) {
         INFO(f);
-        valid = false;
-        CHECK_FALSE(parseShared(f, valid));
-        CHECK(valid);
+        auto s = parseFilter(f);
+        REQUIRE(s);
+        CHECK_FALSE(s->shared());
+        CHECK(s->filter == f);
+        CHECK(realFilter(f) == f);
     }
 }
 
-TEST_CASE("parseShared: invalid forms", "[topic]") {
+TEST_CASE("parseFilter: invalid forms", "[topic]") {
     for (const char* f : {"$share/g", "$share/", "$share//a", "$share//", "$share/g/", "$share/g+/a", "$share/+/a",
                           "$share/g#/a", "$share/#/a", "$share/g/a/#/b", "$share/g/a+", "$share/g/$share/h/a",
-                          "$share/g/$queue/a", "$queue/", "$queue/a/#/b", "$queue/$queue/a", "$queue/#a"}) {
+                          "$share/g/$queue/a", "$queue/", "$queue/a/#/b", "$queue/$queue/a", "$queue/#a", "a/#/b",
+                          "a+", ""}) {
         INFO(f);
-        bool valid = true;
-        CHECK_FALSE(parseShared(f, valid));
-        CHECK_FALSE(valid);
+        CHECK_FALSE(parseFilter(f));
     }
-    bool valid = true;
-    CHECK_FALSE(parseShared("$share/g\0/a"sv, valid));
-    CHECK_FALSE(valid);
-    valid = true;
-    CHECK_FALSE(parseShared("$share/g/a\0"sv, valid));
-    CHECK_FALSE(valid);
+    CHECK_FALSE(parseFilter("$share/g\0/a"sv));
+    CHECK_FALSE(parseFilter("$share/g/a\0"sv));
+}
+
+TEST_CASE("parseFilter: max_levels counts the real filter's levels", "[topic]") {
+    CHECK(parseFilter("$share/g/a/b/c", 3));
+    CHECK_FALSE(parseFilter("$share/g/a/b/c/d", 3));
+    CHECK(parseFilter("a/b/c", 3));
+    CHECK_FALSE(parseFilter("a/b/c/d", 3));
+}
+
+TEST_CASE("realFilter: what authorization judges", "[topic]") {
+    CHECK(realFilter("$share/g/a/+") == "a/+");
+    CHECK(realFilter("$queue/a/#") == "a/#");
+    CHECK(realFilter("a/b") == "a/b");
 }

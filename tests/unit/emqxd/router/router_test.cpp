@@ -59,9 +59,9 @@ uint64_t pickOne(const Router& r, const MessagePtr& m, uint32_t from_worker = 0)
 
 // Sessions 1, 2, 3 on workers 0, 1, 2 in group "g" on "t/1".
 void addGroupOf3(Router& r) {
-    r.subscribeShared("g", "t/1", sub(1, 0));
-    r.subscribeShared("g", "t/1", sub(2, 1));
-    r.subscribeShared("g", "t/1", sub(3, 2));
+    r.subscribe("$share/g/t/1", sub(1, 0));
+    r.subscribe("$share/g/t/1", sub(2, 1));
+    r.subscribe("$share/g/t/1", sub(3, 2));
 }
 
 }  // namespace
@@ -115,9 +115,9 @@ TEST_CASE("router: direct subscribe/unsubscribe and counts", "[core][router]") {
     CHECK(r.topicCount() == 2);
     CHECK(r.subscriptions().value() == 3);
 
-    r.subscribeShared("g", "a/b", sub(3));
-    r.subscribeShared("g", "a/b", sub(4));
-    r.subscribeShared("$queue", "q", sub(5));
+    r.subscribe("$share/g/a/b", sub(3));
+    r.subscribe("$share/g/a/b", sub(4));
+    r.subscribe("$queue/q", sub(5));
     CHECK(r.topicCount() == 4);  // a/b, a/+, $share/g/a/b, $queue/q
     CHECK(r.subscriptions().value() == 6);
 
@@ -158,8 +158,8 @@ TEST_CASE("router: resubscribe replaces options without a duplicate", "[core][ro
     CHECK(hits[0].qos == 2);
     CHECK(hits[0].worker == 1);
 
-    r.subscribeShared("g", "s", sub(1, 0, 0));
-    r.subscribeShared("g", "s", sub(1, 0, 1));
+    r.subscribe("$share/g/s", sub(1, 0, 0));
+    r.subscribe("$share/g/s", sub(1, 0, 1));
     CHECK(r.subscriptions().value() == 2);
     CHECK(r.topicCount() == 2);
     auto shared = routeOf(r, makeMsg("s"));
@@ -167,7 +167,7 @@ TEST_CASE("router: resubscribe replaces options without a duplicate", "[core][ro
     CHECK(shared[0].qos == 1);
 
     // Unsubscribing once removes it entirely (no leftover duplicate).
-    r.unsubscribeShared("g", "s", 1);
+    r.unsubscribe("$share/g/s", 1);
     r.unsubscribe("a/+", 1);
     CHECK(r.subscriptions().value() == 0);
     CHECK(r.topicCount() == 0);
@@ -179,9 +179,9 @@ TEST_CASE("router: forEachRoute lists direct filters and each shared group's rea
     Router r(2, SharedStrategy::RoundRobin);
     r.subscribe("a/#", sub(1));
     r.subscribe("x/+", sub(5));
-    r.subscribeShared("g1", "x/+", sub(2));
-    r.subscribeShared("g1", "x/+", sub(3));
-    r.subscribeShared("$queue", "q/1", sub(4));
+    r.subscribe("$share/g1/x/+", sub(2));
+    r.subscribe("$share/g1/x/+", sub(3));
+    r.subscribe("$queue/q/1", sub(4));
     std::multiset<std::pair<std::string, std::string>> seen;
     r.forEachRoute([&](std::string_view filter, std::string_view group) { seen.emplace(filter, group); });
     std::multiset<std::pair<std::string, std::string>> expected{
@@ -193,13 +193,13 @@ TEST_CASE("router: subscription gauges count shared members apart and keep their
     Router r(2, SharedStrategy::RoundRobin);
     r.subscribe("a", sub(1));
     r.subscribe("a", sub(1, 0, 1));  // a new QoS: still one subscription
-    r.subscribeShared("g", "s", sub(2));
-    r.subscribeShared("g", "s", sub(3));
-    r.subscribeShared("g", "s", sub(3, 0, 2));
+    r.subscribe("$share/g/s", sub(2));
+    r.subscribe("$share/g/s", sub(3));
+    r.subscribe("$share/g/s", sub(3, 0, 2));
     CHECK(r.subscriptions().value() == 3);
     CHECK(r.sharedSubscriptions().value() == 2);
-    r.unsubscribeShared("g", "s", 2);
-    r.unsubscribeShared("g", "s", 3);
+    r.unsubscribe("$share/g/s", 2);
+    r.unsubscribe("$share/g/s", 3);
     r.unsubscribe("a", 1);
     r.unsubscribe("a", 1);  // gone already: no change
     CHECK(r.subscriptions().value() == 0);
@@ -210,9 +210,9 @@ TEST_CASE("router: subscription gauges count shared members apart and keep their
 
 TEST_CASE("router: groups with different names are separate, each picks one", "[core][router]") {
     Router r(2, SharedStrategy::RoundRobin);
-    r.subscribeShared("g1", "t", sub(1));
-    r.subscribeShared("g1", "t", sub(2));
-    r.subscribeShared("g2", "t", sub(3));
+    r.subscribe("$share/g1/t", sub(1));
+    r.subscribe("$share/g1/t", sub(2));
+    r.subscribe("$share/g2/t", sub(3));
     CHECK(r.topicCount() == 2);
     auto hits = routeOf(r, makeMsg("t"));
     REQUIRE(hits.size() == 2);
@@ -224,27 +224,27 @@ TEST_CASE("router: groups with different names are separate, each picks one", "[
 
 TEST_CASE("router: unsubscribing the last member removes the group", "[core][router]") {
     Router r(2, SharedStrategy::RoundRobin);
-    r.subscribeShared("g", "a/+", sub(1));
-    r.subscribeShared("g", "a/+", sub(2));
+    r.subscribe("$share/g/a/+", sub(1));
+    r.subscribe("$share/g/a/+", sub(2));
     CHECK(r.topicCount() == 1);
     CHECK(r.subscriptions().value() == 2);
 
-    r.unsubscribeShared("g", "a/+", 1);
+    r.unsubscribe("$share/g/a/+", 1);
     CHECK(r.topicCount() == 1);
     CHECK(r.subscriptions().value() == 1);
     for (int i = 0; i < 5; ++i) CHECK(pickOne(r, makeMsg("a/b")) == 2);
 
-    r.unsubscribeShared("other", "a/+", 2);  // a group that does not exist: no-op
+    r.unsubscribe("$share/other/a/+", 2);  // a group that does not exist: no-op
     CHECK(r.subscriptions().value() == 1);
 
-    r.unsubscribeShared("g", "a/+", 2);
+    r.unsubscribe("$share/g/a/+", 2);
     CHECK(r.topicCount() == 0);
     CHECK(r.subscriptions().value() == 0);
     CHECK(routeOf(r, makeMsg("a/b")).empty());
 
     // setOnline of a session with no groups left is harmless; a new group works.
     r.setOnline(2, false);
-    r.subscribeShared("g", "a/+", sub(7));
+    r.subscribe("$share/g/a/+", sub(7));
     CHECK(r.topicCount() == 1);
     CHECK(pickOne(r, makeMsg("a/b")) == 7);
 }
@@ -300,10 +300,10 @@ TEST_CASE("router: round_robin skips offline members while one is live", "[core]
 
 TEST_CASE("router: setOnline applies to every group of the session", "[core][router]") {
     Router r(2, SharedStrategy::RoundRobin);
-    r.subscribeShared("g", "a", sub(1));
-    r.subscribeShared("g", "a", sub(2));
-    r.subscribeShared("h", "b", sub(1));
-    r.subscribeShared("h", "b", sub(3));
+    r.subscribe("$share/g/a", sub(1));
+    r.subscribe("$share/g/a", sub(2));
+    r.subscribe("$share/h/b", sub(1));
+    r.subscribe("$share/h/b", sub(3));
     r.setOnline(1, false);
     for (int i = 0; i < 10; ++i) {
         CHECK(pickOne(r, makeMsg("a")) == 2);
@@ -334,9 +334,9 @@ TEST_CASE("router: sticky stays on one member until it goes offline", "[core][ro
 
 TEST_CASE("router: hash_clientid gives the same member for the same client", "[core][router]") {
     Router r(4, SharedStrategy::HashClientId);
-    r.subscribeShared("g", "t/+", sub(1));
-    r.subscribeShared("g", "t/+", sub(2));
-    r.subscribeShared("g", "t/+", sub(3));
+    r.subscribe("$share/g/t/+", sub(1));
+    r.subscribe("$share/g/t/+", sub(2));
+    r.subscribe("$share/g/t/+", sub(3));
     std::set<uint64_t> used;
     for (int c = 0; c < 50; ++c) {
         const std::string client = "client-" + std::to_string(c);
@@ -350,9 +350,9 @@ TEST_CASE("router: hash_clientid gives the same member for the same client", "[c
 
 TEST_CASE("router: hash_topic gives the same member for the same topic", "[core][router]") {
     Router r(4, SharedStrategy::HashTopic);
-    r.subscribeShared("g", "t/+", sub(1));
-    r.subscribeShared("g", "t/+", sub(2));
-    r.subscribeShared("g", "t/+", sub(3));
+    r.subscribe("$share/g/t/+", sub(1));
+    r.subscribe("$share/g/t/+", sub(2));
+    r.subscribe("$share/g/t/+", sub(3));
     std::set<uint64_t> used;
     for (int t = 0; t < 50; ++t) {
         const std::string topic = "t/" + std::to_string(t);
@@ -366,8 +366,8 @@ TEST_CASE("router: hash_topic gives the same member for the same topic", "[core]
 
 TEST_CASE("router: hash strategies move off an offline member", "[core][router]") {
     Router r(4, SharedStrategy::HashClientId);
-    r.subscribeShared("g", "t", sub(1));
-    r.subscribeShared("g", "t", sub(2));
+    r.subscribe("$share/g/t", sub(1));
+    r.subscribe("$share/g/t", sub(2));
     const uint64_t s = pickOne(r, makeMsg("t", "client-x"));
     r.setOnline(s, false);
     const uint64_t other = s == 1 ? 2 : 1;
@@ -449,18 +449,18 @@ TEST_CASE("router: repick excludes the named session and prefers live members", 
     Subscriber out;
     CHECK_FALSE(r.repick(gid + 1000, *makeMsg("t/1"), 1, out));
 
-    r.unsubscribeShared("g", "t/1", 2);
-    r.unsubscribeShared("g", "t/1", 3);
+    r.unsubscribe("$share/g/t/1", 2);
+    r.unsubscribe("$share/g/t/1", 3);
     CHECK_FALSE(r.repick(gid, *makeMsg("t/1"), 1, out));  // only the excluded one left
     CHECK(r.repick(gid, *makeMsg("t/1"), 99, out));
     CHECK(out.session_id == 1);
-    r.unsubscribeShared("g", "t/1", 1);
+    r.unsubscribe("$share/g/t/1", 1);
     CHECK_FALSE(r.repick(gid, *makeMsg("t/1"), 99, out));  // the group is gone
 }
 
 TEST_CASE("router: sticky keeps its member when another member unsubscribes", "[core][router]") {
     Router r(4, SharedStrategy::Sticky);
-    for (uint64_t s : {1, 2, 3}) r.subscribeShared("g", "t/1", sub(s));
+    for (uint64_t s : {1, 2, 3}) r.subscribe("$share/g/t/1", sub(s));
     r.setOnline(1, false);
     r.setOnline(2, false);
     MessagePtr m = makeMsg("t/1");
@@ -468,13 +468,13 @@ TEST_CASE("router: sticky keeps its member when another member unsubscribes", "[
     r.setOnline(1, true);
     r.setOnline(2, true);
     REQUIRE(pickOne(r, m) == 3);
-    r.unsubscribeShared("g", "t/1", 1);  // 3 is still subscribed and live
+    r.unsubscribe("$share/g/t/1", 1);  // 3 is still subscribed and live
     CHECK(pickOne(r, m) == 3);
 }
 
 TEST_CASE("router: round_robin is fair over the live members", "[core][router]") {
     Router r(4, SharedStrategy::RoundRobin);
-    for (uint64_t s : {1, 2, 3}) r.subscribeShared("g", "t/1", sub(s));
+    for (uint64_t s : {1, 2, 3}) r.subscribe("$share/g/t/1", sub(s));
     r.setOnline(1, false);
     MessagePtr m = makeMsg("t/1");
     std::map<uint64_t, int> counts;
@@ -492,11 +492,11 @@ TEST_CASE("router: the generation changes with every subscription change, not wi
     r.unsubscribe("a/#", 1);
     CHECK(r.generation() > g);
     g = r.generation();
-    r.subscribeShared("g", "a/b", sub(2));
+    r.subscribe("$share/g/a/b", sub(2));
     CHECK(r.generation() > g);
     g = r.generation();
     r.setOnline(2, false);  // only shared members' liveness: shared routes are never remembered
     CHECK(r.generation() == g);
-    r.unsubscribeShared("g", "a/b", 2);
+    r.unsubscribe("$share/g/a/b", 2);
     CHECK(r.generation() > g);
 }
