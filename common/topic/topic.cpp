@@ -104,6 +104,8 @@ bool matches(std::string_view filter, std::string_view name) {
     }
 }
 
+bool isSys(std::string_view name) { return name == "$SYS" || name.starts_with("$SYS/"); }
+
 size_t levelCount(std::string_view topic) {
     size_t n = 1;
     for (char c : topic) n += (c == '/');

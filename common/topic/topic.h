@@ -17,6 +17,9 @@ bool isValidTopicName(std::string_view name, size_t max_levels = 0);
 // split it with parseFilter first.
 bool isValidTopicFilter(std::string_view filter, size_t max_levels = 0);
 
+// A broker's own topic: `$SYS` or under `$SYS/`.
+bool isSys(std::string_view name);
+
 // True when `filter` has a '+' or '#'.
 bool hasWildcard(std::string_view filter);
 

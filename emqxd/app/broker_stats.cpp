@@ -60,18 +60,4 @@ uint64_t sumMetric(const BrokerContext& ctx, Metric m) {
     return total;
 }
 
-void publishFromControlLoop(BrokerContext& ctx, const MessagePtr& msg) {
-    if (msg->retain) ctx.retain->put(msg);
-    std::vector<std::vector<Delivery>> per_worker(ctx.workers.size());
-    ctx.router.route(*msg, 0, [&](const RouteTarget& t) {
-        per_worker[t.subscriber->worker].push_back(
-            Delivery{msg, t.subscriber->session_id, t.subscriber->options, t.shared_group});
-    });
-    for (size_t w = 0; w < per_worker.size(); ++w) {
-        auto& out = per_worker[w];
-        if (!out.empty())
-            ctx.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
-    }
-}
-
 }  // namespace emqx

@@ -15,8 +15,4 @@ std::vector<std::pair<std::string, uint64_t>> collectStats(BrokerContext& ctx);
 
 uint64_t sumMetric(const BrokerContext& ctx, Metric m);
 
-// Routes a message published by the broker itself from the control loop:
-// every target is handed to its worker's inbox.
-void publishFromControlLoop(BrokerContext& ctx, const MessagePtr& msg);
-
 }  // namespace emqx

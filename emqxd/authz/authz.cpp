@@ -110,8 +110,6 @@ bool topicMatches(std::string_view topic, std::string_view filter) {
     return i == t.size();
 }
 
-bool isSysTopic(std::string_view topic) { return topic == "$SYS" || topic.starts_with("$SYS/"); }
-
 }  // namespace
 
 std::string peerHost(std::string_view peer) {
@@ -207,7 +205,7 @@ std::string Decision::describe() const {
 
 Decision Authorizer::decide(const ClientInfo& c, Action action, std::string_view topic) const {
     Decision d;
-    if (action == Action::Publish && isSysTopic(topic) && !cfg_.allow_sys_publish) {
+    if (action == Action::Publish && emqx::topic::isSys(topic) && !cfg_.allow_sys_publish) {
         d.by = Decision::By::SysTopic;
         return d;
     }

@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "common/topic/topic.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/session/session.h"
@@ -22,12 +23,14 @@ BrokerShard::~BrokerShard() = default;
 
 PublishResult BrokerShard::publish(const MessagePtr& msg, RouteMemo* memo) {
     Metrics& metrics = runtime_.metrics();
+    // As EMQX: the broker's own $SYS messages are not in messages.publish or messages.dropped.
+    const bool counted = !topic::isSys(msg->topic);
     PublishResult result;
     if (msg->retain && ctx_.cfg.mqtt.retain_available) {
         result.durable.add(ctx_.retain->put(msg));
         metrics.add(Metric::MessagesRetained);
     }
-    metrics.add(Metric::MessagesPublish);
+    if (counted) metrics.add(Metric::MessagesPublish);
     uint64_t generation = ctx_.router.generation();
     if (const std::vector<Subscriber>* remembered = memo ? memo->lookup(generation, msg->topic) : nullptr) {
         for (const Subscriber& s : *remembered) target(msg, s, 0, result.durable);
@@ -42,8 +45,10 @@ PublishResult BrokerShard::publish(const MessagePtr& msg, RouteMemo* memo) {
         if (memo) memo->finish(generation, msg->topic);
     }
     if (result.targets == 0) {
-        metrics.add(Metric::MessagesDroppedNoSubscribers);
-        metrics.add(Metric::MessagesDropped);
+        if (counted) {
+            metrics.add(Metric::MessagesDroppedNoSubscribers);
+            metrics.add(Metric::MessagesDropped);
+        }
         return result;
     }
     // Local deliveries may publish again (a will, an event): take the batch first.
@@ -53,6 +58,12 @@ PublishResult BrokerShard::publish(const MessagePtr& msg, RouteMemo* memo) {
     local.clear();
     if (local_.empty()) local_.swap(local);
     return result;
+}
+
+void BrokerShard::publishFromOutside(BrokerContext& ctx, MessagePtr msg) {
+    if (ctx.workers.empty()) return;
+    Worker* w = ctx.workers.front().get();
+    w->post([w, msg = std::move(msg)] { w->shard().publish(msg); });
 }
 
 void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes) {

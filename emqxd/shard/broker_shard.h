@@ -101,6 +101,12 @@ public:
     AckGate& acks() { return acks_; }
     const AckGate& acks() const { return acks_; }
 
+    // Publishes a message made off the workers (the control loop's $SYS
+    // topics; the HTTP API and bridges to come) through the same dispatch as a
+    // client's: worker 0's shard routes it, so retain_available, metrics and the
+    // journal apply, and messages from one caller keep their order. Any thread.
+    static void publishFromOutside(BrokerContext& ctx, MessagePtr msg);
+
 private:
     // Queues `msg` for `to`: here, or in the batch of `to`'s worker.
     void target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes);

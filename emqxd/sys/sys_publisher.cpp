@@ -3,6 +3,7 @@
 #include "common/trace/trace_format.h"
 #include "emqxd/app/broker_context.h"
 #include "emqxd/app/broker_stats.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/protocol/sys_message.h"
 #include "emqxd/worker/worker.h"
 
@@ -17,11 +18,11 @@ SysPublisher::SysPublisher(uv_loop_t* loop, BrokerContext& ctx)
 }
 
 void SysPublisher::publish(const std::string& suffix, std::string payload, bool retain) {
-    publishFromControlLoop(ctx_, makeSysMessage(prefix_ + suffix, std::move(payload), retain));
+    BrokerShard::publishFromOutside(ctx_, makeSysMessage(prefix_ + suffix, std::move(payload), retain));
 }
 
 void SysPublisher::start() {
-    publishFromControlLoop(ctx_, makeSysMessage("$SYS/brokers", ctx_.cfg.node.name, true));
+    BrokerShard::publishFromOutside(ctx_, makeSysMessage("$SYS/brokers", ctx_.cfg.node.name, true));
     publish("version", EMQX_VERSION, true);
     publish("sysdescr", std::string(kSysDescr), true);
     const auto& cfg = ctx_.cfg.sys_topics;

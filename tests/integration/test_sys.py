@@ -101,6 +101,21 @@ def test_metrics_messages_received(make_broker):
     _collect(s, lambda m: int(m.payload) >= 7, what="messages.received >= 7")
 
 
+def test_sys_messages_are_not_counted_as_published(make_broker):
+    """As EMQX: messages.publish counts clients' messages, not the broker's own
+    $SYS messages (stats, metrics, client events) that flow meanwhile."""
+    b = make_broker(env=SYS_ENV)
+    s = _sys_sub(b, ["$SYS/brokers/%s/metrics/messages/publish" % NODE, "$SYS/brokers/+/clients/#"])
+    p = Client(b, "countme", protocol=4)
+    p.connect()
+    _collect(s, lambda m: m.topic.endswith("/countme/connected"), what="countme's connected event")
+    for i in range(3):
+        p.publish("counted/t", b"x", 1)
+    m = _collect(s, lambda m: m.topic.endswith("/messages/publish") and int(m.payload) >= 3,
+                 what="messages.publish >= 3")
+    assert int(m.payload) == 3
+
+
 def test_mqueue_overflow_counted_in_messages_dropped(make_broker):
     b = make_broker(env=dict(SYS_ENV, EMQX_MQTT__MAX_MQUEUE_LEN="2"))
     off = Client(b, "dropper", protocol=4, clean=False)
