@@ -5,9 +5,9 @@
 #include <fstream>
 #include <thread>
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
-#include "emqxd/auth/rocksdb_user_store.h"
+#include "emqxd/storage/rocksdb_user_store.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"

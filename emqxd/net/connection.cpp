@@ -5,7 +5,7 @@
 #include <span>
 
 #include "common/mqtt/codec.h"
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"

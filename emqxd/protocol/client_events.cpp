@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/trace/trace_format.h"
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/sys_message.h"

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "common/topic/topic.h"
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/net/connection.h"

@@ -1,4 +1,4 @@
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx {
 

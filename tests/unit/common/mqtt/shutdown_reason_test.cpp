@@ -4,7 +4,7 @@
 #include <set>
 #include <string_view>
 
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 using namespace emqx;
 
