@@ -2,14 +2,6 @@
 
 namespace emqx {
 
-ShutdownReason shutdownReasonFromWord(std::string_view word) {
-    for (size_t i = 0; i < kShutdownReasonCount; ++i) {
-        auto r = static_cast<ShutdownReason>(i);
-        if (shutdownReasonName(r) == word) return r;
-    }
-    return ShutdownReason::ProtocolError;
-}
-
 std::optional<mqtt::ReasonCode> disconnectCodeFor(ShutdownReason r) {
     using mqtt::ReasonCode;
     switch (r) {

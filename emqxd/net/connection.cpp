@@ -188,7 +188,7 @@ size_t Connection::parse(const char* data, size_t len) {
         if (status == mqtt::FrameStatus::NeedMore) break;
         if (channel_.state() == Channel::State::AwaitingConnect && header.type() != mqtt::PacketType::Connect) {
             // The first packet must be a CONNECT: decided at the fixed header, before buffering a body.
-            err.shutdown_reason = mqtt::shutdown_reason::kUnexpectedPacket;
+            err.shutdown_reason = ShutdownReason::UnexpectedPacket;
             err.detail = "first packet is " + std::string(mqtt::packetTypeName(header.type())) + ", not CONNECT";
             channel_.protocolError(err);
             return len;
