@@ -5,6 +5,7 @@
 #include <span>
 
 #include "common/mqtt/codec.h"
+#include "common/net/peer_address.h"
 #include "emqxd/net/listener_stats.h"
 #include "emqxd/worker/worker.h"
 
@@ -118,9 +119,7 @@ void Connection::transportInput(const char* data, size_t len) {
     if (!was_established && transport_->established()) {
         std::string fwd = transport_->forwardedFor();
         if (!fwd.empty()) {
-            auto colon = peer_.rfind(':');
-            peer_ = (fwd.find(':') != std::string::npos && fwd.front() != '[' ? "[" + fwd + "]" : fwd) +
-                    (colon == std::string::npos ? "" : peer_.substr(colon));
+            peer_ = net::joinPeer(fwd, net::peerPort(peer_));
         }
     }
     if (!wire_.empty()) wantFlush();
