@@ -113,8 +113,6 @@ public:
     static uint64_t lastSeqOfThisThread();
     // How many writes the calling thread had refused because the store refuses writes.
     static uint64_t refusedOfThisThread();
-    // False from a failed commit until a probe commit succeeds.
-    bool acceptingWrites() const { return accepting_.load(std::memory_order_relaxed); }
     // Whether any write with a sequence number in [from, to] was in a failed commit.
     bool anyFailed(uint64_t from, uint64_t to) const;
     uint64_t committedSeq() const { return committed_.load(); }
@@ -141,7 +139,6 @@ public:
     void close();
 
     const std::string& dir() const { return dir_; }
-    uint64_t failedCommits() const { return failed_commits_.load(std::memory_order_relaxed); }
 
 private:
     DurableStore(std::string dir, FsyncMode mode);
