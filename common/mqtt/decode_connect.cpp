@@ -8,7 +8,7 @@ namespace emqx::mqtt::detail {
 
 namespace {
 
-bool unsupportedVersion(ProtocolError& err, std::string_view reason, std::string detail) {
+bool unsupportedVersion(ProtocolError& err, ShutdownReason reason, std::string detail) {
     return fail(err, ReasonCode::UnsupportedProtocolVersion, reason, std::move(detail));
 }
 
@@ -33,11 +33,11 @@ bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& er
     if (!r.u8(level)) return malformed(err, "missing protocol level");
     err.protocol_level = level;
     if (name != "MQTT" && name != "MQIsdp") {
-        return unsupportedVersion(err, shutdown_reason::kInvalidProtoName, "invalid protocol name");
+        return unsupportedVersion(err, ShutdownReason::InvalidProtoName, "invalid protocol name");
     }
     const bool known = (name == "MQTT" && (level == 4 || level == 5)) || (name == "MQIsdp" && level == 3);
     if (!known) {
-        return unsupportedVersion(err, shutdown_reason::kProtocolError,
+        return unsupportedVersion(err, ShutdownReason::ProtocolError,
                                   "protocol name " + std::string(name) + " with level " + std::to_string(level));
     }
     Connect c;

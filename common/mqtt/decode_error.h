@@ -1,13 +1,12 @@
 #pragma once
 // Small helpers the decoder files share to fill a ProtocolError and return false.
 #include <string>
-#include <string_view>
 
 #include "common/mqtt/protocol_error.h"
 
 namespace emqx::mqtt::detail {
 
-inline bool fail(ProtocolError& err, ReasonCode code, std::string_view reason, std::string detail) {
+inline bool fail(ProtocolError& err, ReasonCode code, ShutdownReason reason, std::string detail) {
     err.code = code;
     err.shutdown_reason = reason;
     err.detail = std::move(detail);
@@ -16,12 +15,12 @@ inline bool fail(ProtocolError& err, ReasonCode code, std::string_view reason, s
 
 // 0x81 / malformed_packet.
 inline bool malformed(ProtocolError& err, std::string detail) {
-    return fail(err, ReasonCode::MalformedPacket, shutdown_reason::kMalformedPacket, std::move(detail));
+    return fail(err, ReasonCode::MalformedPacket, ShutdownReason::MalformedPacket, std::move(detail));
 }
 
 // 0x82 / protocol_error.
 inline bool protocolError(ProtocolError& err, std::string detail) {
-    return fail(err, ReasonCode::ProtocolError, shutdown_reason::kProtocolError, std::move(detail));
+    return fail(err, ReasonCode::ProtocolError, ShutdownReason::ProtocolError, std::move(detail));
 }
 
 }  // namespace emqx::mqtt::detail

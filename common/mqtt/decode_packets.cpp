@@ -68,7 +68,7 @@ bool readReason(ByteReader& r, PacketType type, ReasonCode& reason, ProtocolErro
 }
 
 bool noFilters(ProtocolError& err, std::string detail) {
-    return fail(err, ReasonCode::TopicFilterInvalid, shutdown_reason::kProtocolError, std::move(detail));
+    return fail(err, ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError, std::move(detail));
 }
 
 }  // namespace
@@ -195,7 +195,7 @@ bool decodeDisconnect(ProtocolVersion v, std::span<const uint8_t> body, Packet& 
 
 bool decodeAuth(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err) {
     if (!isV5(v)) {
-        return fail(err, ReasonCode::MalformedPacket, shutdown_reason::kUnexpectedPacket,
+        return fail(err, ReasonCode::MalformedPacket, ShutdownReason::UnexpectedPacket,
                     "AUTH before MQTT 5");
     }
     ByteReader r(body);

@@ -23,7 +23,7 @@ FrameStatus readFixedHeader(std::span<const uint8_t> data, uint32_t max_packet_s
         if ((b & 0x80) == 0) {
             const uint8_t header_size = static_cast<uint8_t>(2 + i);
             if (static_cast<uint64_t>(header_size) + value > max_packet_size) {
-                detail::fail(err, ReasonCode::PacketTooLarge, shutdown_reason::kFrameTooLarge,
+                detail::fail(err, ReasonCode::PacketTooLarge, ShutdownReason::FrameTooLarge,
                              "packet of " + std::to_string(static_cast<uint64_t>(header_size) + value) +
                                  " bytes exceeds the maximum of " + std::to_string(max_packet_size));
                 return FrameStatus::Invalid;
@@ -92,7 +92,7 @@ bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<
     }
     if (!checkFlags(type, flags, options.strict_mode, err)) return false;
     if (body.empty() && needsBody(type)) {
-        return detail::fail(err, ReasonCode::MalformedPacket, shutdown_reason::kZeroRemainingLen,
+        return detail::fail(err, ReasonCode::MalformedPacket, ShutdownReason::ZeroRemainingLen,
                             std::string(packetTypeName(type)) + " with remaining length 0");
     }
     switch (type) {

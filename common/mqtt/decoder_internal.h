@@ -53,7 +53,7 @@ inline bool checkPayloadFormat(const Properties& props, std::string_view payload
     const uint8_t indicator = *props.payload_format_indicator;
     if (indicator > 1) return malformed(err, "payload format indicator " + std::to_string(indicator));
     if (indicator == 1 && !isValidMqttUtf8(payload, /*allow_nul=*/true)) {
-        return fail(err, ReasonCode::PayloadFormatInvalid, shutdown_reason::kPayloadFormatInvalid,
+        return fail(err, ReasonCode::PayloadFormatInvalid, ShutdownReason::PayloadFormatInvalid,
                     "payload marked UTF-8 is not valid UTF-8");
     }
     return true;

@@ -97,16 +97,6 @@ std::string escapePrefix(std::string_view payload, size_t max) {
     return out;
 }
 
-std::string_view peerHost(std::string_view peer) {
-    if (!peer.empty() && peer.front() == '[') {
-        size_t end = peer.find(']');
-        return end == std::string_view::npos ? peer : peer.substr(1, end - 1);
-    }
-    size_t colon = peer.rfind(':');
-    if (colon == std::string_view::npos || peer.find(':') != colon) return peer;  // no port, or bare IPv6
-    return peer.substr(0, colon);
-}
-
 namespace {
 
 std::string rc(mqtt::ReasonCode code) {

@@ -64,9 +64,6 @@ std::string isoTimestamp(int64_t wall_ms);
 // other bytes as \xNN; "..." appended when cut.
 std::string escapePrefix(std::string_view payload, size_t max = 64);
 
-// "127.0.0.1" from "127.0.0.1:5555", "::1" from "[::1]:5555".
-std::string_view peerHost(std::string_view peer);
-
 // EMQX-like one-line description of a packet:
 //   PUBLISH(Q1, R0, D0, Topic=t/1, PacketId=7, Payload(5 bytes)="hello")
 std::string describePacket(const mqtt::Packet& p);

@@ -5,10 +5,9 @@
 #include <fstream>
 #include <thread>
 
-#include "emqxd/app/broker_context.h"
-#include "emqxd/ctl/ctl_server.h"
-#include "emqxd/auth/rocksdb_user_store.h"
 #include "emqxd/auth/security.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/ctl/ctl_server.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
@@ -19,6 +18,7 @@
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/session_loader.h"
 #include "emqxd/storage/record_codec.h"
+#include "emqxd/storage/rocksdb_user_store.h"
 #include "emqxd/sys/sys_publisher.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/trace/trace_registry.h"
@@ -69,38 +69,55 @@ int BrokerApp::refuseStart(const std::string& error) {
 }
 
 int BrokerApp::run() {
-    BrokerContext& ctx = *ctx_;
     std::string error;
-    if (!prepareDataDir(error)) return refuseStart(error);
-    if (!loadLicense(error)) return refuseStart(error);
+    if (!prepareDataDir(error) || !loadLicense(error) || !openStores(error) || !makeListenerStates(error))
+        return refuseStart(error);
+    makeWorkers();
+    catchSignals();
+    // The ctl socket is up before the MQTT port answers, so whoever waits for
+    // the port can use emqxctl at once.
+    if (!startCtl(error) || !bindListeners(error)) return refuseStart(error);
+    startServing();
+    return runControlLoop();
+}
+
+bool BrokerApp::openStores(std::string& error) {
     // Authentication and authorization (docs/security.md); the durable store
     // first, since it holds the banned clients and the built-in database's users.
-    ctx.security = std::make_shared<auth::Security>(ctx.cfg);
-    if (!openDurable(error)) return refuseStart(error);
+    ctx_->security = std::make_shared<auth::Security>(ctx_->cfg);
+    if (!openDurable(error)) return false;
     if (!startSecurity(error)) {
         closeDurable();
-        return refuseStart(error);
+        return false;
     }
-    drop_tracer_ = std::make_unique<trace::DropTracer>(ctx);
-    Session::setDropObserver(drop_tracer_.get());
+    return true;
+}
+
+bool BrokerApp::makeListenerStates(std::string& error) {
     // Only enabled listeners exist at run time (and in `emqxctl listeners`):
     // ssl.default and wss.default are declared but off by default, and a
     // fresh start must not list listeners that need certificates it has not got.
-    for (const auto& lc : ctx.cfg.listeners) {
+    for (const auto& lc : ctx_->cfg.listeners) {
         if (!lc.enable) continue;
         auto stats = std::make_unique<ListenerStats>(lc);
         if (lc.type == "ssl" || lc.type == "wss") {
             // Certificates that cannot be loaded fail the start, naming the listener and the file.
             stats->tls = TlsContext::create(lc, error);
-            if (!stats->tls.load()) return refuseStart(error);
+            if (!stats->tls.load()) return false;
         }
-        ctx.listeners.push_back(std::move(stats));
+        ctx_->listeners.push_back(std::move(stats));
     }
-    for (unsigned i = 0; i < ctx.worker_count; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
-    if (!restoreSessions(error)) {
-        closeDurable();
-        return refuseStart(error);
-    }
+    return true;
+}
+
+void BrokerApp::makeWorkers() {
+    drop_tracer_ = std::make_unique<trace::DropTracer>(*ctx_);
+    Session::setDropObserver(drop_tracer_.get());
+    for (unsigned i = 0; i < ctx_->worker_count; ++i) ctx_->workers.push_back(std::make_unique<Worker>(*ctx_, i));
+    restoreSessions();
+}
+
+void BrokerApp::catchSignals() {
     // Signals are caught before anything binds: a SIGTERM during the start
     // is remembered and stops the broker as soon as it runs, instead of
     // killing it with the default action (and an exit code of -15).
@@ -115,31 +132,38 @@ int BrokerApp::run() {
     };
     uv_signal_start(&sigterm_, on_signal, SIGTERM);
     uv_signal_start(&sigint_, on_signal, SIGINT);
-    // The ctl socket is up before the MQTT port answers, so whoever waits for
-    // the port can use emqxctl at once.
-    ctl_ = std::make_unique<CtlServer>(&loop_, ctx,
+}
+
+bool BrokerApp::startCtl(std::string& error) {
+    ctl_ = std::make_unique<CtlServer>(&loop_, *ctx_,
                                        CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
                                                 [this](const std::string& id, std::string& e) { return startListener(id, e); }});
-    if (!ctl_->start(error)) {
-        ctl_->stop();
-        uv_run(&loop_, UV_RUN_NOWAIT);
-        return refuseStart(error);
-    }
+    if (ctl_->start(error)) return true;
+    ctl_->stop();
+    uv_run(&loop_, UV_RUN_NOWAIT);
+    return false;
+}
+
+bool BrokerApp::bindListeners(std::string& error) {
     // Bind everything before serving anything: a port in use fails the start.
-    for (auto& stats : ctx.listeners) {
+    for (auto& stats : ctx_->listeners) {
         if (!stats->config.enable) continue;
-        auto l = std::make_unique<Listener>(&loop_, ctx, *stats);
+        auto l = std::make_unique<Listener>(&loop_, *ctx_, *stats);
         if (!l->start(error)) {
             listeners_.clear();
             ctl_->stop();
             uv_run(&loop_, UV_RUN_NOWAIT);
-            return refuseStart(error);
+            return false;
         }
         listeners_.push_back(std::move(l));
     }
-    ctx.started_at_ms = Worker::wallMs();
-    for (auto& w : ctx.workers) w->start();
-    sys_ = std::make_unique<SysPublisher>(&loop_, ctx);
+    return true;
+}
+
+void BrokerApp::startServing() {
+    ctx_->started_at_ms = Worker::wallMs();
+    for (auto& w : ctx_->workers) w->start();
+    sys_ = std::make_unique<SysPublisher>(&loop_, *ctx_);
     sys_->start();
     uv_timer_init(&loop_, &trace_timer_);
     trace_timer_.data = this;
@@ -150,17 +174,19 @@ int BrokerApp::run() {
             app->ctx_->traces->expire(Worker::wallMs());
         },
         200, 200);
+}
 
+int BrokerApp::runControlLoop() {
     running_ = true;
     if (stop_requested_) stop();  // a SIGTERM that came while starting
-    log::info("{} {} is running with {} workers", ctx.cfg.node.name, EMQX_VERSION, ctx.worker_count);
+    log::info("{} {} is running with {} workers", ctx_->cfg.node.name, EMQX_VERSION, ctx_->worker_count);
     std::printf("EMQX %s is running now!\n", EMQX_VERSION);
     std::fflush(stdout);
 
     uv_run(&loop_, UV_RUN_DEFAULT);
-    for (auto& w : ctx.workers) w->join();
+    for (auto& w : ctx_->workers) w->join();
     closeDurable();
-    log::info("{} stopped", ctx.cfg.node.name);
+    log::info("{} stopped", ctx_->cfg.node.name);
     return 0;
 }
 
@@ -284,6 +310,7 @@ bool BrokerApp::startSecurity(std::string& error) {
     }
     return ctx.security->start(error, std::move(users));
 }
+
 bool BrokerApp::openDurable(std::string& error) {
     namespace fs = std::filesystem;
     BrokerContext& ctx = *ctx_;
@@ -378,9 +405,9 @@ bool BrokerApp::openDurable(std::string& error) {
     return true;
 }
 
-bool BrokerApp::restoreSessions(std::string& /*error*/) {
+void BrokerApp::restoreSessions() {
     BrokerContext& ctx = *ctx_;
-    if (!ctx.durable) return true;
+    if (!ctx.durable) return;
     // Commits wake the workers that hold acks waiting for them.
     ctx.durable->setCommitListener([&ctx](uint64_t seq) {
         for (auto& w : ctx.workers)
@@ -400,7 +427,6 @@ bool BrokerApp::restoreSessions(std::string& /*error*/) {
     log::info("durable store {}: loaded {} sessions", ctx.durable->dir(), restored);
     std::printf("Loaded %zu sessions from %s\n", restored, ctx.durable->dir().c_str());
     std::fflush(stdout);
-    return true;
 }
 
 void BrokerApp::closeDurable() {

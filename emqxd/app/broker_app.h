@@ -47,6 +47,15 @@ private:
     bool prepareDataDir(std::string& error);
     // Logs why the start failed, on the log and stderr; returns the exit code.
     int refuseStart(const std::string& error);
+    // The steps of run(), in order.
+    bool openStores(std::string& error);
+    bool makeListenerStates(std::string& error);
+    void makeWorkers();
+    void catchSignals();
+    bool startCtl(std::string& error);
+    bool bindListeners(std::string& error);
+    void startServing();
+    int runControlLoop();
     void stop();
     // For `emqxctl listeners stop|start|restart`, on the control loop.
     bool stopListener(const std::string& id, std::string& error);
@@ -57,7 +66,7 @@ private:
     // retained messages (before the workers exist), then the sessions (onto
     // the workers, before they start); at stop saves and closes.
     bool openDurable(std::string& error);
-    bool restoreSessions(std::string& error);
+    void restoreSessions();
     // Security::start with the durable store's users (importing users.json once) when there is one.
     bool startSecurity(std::string& error);
     bool loadDurable(storage::DurableStore& store, RocksDbRetainStore& retain, size_t& loaded, std::string& error);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/net/peer_address.h"
 #include "emqxd/log/log.h"
 #include "emqxd/metrics/metrics.h"
 
@@ -99,7 +100,7 @@ bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
 
 std::optional<std::string> Security::willRefusal(const authz::ClientInfo& who, std::string_view topic, Metrics& metrics,
                                                  int64_t now_ms) {
-    if (banned_.isBanned(std::string(who.clientid), std::string(who.username), authz::peerHost(who.peer), now_ms))
+    if (banned_.isBanned(std::string(who.clientid), std::string(who.username), std::string(net::peerHost(who.peer)), now_ms))
         return "banned";
     metrics.add(Metric::ClientAuthorize);
     authz::Decision d = authorizer_.decide(who, authz::Action::Publish, topic);
@@ -109,7 +110,7 @@ std::optional<std::string> Security::willRefusal(const authz::ClientInfo& who, s
 }
 
 Security::Admission Security::admit(const mqtt::Connect& c, const std::string& peer, Metrics& metrics, int64_t now_ms) {
-    std::string host = authz::peerHost(peer);
+    std::string host(net::peerHost(peer));
     if (banned_.isBanned(c.client_id, c.username.value_or(""), host, now_ms))
         return {Refusal{mqtt::ReasonCode::Banned, ShutdownReason::Banned}, std::nullopt};
     metrics.add(Metric::ClientAuthenticate);
@@ -155,7 +156,7 @@ std::optional<Refusal> Security::checked(bool ok, const std::string& clientid, c
         return std::nullopt;
     }
     return failed(mqtt::ReasonCode::BadUserNameOrPassword, ShutdownReason::BadUsernameOrPassword, clientid,
-                  authz::peerHost(peer), metrics, now_ms);
+                  std::string(net::peerHost(peer)), metrics, now_ms);
 }
 
 Refusal Security::failed(mqtt::ReasonCode code, ShutdownReason reason, const std::string& clientid,

@@ -14,7 +14,7 @@
 #include "emqxd/auth/password_hash.h"
 #include "emqxd/auth/user_store.h"
 #include "emqxd/authz/authz.h"
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx {
 class Metrics;

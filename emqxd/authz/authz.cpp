@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/net/peer_address.h"
 #include "common/topic/topic.h"
 
 namespace emqx::authz {
@@ -112,16 +113,6 @@ bool topicMatches(std::string_view topic, std::string_view filter) {
 
 }  // namespace
 
-std::string peerHost(std::string_view peer) {
-    if (!peer.empty() && peer.front() == '[') {
-        auto close = peer.find(']');
-        return std::string(peer.substr(1, close == std::string_view::npos ? std::string_view::npos : close - 1));
-    }
-    auto colon = peer.rfind(':');
-    if (colon != std::string_view::npos && peer.find(':') == colon) return std::string(peer.substr(0, colon));
-    return std::string(peer);
-}
-
 bool Authorizer::loadText(const std::string& name, std::string_view text, std::string& error) {
     std::vector<acl::Rule> rules;
     acl::ParseError perr;
@@ -213,7 +204,7 @@ Decision Authorizer::decide(const ClientInfo& c, Action action, std::string_view
     auto rules = this->rules();
     if (rules) {
         acl::Cidr ip;
-        bool have_ip = acl::parseCidr(peerHost(c.peer), ip);
+        bool have_ip = acl::parseCidr(net::peerHost(c.peer), ip);
         const TemplateValues values{c.username, c.clientid};
         const TemplatePolicy policy{cfg_.topic_template_allow_plus, cfg_.topic_template_allow_hash,
                                     cfg_.topic_template_allow_slash};

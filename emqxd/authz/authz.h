@@ -29,9 +29,6 @@ struct ClientInfo {
     std::string_view peer;  // "1.2.3.4:5678" or "[::1]:5678"
 };
 
-// "1.2.3.4" from "1.2.3.4:5678", "::1" from "[::1]:5678".
-std::string peerHost(std::string_view peer);
-
 // Why a request was allowed or denied, for traces and logs.
 struct Decision {
     enum class By { Rule, NoMatch, SysTopic };

@@ -2,7 +2,7 @@
 // logged (the request line is not logged either).
 #include "emqxd/ctl/ctl_auth_commands.h"
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/ctl/ctl_server.h"

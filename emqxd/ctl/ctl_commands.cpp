@@ -11,8 +11,8 @@
 
 #include "common/ctl/absent_commands.h"
 #include "common/topic/topic.h"
-#include "emqxd/app/broker_context.h"
-#include "emqxd/app/broker_stats.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/broker/broker_stats.h"
 #include "emqxd/ctl/ctl_auth_commands.h"
 #include "emqxd/ctl/ctl_license_commands.h"
 #include "emqxd/ctl/ctl_server.h"

@@ -2,7 +2,7 @@
 // manager's installing side; workers only read what it applies.
 #include "emqxd/ctl/ctl_license_commands.h"
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/license/license.h"

@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "common/ctl/commands.h"
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/log/log.h"
 
 namespace emqx {

@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "emqxd/app/broker_context.h"
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/log/log.h"

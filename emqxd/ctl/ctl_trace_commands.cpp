@@ -8,7 +8,7 @@
 
 #include "common/topic/topic.h"
 #include "common/trace/trace_format.h"
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
 #include "emqxd/log/log.h"
 #include "emqxd/trace/trace_registry.h"

@@ -7,7 +7,7 @@
 #include <memory>
 #include <vector>
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/worker/worker.h"
 

@@ -1,6 +1,6 @@
 #include "emqxd/license/license_gate.h"
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/license/license.h"
 #include "emqxd/worker/worker.h"
 

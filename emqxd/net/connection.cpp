@@ -5,7 +5,8 @@
 #include <span>
 
 #include "common/mqtt/codec.h"
-#include "emqxd/app/listener_stats.h"
+#include "common/net/peer_address.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -120,9 +121,7 @@ void Connection::transportInput(const char* data, size_t len) {
     if (!was_established && transport_->established()) {
         std::string fwd = transport_->forwardedFor();
         if (!fwd.empty()) {
-            auto colon = peer_.rfind(':');
-            peer_ = (fwd.find(':') != std::string::npos && fwd.front() != '[' ? "[" + fwd + "]" : fwd) +
-                    (colon == std::string::npos ? "" : peer_.substr(colon));
+            peer_ = net::joinPeer(fwd, net::peerPort(peer_));
         }
     }
     if (!wire_.empty()) wantFlush();
@@ -190,7 +189,7 @@ size_t Connection::parse(const char* data, size_t len) {
         if (status == mqtt::FrameStatus::NeedMore) break;
         if (channel_.state() == Channel::State::AwaitingConnect && header.type() != mqtt::PacketType::Connect) {
             // The first packet must be a CONNECT: decided at the fixed header, before buffering a body.
-            err.shutdown_reason = mqtt::shutdown_reason::kUnexpectedPacket;
+            err.shutdown_reason = ShutdownReason::UnexpectedPacket;
             err.detail = "first packet is " + std::string(mqtt::packetTypeName(header.type())) + ", not CONNECT";
             channel_.protocolError(err);
             return len;

@@ -14,7 +14,7 @@
 #include "emqxd/net/output_buffer.h"
 #include "emqxd/net/read_limiter.h"
 #include "emqxd/net/write_request.h"
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/log/log.h"
 #include "emqxd/worker/worker.h"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/net/tls/tls_transport.h"
 #include "emqxd/net/ws/ws_transport.h"
 

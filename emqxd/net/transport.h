@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/net/tls/peer_cert.h"
 
 namespace emqx {

@@ -69,8 +69,8 @@ void Channel::handle(mqtt::Packet& packet) {
 }
 
 void Channel::protocolError(const mqtt::ProtocolError& err) {
-    ShutdownReason reason = shutdownReasonFromWord(err.shutdown_reason);
-    worker_.logProtocolError({"frame_parse_error", client_id_, conn_.peer(), err.shutdown_reason, err.detail});
+    ShutdownReason reason = err.shutdown_reason;
+    worker_.logProtocolError({"frame_parse_error", client_id_, conn_.peer(), shutdownReasonName(reason), err.detail});
     if (state_ == State::AwaitingConnect) {
         // A CONNECT that could not be decoded: answer with a CONNACK of the
         // version it announced when that is known, as EMQX does.

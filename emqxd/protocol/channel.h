@@ -17,7 +17,7 @@
 #include "common/topic/topic_trie.h"
 #include "emqxd/authz/authz_cache.h"
 #include "emqxd/message/message.h"
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/session/delivery_sink.h"
 #include "emqxd/storage/durable_writes.h"

@@ -85,8 +85,9 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
             if (from_client) worker_.metrics().add(Metric::PacketsSubscribeError);
             continue;
         }
-        SubscriptionOptions options{static_cast<uint8_t>(rc), r.no_local, r.retain_as_published, r.retain_handling,
-                                    sub_id};
+        // mqtt.ignore_loop_deliver: EMQX gives an MQTT 3 client's subscriptions No Local.
+        bool no_local = r.no_local || (version_ != ProtocolVersion::V5 && cfg.ignore_loop_deliver);
+        SubscriptionOptions options{static_cast<uint8_t>(rc), no_local, r.retain_as_published, r.retain_handling, sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared || (existed && r.retain_handling == 1);
         worker_.shard().addSubscription(*session_, r.filter, options);

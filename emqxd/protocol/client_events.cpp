@@ -3,7 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "common/trace/trace_format.h"
+#include "common/net/peer_address.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/protocol/sys_message.h"
@@ -37,7 +37,7 @@ void publishClientEvent(Worker& worker, const Channel& channel, bool connected, 
     nlohmann::json j;
     j["clientid"] = channel.clientId();
     j["username"] = channel.username().empty() ? nlohmann::json(nullptr) : nlohmann::json(channel.username());
-    j["ipaddress"] = std::string(trace::peerHost(channel.peer()));
+    j["ipaddress"] = std::string(net::peerHost(channel.peer()));
     j["sockport"] = sockPort(conn.listenerConfig().bind);
     j["protocol"] = "mqtt";
     j["proto_name"] = channel.protoVer() == mqtt::ProtocolVersion::V31 ? "MQIsdp" : "MQTT";

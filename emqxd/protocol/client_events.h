@@ -5,7 +5,7 @@
 // clean_start, expiry_interval (ms); disconnected adds reason, disconnected_at.
 #include <string_view>
 
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx {
 

@@ -10,7 +10,7 @@
 
 #include "common/config/broker_config.h"
 #include "emqxd/net/output_buffer.h"
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/net/tls/peer_cert.h"
 #include "emqxd/worker/deadline_queue.h"
 

@@ -3,7 +3,7 @@
 #include <cassert>
 
 #include "common/topic/topic.h"
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"

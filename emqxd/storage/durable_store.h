@@ -109,8 +109,6 @@ public:
     void inflightQos2(uint64_t session_id, uint64_t durable_id, uint16_t packet_id, bool pubrec_received) override;
     void finished(uint64_t session_id, uint64_t durable_id) override;
 
-    // False from a failed commit until a probe commit succeeds.
-    bool acceptingWrites() const { return accepting_.load(std::memory_order_relaxed); }
     // Whether any write with a sequence number in [from, to] was in a failed commit.
     bool anyFailed(uint64_t from, uint64_t to) const;
     uint64_t committedSeq() const { return committed_.load(); }
@@ -137,7 +135,6 @@ public:
     void close();
 
     const std::string& dir() const { return dir_; }
-    uint64_t failedCommits() const { return failed_commits_.load(std::memory_order_relaxed); }
 
 private:
     DurableStore(std::string dir, FsyncMode mode);

@@ -1,8 +1,8 @@
 #include "emqxd/sys/sys_publisher.h"
 
 #include "common/trace/trace_format.h"
-#include "emqxd/app/broker_context.h"
-#include "emqxd/app/broker_stats.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/broker/broker_stats.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/protocol/sys_message.h"
 #include "emqxd/worker/worker.h"

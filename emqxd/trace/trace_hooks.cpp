@@ -1,7 +1,7 @@
 #include "emqxd/trace/trace_hooks.h"
 
 #include "common/trace/trace_format.h"
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/trace/trace_registry.h"
 

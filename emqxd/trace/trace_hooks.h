@@ -7,7 +7,7 @@
 #include "common/mqtt/packet.h"
 #include "emqxd/authz/authz.h"
 #include "emqxd/message/message.h"
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/session/session.h"
 
 namespace emqx {

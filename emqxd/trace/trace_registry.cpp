@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/net/peer_address.h"
 #include "common/topic/topic.h"
 
 namespace emqx::trace {
@@ -28,7 +29,7 @@ Trace::~Trace() = default;  // stop() flushed; the pool may already be gone here
 bool Trace::matches(std::string_view clientid, std::string_view peer, std::string_view topic) const {
     switch (spec_.type) {
         case TraceType::ClientId: return !clientid.empty() && clientid == spec_.target;
-        case TraceType::IpAddress: return !peer.empty() && peerHost(peer) == spec_.target;
+        case TraceType::IpAddress: return !peer.empty() && net::peerHost(peer) == spec_.target;
         case TraceType::Topic:
             if (topic.empty()) return false;
             return topic == spec_.target || topic::matches(spec_.target, topic);

@@ -5,7 +5,7 @@
 #include <cassert>
 #include <chrono>
 
-#include "emqxd/app/listener_stats.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/net/transport.h"

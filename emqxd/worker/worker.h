@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "common/mqtt/packet.h"
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/log/protocol_error_log.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/net/write_request.h"

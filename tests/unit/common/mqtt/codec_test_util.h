@@ -53,7 +53,7 @@ inline DecodeResult decodeOne(ProtocolVersion v, std::string_view wire, uint32_t
 }
 
 // Expects `wire` to be rejected (by readFixedHeader or decodePacket) with exactly this reaction.
-inline void requireError(ProtocolVersion v, std::string_view wire, ReasonCode code, std::string_view reason,
+inline void requireError(ProtocolVersion v, std::string_view wire, ReasonCode code, ShutdownReason reason,
                          DecodeOptions options = {}) {
     INFO("wire size " << wire.size());
     const DecodeResult r = decodeOne(v, wire, 0xFFFFFFFF, options);
@@ -65,11 +65,11 @@ inline void requireError(ProtocolVersion v, std::string_view wire, ReasonCode co
 }
 
 inline void requireMalformed(ProtocolVersion v, std::string_view wire, DecodeOptions options = {}) {
-    requireError(v, wire, ReasonCode::MalformedPacket, shutdown_reason::kMalformedPacket, options);
+    requireError(v, wire, ReasonCode::MalformedPacket, ShutdownReason::MalformedPacket, options);
 }
 
 inline void requireProtocolError(ProtocolVersion v, std::string_view wire) {
-    requireError(v, wire, ReasonCode::ProtocolError, shutdown_reason::kProtocolError);
+    requireError(v, wire, ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
 }
 
 // Wraps a body in a fixed header with the right remaining length.

@@ -7,6 +7,7 @@
 
 using namespace emqx::mqtt;
 using namespace emqx::mqtt::test;
+using emqx::ShutdownReason;
 
 namespace {
 
@@ -109,9 +110,9 @@ TEST_CASE("mqtt.strict_mode on: those are malformed, and a payload marked UTF-8 
     CHECK(decodeOne(V4, frame(0x3A, str("a/b") + bytes({0x00, 0x01})), 0xFFFFFFFF, strict).ok);  // DUP on QoS 1
     requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x02})), strict);  // indicator 2
     requireError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xFF"), ReasonCode::PayloadFormatInvalid,
-                 shutdown_reason::kPayloadFormatInvalid, strict);
+                 ShutdownReason::PayloadFormatInvalid, strict);
     requireError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xED\xA0\x80"),  // a surrogate
-                 ReasonCode::PayloadFormatInvalid, shutdown_reason::kPayloadFormatInvalid, strict);
+                 ReasonCode::PayloadFormatInvalid, ShutdownReason::PayloadFormatInvalid, strict);
     CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + std::string("a\0", 2)), 0xFFFFFFFF, strict)
               .ok);  // U+0000 is a character of the payload's UTF-8 (RFC 3629)
     CHECK(decodeOne(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "h\xC3\xA9"), 0xFFFFFFFF, strict).ok);
@@ -123,7 +124,7 @@ TEST_CASE("mqtt.strict_mode on: those are malformed, and a payload marked UTF-8 
     CHECK(e.code == ReasonCode::MalformedPacket);
     CHECK(e.protocol_level == 5);
     requireError(V5, connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x01}) + str("t") + str("\xFF")),
-                 ReasonCode::PayloadFormatInvalid, shutdown_reason::kPayloadFormatInvalid, strict);
+                 ReasonCode::PayloadFormatInvalid, ShutdownReason::PayloadFormatInvalid, strict);
     CHECK(decodeOne(V5, connect5(0x06, "", str("c") + bytes({0x02, 0x01, 0x01}) + str("t") + str("ok")), 0xFFFFFFFF,
                     strict)
               .ok);
@@ -132,8 +133,8 @@ TEST_CASE("mqtt.strict_mode on: those are malformed, and a payload marked UTF-8 
 TEST_CASE("packet types that need a body reject remaining length 0", "[codec]") {
     for (int first : {0x10, 0x20, 0x30, 0x40, 0x50, 0x62, 0x70, 0x82, 0x90, 0xA2, 0xB0}) {
         INFO("first byte " << first);
-        requireError(V5, bytes({first, 0x00}), ReasonCode::MalformedPacket, shutdown_reason::kZeroRemainingLen);
-        requireError(V4, bytes({first, 0x00}), ReasonCode::MalformedPacket, shutdown_reason::kZeroRemainingLen);
+        requireError(V5, bytes({first, 0x00}), ReasonCode::MalformedPacket, ShutdownReason::ZeroRemainingLen);
+        requireError(V4, bytes({first, 0x00}), ReasonCode::MalformedPacket, ShutdownReason::ZeroRemainingLen);
     }
 }
 
@@ -175,7 +176,7 @@ TEST_CASE("CONNECT protocol name and level", "[codec]") {
         for (std::string_view name : {"MQTX", "mqtt", "", "MQIsdpX"}) {
             const ProtocolError err = errorOf(V4, connect(name, 4, 0x02, str("c")));
             CHECK(err.code == ReasonCode::UnsupportedProtocolVersion);
-            CHECK(err.shutdown_reason == shutdown_reason::kInvalidProtoName);
+            CHECK(err.shutdown_reason == ShutdownReason::InvalidProtoName);
             CHECK(err.protocol_level == 4);
         }
     }
@@ -186,7 +187,7 @@ TEST_CASE("CONNECT protocol name and level", "[codec]") {
             INFO(name << " " << level);
             const ProtocolError err = errorOf(V4, connect(name, level, 0x02, str("c")));
             CHECK(err.code == ReasonCode::UnsupportedProtocolVersion);
-            CHECK(err.shutdown_reason == shutdown_reason::kProtocolError);
+            CHECK(err.shutdown_reason == ShutdownReason::ProtocolError);
             CHECK(err.protocol_level == level);
         }
     }
@@ -306,9 +307,9 @@ TEST_CASE("PUBACK, PUBREC, PUBREL, PUBCOMP", "[codec]") {
 TEST_CASE("SUBSCRIBE", "[codec]") {
     const std::string id = bytes({0x00, 0x01});
     // No filter at all: EMQX's choice of 0x8F with protocol_error.
-    requireError(V4, frame(0x82, id), ReasonCode::TopicFilterInvalid, shutdown_reason::kProtocolError);
+    requireError(V4, frame(0x82, id), ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError);
     requireError(V5, frame(0x82, id + bytes({0x00})), ReasonCode::TopicFilterInvalid,
-                 shutdown_reason::kProtocolError);
+                 ShutdownReason::ProtocolError);
     requireProtocolError(V4, frame(0x82, bytes({0x00, 0x00}) + str("a") + bytes({0x00})));  // packet id 0
     requireMalformed(V4, frame(0x82, id + str("a")));                                        // options missing
     // 3.1.1: only the QoS bits.
@@ -337,9 +338,9 @@ TEST_CASE("SUBSCRIBE", "[codec]") {
 
 TEST_CASE("UNSUBSCRIBE", "[codec]") {
     const std::string id = bytes({0x00, 0x01});
-    requireError(V4, frame(0xA2, id), ReasonCode::TopicFilterInvalid, shutdown_reason::kProtocolError);
+    requireError(V4, frame(0xA2, id), ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError);
     requireError(V5, frame(0xA2, id + bytes({0x00})), ReasonCode::TopicFilterInvalid,
-                 shutdown_reason::kProtocolError);
+                 ShutdownReason::ProtocolError);
     requireProtocolError(V4, frame(0xA2, bytes({0x00, 0x00}) + str("a")));
     requireProtocolError(V5, frame(0xA2, id + bytes({0x04, 0x1F, 0x00, 0x01, 'r'}) + str("a")));  // reason string
     requireProtocolError(V5, frame(0xA2, id + bytes({0x02, 0x0B, 0x01}) + str("a")));              // subscription id
@@ -398,9 +399,9 @@ TEST_CASE("DISCONNECT", "[codec]") {
 }
 
 TEST_CASE("AUTH", "[codec]") {
-    requireError(V4, bytes({0xF0, 0x00}), ReasonCode::MalformedPacket, shutdown_reason::kUnexpectedPacket);
+    requireError(V4, bytes({0xF0, 0x00}), ReasonCode::MalformedPacket, ShutdownReason::UnexpectedPacket);
     requireError(V3, bytes({0xF0, 0x02, 0x18, 0x00}), ReasonCode::MalformedPacket,
-                 shutdown_reason::kUnexpectedPacket);
+                 ShutdownReason::UnexpectedPacket);
     requireMalformed(V5, bytes({0xF0, 0x01, 0x00 + 0x80}));  // not an AUTH reason
     requireProtocolError(V5, bytes({0xF0, 0x04, 0x18, 0x02, 0x01, 0x00}));  // payload format
     requireProtocolError(V5, bytes({0xF0, 0x08, 0x18, 0x06, 0x15, 0x00, 0x00, 0x15, 0x00, 0x00}));  // duplicate

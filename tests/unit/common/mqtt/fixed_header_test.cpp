@@ -6,6 +6,7 @@
 
 using namespace emqx::mqtt;
 using namespace emqx::mqtt::test;
+using emqx::ShutdownReason;
 
 namespace {
 
@@ -77,7 +78,7 @@ TEST_CASE("a remaining length over 4 bytes is malformed", "[codec]") {
     const std::string five = bytes({0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01});
     REQUIRE(readFixedHeader(span(five), 0xFFFFFFFF, h, err) == FrameStatus::Invalid);
     CHECK(err.code == ReasonCode::MalformedPacket);
-    CHECK(err.shutdown_reason == shutdown_reason::kMalformedPacket);
+    CHECK(err.shutdown_reason == ShutdownReason::MalformedPacket);
     // Detected as soon as the 4th length byte still has its continuation bit.
     ProtocolError err2;
     REQUIRE(readFixedHeader(span(five).first(5), 0xFFFFFFFF, h, err2) == FrameStatus::Invalid);
@@ -91,7 +92,7 @@ TEST_CASE("packet type 0 is malformed", "[codec]") {
     const std::string wire = bytes({0x00, 0x00});
     REQUIRE(readFixedHeader(span(wire), 1024, h, err) == FrameStatus::Invalid);
     CHECK(err.code == ReasonCode::MalformedPacket);
-    CHECK(err.shutdown_reason == shutdown_reason::kMalformedPacket);
+    CHECK(err.shutdown_reason == ShutdownReason::MalformedPacket);
     // Known from the first byte alone.
     ProtocolError err2;
     CHECK(readFixedHeader(span(wire).first(1), 1024, h, err2) == FrameStatus::Invalid);
@@ -105,12 +106,12 @@ TEST_CASE("max_packet_size is enforced at the header", "[codec]") {
     CHECK(readFixedHeader(span(header(0x30, 98)), 100, h, err) == FrameStatus::Ready);
     REQUIRE(readFixedHeader(span(header(0x30, 99)), 100, h, err) == FrameStatus::Invalid);
     CHECK(err.code == ReasonCode::PacketTooLarge);
-    CHECK(err.shutdown_reason == shutdown_reason::kFrameTooLarge);
+    CHECK(err.shutdown_reason == ShutdownReason::FrameTooLarge);
     // The largest representable packet against a 1 MB limit, without any body present.
     ProtocolError err2;
     REQUIRE(readFixedHeader(span(header(0x30, 268435455)), 1 << 20, h, err2) == FrameStatus::Invalid);
     CHECK(err2.code == ReasonCode::PacketTooLarge);
-    CHECK(err2.shutdown_reason == shutdown_reason::kFrameTooLarge);
+    CHECK(err2.shutdown_reason == ShutdownReason::FrameTooLarge);
     // The header counts: remaining 128 takes a 3-byte header, 131 bytes in all.
     CHECK(readFixedHeader(span(header(0x30, 128)), 131, h, err) == FrameStatus::Ready);
     CHECK(readFixedHeader(span(header(0x30, 128)), 130, h, err) == FrameStatus::Invalid);

@@ -10,6 +10,7 @@
 
 using namespace emqx::mqtt;
 using namespace emqx::mqtt::test;
+using emqx::ShutdownReason;
 
 namespace {
 
@@ -97,7 +98,7 @@ TEST_CASE("each property is accepted exactly where the spec allows it", "[codec]
             } else {
                 REQUIRE_FALSE(r.ok);
                 CHECK(r.err.code == ReasonCode::ProtocolError);
-                CHECK(r.err.shutdown_reason == shutdown_reason::kProtocolError);
+                CHECK(r.err.shutdown_reason == ShutdownReason::ProtocolError);
             }
         }
     }
@@ -111,7 +112,7 @@ TEST_CASE("unknown property identifiers are malformed", "[codec]") {
         const Result r = read(Ctx::Publish, bytes({id, 0x00}));
         REQUIRE_FALSE(r.ok);
         CHECK(r.err.code == ReasonCode::MalformedPacket);
-        CHECK(r.err.shutdown_reason == shutdown_reason::kMalformedPacket);
+        CHECK(r.err.shutdown_reason == ShutdownReason::MalformedPacket);
     }
 }
 
@@ -124,7 +125,7 @@ TEST_CASE("duplicates are protocol errors except user properties", "[codec]") {
         if (spec.single) {
             REQUIRE_FALSE(r.ok);
             CHECK(r.err.code == ReasonCode::ProtocolError);
-            CHECK(r.err.shutdown_reason == shutdown_reason::kProtocolError);
+            CHECK(r.err.shutdown_reason == ShutdownReason::ProtocolError);
         } else {
             REQUIRE(r.ok);
             CHECK(r.props.user_properties.size() == 2);
@@ -143,7 +144,7 @@ TEST_CASE("out-of-range values are protocol errors", "[codec]") {
         const Result r = read(*spec.allowed.begin(), std::string(1, static_cast<char>(id)) + spec.bad_value);
         REQUIRE_FALSE(r.ok);
         CHECK(r.err.code == ReasonCode::ProtocolError);
-        CHECK(r.err.shutdown_reason == shutdown_reason::kProtocolError);
+        CHECK(r.err.shutdown_reason == ShutdownReason::ProtocolError);
     }
 }
 
@@ -154,7 +155,7 @@ TEST_CASE("truncated values and blocks are malformed", "[codec]") {
         const Result r = read(*spec.allowed.begin(), full.substr(0, full.size() - 1));
         REQUIRE_FALSE(r.ok);
         CHECK(r.err.code == ReasonCode::MalformedPacket);
-        CHECK(r.err.shutdown_reason == shutdown_reason::kMalformedPacket);
+        CHECK(r.err.shutdown_reason == ShutdownReason::MalformedPacket);
     }
     // The block length runs past the data.
     const std::string block = bytes({0x05, 0x23, 0x00, 0x01});

@@ -57,13 +57,6 @@ TEST_CASE("trace: payload prefixes are escaped and cut", "[trace]") {
     CHECK(escapePrefix("") == "");
 }
 
-TEST_CASE("trace: the peer's host", "[trace]") {
-    CHECK(peerHost("127.0.0.1:5555") == "127.0.0.1");
-    CHECK(peerHost("[::1]:5555") == "::1");
-    CHECK(peerHost("10.0.0.1") == "10.0.0.1");
-    CHECK(peerHost("::1") == "::1");
-}
-
 TEST_CASE("trace: ISO-8601 timestamps with milliseconds and offset", "[trace]") {
     std::string ts = isoTimestamp(1715336952123);
     CHECK(std::regex_match(ts, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.123[+-]\d\d:\d\d)")));

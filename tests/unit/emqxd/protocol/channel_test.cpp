@@ -8,7 +8,7 @@
 
 #include "common/config/config_keys.h"
 #include "common/mqtt/codec.h"
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"

@@ -1,14 +1,6 @@
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx {
-
-ShutdownReason shutdownReasonFromWord(std::string_view word) {
-    for (size_t i = 0; i < kShutdownReasonCount; ++i) {
-        auto r = static_cast<ShutdownReason>(i);
-        if (shutdownReasonName(r) == word) return r;
-    }
-    return ShutdownReason::ProtocolError;
-}
 
 std::optional<mqtt::ReasonCode> disconnectCodeFor(ShutdownReason r) {
     using mqtt::ReasonCode;

@@ -10,7 +10,7 @@
 
 #include "common/config/broker_config.h"
 #include "common/config/value_parsers.h"
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx {
 

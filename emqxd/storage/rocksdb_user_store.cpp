@@ -1,4 +1,4 @@
-#include "emqxd/auth/rocksdb_user_store.h"
+#include "emqxd/storage/rocksdb_user_store.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
-#include "emqxd/app/listener_stats.h"
-#include "emqxd/app/username_quota.h"
+#include "emqxd/net/listener_stats.h"
+#include "emqxd/broker/username_quota.h"
 #include "emqxd/metrics/gauge.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"

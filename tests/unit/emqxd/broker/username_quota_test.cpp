@@ -1,7 +1,7 @@
 // mqtt.max_conn_per_username: the shared count per username.
 #include <catch2/catch.hpp>
 
-#include "emqxd/app/username_quota.h"
+#include "emqxd/broker/username_quota.h"
 
 using namespace emqx;
 

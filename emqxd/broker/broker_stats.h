@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/metrics/metrics.h"
 
 namespace emqx {

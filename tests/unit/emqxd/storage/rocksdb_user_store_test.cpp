@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "emqxd/auth/rocksdb_user_store.h"
+#include "emqxd/storage/rocksdb_user_store.h"
 #include "emqxd/storage/durable_store.h"
 
 using namespace emqx;

@@ -1,4 +1,4 @@
-#include "emqxd/app/broker_stats.h"
+#include "emqxd/broker/broker_stats.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "emqxd/app/broker_context.h"
+#include "emqxd/broker/broker_context.h"
 
 #include "emqxd/license/license.h"
 #include "emqxd/retain/memory_retain_store.h"

@@ -4,7 +4,7 @@
 #include <set>
 #include <string_view>
 
-#include "emqxd/net/shutdown_reason.h"
+#include "common/mqtt/shutdown_reason.h"
 
 using namespace emqx;
 
@@ -48,20 +48,14 @@ TEST_CASE("shutdown reason: names are EMQX's words", "[core][shutdown_reason]") 
     CHECK(kShutdownReasonCount == 39);
 }
 
-TEST_CASE("shutdown reason: every word round-trips and names are unique", "[core][shutdown_reason]") {
+TEST_CASE("shutdown reason: names are unique", "[core][shutdown_reason]") {
     std::set<std::string_view> names;
     for (size_t i = 0; i < kShutdownReasonCount; ++i) {
-        auto r = static_cast<ShutdownReason>(i);
-        std::string_view name = shutdownReasonName(r);
+        std::string_view name = shutdownReasonName(static_cast<ShutdownReason>(i));
         CHECK_FALSE(name.empty());
-        CHECK(shutdownReasonFromWord(name) == r);
         names.insert(name);
     }
     CHECK(names.size() == kShutdownReasonCount);
-    // An unknown word is a protocol error.
-    CHECK(shutdownReasonFromWord("no_such_reason") == ShutdownReason::ProtocolError);
-    CHECK(shutdownReasonFromWord("") == ShutdownReason::ProtocolError);
-    CHECK(shutdownReasonFromWord("Normal") == ShutdownReason::ProtocolError);  // case matters
 }
 
 TEST_CASE("shutdown reason: DISCONNECT reason codes", "[core][shutdown_reason]") {

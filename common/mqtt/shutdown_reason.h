@@ -1,7 +1,8 @@
 #pragma once
-// Why a connection ended, in EMQX's words: `emqxctl listeners` prints these as
-// shutdown_count, the $SYS disconnected event carries them, and MQTT 5 clients
-// get the matching DISCONNECT reason code where one exists.
+// Why a connection ended, in EMQX's words (the one table of them): the codec's
+// errors name one, `emqxctl listeners` prints them as shutdown_count, the $SYS
+// disconnected event carries them, and MQTT 5 clients get the matching
+// DISCONNECT reason code where one exists.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -69,9 +70,6 @@ constexpr std::string_view shutdownReasonName(ShutdownReason r) {
     };
     return names[static_cast<unsigned>(r)];
 }
-
-// The reason a codec ProtocolError names (its shutdown_reason word).
-ShutdownReason shutdownReasonFromWord(std::string_view word);
 
 // The DISCONNECT reason code an MQTT 5 client is sent when the broker closes
 // its connection for `r`; nullopt when no DISCONNECT is sent (the peer is gone
