@@ -1,8 +1,9 @@
 #pragma once
 // The one table of control commands (STYLE.md practice 12). The daemon binds
 // a handler to every entry (emqxd/ctl/ctl_commands.cpp, checked at start-up),
-// emqxctl builds its command line and --help from it, and the tests check that
-// man/emqxctl.1 and docs/ctl-protocol.md name every entry.
+// emqxctl builds its command line and --help from it and prints each answer
+// with the entry's formatter, and the tests check that man/emqxctl.1 and
+// docs/ctl-protocol.md name every entry.
 #include <optional>
 #include <span>
 #include <string>
@@ -25,12 +26,19 @@ struct ArgSpec {
     std::string_view help;
 };
 
+// How emqxctl prints a successful answer's data (common/ctl/format.h's human::).
+using HumanFormat = std::string (*)(const Json& data);
+
 struct CommandSpec {
     std::string_view name;     // protocol name: "clients.list"
     std::string_view group;    // emqxctl word: "clients"
     std::string_view verb;     // emqxctl word after the group: "list"; "" for the group itself ("broker")
     std::span<const ArgSpec> args;
     std::string_view summary;  // one line for --help and the man page
+    HumanFormat human;
+    // What EMQX prints as ordinary output (exit 0) when the answer is
+    // not_found; empty: a failure like any other (stderr, exit 1).
+    std::string_view not_found_output = {};
 };
 
 std::span<const CommandSpec> commandTable();

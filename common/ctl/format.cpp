@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <initializer_list>
 
+#include "common/ctl/commands.h"
+
 namespace emqx::ctl {
 
 namespace {
@@ -233,104 +235,163 @@ std::string formatClient(const Json& c) {
     return s + ")";
 }
 
-std::string formatHuman(std::string_view cmd, const Json& data) {
+namespace human {
+
+std::string json(const Json& data) { return data.dump(2) + "\n"; }
+
+std::string ok(const Json&) { return "ok\n"; }
+
+std::string status(const Json& data) {
+    return "Node '" + scalar(field(data, "node")) + "' " + scalar(field(data, "version")) + " is " +
+           scalar(field(data, "status")) + "\n";
+}
+
+std::string brokerInfo(const Json& data) {
     std::string out;
-    if (cmd == "status") {
-        return "Node '" + scalar(field(data, "node")) + "' " + scalar(field(data, "version")) + " is " +
-               scalar(field(data, "status")) + "\n";
-    }
-    if (cmd == "broker.info") {
-        kv(out, "sysdescr", field(data, "sysdescr"), 10);
-        kv(out, "version", field(data, "version"), 10);
-        kv(out, "datetime", field(data, "datetime"), 10);
-        const Json& up = field(data, "uptime_s");
-        kv(out, "uptime", up.is_number() ? Json(humanDuration(up.get<uint64_t>())) : up, 10);
-        return out;
-    }
-    if (cmd == "broker.stats" || cmd == "broker.metrics") {
-        for (auto it = data.begin(); data.is_object() && it != data.end(); ++it) kv(out, it.key(), *it, 30);
-        return out;
-    }
-    if (cmd == "listeners.list") return listenerBlocks(data);
-    if (cmd == "listeners.stop") return "Stop " + scalar(field(data, "id")) + " listener successfully.\n";
-    if (cmd == "listeners.start") return "Started " + scalar(field(data, "id")) + " listener successfully.\n";
-    if (cmd == "listeners.restart") return "Restarted " + scalar(field(data, "id")) + " listener successfully.\n";
-    if (cmd == "clients.list") return listLines(field(data, "clients"), "No clients.", formatClient);
-    if (cmd == "clients.show") {
-        // EMQX's line, then what users ask first when messages go missing:
-        // what the session holds and why it dropped what it dropped.
-        const Json& c = field(data, "client");
-        out = formatClient(c) + "\n";
-        if (c.contains("session_memory_bytes")) kv(out, "  session_memory_bytes", c["session_memory_bytes"], 23);
-        if (c.contains("dropped_by_reason"))
-            kv(out, "  dropped_by_reason", Json(formatShutdownCount(c["dropped_by_reason"])), 23);
-        return out;
-    }
-    if (cmd == "clients.kick") return "ok\n";
-    if (cmd == "subscriptions.list") return listLines(field(data, "subscriptions"), "No subscriptions.", subscriptionLine);
-    // EMQX answers a client without subscriptions as one it does not know.
-    if (cmd == "subscriptions.show") return listLines(field(data, "subscriptions"), "Not Found.", subscriptionLine);
-    if (cmd == "topics.list") return listLines(field(data, "topics"), "No topics.", routeLine);
-    if (cmd == "retainer.info") return "Number of retained messages: " + scalar(field(data, "count")) + "\n";
-    if (cmd == "retainer.clean") {
-        const Json& topic = field(data, "topic");
-        if (topic.is_null()) return "Cleaned all retained messages\n";
-        return "Cleaned retained messages for topic " + scalar(topic) + "\n";
-    }
-    if (cmd == "log.set-level" || cmd == "log.primary-level") return scalar(field(data, "level")) + "\n";
-    if (cmd == "subscriptions.add" || cmd == "subscriptions.del") return "ok\n";
-    if (cmd == "topics.show") {
-        for (const auto& t : field(data, "topics")) out += routeLine(t) + "\n";
-        return out;
-    }
-    if (cmd == "retainer.topics") {
-        for (const auto& t : field(data, "topics")) out += scalar(t) + "\n";
-        return out;
-    }
-    if (cmd == "trace.list") return listLines(field(data, "traces"), "Trace is empty", traceLine);
-    if (cmd == "trace.start") {
-        // EMQX's words, then where the file is (the absolute path).
-        return "trace " + scalar(field(data, "target")) + " " + scalar(field(data, "name")) +
-               " successfully\ndestination: " + scalar(field(data, "file")) + "\n";
-    }
-    if (cmd == "trace.stop")
-        return "stop tracing " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " successfully\n";
-    if (cmd == "trace.tail") return scalar(field(data, "data"));
-    if (cmd == "traces.list") return listLines(field(data, "traces"), "Cluster Trace is empty", namedTraceLine);
-    if (cmd == "traces.start") {
-        // EMQX's words, then where the file is and when the trace ends.
-        return "cluster_trace " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " " +
-               scalar(field(data, "name")) + " successfully\ndestination: " + scalar(field(data, "file")) +
-               "\nend_at: " + scalar(field(data, "end_at")) + "\n";
-    }
-    if (cmd == "traces.stop") return "Stop cluster_trace " + scalar(field(data, "name")) + " successfully\n";
-    if (cmd == "traces.delete") return "Del cluster_trace " + scalar(field(data, "name")) + " successfully\n";
-    if (cmd == "license.info") return licenseBlock(data);
-    if (cmd == "license.update") return licenseApplied(data);
-    if (cmd == "license.reload") return licenseApplied(data) + licenseBlock(data);
-    if (cmd == "pem_cache.clean") return "PEM cache clean OK\n";  // EMQX's words
-    if (cmd == "vm" || cmd.starts_with("vm.")) return vmLines(data);
-    if (cmd == "cluster.status") {
-        return "Cluster status: #{running_nodes => " + nodeList(field(data, "running_nodes")) +
-               ",stopped_nodes => " + nodeList(field(data, "stopped_nodes")) + "}\n";
-    }
-    if (cmd == "users.add" || cmd == "users.passwd" || cmd == "users.del") return "ok\n";
-    if (cmd == "users.list")
-        return listLines(field(data, "users"), "No users.", [](const Json& u) { return scalar(field(u, "user_id")); });
-    if (cmd == "banned.list") return listLines(field(data, "banned"), "No bans.", banLine);
-    if (cmd == "banned.add" || cmd == "banned.del") return "ok\n";
-    if (cmd == "acl.reload") return "ACL reload OK (" + scalar(field(data, "rules")) + " rules)\n";
-    if (cmd == "authz.cache-clean") {  // EMQX's words
-        if (field(data, "target") == Json("all")) return "Authorization cache drain started on all nodes OK\n";
-        return "Drain " + scalar(field(data, "target")) + " authz cache OK\n";
-    }
-    // A command this emqxctl does not know how to print: show the data.
-    return data.dump(2) + "\n";
+    kv(out, "sysdescr", field(data, "sysdescr"), 10);
+    kv(out, "version", field(data, "version"), 10);
+    kv(out, "datetime", field(data, "datetime"), 10);
+    const Json& up = field(data, "uptime_s");
+    kv(out, "uptime", up.is_number() ? Json(humanDuration(up.get<uint64_t>())) : up, 10);
+    return out;
+}
+
+std::string counters(const Json& data) {
+    std::string out;
+    for (auto it = data.begin(); data.is_object() && it != data.end(); ++it) kv(out, it.key(), *it, 30);
+    return out;
+}
+
+std::string listeners(const Json& data) { return listenerBlocks(data); }
+std::string listenerStopped(const Json& data) {
+    return "Stop " + scalar(field(data, "id")) + " listener successfully.\n";
+}
+std::string listenerStarted(const Json& data) {
+    return "Started " + scalar(field(data, "id")) + " listener successfully.\n";
+}
+std::string listenerRestarted(const Json& data) {
+    return "Restarted " + scalar(field(data, "id")) + " listener successfully.\n";
+}
+
+std::string clients(const Json& data) { return listLines(field(data, "clients"), "No clients.", formatClient); }
+
+std::string client(const Json& data) {
+    // EMQX's line, then what users ask first when messages go missing:
+    // what the session holds and why it dropped what it dropped.
+    const Json& c = field(data, "client");
+    std::string out = formatClient(c) + "\n";
+    if (c.contains("session_memory_bytes")) kv(out, "  session_memory_bytes", c["session_memory_bytes"], 23);
+    if (c.contains("dropped_by_reason"))
+        kv(out, "  dropped_by_reason", Json(formatShutdownCount(c["dropped_by_reason"])), 23);
+    return out;
+}
+
+std::string subscriptions(const Json& data) {
+    return listLines(field(data, "subscriptions"), "No subscriptions.", subscriptionLine);
+}
+
+// EMQX answers a client without subscriptions as one it does not know.
+std::string clientSubscriptions(const Json& data) {
+    return listLines(field(data, "subscriptions"), "Not Found.", subscriptionLine);
+}
+
+std::string topics(const Json& data) { return listLines(field(data, "topics"), "No topics.", routeLine); }
+
+std::string routes(const Json& data) {
+    std::string out;
+    for (const auto& t : field(data, "topics")) out += routeLine(t) + "\n";
+    return out;
+}
+
+std::string retainedCount(const Json& data) {
+    return "Number of retained messages: " + scalar(field(data, "count")) + "\n";
+}
+
+std::string retainedTopics(const Json& data) {
+    std::string out;
+    for (const auto& t : field(data, "topics")) out += scalar(t) + "\n";
+    return out;
+}
+
+std::string retainedCleaned(const Json& data) {
+    const Json& topic = field(data, "topic");
+    if (topic.is_null()) return "Cleaned all retained messages\n";
+    return "Cleaned retained messages for topic " + scalar(topic) + "\n";
+}
+
+std::string logLevel(const Json& data) { return scalar(field(data, "level")) + "\n"; }
+
+std::string traces(const Json& data) { return listLines(field(data, "traces"), "Trace is empty", traceLine); }
+
+// EMQX's words, then where the file is (the absolute path).
+std::string traceStarted(const Json& data) {
+    return "trace " + scalar(field(data, "target")) + " " + scalar(field(data, "name")) +
+           " successfully\ndestination: " + scalar(field(data, "file")) + "\n";
+}
+
+std::string traceStopped(const Json& data) {
+    return "stop tracing " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " successfully\n";
+}
+
+std::string traceTail(const Json& data) { return scalar(field(data, "data")); }
+
+std::string namedTraces(const Json& data) {
+    return listLines(field(data, "traces"), "Cluster Trace is empty", namedTraceLine);
+}
+
+// EMQX's words, then where the file is and when the trace ends.
+std::string namedTraceStarted(const Json& data) {
+    return "cluster_trace " + scalar(field(data, "type")) + " " + scalar(field(data, "target")) + " " +
+           scalar(field(data, "name")) + " successfully\ndestination: " + scalar(field(data, "file")) +
+           "\nend_at: " + scalar(field(data, "end_at")) + "\n";
+}
+
+std::string namedTraceStopped(const Json& data) {
+    return "Stop cluster_trace " + scalar(field(data, "name")) + " successfully\n";
+}
+
+std::string namedTraceDeleted(const Json& data) {
+    return "Del cluster_trace " + scalar(field(data, "name")) + " successfully\n";
+}
+
+std::string license(const Json& data) { return licenseBlock(data); }
+std::string licenseUpdated(const Json& data) { return licenseApplied(data); }
+std::string licenseReloaded(const Json& data) { return licenseApplied(data) + licenseBlock(data); }
+
+std::string pemCacheCleaned(const Json&) { return "PEM cache clean OK\n"; }  // EMQX's words
+
+std::string vm(const Json& data) { return vmLines(data); }
+
+std::string clusterStatus(const Json& data) {
+    return "Cluster status: #{running_nodes => " + nodeList(field(data, "running_nodes")) +
+           ",stopped_nodes => " + nodeList(field(data, "stopped_nodes")) + "}\n";
+}
+
+std::string users(const Json& data) {
+    return listLines(field(data, "users"), "No users.", [](const Json& u) { return scalar(field(u, "user_id")); });
+}
+
+std::string banned(const Json& data) { return listLines(field(data, "banned"), "No bans.", banLine); }
+
+std::string aclReloaded(const Json& data) { return "ACL reload OK (" + scalar(field(data, "rules")) + " rules)\n"; }
+
+// EMQX's words.
+std::string authzCacheCleaned(const Json& data) {
+    if (field(data, "target") == Json("all")) return "Authorization cache drain started on all nodes OK\n";
+    return "Drain " + scalar(field(data, "target")) + " authz cache OK\n";
+}
+
+}  // namespace human
+
+std::string formatHuman(std::string_view cmd, const Json& data) {
+    const CommandSpec* spec = findCommand(cmd);
+    return spec ? spec->human(data) : human::json(data);
 }
 
 std::optional<std::string> failureAsOutput(std::string_view cmd, std::string_view error_code) {
-    if (error_code == code::kNotFound && (cmd == "clients.show" || cmd == "subscriptions.show")) return "Not Found.\n";
-    return std::nullopt;
+    const CommandSpec* spec = findCommand(cmd);
+    if (!spec || spec->not_found_output.empty() || error_code != code::kNotFound) return std::nullopt;
+    return std::string(spec->not_found_output) + "\n";
 }
 
 }  // namespace emqx::ctl

@@ -1,10 +1,9 @@
 // The license commands run on the control loop, which owns the license
 // manager's installing side; workers only read what it applies.
-#include "emqxd/ctl/ctl_license_commands.h"
 
 #include "emqxd/broker/broker_context.h"
+#include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
-#include "emqxd/ctl/ctl_server.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
 #include "emqxd/worker/worker.h"
@@ -42,36 +41,36 @@ Json licenseJson(const BrokerContext& ctx) {
 
 // reload and update: apply, log, answer with the license now in force.
 void answerApplied(const BrokerContext& ctx, bool applied, std::string_view failure, const std::string& error,
-                   const Responder& respond) {
+                   const Responder& reply) {
     if (!applied) {
         log::warn("ctl: license refused: {}", error);
-        return respond.error(code::kFailed, std::string(failure) + error);
+        return reply.fail(code::kFailed, std::string(failure) + error);
     }
     auto l = ctx.license->current();
     log::info("ctl: license applied: {} ({}), max_connections {}, expiry {}", l->customer, l->customer_type,
               l->max_connections, l->expiry_at);
     if (l->expired(Worker::wallMs())) log::warn("license: the license expired on {}", l->expiry_at);
-    respond.ok(licenseJson(ctx));
+    reply.ok(licenseJson(ctx));
 }
 
 }  // namespace
 
-void registerLicenseCommands(Registry& r, CtlServer& server) {
-    BrokerContext* cp = &server.context();
-
-    r.add("license.info", [cp](const Json&, const Responder& respond) { respond.ok(licenseJson(*cp)); });
-
-    r.add("license.reload", [cp](const Json& args, const Responder& respond) {
-        std::string error;
-        bool applied = cp->license->reload(args.value("path", std::string()), args.value("force", false), error);
-        answerApplied(*cp, applied, "Failed to reload license: ", error, respond);
+void registerLicenseCommands(Registry& r) {
+    r.add("license.info", [](const CommandContext& cx, const Json&, const Responder& reply) {
+        reply.ok(licenseJson(cx.broker));
     });
 
-    r.add("license.update", [cp](const Json& args, const Responder& respond) {
+    r.add("license.reload", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string error;
-        bool applied = cp->license->update(args["key"].get<std::string>(), args.value("force", false), error);
+        bool applied = cx.broker.license->reload(args.value("path", std::string()), args.value("force", false), error);
+        answerApplied(cx.broker, applied, "Failed to reload license: ", error, reply);
+    });
+
+    r.add("license.update", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        std::string error;
+        bool applied = cx.broker.license->update(args["key"].get<std::string>(), args.value("force", false), error);
         // EMQX's words for a refused update.
-        answerApplied(*cp, applied, "Error: ", error, respond);
+        answerApplied(cx.broker, applied, "Error: ", error, reply);
     });
 }
 

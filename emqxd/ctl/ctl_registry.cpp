@@ -1,14 +1,9 @@
 #include "emqxd/ctl/ctl_registry.h"
 
-#include "emqxd/ctl/ctl_server.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/log/log.h"
 
 namespace emqx::ctl {
-
-void Responder::ok(const Json& data) const { server_->respond(conn_, encodeOk(id_, data)); }
-
-void Responder::error(std::string_view c, std::string_view message) const {
-    server_->respond(conn_, encodeError(id_, c, message));
-}
 
 void Registry::add(std::string_view name, Handler handler) {
     const CommandSpec* spec = findCommand(name);
@@ -30,6 +25,21 @@ std::vector<std::string> Registry::problems() const {
         if (!entries_.contains(std::string(spec.name))) out.push_back("no handler for " + std::string(spec.name));
     for (const auto& n : unknown_) out.push_back("handler for unknown or duplicate command " + n);
     return out;
+}
+
+void Registry::dispatch(std::string_view name, const Json& args, const CommandContext& cx, const Responder& reply) const {
+    const Entry* entry = find(name);
+    if (!entry) return reply.fail(code::kUnknownCommand, "unknown command \"" + std::string(name) + "\"");
+    std::string why;
+    if (!validateArgs(*entry->spec, args, why)) return reply.fail(code::kBadArgs, why);
+    if (cx.broker.stopping.load()) return reply.fail(code::kShuttingDown, "the broker is shutting down");
+    // No exception may cross into libuv: a handler bug becomes an error reply.
+    try {
+        entry->handler(cx, args, reply);
+    } catch (const std::exception& e) {
+        log::error("ctl: {} failed: {}", name, e.what());
+        reply.fail(code::kFailed, std::string("internal error: ") + e.what());
+    }
 }
 
 }  // namespace emqx::ctl

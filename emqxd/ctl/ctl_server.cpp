@@ -9,7 +9,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "common/ctl/commands.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/log/log.h"
 
@@ -51,7 +50,7 @@ std::string ctlSocketPath(const BrokerContext& ctx) {
 CtlServer::CtlServer(uv_loop_t* loop, BrokerContext& ctx, CtlHooks hooks)
     : loop_(loop), ctx_(ctx), hooks_(std::move(hooks)), inbox_(loop), path_(ctlSocketPath(ctx)),
       read_buffer_(new char[ctl::kMaxLineBytes]) {
-    ctl::registerCommands(registry_, *this);
+    ctl::registerCommands(registry_);
 }
 
 CtlServer::~CtlServer() {
@@ -250,27 +249,10 @@ void CtlServer::dispatch(Conn& c, const std::string& line) {
         write(c, ctl::encodeError(perr.id, perr.code, perr.message), true);
         return;
     }
-    const ctl::Registry::Entry* entry = registry_.find(req->cmd);
-    if (!entry) {
-        write(c, ctl::encodeError(req->id, ctl::code::kUnknownCommand, "unknown command \"" + req->cmd + "\""), false);
-        return;
-    }
-    std::string why;
-    if (!ctl::validateArgs(*entry->spec, req->args, why)) {
-        write(c, ctl::encodeError(req->id, ctl::code::kBadArgs, why), false);
-        return;
-    }
-    if (ctx_.stopping.load()) {
-        write(c, ctl::encodeError(req->id, ctl::code::kShuttingDown, "the broker is shutting down"), false);
-        return;
-    }
-    // No exception may cross into libuv: a handler bug becomes an error reply.
-    try {
-        entry->handler(req->args, ctl::Responder(this, c.id, req->id));
-    } catch (const std::exception& e) {
-        log::error("ctl: {} failed: {}", req->cmd, e.what());
-        respond(c.id, ctl::encodeError(req->id, ctl::code::kFailed, std::string("internal error: ") + e.what()));
-    }
+    ctl::CommandContext cx{ctx_, inbox_, hooks_};
+    registry_.dispatch(req->cmd, req->args, cx, ctl::Responder([this, conn = c.id, id = req->id](ctl::Answer a) {
+        respond(conn, a.is_ok ? ctl::encodeOk(id, a.data) : ctl::encodeError(id, a.code, a.message));
+    }));
 }
 
 void CtlServer::respond(uint64_t conn, std::string line) {

@@ -1,6 +1,8 @@
 #pragma once
 // The control server: a Unix stream socket on the control loop that answers
-// emqxctl (docs/ctl-protocol.md). Every ctl connection is non-blocking and
+// emqxctl (docs/ctl-protocol.md). It is one transport of the command registry
+// (ctl_registry.h): per request it builds the CommandContext and a Responder that
+// turns the answer into a protocol line. Every ctl connection is non-blocking and
 // bounded: one request is handled at a time (reading pauses while a request
 // is answered and its reply written), an unfinished line is capped at 64 KiB,
 // and a connection idle for 60 s is closed. So a stalled or vanished ctl
@@ -9,7 +11,6 @@
 #include <uv.h>
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -21,13 +22,6 @@
 namespace emqx {
 
 struct BrokerContext;
-
-// What the control server needs from BrokerApp, which owns the listeners.
-// Called on the control loop; on failure they return false with a reason.
-struct CtlHooks {
-    std::function<bool(const std::string& id, std::string& error)> stop_listener;
-    std::function<bool(const std::string& id, std::string& error)> start_listener;
-};
 
 // <node.data_dir>/emqxd.sock unless node.ctl_socket names another path.
 std::string ctlSocketPath(const BrokerContext& ctx);
@@ -49,13 +43,6 @@ public:
     void stop();
 
     const std::string& socketPath() const { return path_; }
-    ControlLoopInbox& inbox() { return inbox_; }
-    BrokerContext& context() { return ctx_; }
-    const CtlHooks& hooks() const { return hooks_; }
-
-    // Sends a reply line to ctl connection `conn` if it is still there, then
-    // reads its next request.
-    void respond(uint64_t conn, std::string line);
 
 private:
     struct Conn;
@@ -65,6 +52,9 @@ private:
     void accept();
     void processLines(Conn& c);
     void dispatch(Conn& c, const std::string& line);
+    // Sends a reply line to ctl connection `conn` if it is still there, then
+    // reads its next request.
+    void respond(uint64_t conn, std::string line);
     void write(Conn& c, std::string line, bool close_after);
     void touch(Conn& c);
     void resume(Conn& c);
@@ -82,12 +72,5 @@ private:
     std::unordered_map<uint64_t, std::unique_ptr<Conn>> conns_;
     std::unique_ptr<char[]> read_buffer_;
 };
-
-namespace ctl {
-// Binds every command of the table to its handler (emqxd/ctl/ctl_commands.cpp).
-void registerCommands(Registry& registry, CtlServer& server);
-// trace and traces (emqxd/ctl/ctl_trace_commands.cpp); called by registerCommands.
-void registerTraceCommands(Registry& registry, CtlServer& server);
-}  // namespace ctl
 
 }  // namespace emqx

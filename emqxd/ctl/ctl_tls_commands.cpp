@@ -10,7 +10,6 @@
 // store, so a handshake started after `emqxctl` returns uses the new files.
 // A connection keeps the context it was created with (its TlsTransport holds a
 // reference), so existing sessions are not disturbed.
-#include "emqxd/ctl/ctl_tls_commands.h"
 
 #include <memory>
 #include <utility>
@@ -18,27 +17,26 @@
 
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/net/listener_stats.h"
+#include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
-#include "emqxd/ctl/ctl_server.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/tls/tls_context.h"
 
 namespace emqx::ctl {
 
-void registerTlsCommands(Registry& r, CtlServer& server) {
-    BrokerContext* cp = &server.context();
-    r.add("pem_cache.clean", [cp](const Json& args, const Responder& respond) {
+void registerTlsCommands(Registry& r) {
+    r.add("pem_cache.clean", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         // EMQX's form is `pem_cache clean all`; one node, so "all" is the only target.
         if (args.contains("target") && args["target"] != "all")
-            return respond.error(code::kBadArgs, "target must be all (the only node)");
+            return reply.fail(code::kBadArgs, "target must be all (the only node)");
         std::vector<std::pair<ListenerStats*, std::shared_ptr<TlsContext>>> fresh;
-        for (auto& l : cp->listeners) {
+        for (auto& l : cx.broker.listeners) {
             if (!l->tls.load()) continue;  // not a TLS listener
             std::string error;
             std::shared_ptr<TlsContext> ctx = TlsContext::create(l->config, error);
             if (!ctx) {
                 log::warn("pem_cache clean refused, every listener keeps its certificates: {}", error);
-                return respond.error(code::kFailed, error);
+                return reply.fail(code::kFailed, error);
             }
             fresh.emplace_back(l.get(), std::move(ctx));
         }
@@ -48,7 +46,7 @@ void registerTlsCommands(Registry& r, CtlServer& server) {
             ids.push_back(l->id);
         }
         log::info("pem_cache cleaned: new TLS handshakes on {} use the files as they are now", ids.dump());
-        respond.ok({{"result", "cleaned"}, {"listeners", ids}});
+        reply.ok({{"result", "cleaned"}, {"listeners", ids}});
     });
 }
 

@@ -1,4 +1,4 @@
-// Handlers of `trace` and `traces` (bound from registerCommands). They run on
+// Handlers of `trace` and `traces` (registerTraceCommands). They run on
 // the control loop, which owns the trace registry.
 #include <arpa/inet.h>
 
@@ -9,7 +9,8 @@
 #include "common/topic/topic.h"
 #include "common/trace/trace_format.h"
 #include "emqxd/broker/broker_context.h"
-#include "emqxd/ctl/ctl_server.h"
+#include "emqxd/ctl/ctl_command_groups.h"
+#include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/log/log.h"
 #include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
@@ -101,58 +102,56 @@ bool validTraceName(const std::string& name) {
 
 }  // namespace
 
-void registerTraceCommands(Registry& r, CtlServer& server) {
-    BrokerContext* cp = &server.context();
-
-    r.add("trace.list", [cp](const Json&, const Responder& respond) {
+void registerTraceCommands(Registry& r) {
+    r.add("trace.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
         Json list = Json::array();
-        for (auto& t : cp->traces->all()) list.push_back(traceJson(*t, cp->cfg.node.name));
-        respond.ok({{"traces", list}});
+        for (auto& t : cx.broker.traces->all()) list.push_back(traceJson(*t, cx.broker.cfg.node.name));
+        reply.ok({{"traces", list}});
     });
 
-    r.add("trace.start", [cp](const Json& args, const Responder& respond) {
+    r.add("trace.start", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string error;
         trace::TraceSpec spec;
-        if (!parseTypeArg(args, spec.type, error)) return respond.error(code::kBadArgs, error);
+        if (!parseTypeArg(args, spec.type, error)) return reply.fail(code::kBadArgs, error);
         spec.target = args["target"].get<std::string>();
-        if (!validTarget(spec.type, spec.target, error)) return respond.error(code::kBadArgs, error);
+        if (!validTarget(spec.type, spec.target, error)) return reply.fail(code::kBadArgs, error);
         if (args.contains("level")) {
             auto level = trace::parseLevel(args["level"].get<std::string>());
             if (!level)
-                return respond.error(code::kBadArgs,
+                return reply.fail(code::kBadArgs,
                                      "unknown trace level \"" + args["level"].get<std::string>() +
                                          "\" (all, debug, info, notice, warning, error, critical, alert, emergency)");
             spec.level = *level;
         }
-        if (!parseFormatArg(args, spec.format, error)) return respond.error(code::kBadArgs, error);
+        if (!parseFormatArg(args, spec.format, error)) return reply.fail(code::kBadArgs, error);
         spec.name = "CLI-" + spec.target;
         spec.path = args["file"].get<std::string>();
-        if (!cp->traces->start(spec, error)) return respond.error(code::kFailed, "Failed to start trace: " + error);
+        if (!cx.broker.traces->start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} -> {})", spec.name, trace::typeName(spec.type), spec.target, spec.path);
-        respond.ok(traceJson(*cp->traces->find(spec.name), cp->cfg.node.name));
+        reply.ok(traceJson(*cx.broker.traces->find(spec.name), cx.broker.cfg.node.name));
     });
 
-    r.add("trace.stop", [cp](const Json& args, const Responder& respond) {
+    r.add("trace.stop", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string error;
         TraceType type;
-        if (!parseTypeArg(args, type, error)) return respond.error(code::kBadArgs, error);
+        if (!parseTypeArg(args, type, error)) return reply.fail(code::kBadArgs, error);
         std::string target = args["target"].get<std::string>();
-        for (auto& t : cp->traces->all()) {
+        for (auto& t : cx.broker.traces->all()) {
             const auto& s = t->spec();
             if (s.named || s.type != type || s.target != target) continue;
-            cp->traces->stop(s.name);
-            return respond.ok({{"name", s.name}, {"type", trace::typeName(type)}, {"target", target}});
+            cx.broker.traces->stop(s.name);
+            return reply.ok({{"name", s.name}, {"type", trace::typeName(type)}, {"target", target}});
         }
-        respond.error(code::kNotFound, "Not Found: trace " + std::string(trace::typeName(type)) + " " + target);
+        reply.fail(code::kNotFound, "Not Found: trace " + std::string(trace::typeName(type)) + " " + target);
     });
 
-    r.add("trace.tail", [cp](const Json& args, const Responder& respond) {
+    r.add("trace.tail", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string name = args["name"].get<std::string>();
-        auto t = cp->traces->find(name);
-        if (!t) return respond.error(code::kNotFound, "Not Found: trace " + name);
+        auto t = cx.broker.traces->find(name);
+        if (!t) return reply.fail(code::kNotFound, "Not Found: trace " + name);
         std::error_code ec;
         uint64_t size = std::filesystem::file_size(t->spec().path, ec);
-        if (ec) return respond.error(code::kFailed, "cannot read " + t->spec().path + ": " + ec.message());
+        if (ec) return reply.fail(code::kFailed, "cannot read " + t->spec().path + ": " + ec.message());
         uint64_t offset = args.contains("offset") ? args["offset"].get<uint64_t>()
                                                   : (size > kTailBacklog ? size - kTailBacklog : 0);
         if (offset > size) offset = size;  // the file was truncated: go on from its end
@@ -165,7 +164,7 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
             data.resize(static_cast<size_t>(f.gcount()));
         }
         uint64_t next = offset + data.size();
-        respond.ok({{"name", name},
+        reply.ok({{"name", name},
                     {"offset", offset},
                     {"next_offset", next},
                     {"data", data},
@@ -173,57 +172,57 @@ void registerTraceCommands(Registry& r, CtlServer& server) {
                     {"running", !t->stopped() && !t->full()}});
     });
 
-    r.add("traces.list", [cp](const Json&, const Responder& respond) {
+    r.add("traces.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
         Json list = Json::array();
-        for (auto& t : cp->traces->all())
-            if (t->spec().named) list.push_back(traceJson(*t, cp->cfg.node.name));
-        respond.ok({{"traces", list}});
+        for (auto& t : cx.broker.traces->all())
+            if (t->spec().named) list.push_back(traceJson(*t, cx.broker.cfg.node.name));
+        reply.ok({{"traces", list}});
     });
 
-    r.add("traces.start", [cp](const Json& args, const Responder& respond) {
+    r.add("traces.start", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string error;
         trace::TraceSpec spec;
         spec.named = true;
         spec.name = args["name"].get<std::string>();
         if (!validTraceName(spec.name))
-            return respond.error(code::kBadArgs, "invalid trace name \"" + spec.name +
+            return reply.fail(code::kBadArgs, "invalid trace name \"" + spec.name +
                                                      "\": 1 to 64 letters, digits, '-' or '_'");
-        if (!parseTypeArg(args, spec.type, error)) return respond.error(code::kBadArgs, error);
+        if (!parseTypeArg(args, spec.type, error)) return reply.fail(code::kBadArgs, error);
         spec.target = args["target"].get<std::string>();
-        if (!validTarget(spec.type, spec.target, error)) return respond.error(code::kBadArgs, error);
-        if (!parseFormatArg(args, spec.format, error)) return respond.error(code::kBadArgs, error);
+        if (!validTarget(spec.type, spec.target, error)) return reply.fail(code::kBadArgs, error);
+        if (!parseFormatArg(args, spec.format, error)) return reply.fail(code::kBadArgs, error);
         uint64_t duration = args.value("duration", kDefaultTraceDurationS);
         if (duration == 0 || duration > 366ull * 86400)
-            return respond.error(code::kBadArgs, "duration must be 1 to 31622400 seconds");
+            return reply.fail(code::kBadArgs, "duration must be 1 to 31622400 seconds");
         namespace fs = std::filesystem;
-        fs::path dir = fs::absolute(fs::path(cp->cfg.node.data_dir) / "trace");
+        fs::path dir = fs::absolute(fs::path(cx.broker.cfg.node.data_dir) / "trace");
         std::error_code ec;
         fs::create_directories(dir, ec);
-        if (ec) return respond.error(code::kFailed, "cannot create " + dir.string() + ": " + ec.message());
+        if (ec) return reply.fail(code::kFailed, "cannot create " + dir.string() + ": " + ec.message());
         spec.path = (dir / (spec.name + ".log")).lexically_normal().string();
         spec.start_ms = Worker::wallMs();
         spec.end_ms = spec.start_ms + static_cast<int64_t>(duration) * 1000;
-        if (!cp->traces->start(spec, error)) return respond.error(code::kFailed, "Failed to start trace: " + error);
+        if (!cx.broker.traces->start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} for {} s)", spec.name, trace::typeName(spec.type), spec.target,
                   duration);
-        respond.ok(traceJson(*cp->traces->find(spec.name), cp->cfg.node.name));
+        reply.ok(traceJson(*cx.broker.traces->find(spec.name), cx.broker.cfg.node.name));
     });
 
-    r.add("traces.stop", [cp](const Json& args, const Responder& respond) {
+    r.add("traces.stop", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string name = args["name"].get<std::string>();
-        auto t = cp->traces->find(name);
-        if (!t || !t->spec().named) return respond.error(code::kNotFound, "Not Found: trace " + name);
-        cp->traces->stop(name);
-        respond.ok({{"name", name}, {"action", "stop"}});
+        auto t = cx.broker.traces->find(name);
+        if (!t || !t->spec().named) return reply.fail(code::kNotFound, "Not Found: trace " + name);
+        cx.broker.traces->stop(name);
+        reply.ok({{"name", name}, {"action", "stop"}});
     });
 
-    r.add("traces.delete", [cp](const Json& args, const Responder& respond) {
+    r.add("traces.delete", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string name = args["name"].get<std::string>();
-        auto t = cp->traces->find(name);
-        if (!t || !t->spec().named) return respond.error(code::kNotFound, "Not Found: trace " + name);
+        auto t = cx.broker.traces->find(name);
+        if (!t || !t->spec().named) return reply.fail(code::kNotFound, "Not Found: trace " + name);
         std::string error;
-        cp->traces->remove(name, error);
-        respond.ok({{"name", name}, {"action", "delete"}});
+        cx.broker.traces->remove(name, error);
+        reply.ok({{"name", name}, {"action", "delete"}});
     });
 }
 

@@ -2,7 +2,6 @@
 // with what Linux says of this process, then ours. EMQX's keys that describe
 // the Erlang VM alone (memory/processes, memory/ets, ports...) have no value
 // here and are left out rather than made up.
-#include "emqxd/ctl/ctl_vm_commands.h"
 
 #include <sys/resource.h>
 
@@ -13,8 +12,8 @@
 #include <fstream>
 #include <string>
 
+#include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
-#include "emqxd/ctl/ctl_server.h"
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/shard/broker_shard.h"
 
@@ -81,32 +80,33 @@ constexpr Section kSections[] = {
 };
 
 // Every section, then each worker's load (ours).
-void answerAll(CtlServer& server, const Responder& respond) {
+void answerAll(const CommandContext& cx, const Responder& reply) {
     auto posted = std::chrono::steady_clock::now();
     forEachWorker<Json>(
-        server.context(), server.inbox(),
+        cx.broker, cx.control_loop,
         [posted](Worker& w) {
             auto lag = std::chrono::steady_clock::now() - posted;
             return Json{{"connections", w.connectionCount()},
                         {"sessions", w.shard().sessionCount()},
                         {"loop_lag_us", std::chrono::duration_cast<std::chrono::microseconds>(lag).count()}};
         },
-        [respond](std::vector<Json>& parts) {
+        [reply](std::vector<Json>& parts) {
             Json out = Json::object();
             for (const auto& s : kSections) out[s.key] = s.read();
             out["workers"] = Json(parts);
-            respond.ok(out);
+            reply.ok(out);
         });
 }
 
 }  // namespace
 
-void registerVmCommands(Registry& r, CtlServer& server) {
-    CtlServer* srv = &server;
-    r.add("vm", [srv](const Json&, const Responder& respond) { answerAll(*srv, respond); });
-    r.add("vm.all", [srv](const Json&, const Responder& respond) { answerAll(*srv, respond); });
+void registerVmCommands(Registry& r) {
+    r.add("vm", [](const CommandContext& cx, const Json&, const Responder& reply) { answerAll(cx, reply); });
+    r.add("vm.all", [](const CommandContext& cx, const Json&, const Responder& reply) { answerAll(cx, reply); });
     for (const auto& s : kSections)
-        r.add(s.command, [&s](const Json&, const Responder& respond) { respond.ok({{s.key, s.read()}}); });
+        r.add(s.command, [&s](const CommandContext&, const Json&, const Responder& reply) {
+            reply.ok({{s.key, s.read()}});
+        });
 }
 
 }  // namespace emqx::ctl

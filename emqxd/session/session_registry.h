@@ -15,6 +15,7 @@
 // Where clustering fits: an owner will also be able to name another node.
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,16 @@ public:
         std::lock_guard lock(mutex_);
         auto it = owners_.find(std::string(client_id));
         if (it != owners_.end() && it->second == worker) owners_.erase(it);
+    }
+
+    // The worker owning `client_id`, if any. By the time the caller acts on
+    // it the owner may have changed: whoever uses it checks again on that
+    // worker (the control plane's runOnClientOwner).
+    std::optional<uint32_t> owner(std::string_view client_id) const {
+        std::lock_guard lock(mutex_);
+        auto it = owners_.find(std::string(client_id));
+        if (it == owners_.end()) return std::nullopt;
+        return it->second;
     }
 
     size_t size() const {

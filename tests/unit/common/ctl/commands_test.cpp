@@ -72,3 +72,15 @@ TEST_CASE("ctl: EMQX's trace argument positions", "[ctl][trace]") {
     CHECK(positions("traces.start") == "name type target duration formatter ");
     CHECK(positions("license.update") == "key ");
 }
+
+TEST_CASE("ctl: every command carries its human formatter", "[ctl]") {
+    for (const auto& c : commandTable()) {
+        INFO(std::string(c.name));
+        CHECK(c.human != nullptr);
+    }
+    // EMQX prints "Not Found." (exit 0) for these two only.
+    for (const auto& c : commandTable()) {
+        INFO(std::string(c.name));
+        CHECK(c.not_found_output.empty() == (c.name != "clients.show" && c.name != "subscriptions.show"));
+    }
+}

@@ -25,3 +25,12 @@ TEST_CASE("session registry: client ids are independent", "[core][session_regist
     CHECK(r.claim("b", 0) == 3);
     CHECK(r.size() == 1);
 }
+
+TEST_CASE("session registry: owner names the claimer until it releases", "[core][session_registry]") {
+    SessionRegistry r;
+    CHECK_FALSE(r.owner("c"));
+    r.claim("c", 2);
+    CHECK(r.owner("c") == 2u);
+    r.release("c", 2);
+    CHECK_FALSE(r.owner("c"));
+}

@@ -1,0 +1,49 @@
+#include "emqxd/ctl/client_owner.h"
+
+#include <memory>
+#include <utility>
+
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/ctl/control_loop_inbox.h"
+#include "emqxd/shard/broker_shard.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx::ctl {
+
+namespace {
+
+struct Job {
+    BrokerContext& broker;
+    ControlLoopInbox& control_loop;
+    std::string client_id;
+    ClientTask task;
+    Responder reply;
+};
+
+void notFound(const Job& job) { job.reply.fail(code::kNotFound, "Not Found: client " + job.client_id); }
+
+// On the control loop; `retries`: how many more owners to try after this one.
+void runOnOwner(std::shared_ptr<const Job> job, int retries) {
+    auto owner = job->broker.registry.owner(job->client_id);
+    if (!owner || *owner >= job->broker.workers.size()) return notFound(*job);
+    Worker* w = job->broker.workers[*owner].get();
+    w->post([job, w, retries] {  // on the owner's thread
+        Session* s = w->shard().findSessionByClientId(job->client_id);
+        if (!s) {
+            // It ended, or moved on, since the lookup.
+            job->control_loop.post([job, retries] { retries > 0 ? runOnOwner(job, retries - 1) : notFound(*job); });
+            return;
+        }
+        job->control_loop.post([job, answer = job->task(*w, *s)]() mutable { job->reply.send(std::move(answer)); });
+    });
+}
+
+}  // namespace
+
+void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply) {
+    runOnOwner(std::make_shared<const Job>(Job{cx.broker, cx.control_loop, std::move(client_id), std::move(task),
+                                               std::move(reply)}),
+               1);
+}
+
+}  // namespace emqx::ctl

@@ -1,0 +1,103 @@
+// subscriptions list / show / add / del. A session's subscriptions live on
+// its worker: list asks every worker, the others only the client's owner.
+#include <algorithm>
+#include <tuple>
+
+#include "common/topic/topic.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/ctl/client_owner.h"
+#include "emqxd/ctl/ctl_command_groups.h"
+#include "emqxd/ctl/for_each_worker.h"
+#include "emqxd/session/session.h"
+#include "emqxd/shard/broker_shard.h"
+#include "emqxd/worker/worker.h"
+
+namespace emqx::ctl {
+
+namespace {
+
+Json subscriptionsJson(Session& s) {
+    Json out = Json::array();
+    for (const auto& [filter, sub] : s.subscriptions()) {
+        Json j = {
+            {"clientid", s.clientId()},
+            {"topic", filter},
+            {"qos", sub.options.qos},
+            {"nl", sub.options.no_local ? 1 : 0},
+            {"rh", sub.options.retain_handling},
+            {"rap", sub.options.retain_as_published ? 1 : 0},
+        };
+        if (sub.options.subscription_id) j["subid"] = sub.options.subscription_id;
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+}  // namespace
+
+void registerSubscriptionCommands(Registry& r) {
+    r.add("subscriptions.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
+        forEachWorker<Json>(
+            cx.broker, cx.control_loop,
+            [](Worker& w) {
+                Json part = Json::array();
+                w.shard().forEachSession([&](Session& s) {
+                    for (auto& j : subscriptionsJson(s)) part.push_back(std::move(j));
+                });
+                return part;
+            },
+            [reply](std::vector<Json>& parts) {
+                Json all = Json::array();
+                for (auto& p : parts)
+                    for (auto& j : p) all.push_back(std::move(j));
+                std::sort(all.begin(), all.end(), [](const Json& a, const Json& b) {
+                    return std::tie(a["clientid"], a["topic"]) < std::tie(b["clientid"], b["topic"]);
+                });
+                reply.ok({{"subscriptions", all}});
+            });
+    });
+
+    r.add("subscriptions.show", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        runOnClientOwner(
+            cx, args["clientid"].get<std::string>(),
+            [](Worker&, Session& s) {
+                return Answer::ok({{"clientid", s.clientId()}, {"subscriptions", subscriptionsJson(s)}});
+            },
+            reply);
+    });
+
+    r.add("subscriptions.add", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        std::string filter = args["topic"].get<std::string>();
+        uint64_t qos = args["qos"].get<uint64_t>();
+        if (qos > 2) return reply.fail(code::kBadArgs, "qos must be 0, 1 or 2");
+        if (!topic::parseFilter(filter, cx.broker.cfg.mqtt.max_topic_levels))
+            return reply.fail(code::kBadArgs, "invalid topic filter: " + filter);
+        qos = std::min<uint64_t>(qos, cx.broker.cfg.mqtt.max_qos_allowed);
+        runOnClientOwner(
+            cx, args["clientid"].get<std::string>(),
+            [filter, qos](Worker& w, Session& s) {
+                SubscriptionOptions options{static_cast<uint8_t>(qos), false, false, 0, 0};
+                w.shard().addSubscription(s, filter, options);
+                w.shard().sessionChanged(s);
+                w.metrics().add(Metric::ClientSubscribe);
+                return Answer::ok({{"clientid", s.clientId()}, {"topic", filter}, {"qos", qos}});
+            },
+            reply);
+    });
+
+    r.add("subscriptions.del", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        std::string filter = args["topic"].get<std::string>();
+        runOnClientOwner(
+            cx, args["clientid"].get<std::string>(),
+            [filter](Worker& w, Session& s) {
+                if (!w.shard().removeSubscription(s, filter))
+                    return Answer::fail(code::kNotFound, "Not Found: subscription " + s.clientId() + " " + filter);
+                w.shard().sessionChanged(s);
+                w.metrics().add(Metric::ClientUnsubscribe);
+                return Answer::ok({{"clientid", s.clientId()}, {"topic", filter}});
+            },
+            reply);
+    });
+}
+
+}  // namespace emqx::ctl
