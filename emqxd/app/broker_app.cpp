@@ -13,6 +13,7 @@
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
 #include "emqxd/net/tls/tls_context.h"
+#include "emqxd/protocol/client_events.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/ban_loader.h"
@@ -46,7 +47,6 @@ BrokerApp::~BrokerApp() {
     listeners_.clear();
     closeDurable();  // its writer thread posts to the workers: stop it first
     ctx_->workers.clear();
-    Session::setDropObserver(nullptr);
     ctl_.reset();
     uv_loop_close(&loop_);
 }
@@ -80,8 +80,9 @@ int BrokerApp::run() {
         closeDurable();
         return refuseStart(error);
     }
-    drop_tracer_ = std::make_unique<trace::DropTracer>(ctx);
-    Session::setDropObserver(drop_tracer_.get());
+    // The hook bus's subscribers, while no worker runs (emqxd/hooks/hook_bus.h).
+    trace::subscribe(ctx.hooks, *ctx.traces);
+    subscribeClientEvents(ctx.hooks, ctx.cfg);
     // Only enabled listeners exist at run time (and in `emqxctl listeners`):
     // ssl.default and wss.default are declared but off by default, and a
     // fresh start must not list listeners that need certificates it has not got.

@@ -93,6 +93,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared.has_value() || (existed && r.retain_handling == 1);
         worker_.addSubscription(*session_, r.filter, options);
+        worker_.ctx().hooks.run(hooks::SessionSubscribed{*session_, r.filter, options});
         worker_.metrics().add(Metric::ClientSubscribe);
     }
     return reasons;
@@ -120,6 +121,7 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
             continue;
         }
         worker_.metrics().add(Metric::ClientUnsubscribe);
+        worker_.ctx().hooks.run(hooks::SessionUnsubscribed{*session_, filter});
         ack.reasons.push_back(ReasonCode::Success);
     }
     worker_.sessionChanged(*session_);

@@ -14,7 +14,6 @@
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
-#include "emqxd/trace/trace_hooks.h"
 
 namespace emqx {
 
@@ -200,7 +199,10 @@ void Worker::flushDirty() {
     armTimer();
 }
 
-size_t Worker::publish(const MessagePtr& msg, RouteMemo* memo) {
+size_t Worker::publish(const MessagePtr& published, RouteMemo* memo) {
+    MessagePtr rewritten;
+    const MessagePtr& msg = ctx_.hooks.publish(published, rewritten);  // message.publish: null when dropped
+    if (!msg) return 0;
     if (msg->retain && ctx_.cfg.mqtt.retain_available) {
         ctx_.retain->put(msg);
         metrics_.add(Metric::MessagesRetained);
@@ -229,6 +231,7 @@ size_t Worker::publish(const MessagePtr& msg, RouteMemo* memo) {
         if (memo) memo->finish(generation, msg->topic);
     }
     if (targets == 0) {
+        ctx_.hooks.run(hooks::MessageDropped::noSubscribers(*msg));
         metrics_.add(Metric::MessagesDroppedNoSubscribers);
         metrics_.add(Metric::MessagesDropped);
         return 0;
@@ -290,6 +293,7 @@ Session& Worker::createSession(std::string client_id, uint64_t id) {
     if (id == 0) id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
     auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, metrics_);
     if (ctx_.durable) s->setJournal(ctx_.durable.get());
+    s->setHooks(&ctx_.hooks);
     s->created_at_ms = wallMs();
     Session& ref = *s;
     session_ids_by_client_[std::move(client_id)] = id;
@@ -303,7 +307,7 @@ void Worker::publishWill(const MessagePtr& will, std::string_view username, std:
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
         if (auto why = ctx_.security->willRefusal(who, will->topic, metrics_, wallMs())) {
-            if (ctx_.tracing()) trace::willDenied(ctx_, will->publisher, peer, will->topic, *why);
+            ctx_.hooks.run(hooks::MessageDropped::willRefused(will.get(), will->publisher, peer, will->topic, *why));
             return;
         }
     }
