@@ -15,7 +15,6 @@
 #include "emqxd/net/tls/tls_context.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
-#include "emqxd/session/session.h"
 #include "emqxd/storage/ban_loader.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/session_loader.h"
