@@ -353,7 +353,8 @@ TEST_CASE("session: drops and acknowledgements are told to the hook bus", "[core
     CHECK(s.onPubrec(sink.out[1].packet_id, 0));
     CHECK(s.onPubrec(sink.out[1].packet_id, 0));
     CHECK(s.onPubcomp(sink.out[1].packet_id, 0));
-    CHECK(told == std::vector<std::string>{"dropped queue_full old", "acked new " + std::to_string(sink.out[0].packet_id),
+    CHECK(told == std::vector<std::string>{"dropped queue_full old",
+                                           "acked new " + std::to_string(sink.out[0].packet_id),
                                            "acked two " + std::to_string(sink.out[1].packet_id)});
 }
 
