@@ -12,8 +12,8 @@
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
 #include "emqxd/net/tls/tls_context.h"
+#include "emqxd/protocol/client_events.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
-#include "emqxd/session/session.h"
 #include "emqxd/storage/ban_loader.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/session_loader.h"
@@ -47,7 +47,6 @@ BrokerApp::~BrokerApp() {
     listeners_.clear();
     closeDurable();  // its writer thread posts to the workers: stop it first
     ctx_->workers.clear();
-    Session::setDropObserver(nullptr);
     ctl_.reset();
     uv_loop_close(&loop_);
 }
@@ -111,8 +110,9 @@ bool BrokerApp::makeListenerStates(std::string& error) {
 }
 
 void BrokerApp::makeWorkers() {
-    drop_tracer_ = std::make_unique<trace::DropTracer>(*ctx_);
-    Session::setDropObserver(drop_tracer_.get());
+    // The hook bus's subscribers, while no worker runs (emqxd/hooks/hook_bus.h).
+    trace::subscribe(ctx_->hooks, *ctx_->traces);
+    subscribeClientEvents(ctx_->hooks, ctx_->cfg);
     for (unsigned i = 0; i < ctx_->worker_count; ++i) ctx_->workers.push_back(std::make_unique<Worker>(*ctx_, i));
     restoreSessions();
 }

@@ -27,9 +27,6 @@ namespace storage {
 class DurableStore;
 struct StoredSession;
 }
-namespace trace {
-class DropTracer;
-}
 
 class BrokerApp {
 public:
@@ -80,7 +77,6 @@ private:
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
     uv_timer_t trace_timer_{};  // ends named traces at their end time
-    std::unique_ptr<trace::DropTracer> drop_tracer_;
     PidFile pid_file_;
     bool stopping_ = false;
     bool running_ = false;         // set once everything is started

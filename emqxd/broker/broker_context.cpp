@@ -14,7 +14,7 @@ BrokerContext::BrokerContext(config::BrokerConfig c, unsigned count)
       router(count, sharedStrategyFromName(cfg.mqtt.shared_subscription_strategy)),
       username_quota(cfg.mqtt.max_conn_per_username),
       retain(std::make_unique<MemoryRetainStore>()),
-      traces(std::make_unique<trace::TraceRegistry>(trace_active, cfg.trace.max_file_size)),
+      traces(std::make_unique<trace::TraceRegistry>(cfg.trace.max_file_size)),
       license(std::make_unique<license::LicenseManager>()) {}
 
 BrokerContext::~BrokerContext() = default;

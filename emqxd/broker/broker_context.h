@@ -11,6 +11,7 @@
 #include "common/config/broker_config.h"
 #include "emqxd/net/listener_stats.h"
 #include "emqxd/broker/username_quota.h"
+#include "emqxd/hooks/hook_bus.h"
 #include "emqxd/metrics/gauge.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
@@ -36,10 +37,6 @@ struct BrokerContext {
     BrokerContext(config::BrokerConfig c, unsigned worker_count);
     ~BrokerContext();
 
-    // True while at least one trace runs: the one branch the per-message path
-    // pays for tracing (then it calls into `traces`).
-    bool tracing() const { return trace_active.load(std::memory_order_relaxed); }
-
     const config::BrokerConfig cfg;
     const unsigned worker_count;
     Router router;
@@ -59,8 +56,10 @@ struct BrokerContext {
     std::atomic<uint64_t> connections_max{0};
     std::atomic<uint64_t> topics_max{0};
     std::atomic<uint64_t> retained_max{0};
-    // Set by `traces` (control loop), read by workers before any trace work.
-    std::atomic<bool> trace_active{false};
+    // The hook bus (emqxd/hooks): subscribed by BrokerApp before the workers
+    // start, read-only while they run but for the switch `traces` turns.
+    // Declared before `traces`, whose switch counts in it, so it outlives it.
+    hooks::HookBus hooks;
     std::unique_ptr<trace::TraceRegistry> traces;
     // The license in force; connects are admitted through it.
     std::unique_ptr<license::LicenseManager> license;

@@ -3,9 +3,7 @@
 
 #include <algorithm>
 
-#include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"
-#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -29,7 +27,7 @@ std::optional<Channel::Migration> Channel::takeMigration() {
 
 void Channel::handle(mqtt::Packet& packet) {
     if (state_ == State::Closed) return;
-    if (worker_.ctx().tracing()) trace::packetIn(worker_.ctx(), *this, packet);
+    worker_.ctx().hooks.run(hooks::PacketReceived{*this, packet});
     if (state_ == State::AwaitingConnect) {
         if (auto* c = std::get_if<mqtt::Connect>(&packet)) {
             worker_.metrics().add(Metric::PacketsConnectReceived);
@@ -99,7 +97,7 @@ void Channel::disconnect(ReasonCode code, ShutdownReason reason) {
 }
 
 void Channel::send(const mqtt::Packet& p) {
-    if (worker_.ctx().tracing()) trace::packetOut(worker_.ctx(), *this, p);
+    worker_.ctx().hooks.run(hooks::PacketSent{*this, p});
     std::string& bytes = worker_.encodeScratch();
     bytes.clear();
     mqtt::encodePacket(version_, p, bytes);
@@ -157,7 +155,6 @@ void Channel::onClose(ShutdownReason reason) {
         username_slot_ = false;
         worker_.ctx().username_quota.release(username_);
     }
-    if (worker_.ctx().tracing()) trace::closed(worker_.ctx(), *this, reason);
     if (state_ != State::Connected) {
         state_ = State::Closed;
         return;
@@ -177,7 +174,7 @@ void Channel::onClose(ShutdownReason reason) {
     }
     state_ = State::Closed;
     worker_.metrics().add(Metric::ClientDisconnected);
-    publishClientEvent(worker_, *this, false, reason);
+    worker_.ctx().hooks.run(hooks::ClientDisconnected{worker_, *this, reason});
     releaseSession();
 }
 

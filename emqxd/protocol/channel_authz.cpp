@@ -4,7 +4,6 @@
 #include "emqxd/auth/security.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
-#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -29,7 +28,7 @@ bool Channel::authorize(authz::Action action, std::string_view topic) {
     }
     if (!result) {
         authz::Decision decision = az.decide(authz::ClientInfo{client_id_, username_, conn_.peer()}, action, topic);
-        if (worker_.ctx().tracing()) trace::authorized(worker_.ctx(), client_id_, conn_.peer(), action, topic, decision);
+        worker_.ctx().hooks.run(hooks::ClientAuthorize{*this, action, topic, decision});
         result = decision.allow;
         if (cfg.cache_enable) {
             if (!authz_cache_) authz_cache_ = std::make_unique<authz::Cache>();

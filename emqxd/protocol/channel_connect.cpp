@@ -7,9 +7,7 @@
 #include "emqxd/license/license_gate.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
-#include "emqxd/protocol/client_events.h"
 #include "emqxd/session/session.h"
-#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
@@ -50,6 +48,7 @@ const std::string& Channel::peer() const { return conn_.peer(); }
 void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
     mqtt::Connack ack;
     ack.reason = code;
+    worker_.ctx().hooks.run(hooks::ClientConnack{*this, ack});
     send(ack);
     worker_.metrics().add(Metric::PacketsConnackError);
     if (code == ReasonCode::BadUserNameOrPassword || code == ReasonCode::NotAuthorized)
@@ -64,6 +63,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     version_ = c.version;
     if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
     if (hops == 0) takeIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
+    if (hops == 0) worker_.ctx().hooks.run(hooks::ClientConnect{*this, c});
     if (auto refuse = license::gate(worker_.ctx(), version_, hops)) return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {
@@ -98,6 +98,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     // Banned, then the authentication chain (docs/security.md); once, before any migration.
     if (hops == 0 && worker_.ctx().security) {
         auto admission = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), Worker::wallMs());
+        if (!admission.check) worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
         if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
         if (admission.check) return checkPassword(c, std::move(*admission.check));
     }
@@ -122,6 +123,7 @@ void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
 
 void Channel::onPasswordChecked(const auth::Refusal* refusal) {
     std::unique_ptr<mqtt::Connect> c = std::move(checking_);
+    worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, *c, refusal == nullptr});
     if (refusal) refuseConnect(refusal->code, refusal->reason);
     else admitted(*c, 0);
     conn_.connectDecided();  // parses what came meanwhile, or moves to the session's worker
@@ -163,8 +165,8 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
         // A will is a publish by this client. As in EMQX the CONNECT is not
         // refused; a will it may not publish is dropped now (and checked again
         // when sent, Worker::publishWill, since rules and bans change).
-        if (worker_.ctx().tracing())
-            trace::willDenied(worker_.ctx(), client_id_, conn_.peer(), will_->topic, "not authorized at CONNECT");
+        worker_.ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
+                                                                   "not authorized at CONNECT"));
         will_.reset();
     }
     if (version_ == ProtocolVersion::V5) {
@@ -177,11 +179,10 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
             keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
     }
     openSession(c);
-    if (worker_.ctx().tracing()) trace::connected(worker_.ctx(), *this);
+    worker_.ctx().hooks.run(hooks::ClientConnected{worker_, *this});
     sendConnack(session_present_, assigned);
     worker_.metrics().add(Metric::ClientConnected);
     worker_.metrics().add(Metric::ClientConnack);
-    publishClientEvent(worker_, *this, true, ShutdownReason::Normal);
     autoSubscribe();
     worker_.shard().sessionChanged(*session_);
     session_->attach(this, Worker::wallMs());
@@ -260,6 +261,7 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;
     }
+    worker_.ctx().hooks.run(hooks::ClientConnack{*this, ack});
     send(ack);
 }
 

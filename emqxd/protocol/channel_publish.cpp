@@ -6,7 +6,6 @@
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/durable_store.h"
-#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
@@ -229,7 +228,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     // Only an alias the client is told about (with the topic) may stand for the topic later.
     if (new_alias != 0) aliases().outbound.emplace(msg->topic, new_alias);
     conn_.output().appendPublish(header, packet_id, msg);
-    if (worker_.ctx().tracing()) trace::publishOut(worker_.ctx(), *this, *msg, qos, packet_id, dup, variant.retain);
+    worker_.ctx().hooks.run(hooks::MessageDelivered{*this, *msg, qos, packet_id, dup, variant.retain});
     Metrics& metrics = worker_.metrics();
     countSent(PacketType::Publish);
     if (!dup) {

@@ -91,6 +91,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared || (existed && r.retain_handling == 1);
         worker_.shard().addSubscription(*session_, r.filter, options);
+        worker_.ctx().hooks.run(hooks::SessionSubscribed{*session_, r.filter, options});
         worker_.metrics().add(Metric::ClientSubscribe);
     }
     return reasons;
@@ -118,6 +119,7 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
             continue;
         }
         worker_.metrics().add(Metric::ClientUnsubscribe);
+        worker_.ctx().hooks.run(hooks::SessionUnsubscribed{*session_, filter});
         ack.reasons.push_back(ReasonCode::Success);
     }
     worker_.shard().sessionChanged(*session_);

@@ -23,15 +23,8 @@ int sockPort(std::string_view bind) {
     return port;
 }
 
-}  // namespace
-
-std::string_view disconnectedEventReason(ShutdownReason reason) {
-    return reason == ShutdownReason::Closed ? "tcp_closed" : shutdownReasonName(reason);
-}
-
-void publishClientEvent(Worker& worker, const Channel& channel, bool connected, ShutdownReason reason) {
-    const auto& events = worker.ctx().cfg.sys_topics.sys_event_messages;
-    if (connected ? !events.client_connected : !events.client_disconnected) return;
+void publishClientEvent(const config::BrokerConfig& cfg, Worker& worker, const Channel& channel, bool connected,
+                        ShutdownReason reason) {
     const ConnectionPort& conn = channel.connection();
     int64_t now = Worker::wallMs();
     nlohmann::json j;
@@ -53,9 +46,27 @@ void publishClientEvent(Worker& worker, const Channel& channel, bool connected, 
         j["reason"] = std::string(disconnectedEventReason(reason));
         j["disconnected_at"] = now;
     }
-    std::string topic = "$SYS/brokers/" + worker.ctx().cfg.node.name + "/clients/" + channel.clientId() +
+    std::string topic = "$SYS/brokers/" + cfg.node.name + "/clients/" + channel.clientId() +
                         (connected ? "/connected" : "/disconnected");
     worker.shard().publish(makeSysMessage(std::move(topic), j.dump(), false));
+}
+
+}  // namespace
+
+std::string_view disconnectedEventReason(ShutdownReason reason) {
+    return reason == ShutdownReason::Closed ? "tcp_closed" : shutdownReasonName(reason);
+}
+
+void subscribeClientEvents(hooks::HookBus& bus, const config::BrokerConfig& cfg) {
+    const auto& events = cfg.sys_topics.sys_event_messages;
+    if (events.client_connected)
+        bus.add<hooks::ClientConnected>(hooks::kPrioritySysMsgs, [&cfg](const hooks::ClientConnected& e) {
+            publishClientEvent(cfg, e.worker, e.channel, true, ShutdownReason::Normal);
+        });
+    if (events.client_disconnected)
+        bus.add<hooks::ClientDisconnected>(hooks::kPrioritySysMsgs, [&cfg](const hooks::ClientDisconnected& e) {
+            publishClientEvent(cfg, e.worker, e.channel, false, e.reason);
+        });
 }
 
 }  // namespace emqx

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "emqxd/hooks/hook_bus.h"
+
 namespace emqx {
 
 Session::Session(uint64_t id, std::string client_id, const config::MqttConfig& cfg, Metrics& metrics)
@@ -77,7 +79,7 @@ void Session::drop(DropReason reason, const Message* msg) {
         case DropReason::NotAuthorized: metrics_.add(Metric::DeliveryDroppedNotAuthorized); break;
     }
     metrics_.add(Metric::MessagesDropped);
-    if (DropObserver* o = drop_observer_.load(std::memory_order_acquire)) o->onDrop(*this, reason, msg);
+    if (hooks_) hooks_->run(hooks::DeliveryDropped{*this, msg, reason});
 }
 
 bool Session::windowOpen() const {
@@ -217,9 +219,11 @@ bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
         return e.packet_id == packet_id && e.qos == 1;
     });
     if (it == inflight_.end()) return false;
+    MessagePtr acked = std::move(it->msg);
     finish(it->journal_id);
     inflight_.erase(it);
     metrics_.add(Metric::MessagesAcked);
+    if (hooks_ && acked) hooks_->run(hooks::MessageAcked{*this, *acked, packet_id});
     sendPending(now_ms);
     return true;
 }
@@ -229,12 +233,14 @@ bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
         return e.packet_id == packet_id && e.qos == 2;
     });
     if (it == inflight_.end()) return false;
+    MessagePtr acked;
     if (!it->pubrec_received) {
         it->pubrec_received = true;
-        it->msg.reset();  // the payload is no longer needed, only the id
+        acked = std::move(it->msg);  // the payload is no longer needed, only the id
         if (it->journal_id != 0 && journal_) journal_->inflightQos2(id_, it->journal_id, packet_id, true);
     }
     it->sent_at_ms = now_ms;
+    if (hooks_ && acked) hooks_->run(hooks::MessageAcked{*this, *acked, packet_id});
     return true;
 }
 

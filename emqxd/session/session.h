@@ -14,7 +14,6 @@
 // the client's view). So during a retained burst live QoS 0 is bounded by
 // max_mqueue_len (drop oldest) and needs mqueue_store_qos0, like QoS 1/2.
 #include <array>
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -87,15 +86,9 @@ inline constexpr size_t kDropReasonCount = 7;
 // ours: not_authorized (authorization.check_on_delivery).
 std::string_view dropReasonName(DropReason r);
 
-class Session;
-
-// Told of every delivery drop (tracing uses it). Installed once by BrokerApp
-// before the workers start; called on the session's worker thread.
-class DropObserver {
-public:
-    virtual ~DropObserver() = default;
-    virtual void onDrop(const Session& s, DropReason reason, const Message* msg) = 0;
-};
+namespace hooks {
+class HookBus;
+}
 
 class Session {
 public:
@@ -179,7 +172,9 @@ public:
     // Told when journaled messages are sent (QoS 2) and finished; null: nothing is journaled.
     void setJournal(SessionJournal* journal) { journal_ = journal; }
 
-    static void setDropObserver(DropObserver* o) { drop_observer_.store(o, std::memory_order_release); }
+    // Told of delivery drops and acknowledgements (delivery.dropped,
+    // message.acked); null: nobody is.
+    void setHooks(const hooks::HookBus* hooks) { hooks_ = hooks; }
 
     // Lifetime, set by the channel from CONNECT / DISCONNECT.
     uint32_t expiry_interval_s = 0;
@@ -218,6 +213,7 @@ private:
     Metrics& metrics_;
     DeliverySink* sink_ = nullptr;
     SessionJournal* journal_ = nullptr;
+    const hooks::HookBus* hooks_ = nullptr;
     std::map<std::string, Subscription, std::less<>> subscriptions_;
     std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;
@@ -235,7 +231,6 @@ private:
     uint64_t enqueued_ = 0;
     std::array<uint64_t, kDropReasonCount> dropped_by_reason_{};
     uint64_t mqueue_msg_bytes_ = 0;  // msgBytes() of every queued message, for memoryBytes()
-    static inline std::atomic<DropObserver*> drop_observer_{nullptr};
 };
 
 }  // namespace emqx

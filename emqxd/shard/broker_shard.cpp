@@ -8,7 +8,6 @@
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
-#include "emqxd/trace/trace_hooks.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -21,7 +20,10 @@ BrokerShard::BrokerShard(Worker& runtime)
 
 BrokerShard::~BrokerShard() = default;
 
-PublishResult BrokerShard::publish(const MessagePtr& msg, RouteMemo* memo) {
+PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo) {
+    MessagePtr rewritten;
+    const MessagePtr& msg = ctx_.hooks.publish(published, rewritten);  // message.publish: null when dropped
+    if (!msg) return {};
     Metrics& metrics = runtime_.metrics();
     // As EMQX: the broker's own $SYS messages are not in messages.publish or messages.dropped.
     const bool counted = !topic::isSys(msg->topic);
@@ -45,6 +47,7 @@ PublishResult BrokerShard::publish(const MessagePtr& msg, RouteMemo* memo) {
         if (memo) memo->finish(generation, msg->topic);
     }
     if (result.targets == 0) {
+        ctx_.hooks.run(hooks::MessageDropped::noSubscribers(*msg));
         if (counted) {
             metrics.add(Metric::MessagesDroppedNoSubscribers);
             metrics.add(Metric::MessagesDropped);
@@ -138,6 +141,7 @@ Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
     if (id == 0) id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
     auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, runtime_.metrics());
     if (ctx_.durable) s->setJournal(ctx_.durable.get());
+    s->setHooks(&ctx_.hooks);
     s->created_at_ms = Worker::wallMs();
     Session& ref = *s;
     session_ids_by_client_[std::move(client_id)] = id;
@@ -151,7 +155,7 @@ void BrokerShard::publishWill(const MessagePtr& will, std::string_view username,
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
         if (auto why = ctx_.security->willRefusal(who, will->topic, runtime_.metrics(), Worker::wallMs())) {
-            if (ctx_.tracing()) trace::willDenied(ctx_, will->publisher, peer, will->topic, *why);
+            ctx_.hooks.run(hooks::MessageDropped::willRefused(will.get(), will->publisher, peer, will->topic, *why));
             return;
         }
     }

@@ -1,61 +1,51 @@
 #include "emqxd/trace/trace_hooks.h"
 
 #include "common/trace/trace_format.h"
-#include "emqxd/broker/broker_context.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/session/session.h"
 #include "emqxd/trace/trace_registry.h"
 
 namespace emqx::trace {
 
 namespace {
 
+using Kind = Field::Kind;
+
 // The client id an event is about: the channel's, or before CONNECT was
 // accepted the one the CONNECT carries.
-std::string_view clientOf(const Channel& ch, const mqtt::Packet* p) {
-    if (p)
-        if (auto* c = std::get_if<mqtt::Connect>(p)) return c->client_id;
+std::string_view clientOf(const Channel& ch, const mqtt::Packet& p) {
+    if (auto* c = std::get_if<mqtt::Connect>(&p)) return c->client_id;
     return ch.clientId();
 }
 
-// The topic a packet is about, for topic traces: a PUBLISH's topic (a
-// SUBSCRIBE/UNSUBSCRIBE is matched by its first filter, below).
+// The topic a packet is about, for topic traces: a PUBLISH's topic, a
+// SUBSCRIBE's or UNSUBSCRIBE's first filter.
 std::string_view topicOf(const mqtt::Packet& p) {
     if (auto* pub = std::get_if<mqtt::Publish>(&p)) return pub->topic;
+    if (auto* s = std::get_if<mqtt::Subscribe>(&p); s && !s->subscriptions.empty())
+        return s->subscriptions.front().filter;
+    if (auto* u = std::get_if<mqtt::Unsubscribe>(&p); u && !u->filters.empty()) return u->filters.front();
     return {};
 }
 
-using Kind = Field::Kind;
-
-void emitPacket(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p, std::string_view msg) {
-    const auto& reg = *ctx.traces;
-    std::string_view client = clientOf(ch, &p);
+void packet(const TraceRegistry& reg, const Channel& ch, const mqtt::Packet& p, std::string_view msg) {
+    std::string_view client = clientOf(ch, p);
     std::string_view topic = topicOf(p);
-    if (auto* s = std::get_if<mqtt::Subscribe>(&p); s && !s->subscriptions.empty()) topic = s->subscriptions.front().filter;
-    if (auto* u = std::get_if<mqtt::Unsubscribe>(&p); u && !u->filters.empty()) topic = u->filters.front();
     // The line is built only when a trace takes it.
     if (!reg.wants(Level::Debug, client, ch.peer(), topic)) return;
     reg.emit({Level::Debug, client, ch.peer(), topic, msg, {{"packet", describePacket(p)}}});
 }
 
-}  // namespace
-
-void packetIn(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p) {
-    emitPacket(ctx, ch, p, "mqtt_packet_received");
+void delivered(const TraceRegistry& reg, const hooks::MessageDelivered& e) {
+    const Channel& ch = e.channel;
+    const Message& m = e.message;
+    if (!reg.wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
+    reg.emit({Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
+              {{"packet", describePublish(m.topic, m.payload, e.qos, e.retain, e.dup, e.packet_id)}}});
 }
 
-void packetOut(const BrokerContext& ctx, const Channel& ch, const mqtt::Packet& p) {
-    emitPacket(ctx, ch, p, "mqtt_packet_sent");
-}
-
-void publishOut(const BrokerContext& ctx, const Channel& ch, const Message& m, uint8_t qos, uint16_t packet_id,
-                bool dup, bool retain) {
-    if (!ctx.traces->wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
-    ctx.traces->emit({Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
-                      {{"packet", describePublish(m.topic, m.payload, qos, retain, dup, packet_id)}}});
-}
-
-void connected(const BrokerContext& ctx, const Channel& ch) {
-    const auto& reg = *ctx.traces;
+// The authentication result and the connection's properties.
+void connected(const TraceRegistry& reg, const Channel& ch) {
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
     Field username = ch.username().empty() ? Field{"username", "undefined"}
                                            : Field{"username", ch.username(), Kind::ClientBytes};
@@ -67,40 +57,61 @@ void connected(const BrokerContext& ctx, const Channel& ch) {
                {"keepalive", ch.keepalive()}}});
 }
 
-void authorized(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, authz::Action action,
-                std::string_view topic, const authz::Decision& decision) {
-    if (decision.allow || !ctx.traces->wants(Level::Info, clientid, peer, topic)) return;
-    ctx.traces->emit({Level::Info, clientid, peer, topic, "authorization_permission_denied",
-                      {{"action", action == authz::Action::Publish ? "publish" : "subscribe"},
-                       {"topic", topic, Kind::ClientBytes},
-                       {"reason", decision.describe()}}});
+void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) {
+    const Channel& ch = e.channel;
+    if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
+    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
+              {{"reason", shutdownReasonName(e.reason)}}});
 }
 
-void willDenied(const BrokerContext& ctx, std::string_view clientid, std::string_view peer, std::string_view topic,
-                std::string_view why) {
-    if (!ctx.traces->wants(Level::Warning, clientid, peer, topic)) return;
-    ctx.traces->emit({Level::Warning, clientid, peer, topic, "last_will_testament_publish_denied",
-                      {{"topic", topic, Kind::ClientBytes}, {"reason", why}}});
+// A denial (EMQX's authorization_permission_denied), with what made it.
+// Allowed requests are not traced: a trace shows the packets for them.
+void authorized(const TraceRegistry& reg, const hooks::ClientAuthorize& e) {
+    const Channel& ch = e.channel;
+    if (e.decision.allow || !reg.wants(Level::Info, ch.clientId(), ch.peer(), e.topic)) return;
+    reg.emit({Level::Info, ch.clientId(), ch.peer(), e.topic, "authorization_permission_denied",
+              {{"action", e.action == authz::Action::Publish ? "publish" : "subscribe"},
+               {"topic", e.topic, Kind::ClientBytes},
+               {"reason", e.decision.describe()}}});
 }
 
-void closed(const BrokerContext& ctx, const Channel& ch, ShutdownReason reason) {
-    if (!ctx.traces->wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
-    ctx.traces->emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
-                      {{"reason", shutdownReasonName(reason)}}});
+void willRefused(const TraceRegistry& reg, const hooks::MessageDropped& e) {
+    if (e.reason != hooks::MessageDropReason::WillRefused) return;
+    if (!reg.wants(Level::Warning, e.publisher, e.peer, e.topic)) return;
+    reg.emit({Level::Warning, e.publisher, e.peer, e.topic, "last_will_testament_publish_denied",
+              {{"topic", e.topic, Kind::ClientBytes}, {"reason", e.detail}}});
 }
 
-void DropTracer::onDrop(const Session& s, DropReason reason, const Message* msg) {
-    if (!ctx_.tracing()) return;
+void deliveryDropped(const TraceRegistry& reg, const hooks::DeliveryDropped& e) {
+    const Session& s = e.session;
     std::string peer;
     if (auto* ch = dynamic_cast<const Channel*>(s.sink())) peer = ch->peer();
-    std::string_view topic = msg ? std::string_view(msg->topic) : std::string_view();
-    if (!ctx_.traces->wants(Level::Warning, s.clientId(), peer, topic)) return;
-    Event e{Level::Warning, s.clientId(), peer, topic, "delivery_dropped", {{"reason", dropReasonName(reason)}}};
-    if (msg) {
-        e.fields.push_back({"topic", msg->topic, Kind::ClientBytes});
-        e.fields.push_back({"payload", msg->payload, Kind::Payload});
+    std::string_view topic = e.message ? std::string_view(e.message->topic) : std::string_view();
+    if (!reg.wants(Level::Warning, s.clientId(), peer, topic)) return;
+    Event line{Level::Warning, s.clientId(), peer, topic, "delivery_dropped", {{"reason", dropReasonName(e.reason)}}};
+    if (e.message) {
+        line.fields.push_back({"topic", e.message->topic, Kind::ClientBytes});
+        line.fields.push_back({"payload", e.message->payload, Kind::Payload});
     }
-    ctx_.traces->emit(e);
+    reg.emit(line);
+}
+
+}  // namespace
+
+void subscribe(hooks::HookBus& bus, TraceRegistry& traces) {
+    using namespace hooks;
+    const TraceRegistry& reg = traces;
+    Switch* on = &traces.activity();
+    constexpr int p = kPriorityHighest;
+    bus.add<PacketReceived>(
+        p, [&reg](const PacketReceived& e) { packet(reg, e.channel, e.packet, "mqtt_packet_received"); }, on);
+    bus.add<PacketSent>(p, [&reg](const PacketSent& e) { packet(reg, e.channel, e.packet, "mqtt_packet_sent"); }, on);
+    bus.add<MessageDelivered>(p, [&reg](const MessageDelivered& e) { delivered(reg, e); }, on);
+    bus.add<ClientConnected>(p, [&reg](const ClientConnected& e) { connected(reg, e.channel); }, on);
+    bus.add<ClientDisconnected>(p, [&reg](const ClientDisconnected& e) { disconnected(reg, e); }, on);
+    bus.add<ClientAuthorize>(p, [&reg](const ClientAuthorize& e) { authorized(reg, e); }, on);
+    bus.add<MessageDropped>(p, [&reg](const MessageDropped& e) { willRefused(reg, e); }, on);
+    bus.add<DeliveryDropped>(p, [&reg](const DeliveryDropped& e) { deliveryDropped(reg, e); }, on);
 }
 
 }  // namespace emqx::trace

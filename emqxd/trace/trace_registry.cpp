@@ -67,11 +67,11 @@ void Trace::flush() {
     if (logger_) logger_->flush();
 }
 
-TraceRegistry::TraceRegistry(std::atomic<bool>& active, uint64_t max_file_size)
-    : active_(active), max_file_size_(max_file_size), current_(std::make_shared<TraceSet>()) {}
+TraceRegistry::TraceRegistry(uint64_t max_file_size)
+    : max_file_size_(max_file_size), current_(std::make_shared<TraceSet>()) {}
 
 TraceRegistry::~TraceRegistry() {
-    active_.store(false);
+    active_.set(false);
     for (auto& t : traces_) t->stop();
 }
 
@@ -176,7 +176,7 @@ void TraceRegistry::publish() {
         current_ = std::move(set);
         generation_.fetch_add(1, std::memory_order_release);
     }
-    active_.store(any, std::memory_order_relaxed);
+    active_.set(any);
 }
 
 std::shared_ptr<const TraceSet> TraceRegistry::snapshot() const {

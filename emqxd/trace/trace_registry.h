@@ -7,8 +7,9 @@
 // Threads: the registry (start/stop/list/tick) is used on the control loop
 // only. Workers read an immutable snapshot (TraceSet) through snapshot(),
 // which costs one atomic load of a generation counter when nothing changed.
-// With no trace active the per-message cost is the one relaxed load of
-// BrokerContext::trace_active (see BrokerContext::tracing()).
+// The registry's switch (activity()) is on while a trace runs: tracing's hook
+// subscribers run behind it (trace_hooks.h), so with no trace running the
+// per-message cost is the idle hook points' one branch.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "common/trace/trace_format.h"
+#include "emqxd/hooks/hook_bus.h"
 
 namespace spdlog {
 class logger;
@@ -77,8 +79,7 @@ struct TraceSet {
 
 class TraceRegistry {
 public:
-    // `active` is the flag workers test first (BrokerContext::trace_active).
-    TraceRegistry(std::atomic<bool>& active, uint64_t max_file_size);
+    explicit TraceRegistry(uint64_t max_file_size);
     ~TraceRegistry();
     TraceRegistry(const TraceRegistry&) = delete;
     TraceRegistry& operator=(const TraceRegistry&) = delete;
@@ -97,6 +98,8 @@ public:
     std::vector<std::shared_ptr<Trace>> all() const { return traces_; }
     std::shared_ptr<Trace> find(std::string_view name) const;
     uint64_t maxFileSize() const { return max_file_size_; }
+    // On while a trace runs; turned here, on the control loop.
+    hooks::Switch& activity() { return active_; }
 
     // --- any thread ---
     // The running traces; cached per thread, refreshed when the set changes.
@@ -110,7 +113,7 @@ public:
 private:
     void publish();
 
-    std::atomic<bool>& active_;
+    hooks::Switch active_;
     uint64_t max_file_size_;
     std::shared_ptr<spdlog::details::thread_pool> pool_;
     std::vector<std::shared_ptr<Trace>> traces_;  // control loop

@@ -9,7 +9,7 @@ import re
 import subprocess
 import time
 
-from harness import Client, MosquittoSub, mosquitto_pub, wait_until
+from harness import Client, MosquittoSub, RawClient, mosquitto_pub, mqttbytes as mb, wait_until
 from test_ctl_common import ctl, ctl_json, emqxctl_bin, pytestmark, run_ctl, socket_path  # noqa: F401
 
 TS = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d"
@@ -141,6 +141,24 @@ def test_ip_address_trace_and_level_filter(broker, tmp_path):
     Client(broker, "ip-2", protocol=4).connect()
     time.sleep(0.3)
     assert read(g) == "" and traces(broker)["CLI-10.1.2.3"]["matched"] == 0
+
+
+def test_a_refused_connect_is_not_traced_as_a_disconnected_client(make_broker, tmp_path):
+    # client_disconnected comes from the client.disconnected hook, which (as
+    # EMQX's) is for clients that connected: a refused CONNECT ends at its CONNACK.
+    broker = make_broker()
+    f = tmp_path / "refused.log"
+    ctl(broker, "trace", "start", "ip_address", "127.0.0.1", str(f))
+    r = RawClient(broker, 4)
+    r.send(mb.connect("", 4, clean=False))  # 3.1.1: an empty client id needs a clean session
+    assert r.read_packet().raw == b"\x20\x02\x00\x02"
+    r.expect_closed()
+    c = Client(broker, "after-refused", protocol=4)
+    c.connect()
+    c.disconnect()
+    # Lines reach the file in order: once the later client's last line is there, so is the refused one's.
+    text = wait_lines(f, r"mqtt_packet_sent, packet: CONNACK\(", r"clientid=after-refused .*client_disconnected")
+    assert text.count("client_disconnected") == 1, text
 
 
 def test_relative_path_resolved_against_ctl_cwd_and_bad_paths_refused(broker, tmp_path):

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "emqxd/hooks/hook_bus.h"
 #include "emqxd/session/session.h"
 
 using namespace emqx;
@@ -323,6 +324,38 @@ TEST_CASE("session: QoS 2 frees the window on PUBCOMP, not PUBREC", "[core][sess
 
     CHECK_FALSE(s.onPuback(sink.out[2].packet_id, 0));  // PUBACK never acks a QoS 2 id
     CHECK(s.inflightCount() == 2);
+}
+
+TEST_CASE("session: drops and acknowledgements are told to the hook bus", "[core][session][hooks]") {
+    auto cfg = smallConfig();
+    cfg.max_mqueue_len = 1;
+    Metrics metrics;
+    hooks::HookBus bus;
+    std::vector<std::string> told;
+    bus.add<hooks::DeliveryDropped>(0, [&](const hooks::DeliveryDropped& e) {
+        CHECK(e.session.clientId() == "c1");
+        told.push_back("dropped " + std::string(dropReasonName(e.reason)) + " " + std::string(e.message->payload));
+    });
+    bus.add<hooks::MessageAcked>(0, [&](const hooks::MessageAcked& e) {
+        told.push_back("acked " + std::string(e.message.payload) + " " + std::to_string(e.packet_id));
+    });
+    Session s(1, "c1", cfg, metrics);
+    s.setHooks(&bus);
+    s.deliver(makeMsg("old", 1), opts(1), 0);
+    s.deliver(makeMsg("new", 1), opts(1), 0);  // offline, mqueue of 1: the oldest goes
+    CHECK(told == std::vector<std::string>{"dropped queue_full old"});
+    FakeSink sink;
+    s.attach(&sink, 0);
+    s.deliver(makeMsg("two", 2), opts(2), 0);
+    REQUIRE(sink.out.size() == 2);
+    CHECK(s.onPuback(sink.out[0].packet_id, 0));
+    // QoS 2 is acknowledged at PUBREC (EMQX's message.acked), once.
+    CHECK(s.onPubrec(sink.out[1].packet_id, 0));
+    CHECK(s.onPubrec(sink.out[1].packet_id, 0));
+    CHECK(s.onPubcomp(sink.out[1].packet_id, 0));
+    CHECK(told == std::vector<std::string>{"dropped queue_full old",
+                                           "acked new " + std::to_string(sink.out[0].packet_id),
+                                           "acked two " + std::to_string(sink.out[1].packet_id)});
 }
 
 TEST_CASE("session: new messages do not overtake queued ones", "[core][session]") {
