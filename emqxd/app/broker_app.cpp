@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/clock/wall_clock.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
@@ -161,7 +162,7 @@ bool BrokerApp::bindListeners(std::string& error) {
 }
 
 void BrokerApp::startServing() {
-    ctx_->started_at_ms = Worker::wallMs();
+    ctx_->started_at_ms = wallClockMs();
     for (auto& w : ctx_->workers) w->start();
     sys_ = std::make_unique<SysPublisher>(&loop_, *ctx_);
     sys_->start();
@@ -171,7 +172,7 @@ void BrokerApp::startServing() {
         &trace_timer_,
         [](uv_timer_t* t) {
             auto* app = static_cast<BrokerApp*>(t->data);
-            app->ctx_->traces->expire(Worker::wallMs());
+            app->ctx_->traces->expire(wallClockMs());
         },
         200, 200);
 }
@@ -274,7 +275,7 @@ std::string timestampForName() {
 
 bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& retain, size_t& loaded,
                             std::string& error) {
-    int64_t now = Worker::wallMs();
+    int64_t now = wallClockMs();
     size_t expired = 0;
     if (!retain.load(now, loaded, expired, error)) return false;
     if (expired > 0) log::info("durable store: removed {} expired retained messages", expired);

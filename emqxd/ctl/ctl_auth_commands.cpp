@@ -1,5 +1,6 @@
 // emqxctl users / acl / authz / banned. Passwords are hashed at once and never
 // logged (the request line is not logged either).
+#include "common/clock/wall_clock.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/ctl/client_owner.h"
@@ -115,7 +116,7 @@ void registerAuthCommands(Registry& r) {
     r.add("banned.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
         Json list = Json::array();
         if (cx.broker.security)
-            for (const auto& e : cx.broker.security->banned().list(Worker::wallMs())) list.push_back(banJson(e));
+            for (const auto& e : cx.broker.security->banned().list(wallClockMs())) list.push_back(banJson(e));
         reply.ok({{"banned", list}});
     });
     r.add("banned.add", [](const CommandContext& cx, const Json& args, const Responder& reply) {
@@ -124,7 +125,7 @@ void registerAuthCommands(Registry& r) {
         std::string who = args["who"].get<std::string>();
         if (!auth::Banned::validAs(as)) return reply.fail(code::kBadArgs, "as must be clientid, username or peerhost");
         if (who.empty()) return reply.fail(code::kBadArgs, "who must not be empty");
-        int64_t now = Worker::wallMs();
+        int64_t now = wallClockMs();
         uint64_t duration = args.value("duration", uint64_t{0});
         auth::BanEntry e{as, who, args.value("reason", std::string()), "emqxctl", now,
                          duration ? now + static_cast<int64_t>(duration) * 1000 : 0};

@@ -1,12 +1,12 @@
 // The license commands run on the control loop, which owns the license
 // manager's installing side; workers only read what it applies.
 
+#include "common/clock/wall_clock.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
 
@@ -18,7 +18,7 @@ Json orNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); 
 // max_connections, start_at, expiry_at, type, customer_type, expiry), then ours.
 Json licenseJson(const BrokerContext& ctx) {
     auto l = ctx.license->current();
-    int64_t now = Worker::wallMs();
+    int64_t now = wallClockMs();
     return {
         {"customer", l->customer},
         {"email", orNull(l->email)},
@@ -49,7 +49,7 @@ void answerApplied(const BrokerContext& ctx, bool applied, std::string_view fail
     auto l = ctx.license->current();
     log::info("ctl: license applied: {} ({}), max_connections {}, expiry {}", l->customer, l->customer_type,
               l->max_connections, l->expiry_at);
-    if (l->expired(Worker::wallMs())) log::warn("license: the license expired on {}", l->expiry_at);
+    if (l->expired(wallClockMs())) log::warn("license: the license expired on {}", l->expiry_at);
     reply.ok(licenseJson(ctx));
 }
 

@@ -2,13 +2,13 @@
 // itself. Read on the control loop from counters the workers keep.
 #include <ctime>
 
+#include "common/clock/wall_clock.h"
 #include "common/ctl/absent_commands.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/broker/broker_stats.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/sys/sys_publisher.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
 
@@ -32,7 +32,7 @@ void registerNodeCommands(Registry& r) {
     });
 
     r.add("broker.info", [](const CommandContext& cx, const Json&, const Responder& reply) {
-        int64_t up_ms = Worker::wallMs() - cx.broker.started_at_ms;
+        int64_t up_ms = wallClockMs() - cx.broker.started_at_ms;
         reply.ok({{"sysdescr", kSysDescr},
                   {"version", EMQX_VERSION},
                   {"uptime_s", up_ms > 0 ? up_ms / 1000 : 0},

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
 #include "common/trace/trace_format.h"
 #include "emqxd/broker/broker_context.h"
@@ -13,7 +14,6 @@
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/log/log.h"
 #include "emqxd/trace/trace_registry.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
 
@@ -200,7 +200,7 @@ void registerTraceCommands(Registry& r) {
         fs::create_directories(dir, ec);
         if (ec) return reply.fail(code::kFailed, "cannot create " + dir.string() + ": " + ec.message());
         spec.path = (dir / (spec.name + ".log")).lexically_normal().string();
-        spec.start_ms = Worker::wallMs();
+        spec.start_ms = wallClockMs();
         spec.end_ms = spec.start_ms + static_cast<int64_t>(duration) * 1000;
         if (!cx.broker.traces->start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} for {} s)", spec.name, trace::typeName(spec.type), spec.target,

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/clock/wall_clock.h"
+
 namespace emqx::license {
 
 namespace {
@@ -59,11 +61,6 @@ bool verify(EVP_PKEY* key, std::string_view msg, std::string_view sig) {
                                reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) == 1;
     EVP_MD_CTX_free(ctx);
     return ok;
-}
-
-int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace
@@ -225,7 +222,7 @@ bool LicenseManager::load(const std::string& path, const std::string& public_key
         error = path + ": " + error;
         return false;
     }
-    if (l->expired(nowMs()))
+    if (l->expired(wallClockMs()))
         warning = "the license of " + l->customer + " (" + l->customer_type + ") expired on " + l->expiry_at +
                   (l->blocksWhenExpired() ? "; no new MQTT connections are allowed" : "");
     apply(std::make_shared<License>(std::move(*l)));
@@ -253,7 +250,7 @@ bool LicenseManager::update(const std::string& key, bool force, std::string& err
 bool LicenseManager::install(const std::string& text, const std::string& source, bool force, std::string& error) {
     auto l = parseLicense(text, public_key_pem_, error);
     if (!l) return false;
-    if (l->refusesEveryConnection(nowMs()) && !force) {
+    if (l->refusesEveryConnection(wallClockMs()) && !force) {
         error = "the " + l->customer_type + " license of " + l->customer + " expired on " + l->expiry_at +
                 ": applied, it would refuse every new MQTT connection; the license in force stays (--force applies it)";
         return false;

@@ -1,8 +1,9 @@
 #include "emqxd/protocol/channel.h"
-#include "emqxd/protocol/connection_port.h"
 
 #include <algorithm>
 
+#include "common/clock/wall_clock.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
 #include "emqxd/worker/worker.h"
 
@@ -221,7 +222,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
         consider(due);
     }
     if (session_) {
-        int64_t wall = worker_.wallMs();
+        int64_t wall = wallClockMs();
         int64_t retry = session_->retryDue(wall);
         if (retry >= 0) consider(now_ms + (retry - wall));
         size_t expired = session_->expireAwaitingRel(wall);

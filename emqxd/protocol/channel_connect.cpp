@@ -1,6 +1,7 @@
 // CONNECT, CONNACK, takeover and the session's life around a connection.
 #include <random>
 
+#include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/auth/security.h"
@@ -97,7 +98,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
 
     // Banned, then the authentication chain (docs/security.md); once, before any migration.
     if (hops == 0 && worker_.ctx().security) {
-        auto admission = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), Worker::wallMs());
+        auto admission = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), wallClockMs());
         if (!admission.check) worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
         if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
         if (admission.check) return checkPassword(c, std::move(*admission.check));
@@ -114,7 +115,7 @@ void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
     Worker& w = worker_;
     w.passwordVerifier().submit(
         std::move(check), [&w, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
-            auto refusal = w.ctx().security->checked(ok, client_id, peer, w.metrics(), Worker::wallMs());
+            auto refusal = w.ctx().security->checked(ok, client_id, peer, w.metrics(), wallClockMs());
             Connection* conn = w.findConnection(id);
             if (!conn || conn->closing()) return;
             conn->channel().onPasswordChecked(refusal ? &*refusal : nullptr);
@@ -185,7 +186,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     worker_.metrics().add(Metric::ClientConnack);
     autoSubscribe();
     worker_.shard().sessionChanged(*session_);
-    session_->attach(this, Worker::wallMs());
+    session_->attach(this, wallClockMs());
     scheduleCheck();
 }
 
@@ -295,7 +296,7 @@ MessagePtr Channel::willMessage() {
     m->qos = will_->qos;
     m->retain = will_->retain;
     m->publisher_session = session_ ? session_->id() : 0;
-    m->received_at_ms = Worker::wallMs();
+    m->received_at_ms = wallClockMs();
     mqtt::Properties props = std::move(will_->props);
     props.will_delay_interval.reset();
     if (!(props == mqtt::Properties{})) m->props = std::make_unique<mqtt::Properties>(std::move(props));
@@ -310,7 +311,7 @@ void Channel::releaseSession() {
     s.detach();
     worker_.setChannelOf(s.id(), nullptr);
     worker_.ctx().router.setOnline(s.id(), false);
-    int64_t now = Worker::wallMs();
+    int64_t now = wallClockMs();
     s.disconnected_at_ms = now;
     bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
     uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;

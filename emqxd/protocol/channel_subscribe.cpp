@@ -1,4 +1,5 @@
 // SUBSCRIBE and UNSUBSCRIBE, shared subscriptions and retained delivery.
+#include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
@@ -106,7 +107,7 @@ void Channel::deliverRetained(const std::string& filter, const SubscriptionOptio
     o.retain_as_published = true;
     o.no_local = false;
     o.durable = false;  // not journaled by a publisher
-    session_->deliverRetained(found, o, Worker::wallMs());
+    session_->deliverRetained(found, o, wallClockMs());
 }
 
 void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {

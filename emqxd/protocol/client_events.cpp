@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/clock/wall_clock.h"
 #include "common/net/peer_address.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
@@ -26,7 +27,7 @@ int sockPort(std::string_view bind) {
 void publishClientEvent(const config::BrokerConfig& cfg, Worker& worker, const Channel& channel, bool connected,
                         ShutdownReason reason) {
     const ConnectionPort& conn = channel.connection();
-    int64_t now = Worker::wallMs();
+    int64_t now = wallClockMs();
     nlohmann::json j;
     j["clientid"] = channel.clientId();
     j["username"] = channel.username().empty() ? nlohmann::json(nullptr) : nlohmann::json(channel.username());

@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
@@ -142,7 +143,7 @@ Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
     auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, runtime_.metrics());
     if (ctx_.durable) s->setJournal(ctx_.durable.get());
     s->setHooks(&ctx_.hooks);
-    s->created_at_ms = Worker::wallMs();
+    s->created_at_ms = wallClockMs();
     Session& ref = *s;
     session_ids_by_client_[std::move(client_id)] = id;
     sessions_.emplace(id, std::move(s));
@@ -154,7 +155,7 @@ Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
 void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
-        if (auto why = ctx_.security->willRefusal(who, will->topic, runtime_.metrics(), Worker::wallMs())) {
+        if (auto why = ctx_.security->willRefusal(who, will->topic, runtime_.metrics(), wallClockMs())) {
             ctx_.hooks.run(hooks::MessageDropped::willRefused(will.get(), will->publisher, peer, will->topic, *why));
             return;
         }
@@ -192,7 +193,7 @@ void BrokerShard::scheduleSession(Session& s) {
         ctx_.durable->putSession(s.clientId(), storage::encodeSession(s));
         s.stored = true;
     }
-    int64_t wall = Worker::wallMs();
+    int64_t wall = wallClockMs();
     int64_t at = -1;
     if (s.pending_will) at = s.pending_will->at_ms;
     if (s.expiry_interval_s != Session::kNeverExpire) {
@@ -208,7 +209,7 @@ void BrokerShard::onSessionDeadline(uint64_t id) {
     if (!s) return;
     s->deadline_slot = DeadlineQueue::kNone;
     if (s->connected()) return;
-    int64_t wall = Worker::wallMs();
+    int64_t wall = wallClockMs();
     if (s->pending_will && wall >= s->pending_will->at_ms) {
         std::unique_ptr<Session::PendingWill> will = std::move(s->pending_will);
         publishWill(will->message, s->username, will->peer);
@@ -261,7 +262,7 @@ Session& BrokerShard::restoreSession(storage::StoredSession&& st) {
     ctx_.router.setOnline(s.id(), false);
     for (InflightEntry& e : st.inflight) s.restoreInflight(std::move(e));
     for (QueuedMessage& q : st.mqueue) s.restoreQueued(std::move(q));
-    int64_t wall = Worker::wallMs();
+    int64_t wall = wallClockMs();
     for (uint16_t id : st.awaiting_rel) s.awaitRel(id, wall);
     int64_t at = DeadlineQueue::kNone;
     if (s.expiry_interval_s != Session::kNeverExpire) {

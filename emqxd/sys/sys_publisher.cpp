@@ -1,11 +1,11 @@
 #include "emqxd/sys/sys_publisher.h"
 
+#include "common/clock/wall_clock.h"
 #include "common/trace/trace_format.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/broker/broker_stats.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/protocol/sys_message.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -44,7 +44,7 @@ void SysPublisher::stop() {
 }
 
 void SysPublisher::heartbeat() {
-    int64_t now = Worker::wallMs();
+    int64_t now = wallClockMs();
     publish("uptime", std::to_string(now - ctx_.started_at_ms), false);
     publish("datetime", trace::isoTimestamp(now), false);
 }

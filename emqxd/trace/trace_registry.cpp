@@ -7,19 +7,11 @@
 #include <chrono>
 #include <filesystem>
 
+#include "common/clock/wall_clock.h"
 #include "common/net/peer_address.h"
 #include "common/topic/topic.h"
 
 namespace emqx::trace {
-
-namespace {
-
-int64_t wallMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-}  // namespace
 
 Trace::Trace(TraceSpec spec, std::shared_ptr<spdlog::logger> logger, uint64_t max_bytes)
     : spec_(std::move(spec)), logger_(std::move(logger)), max_bytes_(max_bytes) {}
@@ -40,14 +32,14 @@ bool Trace::matches(std::string_view clientid, std::string_view peer, std::strin
 void Trace::write(Level level, const std::string& line) {
     if (stopped_.load(std::memory_order_relaxed) || full_.load(std::memory_order_relaxed)) return;
     if (level < spec_.level) return;
-    if (spec_.end_ms && wallMs() >= spec_.end_ms) return;
+    if (spec_.end_ms && wallClockMs() >= spec_.end_ms) return;
     matched_.fetch_add(1, std::memory_order_relaxed);
     uint64_t before = bytes_.fetch_add(line.size(), std::memory_order_relaxed);
     if (max_bytes_ && before + line.size() > max_bytes_) {
         if (!full_.exchange(true)) {
             std::string note = "trace " + spec_.name + " stopped: trace.max_file_size (" + std::to_string(max_bytes_) +
                                " bytes) reached";
-            std::string last = formatNote(wallMs(), spec_.format, Level::Warning, note);
+            std::string last = formatNote(wallClockMs(), spec_.format, Level::Warning, note);
             last.pop_back();  // the sink adds the LF
             logger_->info("{}", last);
         }
@@ -116,7 +108,7 @@ bool TraceRegistry::start(TraceSpec spec, std::string& error) {
         error = "cannot write trace file " + spec.path + ": " + e.what();
         return false;
     }
-    if (spec.start_ms == 0) spec.start_ms = wallMs();
+    if (spec.start_ms == 0) spec.start_ms = wallClockMs();
     traces_.push_back(std::make_shared<Trace>(std::move(spec), std::move(logger), max_file_size_));
     publish();
     return true;
@@ -211,7 +203,7 @@ void TraceRegistry::emit(const Event& e) const {
     int64_t now = 0;
     for (const auto& t : set->traces) {
         if (!t->matches(e.clientid, e.peer, e.topic)) continue;
-        if (now == 0) now = wallMs();
+        if (now == 0) now = wallClockMs();
         std::string& line = t->spec().format == Format::Json ? json_line : text_line;
         if (line.empty()) line = formatEvent(now, t->spec().format, e);
         t->write(e.level, line);

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <cassert>
-#include <chrono>
 
+#include "common/clock/wall_clock.h"
 #include "emqxd/net/listener_stats.h"
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/net/connection.h"
@@ -40,14 +40,9 @@ Worker::~Worker() {
     uv_loop_close(&loop_);
 }
 
-int64_t Worker::wallMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void Worker::refreshWallOffset() {
     uv_update_time(&loop_);
-    wall_offset_ms_ = wallMs() - nowMs();
+    wall_offset_ms_ = wallClockMs() - nowMs();
 }
 
 void Worker::start() {
@@ -75,7 +70,7 @@ void Worker::adoptSocket(int fd, ListenerStats* listener, std::string peer) {
         }
         std::unique_ptr<Transport> transport = makeTransport(*listener, nowMs(), ctx_.cfg.mqtt.max_packet_size);
         Connection& c = newConnection(fd, listener, std::move(peer), std::move(transport));
-        c.setConnectedAtMs(wallMs());
+        c.setConnectedAtMs(wallClockMs());
         if (!c.closing()) {
             int64_t at = nowMs() + ctx_.cfg.mqtt.idle_timeout;
             if (int64_t hs = c.handshakeDeadline(); hs >= 0 && hs < at) at = hs;  // TLS handshake_timeout

@@ -78,7 +78,6 @@ public:
     uv_loop_t* loop() { return &loop_; }
     Metrics& metrics() { return metrics_; }
     int64_t nowMs() const { return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_))); }
-    static int64_t wallMs();
     // The wall clock as of this loop iteration: the loop's time plus an offset
     // taken once per iteration, so the per-message path reads no clock.
     int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
@@ -141,7 +140,7 @@ private:
     ProtocolErrorLog protocol_errors_;
     int64_t log_window_slot_ = DeadlineQueue::kNone;
     int64_t timer_armed_at_ = -1;
-    int64_t wall_offset_ms_ = 0;  // wallMs() - nowMs(), see loopWallMs()
+    int64_t wall_offset_ms_ = 0;  // wallClockMs() - nowMs(), see loopWallMs()
     std::unique_ptr<char[]> read_buffer_;
     WriteRequestPool write_requests_;
     PublishHeaderCache publish_headers_;
