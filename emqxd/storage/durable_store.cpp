@@ -384,7 +384,7 @@ void DurableStore::writerLoop() {
                        dir_, batch->Count(), st.ToString());
         }
         last_seq = seq;
-        committed_.store(seq);  // seq_cst: paired with Worker::waiting_commit_ (see deferUntilCommitted)
+        committed_.store(seq);  // seq_cst: paired with AckGate::waiting_commit_ (see AckGate::defer)
         if (on_commit_) on_commit_(seq);
         lock.lock();
         if (!commit_waiters_.empty()) runCommitWaiters(lock, seq);
