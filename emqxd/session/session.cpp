@@ -6,8 +6,8 @@
 
 namespace emqx {
 
-Session::Session(uint64_t id, std::string client_id, const config::MqttConfig& cfg, Metrics& metrics)
-    : id_(id), client_id_(std::move(client_id)), cfg_(cfg), metrics_(metrics) {}
+Session::Session(uint64_t id, std::string client_id, const SessionServices& services)
+    : id_(id), client_id_(std::move(client_id)), services_(services) {}
 
 void Session::attach(DeliverySink* sink, int64_t now_ms) {
     sink_ = sink;
@@ -65,25 +65,25 @@ uint64_t Session::memoryBytes() const {
 void Session::drop(DropReason reason, const Message* msg) {
     ++dropped_;
     ++dropped_by_reason_[static_cast<size_t>(reason)];
-    metrics_.add(Metric::DeliveryDropped);
+    services_.metrics.add(Metric::DeliveryDropped);
     switch (reason) {
-        case DropReason::NoLocal: metrics_.add(Metric::DeliveryDroppedNoLocal); break;
+        case DropReason::NoLocal: services_.metrics.add(Metric::DeliveryDroppedNoLocal); break;
         case DropReason::Expired:
-            metrics_.add(Metric::DeliveryDroppedExpired);
-            metrics_.add(Metric::MessagesDroppedExpired);
+            services_.metrics.add(Metric::DeliveryDroppedExpired);
+            services_.metrics.add(Metric::MessagesDroppedExpired);
             break;
-        case DropReason::QueueFull: metrics_.add(Metric::DeliveryDroppedQueueFull); break;
-        case DropReason::Qos0Offline: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
-        case DropReason::TooLarge: metrics_.add(Metric::DeliveryDroppedTooLarge); break;
-        case DropReason::OutputFull: metrics_.add(Metric::DeliveryDroppedQos0Msg); break;
-        case DropReason::NotAuthorized: metrics_.add(Metric::DeliveryDroppedNotAuthorized); break;
+        case DropReason::QueueFull: services_.metrics.add(Metric::DeliveryDroppedQueueFull); break;
+        case DropReason::Qos0Offline: services_.metrics.add(Metric::DeliveryDroppedQos0Msg); break;
+        case DropReason::TooLarge: services_.metrics.add(Metric::DeliveryDroppedTooLarge); break;
+        case DropReason::OutputFull: services_.metrics.add(Metric::DeliveryDroppedQos0Msg); break;
+        case DropReason::NotAuthorized: services_.metrics.add(Metric::DeliveryDroppedNotAuthorized); break;
     }
-    metrics_.add(Metric::MessagesDropped);
-    if (hooks_) hooks_->run(hooks::DeliveryDropped{*this, msg, reason});
+    services_.metrics.add(Metric::MessagesDropped);
+    if (services_.hooks) services_.hooks->run(hooks::DeliveryDropped{*this, msg, reason});
 }
 
 bool Session::windowOpen() const {
-    size_t limit = std::min<size_t>(cfg_.max_inflight, sink_ ? sink_->clientReceiveMaximum() : cfg_.max_inflight);
+    size_t limit = std::min<size_t>(services_.cfg.max_inflight, sink_ ? sink_->clientReceiveMaximum() : services_.cfg.max_inflight);
     return inflight_.size() < limit;
 }
 
@@ -97,11 +97,11 @@ uint16_t Session::nextPacketId() {
 }
 
 void Session::enqueue(const MessagePtr& msg, uint8_t qos, const SubscriptionOptions& options) {
-    if (qos == 0 && !cfg_.mqueue_store_qos0) {
+    if (qos == 0 && !services_.cfg.mqueue_store_qos0) {
         drop(DropReason::Qos0Offline, msg.get());
         return;
     }
-    if (cfg_.max_mqueue_len != 0 && mqueue_.size() >= cfg_.max_mqueue_len) {
+    if (services_.cfg.max_mqueue_len != 0 && mqueue_.size() >= services_.cfg.max_mqueue_len) {
         QueuedMessage oldest = popQueued();  // EMQX drops the oldest to keep the newest
         drop(DropReason::QueueFull, oldest.msg.get());
         finish(journalIdOf(oldest.msg, oldest.qos, oldest.options));
@@ -129,7 +129,7 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
     ++delivered_;
     if (qos > 0) inflight_.push_back(InflightEntry{pid, msg, qos, options, false, now_ms, journal_id});
     // A restart must resend a QoS 2 message under the packet id the client may have seen.
-    if (qos == 2 && journal_id != 0 && journal_) journal_->inflightQos2(id_, journal_id, pid, false);
+    if (qos == 2 && journal_id != 0 && services_.journal) services_.journal->inflightQos2(id_, journal_id, pid, false);
     return true;
 }
 
@@ -222,8 +222,8 @@ bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
     MessagePtr acked = std::move(it->msg);
     finish(it->journal_id);
     inflight_.erase(it);
-    metrics_.add(Metric::MessagesAcked);
-    if (hooks_ && acked) hooks_->run(hooks::MessageAcked{*this, *acked, packet_id});
+    services_.metrics.add(Metric::MessagesAcked);
+    if (services_.hooks && acked) services_.hooks->run(hooks::MessageAcked{*this, *acked, packet_id});
     sendPending(now_ms);
     return true;
 }
@@ -237,10 +237,10 @@ bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
     if (!it->pubrec_received) {
         it->pubrec_received = true;
         acked = std::move(it->msg);  // the payload is no longer needed, only the id
-        if (it->journal_id != 0 && journal_) journal_->inflightQos2(id_, it->journal_id, packet_id, true);
+        if (it->journal_id != 0 && services_.journal) services_.journal->inflightQos2(id_, it->journal_id, packet_id, true);
     }
     it->sent_at_ms = now_ms;
-    if (hooks_ && acked) hooks_->run(hooks::MessageAcked{*this, *acked, packet_id});
+    if (services_.hooks && acked) services_.hooks->run(hooks::MessageAcked{*this, *acked, packet_id});
     return true;
 }
 
@@ -251,7 +251,7 @@ bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
     if (it == inflight_.end()) return false;
     finish(it->journal_id);
     inflight_.erase(it);
-    metrics_.add(Metric::MessagesAcked);
+    services_.metrics.add(Metric::MessagesAcked);
     sendPending(now_ms);
     return true;
 }
@@ -260,7 +260,7 @@ int64_t Session::retryDue(int64_t now_ms) {
     if (!sink_ || inflight_.empty()) return -1;
     int64_t next = -1;
     for (auto& e : inflight_) {
-        if (e.sent_at_ms + cfg_.retry_interval <= now_ms) {
+        if (e.sent_at_ms + services_.cfg.retry_interval <= now_ms) {
             if (e.pubrec_received) {
                 sink_->sendPubrel(e.packet_id);
             } else {
@@ -268,7 +268,7 @@ int64_t Session::retryDue(int64_t now_ms) {
             }
             e.sent_at_ms = now_ms;
         }
-        int64_t due = e.sent_at_ms + cfg_.retry_interval;
+        int64_t due = e.sent_at_ms + services_.cfg.retry_interval;
         if (next < 0 || due < next) next = due;
     }
     return next;
@@ -288,13 +288,13 @@ bool Session::release(uint16_t packet_id) { return awaiting_rel_ && awaiting_rel
 
 size_t Session::expireAwaitingRel(int64_t now_ms) {
     if (!awaiting_rel_) return 0;
-    return std::erase_if(*awaiting_rel_, [&](const auto& kv) { return kv.second + cfg_.await_rel_timeout <= now_ms; });
+    return std::erase_if(*awaiting_rel_, [&](const auto& kv) { return kv.second + services_.cfg.await_rel_timeout <= now_ms; });
 }
 
 int64_t Session::nextAwaitRelExpiry() const {
     int64_t next = -1;
     for (auto& [pid, at] : awaitingRel()) {
-        int64_t due = at + cfg_.await_rel_timeout;
+        int64_t due = at + services_.cfg.await_rel_timeout;
         if (next < 0 || due < next) next = due;
     }
     return next;

@@ -90,11 +90,23 @@ namespace hooks {
 class HookBus;
 }
 
+// What the sessions of one worker share, held by each session as one pointer
+// (an idle session's size matters): the MQTT limits, the worker's counters,
+// the durable journal (null: nothing is journaled) and the hook bus told of
+// delivery drops and acknowledgements (null: nobody is).
+struct SessionServices {
+    const config::MqttConfig& cfg;
+    Metrics& metrics;
+    SessionJournal* journal = nullptr;
+    const hooks::HookBus* hooks = nullptr;
+};
+
 class Session {
 public:
     static constexpr uint32_t kNeverExpire = 0xFFFFFFFF;
 
-    Session(uint64_t id, std::string client_id, const config::MqttConfig& cfg, Metrics& metrics);
+    // `services` outlives the session.
+    Session(uint64_t id, std::string client_id, const SessionServices& services);
 
     uint64_t id() const { return id_; }
     const std::string& clientId() const { return client_id_; }
@@ -169,13 +181,6 @@ public:
     void restoreQueued(QueuedMessage q);
     // Set once this session has a record in the durable store (then its end deletes it).
     bool stored = false;
-    // Told when journaled messages are sent (QoS 2) and finished; null: nothing is journaled.
-    void setJournal(SessionJournal* journal) { journal_ = journal; }
-
-    // Told of delivery drops and acknowledgements (delivery.dropped,
-    // message.acked); null: nobody is.
-    void setHooks(const hooks::HookBus* hooks) { hooks_ = hooks; }
-
     // Lifetime, set by the channel from CONNECT / DISCONNECT.
     uint32_t expiry_interval_s = 0;
     int64_t created_at_ms = 0;
@@ -204,16 +209,13 @@ private:
     uint16_t nextPacketId();
     void drop(DropReason reason, const Message* msg = nullptr);
     void finish(uint64_t journal_id) {
-        if (journal_id != 0 && journal_) journal_->finished(id_, journal_id);
+        if (journal_id != 0 && services_.journal) services_.journal->finished(id_, journal_id);
     }
 
     uint64_t id_;
     std::string client_id_;
-    const config::MqttConfig& cfg_;
-    Metrics& metrics_;
+    const SessionServices& services_;
     DeliverySink* sink_ = nullptr;
-    SessionJournal* journal_ = nullptr;
-    const hooks::HookBus* hooks_ = nullptr;
     std::map<std::string, Subscription, std::less<>> subscriptions_;
     std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;

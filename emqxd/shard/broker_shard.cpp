@@ -15,6 +15,7 @@ namespace emqx {
 
 BrokerShard::BrokerShard(Worker& runtime)
     : runtime_(runtime), ctx_(runtime.ctx()), index_(runtime.index()),
+      session_services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks},
       acks_(runtime.ctx().durable.get(), [&runtime](uint64_t id) { return runtime.connectionOpen(id); }) {
     outgoing_.resize(ctx_.worker_count);
 }
@@ -140,9 +141,7 @@ Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
     [[maybe_unused]] uint32_t owner = ctx_.registry.claim(client_id, index_);
     assert(owner == index_);
     if (id == 0) id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
-    auto s = std::make_unique<Session>(id, client_id, ctx_.cfg.mqtt, runtime_.metrics());
-    if (ctx_.durable) s->setJournal(ctx_.durable.get());
-    s->setHooks(&ctx_.hooks);
+    auto s = std::make_unique<Session>(id, client_id, session_services_);
     s->created_at_ms = wallClockMs();
     Session& ref = *s;
     session_ids_by_client_[std::move(client_id)] = id;

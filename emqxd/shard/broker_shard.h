@@ -17,13 +17,13 @@
 #include "emqxd/message/message.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/router/subscription_options.h"
+#include "emqxd/session/session.h"
 #include "emqxd/shard/ack_gate.h"
 #include "emqxd/storage/durable_writes.h"
 #include "emqxd/worker/delivery.h"
 
 namespace emqx {
 
-class Session;
 class Worker;
 struct BrokerContext;
 struct Subscriber;
@@ -117,6 +117,7 @@ private:
     Worker& runtime_;
     BrokerContext& ctx_;
     const uint32_t index_;
+    SessionServices session_services_;  // what every session of this worker points to
     std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
     std::unordered_map<std::string, uint64_t> session_ids_by_client_;
     std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused

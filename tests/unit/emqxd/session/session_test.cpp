@@ -95,7 +95,8 @@ config::MqttConfig smallConfig() {
 TEST_CASE("session: QoS is downgraded to min(message, subscription)", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
     REQUIRE(s.connected());
@@ -129,7 +130,8 @@ TEST_CASE("session: QoS is downgraded to min(message, subscription)", "[core][se
 TEST_CASE("session: No Local drops the session's own messages", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(7, "c7", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(7, "c7", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -156,7 +158,8 @@ TEST_CASE("session: No Local drops the session's own messages", "[core][session]
 TEST_CASE("session: expired messages are dropped and counted", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -179,7 +182,8 @@ TEST_CASE("session: expired messages are dropped and counted", "[core][session]"
 TEST_CASE("session: a queued message that expires while waiting is dropped on attach", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     s.deliver(makeMsg("short", 1, 0, 0, 5), opts(1), 0);
     s.deliver(makeMsg("long", 1, 0, 0, 100), opts(1), 0);
     CHECK(s.queueLength() == 2);
@@ -197,7 +201,8 @@ TEST_CASE("session: offline QoS 0 is queued only with mqueue_store_qos0", "[core
     SECTION("mqueue_store_qos0 = true") {
         auto cfg = smallConfig();
         cfg.mqueue_store_qos0 = true;
-        Session s(1, "c1", cfg, metrics);
+        SessionServices services{cfg, metrics, nullptr, nullptr};
+        Session s(1, "c1", services);
         s.deliver(makeMsg("q0", 0), opts(0), 0);
         s.deliver(makeMsg("q1", 1), opts(0), 0);  // downgraded to 0
         CHECK(s.queueLength() == 2);
@@ -214,7 +219,8 @@ TEST_CASE("session: offline QoS 0 is queued only with mqueue_store_qos0", "[core
     SECTION("mqueue_store_qos0 = false") {
         auto cfg = smallConfig();
         cfg.mqueue_store_qos0 = false;
-        Session s(1, "c1", cfg, metrics);
+        SessionServices services{cfg, metrics, nullptr, nullptr};
+        Session s(1, "c1", services);
         s.deliver(makeMsg("q0", 0), opts(2), 0);
         s.deliver(makeMsg("q1-as-0", 1), opts(0), 0);
         CHECK(s.queueLength() == 0);
@@ -230,7 +236,8 @@ TEST_CASE("session: offline QoS 0 is queued only with mqueue_store_qos0", "[core
 TEST_CASE("session: a full mqueue drops the oldest", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     for (int i = 1; i <= 5; ++i) s.deliver(makeMsg("m" + std::to_string(i), 1), opts(1), 0);
     CHECK(s.queueLength() == 3);
     CHECK(s.enqueuedCount() == 5);
@@ -253,7 +260,8 @@ TEST_CASE("session: max_mqueue_len 0 is unlimited", "[core][session]") {
     auto cfg = smallConfig();
     cfg.max_mqueue_len = 0;
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     for (int i = 0; i < 100; ++i) s.deliver(makeMsg("m", 1), opts(1), 0);
     CHECK(s.queueLength() == 100);
     CHECK(s.droppedCount() == 0);
@@ -262,7 +270,8 @@ TEST_CASE("session: max_mqueue_len 0 is unlimited", "[core][session]") {
 TEST_CASE("session: a full window queues; PUBACK sends the next in order", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -298,7 +307,8 @@ TEST_CASE("session: a full window queues; PUBACK sends the next in order", "[cor
 TEST_CASE("session: QoS 2 frees the window on PUBCOMP, not PUBREC", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
     s.deliver(makeMsg("a", 2), opts(2), 0);
@@ -339,8 +349,9 @@ TEST_CASE("session: drops and acknowledgements are told to the hook bus", "[core
     bus.add<hooks::MessageAcked>(0, [&](const hooks::MessageAcked& e) {
         told.push_back("acked " + std::string(e.message.payload) + " " + std::to_string(e.packet_id));
     });
-    Session s(1, "c1", cfg, metrics);
-    s.setHooks(&bus);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
+    services.hooks = &bus;
     s.deliver(makeMsg("old", 1), opts(1), 0);
     s.deliver(makeMsg("new", 1), opts(1), 0);  // offline, mqueue of 1: the oldest goes
     CHECK(told == std::vector<std::string>{"dropped queue_full old"});
@@ -361,7 +372,8 @@ TEST_CASE("session: drops and acknowledgements are told to the hook bus", "[core
 TEST_CASE("session: new messages do not overtake queued ones", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -386,7 +398,8 @@ TEST_CASE("session: new messages do not overtake queued ones", "[core][session]"
 TEST_CASE("session: the client's Receive Maximum limits the window", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     sink.receive_max = 1;
     s.attach(&sink, 0);
@@ -414,7 +427,8 @@ TEST_CASE("session: the client's Receive Maximum limits the window", "[core][ses
 TEST_CASE("session: max_inflight bounds a large Receive Maximum", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     sink.receive_max = 100;
     s.attach(&sink, 0);
@@ -426,7 +440,8 @@ TEST_CASE("session: max_inflight bounds a large Receive Maximum", "[core][sessio
 TEST_CASE("session: packet ids are unique and skip ids in use across the wrap", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -468,7 +483,8 @@ TEST_CASE("session: packet ids are unique and skip ids in use across the wrap", 
 TEST_CASE("session: attach resends inflight with DUP, PUBREL past PUBREC, then the queue", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
 
     SECTION("full window: resend only, queue drains on acks") {
         FakeSink first;
@@ -540,7 +556,8 @@ TEST_CASE("session: attach resends inflight with DUP, PUBREL past PUBREC, then t
 TEST_CASE("session: retryDue resends with DUP after retry_interval", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     CHECK(s.retryDue(0) == -1);  // detached
 
     FakeSink sink;
@@ -590,7 +607,8 @@ TEST_CASE("session: retryDue resends with DUP after retry_interval", "[core][ses
 TEST_CASE("session: TooLarge drops without using a window slot", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     sink.max_payload = 4;
     s.attach(&sink, 0);
@@ -634,7 +652,8 @@ TEST_CASE("session: TooLarge drops without using a window slot", "[core][session
 TEST_CASE("session: incoming QoS 2 awaiting PUBREL", "[core][session]") {
     auto cfg = smallConfig();  // await_rel_timeout 5000
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     CHECK(s.nextAwaitRelExpiry() == -1);
 
     CHECK(s.awaitRel(5, 0));
@@ -663,7 +682,8 @@ TEST_CASE("session: incoming QoS 2 awaiting PUBREL", "[core][session]") {
 TEST_CASE("session: identity and subscriptions map", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(42, "client-42", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(42, "client-42", services);
     CHECK(s.id() == 42);
     CHECK(s.clientId() == "client-42");
     CHECK_FALSE(s.connected());
@@ -695,7 +715,8 @@ TEST_CASE("session: a QoS 1 message the connection refuses is kept, not dropped"
     cfg.max_inflight = 2;
     cfg.max_mqueue_len = 3;
     Metrics metrics;
-    Session s(1, "c", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c", services);
     RefusingSink sink;
     s.attach(&sink, 0);
     SubscriptionOptions o;
@@ -710,7 +731,8 @@ TEST_CASE("session: a message the receiver may not read is dropped as not_author
           "[core][session]") {
     config::MqttConfig cfg;
     Metrics metrics;
-    Session s(1, "c", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c", services);
     s.deliver(makeMsg("a", 1), opts(1), 0);  // offline: queued, checked when sent
     s.deliver(makeMsg("secret", 1), opts(1), 0);
     s.deliver(makeMsg("b", 1), opts(1), 0);
@@ -759,7 +781,8 @@ int drainAll(Session& s, FakeSink& sink, size_t room) {
 TEST_CASE("session: a retained QoS 0 burst past the output bound is sent as it drains", "[core][session]") {
     auto cfg = smallConfig();  // max_mqueue_len 3: the backlog is not the mqueue
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
     sink.room = 4;
@@ -780,7 +803,8 @@ TEST_CASE("session: a retained QoS 0 burst past the output bound is sent as it d
 TEST_CASE("session: a retained QoS 1 burst past the window and the mqueue is sent as acks come", "[core][session]") {
     auto cfg = smallConfig();  // window 2, mqueue 3
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -802,7 +826,8 @@ TEST_CASE("session: a retained burst waits for both the output and the window", 
     auto cfg = smallConfig();
     cfg.max_inflight = 1;
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -831,7 +856,8 @@ TEST_CASE("session: live messages wait behind a retained backlog, queued ones go
     cfg.max_inflight = 10;
     cfg.max_mqueue_len = 10;
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
 
@@ -873,7 +899,8 @@ TEST_CASE("session: a second SUBSCRIBE's retained messages go after live ones th
     auto cfg = smallConfig();
     cfg.max_mqueue_len = 10;
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
     sink.room = 0;
@@ -888,7 +915,8 @@ TEST_CASE("session: a second SUBSCRIBE's retained messages go after live ones th
 TEST_CASE("session: live QoS 0 behind a retained backlog is bounded like the mqueue", "[core][session]") {
     auto cfg = smallConfig();  // mqueue 3
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
     sink.room = 0;
@@ -902,7 +930,8 @@ TEST_CASE("session: live QoS 0 behind a retained backlog is bounded like the mqu
 TEST_CASE("session: a retained message that expires in the backlog is dropped as expired", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink sink;
     s.attach(&sink, 0);
     sink.room = 1;
@@ -924,7 +953,8 @@ TEST_CASE("session: a retained message that expires in the backlog is dropped as
 TEST_CASE("session: detach drops the retained backlog, keeps the mqueue", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     FakeSink first;
     s.attach(&first, 0);
     first.room = 0;
@@ -945,7 +975,8 @@ TEST_CASE("session: detach drops the retained backlog, keeps the mqueue", "[core
 TEST_CASE("session: retained messages found before attach are sent on attach, after the mqueue", "[core][session]") {
     auto cfg = smallConfig();
     Metrics metrics;
-    Session s(1, "c1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
     s.deliver(makeMsg("offline", 1), opts(1), 0);
     s.deliverRetained(retainedMsgs("r", 5, 0), opts(0), 0);  // auto_subscribe runs before attach
     FakeSink sink;

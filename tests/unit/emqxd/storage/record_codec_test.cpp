@@ -79,7 +79,8 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
     cfg.max_inflight = 2;
     cfg.max_mqueue_len = 100;
     Metrics metrics;
-    Session s(7, "client-1", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(7, "client-1", services);
     s.expiry_interval_s = 7200;
     s.created_at_ms = 1000;
     s.disconnected_at_ms = 2000;
@@ -131,7 +132,7 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
     CHECK(st.awaiting_rel == std::vector<uint16_t>{3, 9});
 
     // A restored session resends its inflight window and then its queue, in order.
-    Session r(8, st.client_id, cfg, metrics);
+    Session r(8, st.client_id, services);
     for (auto& e : st.inflight) r.restoreInflight(std::move(e));
     for (auto& q : st.mqueue) r.restoreQueued(std::move(q));
     CHECK(r.inflightCount() == 2);
@@ -144,7 +145,8 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
 TEST_CASE("storage: a damaged session record is refused", "[storage]") {
     config::MqttConfig cfg;
     Metrics metrics;
-    Session s(1, "c", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c", services);
     s.expiry_interval_s = 60;
     s.subscriptions().emplace("t", Subscription{"t", SubscriptionOptions{1, false, false, 0, 0}});
     std::string rec = storage::encodeSession(s);
@@ -176,7 +178,8 @@ TEST_CASE("storage: a journaled message keeps its QoS, options and durable id", 
 TEST_CASE("storage: a session record leaves journaled messages to the journal", "[storage]") {
     config::MqttConfig cfg;
     Metrics metrics;
-    Session s(3, "c", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(3, "c", services);
     s.disconnected_at_ms = 5;
     SubscriptionOptions durable{1, false, false, 0, 0};
     durable.durable = true;

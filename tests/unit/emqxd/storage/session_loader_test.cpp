@@ -32,7 +32,8 @@ TEST_CASE("session loader: record and journal merge in publish order", "[storage
     TempStore t;
     config::MqttConfig cfg;
     Metrics metrics;
-    Session s(42, "client", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(42, "client", services);
     s.expiry_interval_s = 3600;
     s.disconnected_at_ms = 1000;
     SubscriptionOptions durable{2, false, false, 0, 0};
@@ -79,7 +80,8 @@ TEST_CASE("session loader: a session connected at the crash counts its expiry fr
     TempStore t;
     config::MqttConfig cfg;
     Metrics metrics;
-    Session s(5, "live", cfg, metrics);
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(5, "live", services);
     s.expiry_interval_s = 10;
     struct Sink : DeliverySink {
         SendResult sendPublish(const MessagePtr&, uint8_t, uint16_t, bool, const SubscriptionOptions&) override {
@@ -91,7 +93,7 @@ TEST_CASE("session loader: a session connected at the crash counts its expiry fr
     } sink;
     s.attach(&sink, 0);
     t.store->putSession("live", storage::encodeSession(s));
-    Session gone(6, "gone", cfg, metrics);
+    Session gone(6, "gone", services);
     gone.expiry_interval_s = 10;
     gone.disconnected_at_ms = 1000;
     t.store->putSession("gone", storage::encodeSession(gone));
