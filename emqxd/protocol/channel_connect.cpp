@@ -213,7 +213,7 @@ void Channel::openSession(mqtt::Connect& c) {
     if (existing) {
         if (Channel* old = worker_.channelOf(existing->id())) {
             old->markTakenOver();
-            old->conn_.close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
+            old->connection().close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
             worker_.metrics().add(Metric::SessionTakenover);
         }
     }

@@ -37,7 +37,20 @@ Worker::Worker(BrokerContext& ctx, uint32_t index)
 
 Worker::~Worker() {
     if (thread_.joinable()) thread_.join();
+    if (!started_) {
+        // Never run (a start that failed later, a unit test): close what the
+        // constructor opened, or the loop cannot close and its memory leaks.
+        closeLoopHandles();
+        uv_run(&loop_, UV_RUN_DEFAULT);
+    }
     uv_loop_close(&loop_);
+}
+
+void Worker::closeLoopHandles() {
+    uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
+    uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
 }
 
 void Worker::refreshWallOffset() {
@@ -46,6 +59,7 @@ void Worker::refreshWallOffset() {
 }
 
 void Worker::start() {
+    started_ = true;
     thread_ = std::thread([this] { run(); });
 }
 
@@ -134,12 +148,7 @@ void Worker::connectionClosed(uint64_t id) {
         deadlines_.reschedule(DeadlineKind::Connection, id, c->deadline_slot, DeadlineQueue::kNone);
     connections_.erase(it);
     connection_count_.store(connections_.size(), std::memory_order_relaxed);
-    if (stopping_ && connections_.empty()) {
-        uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_), nullptr);
-        uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
-        uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
-        uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
-    }
+    if (stopping_ && connections_.empty()) closeLoopHandles();
 }
 
 void Worker::requestStop() {
@@ -150,12 +159,7 @@ void Worker::requestStop() {
         std::vector<Connection*> all;
         for (auto& [id, c] : connections_) all.push_back(c.get());
         for (Connection* c : all) c->close(ShutdownReason::Shutdown);
-        if (connections_.empty()) {
-            uv_close(reinterpret_cast<uv_handle_t*>(&wakeup_), nullptr);
-            uv_close(reinterpret_cast<uv_handle_t*>(&timer_), nullptr);
-            uv_close(reinterpret_cast<uv_handle_t*>(&prepare_), nullptr);
-            uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
-        }
+        if (connections_.empty()) closeLoopHandles();
     });
 }
 

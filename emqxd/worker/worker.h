@@ -122,6 +122,8 @@ private:
     void armTimer();
     void flushDirty();
     void refreshWallOffset();
+    // The loop's own handles: closed once no connection is left at a stop.
+    void closeLoopHandles();
     Connection& newConnection(int fd, ListenerStats* listener, std::string peer, std::unique_ptr<Transport> transport,
                               std::string wire = {});
 
@@ -154,6 +156,7 @@ private:
     std::atomic<size_t> connection_count_{0};
     std::unique_ptr<BrokerShard> shard_;
     bool stopping_ = false;
+    bool started_ = false;
 };
 
 }  // namespace emqx

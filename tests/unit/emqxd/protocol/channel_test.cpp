@@ -105,15 +105,6 @@ struct Broker {
         for (unsigned i = 0; i < workers; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
         worker = ctx.workers.front().get();
     }
-    // A worker's loop closes its handles only when it runs and is told to
-    // stop: run each once for that, so nothing of libuv's is left behind.
-    ~Broker() {
-        for (auto& w : ctx.workers) {
-            w->start();
-            w->requestStop();
-            w->join();
-        }
-    }
     FakeConnection& open() { return *conns.emplace_back(std::make_unique<FakeConnection>(*worker, next_id++)); }
     FakeConnection& connect(std::string client_id, ProtocolVersion v = ProtocolVersion::V5, bool clean_start = true) {
         FakeConnection& c = open();
