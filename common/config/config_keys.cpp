@@ -594,6 +594,10 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(stringKey("node.ctl_socket", "", "Unix socket emqxctl talks to; empty: <data_dir>/emqxd.sock",
                           at(&B::node, &NodeConfig::ctl_socket)));
     k.push_back(intKey("node.workers", "0", 0, 1024, "Worker threads; 0: one per CPU core", at(&B::node, &NodeConfig::workers)));
+    k.push_back(enumKey("node.session_handover", "move_connection", {"move_connection", "move_session"},
+                        "A CONNECT whose client id has a session on another worker: move_connection moves the "
+                        "connection to that worker, move_session hands the session over by message (as between nodes)",
+                        at(&B::node, &NodeConfig::session_handover)));
 
     // listeners
     for (const auto& [type, add] : listenerTypeTable()) add(k, type);

@@ -24,6 +24,7 @@
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/trace/trace_registry.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -420,7 +421,7 @@ void BrokerApp::restoreSessions() {
     size_t restored = 0;
     for (storage::StoredSession& st : loaded_sessions_) {
         uint32_t w = static_cast<uint32_t>(std::hash<std::string_view>{}(st.client_id) % ctx.worker_count);
-        ctx.workers[w]->shard().restoreSession(std::move(st));
+        ctx.workers[w]->shard().sessions().restore(std::move(st));
         ++restored;
     }
     loaded_sessions_.clear();
@@ -435,7 +436,7 @@ void BrokerApp::closeDurable() {
     if (!ctx.durable) return;
     // Called with the workers stopped (or never started): their sessions are ours to read.
     size_t saved = 0;
-    for (auto& w : ctx.workers) saved += w->shard().saveSessions();
+    for (auto& w : ctx.workers) saved += w->shard().sessions().save();
     if (ctx.security) ctx.security->banned().persistTo(nullptr);  // memory only from here on
     ctx.durable->close();
     log::info("durable store {}: saved {} sessions, {} retained messages; closed", ctx.durable->dir(), saved,

@@ -15,7 +15,7 @@
 #include "emqxd/metrics/gauge.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
-#include "emqxd/session/session_registry.h"
+#include "emqxd/session/session_locator.h"
 
 namespace emqx {
 
@@ -40,7 +40,7 @@ struct BrokerContext {
     const config::BrokerConfig cfg;
     const unsigned worker_count;
     Router router;
-    SessionRegistry registry;
+    SessionLocator locator;  // which worker owns a client id's session
     UsernameQuota username_quota;  // mqtt.max_conn_per_username
     std::unique_ptr<RetainStore> retain;
     std::vector<std::unique_ptr<Worker>> workers;

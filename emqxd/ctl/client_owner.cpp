@@ -6,6 +6,7 @@
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -24,11 +25,11 @@ void notFound(const Job& job) { job.reply.fail(code::kNotFound, "Not Found: clie
 
 // On the control loop; `retries`: how many more owners to try after this one.
 void runOnOwner(std::shared_ptr<const Job> job, int retries) {
-    auto owner = job->broker.registry.owner(job->client_id);
-    if (!owner || *owner >= job->broker.workers.size()) return notFound(*job);
-    Worker* w = job->broker.workers[*owner].get();
+    auto owner = job->broker.locator.owner(job->client_id);
+    if (!owner || owner->worker >= job->broker.workers.size()) return notFound(*job);
+    Worker* w = job->broker.workers[owner->worker].get();
     w->post([job, w, retries] {  // on the owner's thread
-        Session* s = w->shard().findSessionByClientId(job->client_id);
+        Session* s = w->shard().sessions().findByClientId(job->client_id);
         if (!s) {
             // It ended, or moved on, since the lookup.
             job->control_loop.post([job, retries] { retries > 0 ? runOnOwner(job, retries - 1) : notFound(*job); });

@@ -1,7 +1,7 @@
 #pragma once
 // Per-client commands (clients show/kick, subscriptions show/add/del, authz
 // cache-clean of one client) run on the one worker that owns the client id
-// (SessionRegistry), not on every worker.
+// (SessionLocator), not on every worker.
 #include <functional>
 #include <string>
 
@@ -23,7 +23,7 @@ using ClientTask = std::function<Answer(Worker& w, Session& s)>;
 // The owner is looked up on the control loop, so before the task runs the
 // session may end, or end and start again on another worker. The task only
 // ever takes the session its own worker keeps for the id, which is the
-// client's one session (SessionRegistry's invariant), never a stale one.
+// client's one session (SessionLocator's invariant), never a stale one.
 // Finding none, it looks the owner up once more and goes there; finding none
 // again, it answers not found.
 void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply);

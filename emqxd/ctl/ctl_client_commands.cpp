@@ -10,6 +10,7 @@
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -68,7 +69,7 @@ Answer kickClient(Worker& w, Session& s) {
         ch->connection().close(ShutdownReason::Kicked);
         answer["result"] = "kicked";
     } else {
-        w.shard().endSession(s);  // an offline session: kicking discards it
+        w.shard().sessions().end(s);  // an offline session: kicking discards it
     }
     return Answer::ok(answer);
 }
@@ -84,7 +85,7 @@ void registerClientCommands(Registry& r) {
             [limit, match](Worker& w) {
                 Json part = {{"clients", Json::array()}, {"total", 0}};
                 uint64_t total = 0;
-                w.shard().forEachSession([&](Session& s) {
+                w.shard().sessions().forEach([&](Session& s) {
                     if (!match.empty() && s.clientId().find(match) == std::string::npos) return;
                     ++total;
                     if (part["clients"].size() < limit) part["clients"].push_back(clientJson(w, s));

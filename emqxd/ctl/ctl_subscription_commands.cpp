@@ -10,6 +10,7 @@
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx::ctl {
@@ -41,7 +42,7 @@ void registerSubscriptionCommands(Registry& r) {
             cx.broker, cx.control_loop,
             [](Worker& w) {
                 Json part = Json::array();
-                w.shard().forEachSession([&](Session& s) {
+                w.shard().sessions().forEach([&](Session& s) {
                     for (auto& j : subscriptionsJson(s)) part.push_back(std::move(j));
                 });
                 return part;
@@ -77,8 +78,8 @@ void registerSubscriptionCommands(Registry& r) {
             cx, args["clientid"].get<std::string>(),
             [filter, qos](Worker& w, Session& s) {
                 SubscriptionOptions options{static_cast<uint8_t>(qos), false, false, 0, 0};
-                w.shard().addSubscription(s, filter, options);
-                w.shard().sessionChanged(s);
+                w.shard().sessions().addSubscription(s, filter, options);
+                w.shard().sessions().changed(s);
                 w.metrics().add(Metric::ClientSubscribe);
                 return Answer::ok({{"clientid", s.clientId()}, {"topic", filter}, {"qos", qos}});
             },
@@ -90,9 +91,9 @@ void registerSubscriptionCommands(Registry& r) {
         runOnClientOwner(
             cx, args["clientid"].get<std::string>(),
             [filter](Worker& w, Session& s) {
-                if (!w.shard().removeSubscription(s, filter))
+                if (!w.shard().sessions().removeSubscription(s, filter))
                     return Answer::fail(code::kNotFound, "Not Found: subscription " + s.clientId() + " " + filter);
-                w.shard().sessionChanged(s);
+                w.shard().sessions().changed(s);
                 w.metrics().add(Metric::ClientUnsubscribe);
                 return Answer::ok({{"clientid", s.clientId()}, {"topic", filter}});
             },

@@ -16,6 +16,7 @@
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 
 namespace emqx::ctl {
 
@@ -87,7 +88,7 @@ void answerAll(const CommandContext& cx, const Responder& reply) {
         [posted](Worker& w) {
             auto lag = std::chrono::steady_clock::now() - posted;
             return Json{{"connections", w.connectionCount()},
-                        {"sessions", w.shard().sessionCount()},
+                        {"sessions", w.shard().sessions().count()},
                         {"loop_lag_us", std::chrono::duration_cast<std::chrono::microseconds>(lag).count()}};
         },
         [reply](std::vector<Json>& parts) {

@@ -77,8 +77,8 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
     if (self->transport_) self->transportInput(buf->base, static_cast<size_t>(n));
     else self->consume(buf->base, static_cast<size_t>(n));
     if (dry && !self->closing_ && !self->readPaused()) self->pauseReading();
-    if (self->channel_.checkingPassword() && !self->closing_ && self->unread_.size() >= Worker::kReadBufferSize) {
-        // Nothing is parsed (so no limit is checked) until the check is back: bound what we buffer.
+    if (self->channel_.holdsInput() && !self->closing_ && self->unread_.size() >= Worker::kReadBufferSize) {
+        // Nothing is parsed (so no limit is checked) until the CONNECT is decided: bound what we buffer.
         self->input_held_ = true;
         uv_read_stop(s);
     }

@@ -20,6 +20,7 @@
 #include "common/mqtt/shutdown_reason.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/session/delivery_sink.h"
+#include "emqxd/session/session_store.h"
 #include "emqxd/storage/durable_writes.h"
 
 namespace emqx {
@@ -60,12 +61,10 @@ public:
         int hops;
     };
     std::optional<Migration> takeMigration();
-    // A CONNECT waits for its password check (off this thread): nothing more
-    // is parsed meanwhile (MQTT lets a client send packets before CONNACK).
-    bool checkingPassword() const { return checking_ != nullptr; }
-    // Bytes read now stay buffered: a CONNECT waits for its password check or
-    // for its move to another worker.
-    bool holdsInput() const { return checking_ || migration_; }
+    // Bytes read now stay buffered while a CONNECT waits: for its password
+    // check (off this thread), for its session from another worker, or for its
+    // move to another worker (MQTT lets a client send packets before CONNACK).
+    bool holdsInput() const { return checking_ || awaiting_session_ || migration_; }
 
     // DeliverySink
     SendResult sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t packet_id, bool dup,
@@ -78,6 +77,7 @@ public:
     void ackNotStored(mqtt::PubResponse ack, mqtt::ReasonCode reason);
     uint16_t clientReceiveMaximum() const override { return client_receive_maximum_; }
     bool outputFull() const override;
+    void takeOver(bool discard) override;
 
     // For `emqxctl clients` and $SYS events.
     const std::string& clientId() const { return client_id_; }
@@ -90,9 +90,6 @@ public:
     ConnectionPort& connection() { return conn_; }
     mqtt::ProtocolVersion protoVer() const { return version_; }
 
-    // Another connection takes this one's session: on close, detach it
-    // without ending it (the new owner resumes or discards it).
-    void markTakenOver() { taken_over_ = true; }
     // Makes sure the next check happens no later than `at_ms` (monotonic).
     void checkNoLaterThan(int64_t at_ms);
     // `emqxctl authz cache-clean`: forget this client's cached authorization results.
@@ -105,6 +102,11 @@ private:
     void checkPassword(mqtt::Connect& c, auth::PasswordCheck check);
     // On this thread, with the connection still open; null: admitted.
     void onPasswordChecked(const auth::Refusal* refusal);
+    // The rest of CONNECT on the worker owning the client id.
+    void admittedAsOwner(mqtt::Connect& c, std::string assigned);
+    // Asks `owner` for the client id's session (node.session_handover = move_session).
+    void requestSession(mqtt::Connect& c, uint32_t owner, int hops);
+    void onHandOver(HandOverOutcome outcome, int hops);
     void openSession(mqtt::Connect& c);
     void refuseConnect(mqtt::ReasonCode code, ShutdownReason reason);
     void sendConnack(bool session_present, const std::string& assigned_id);
@@ -181,6 +183,7 @@ private:
     Session* session_ = nullptr;
     std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker
     std::unique_ptr<mqtt::Connect> checking_;  // the CONNECT while its password is checked
+    std::unique_ptr<mqtt::Connect> awaiting_session_;  // the CONNECT while its session is handed over
     std::unique_ptr<authz::Cache> authz_cache_;  // made on the first check when authorization.cache.enable
 };
 

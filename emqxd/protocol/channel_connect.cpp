@@ -10,6 +10,7 @@
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -131,28 +132,52 @@ void Channel::onPasswordChecked(const auth::Refusal* refusal) {
 }
 
 void Channel::admitted(mqtt::Connect& c, int hops) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
-    // The session of a client id lives on one worker: go there first.
+    // The session of a client id lives on one worker: the CONNECT goes there,
+    // or the session comes here (node.session_handover).
     std::string assigned;
     if (c.client_id.empty()) {
         assigned = assignedClientId();
         c.client_id = assigned;
     }
-    uint32_t owner = worker_.ctx().registry.claim(c.client_id, worker_.index());
-    if (owner != worker_.index()) {
-        if (hops < 3) {
-            migration_ = std::make_unique<Migration>(Migration{owner, std::move(c), hops + 1});
-            return;
-        }
+    SessionOwner owner = worker_.ctx().locator.claim(c.client_id, worker_.index());
+    if (owner.worker == worker_.index()) return admittedAsOwner(c, std::move(assigned));
+    if (hops >= 3) {
         // The owner changed under every move (sessions ending and starting
         // meanwhile). A session opened here would be a second one for the id:
         // the client retries instead.
         return refuseConnect(ReasonCode::ServerBusy, ShutdownReason::ServerBusy);
     }
+    if (worker_.ctx().cfg.node.session_handover == "move_session") return requestSession(c, owner.worker, hops);
+    migration_ = std::make_unique<Migration>(Migration{owner.worker, std::move(c), hops + 1});
+}
+
+// Like a password check, the answer comes later on this thread and finds the
+// connection by id, since it may have closed meanwhile.
+void Channel::requestSession(mqtt::Connect& c, uint32_t owner, int hops) {
+    awaiting_session_ = std::make_unique<mqtt::Connect>(std::move(c));
+    Worker& w = worker_;
+    w.shard().sessions().requestHandOver(awaiting_session_->client_id, awaiting_session_->clean_start, owner,
+                                         [&w, id = conn_.id(), hops](HandOverOutcome outcome) {
+                                             Connection* conn = w.findConnection(id);
+                                             if (!conn || conn->closing()) return false;
+                                             conn->channel().onHandOver(outcome, hops);
+                                             return true;
+                                         });
+}
+
+void Channel::onHandOver(HandOverOutcome outcome, int hops) {
+    std::unique_ptr<mqtt::Connect> c = std::move(awaiting_session_);
+    if (outcome == HandOverOutcome::Retry) admitted(*c, hops + 1);
+    else admittedAsOwner(*c, {});
+    conn_.connectDecided();  // parses what came meanwhile, or moves to the session's worker
+}
+
+void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
+    const auto& cfg = worker_.ctx().cfg.mqtt;
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
     if (!takeUsernameSlot(c)) {
-        // Nothing of this client id lives here: do not keep its registry claim.
-        if (!worker_.shard().findSessionByClientId(c.client_id)) worker_.ctx().registry.release(c.client_id, worker_.index());
+        // Nothing of this client id lives here: do not keep its claim.
+        if (!worker_.shard().sessions().findByClientId(c.client_id)) worker_.ctx().locator.release(c.client_id, worker_.index());
         return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
     }
 
@@ -185,7 +210,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     worker_.metrics().add(Metric::ClientConnected);
     worker_.metrics().add(Metric::ClientConnack);
     autoSubscribe();
-    worker_.shard().sessionChanged(*session_);
+    worker_.shard().sessions().changed(*session_);
     session_->attach(this, wallClockMs());
     scheduleCheck();
 }
@@ -196,7 +221,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
 bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
     UsernameQuota& quota = worker_.ctx().username_quota;
     if (!quota.limited() || !c.username || c.username->empty()) return true;
-    if (Session* s = worker_.shard().findSessionByClientId(c.client_id)) {
+    if (Session* s = worker_.shard().sessions().findByClientId(c.client_id)) {
         Channel* old = worker_.channelOf(s->id());
         if (old && old->username_slot_ && old->username_ == *c.username) {
             old->username_slot_ = false;
@@ -209,40 +234,20 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
 }
 
 void Channel::openSession(mqtt::Connect& c) {
-    Session* existing = worker_.shard().findSessionByClientId(client_id_);
-    if (existing) {
-        if (Channel* old = worker_.channelOf(existing->id())) {
-            old->markTakenOver();
-            old->connection().close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
-            worker_.metrics().add(Metric::SessionTakenover);
-        }
-    }
-    session_present_ = existing && !clean_start_;
-    if (session_present_) {
-        session_ = existing;
-        session_->pending_will.reset();  // resumed in time: a delayed will is not sent
-        worker_.schedule(DeadlineKind::Session, session_->id(), session_->deadline_slot, DeadlineQueue::kNone);
-        worker_.metrics().add(Metric::SessionResumed);
-    } else {
-        session_ = &worker_.shard().createSession(client_id_);
-        worker_.metrics().add(Metric::SessionCreated);
-        if (existing) {
-            // Ended after the new session exists, so the client id stays this
-            // worker's throughout (Worker::endSession); its pending will goes out.
-            worker_.metrics().add(Metric::SessionDiscarded);
-            worker_.shard().endSession(*existing);
-        }
-    }
     const auto& cfg = worker_.ctx().cfg.mqtt;
-    if (version_ == ProtocolVersion::V5) {
-        session_->expiry_interval_s = c.props.session_expiry_interval.value_or(0);
-    } else {
-        session_->expiry_interval_s = clean_start_ ? 0 : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
-    }
-    session_->username = username_;
+    uint32_t expiry = version_ == ProtocolVersion::V5 ? c.props.session_expiry_interval.value_or(0)
+                      : clean_start_                  ? 0
+                                                      : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
+    OpenedSession opened = worker_.shard().sessions().open(SessionRequest{client_id_, username_, clean_start_, expiry});
+    session_ = &opened.session;
+    session_present_ = opened.present;
     worker_.setChannelOf(session_->id(), this);
-    worker_.ctx().router.setOnline(session_->id(), true);
     state_ = State::Connected;
+}
+
+void Channel::takeOver(bool discard) {
+    taken_over_ = true;
+    conn_.close(discard ? ShutdownReason::Discarded : ShutdownReason::Takenover);
 }
 
 void Channel::sendConnack(bool session_present, const std::string& assigned_id) {
@@ -308,28 +313,12 @@ void Channel::releaseSession() {
     if (!session_) return;
     Session& s = *session_;
     session_ = nullptr;
-    s.detach();
     worker_.setChannelOf(s.id(), nullptr);
-    worker_.ctx().router.setOnline(s.id(), false);
-    int64_t now = wallClockMs();
-    s.disconnected_at_ms = now;
     bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
     uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
-    if (will && (will_delay == 0 || s.expiry_interval_s == 0)) {
-        worker_.shard().publishWill(will, username_, conn_.peer());
-        will.reset();
-    }
-    if (will)
-        s.pending_will = std::make_unique<Session::PendingWill>(
-            Session::PendingWill{std::move(will), conn_.peer(), now + static_cast<int64_t>(will_delay) * 1000});
-    if (taken_over_) return;  // the new connection decides the session's fate
-    if (s.expiry_interval_s == 0) {
-        worker_.shard().endSession(s);
-        return;
-    }
-    worker_.shard().scheduleSession(s);
+    worker_.shard().sessions().release(s, ReleasedSession{std::move(will), will_delay, username_, conn_.peer(), taken_over_});
 }
 
 }  // namespace emqx

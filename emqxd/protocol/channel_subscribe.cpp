@@ -5,6 +5,7 @@
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -31,7 +32,7 @@ void Channel::onSubscribe(const mqtt::Subscribe& s) {
     ack.packet_id = s.packet_id;
     std::vector<bool> retain_skip;
     ack.reasons = subscribeAll(s, true, retain_skip);
-    worker_.shard().sessionChanged(*session_);
+    worker_.shard().sessions().changed(*session_);
     send(ack);
     deliverRetainedAfterSubscribe(s, ack.reasons, retain_skip);
 }
@@ -91,7 +92,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         SubscriptionOptions options{static_cast<uint8_t>(rc), no_local, r.retain_as_published, r.retain_handling, sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared || (existed && r.retain_handling == 1);
-        worker_.shard().addSubscription(*session_, r.filter, options);
+        worker_.shard().sessions().addSubscription(*session_, r.filter, options);
         worker_.ctx().hooks.run(hooks::SessionSubscribed{*session_, r.filter, options});
         worker_.metrics().add(Metric::ClientSubscribe);
     }
@@ -115,7 +116,7 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
     mqtt::Unsuback ack;
     ack.packet_id = u.packet_id;
     for (const std::string& filter : u.filters) {
-        if (!worker_.shard().removeSubscription(*session_, filter)) {
+        if (!worker_.shard().sessions().removeSubscription(*session_, filter)) {
             ack.reasons.push_back(ReasonCode::NoSubscriptionExisted);
             continue;
         }
@@ -123,7 +124,7 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
         worker_.ctx().hooks.run(hooks::SessionUnsubscribed{*session_, filter});
         ack.reasons.push_back(ReasonCode::Success);
     }
-    worker_.shard().sessionChanged(*session_);
+    worker_.shard().sessions().changed(*session_);
     if (version_ != ProtocolVersion::V5) ack.reasons.clear();
     send(ack);
 }

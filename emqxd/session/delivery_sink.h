@@ -22,6 +22,9 @@ public:
     virtual uint16_t clientReceiveMaximum() const = 0;
     // Pending output over the bound: QoS 0 is dropped, QoS 1/2 waits in the session.
     virtual bool outputFull() const = 0;
+    // Another connection takes the session: close this one (MQTT 5: 0x8E,
+    // or 0x8E as `discarded` for a clean start), leaving the session to it.
+    virtual void takeOver(bool discard) = 0;
 };
 
 }  // namespace emqx

@@ -168,6 +168,7 @@ public:
     uint64_t memoryBytes() const;
     // The connection's sink while one is attached.
     const DeliverySink* sink() const { return sink_; }
+    DeliverySink* sink() { return sink_; }
 
     // Durable storage (emqxd/storage): the state a persistent session saves,
     // and the way it comes back into a new Session at start.

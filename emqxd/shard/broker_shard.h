@@ -17,7 +17,6 @@
 #include "emqxd/message/message.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/router/subscription_options.h"
-#include "emqxd/session/session.h"
 #include "emqxd/shard/ack_gate.h"
 #include "emqxd/storage/durable_writes.h"
 #include "emqxd/worker/delivery.h"
@@ -27,9 +26,7 @@ namespace emqx {
 class Worker;
 struct BrokerContext;
 struct Subscriber;
-namespace storage {
-struct StoredSession;
-}
+class SessionManager;
 
 // What a publish did: how many subscriptions it was routed to, and what it
 // queued in the durable store (the publisher's ack waits for that).
@@ -61,43 +58,9 @@ public:
     // inbox push and at most one wakeup per worker per iteration, not per message.
     void flushOutgoing();
 
-    // --- sessions ---
-    Session* findSession(uint64_t id);
-    Session* findSessionByClientId(std::string_view client_id);
-    // For the control plane (`emqxctl clients`, `subscriptions`): visits every
-    // session of this worker, connected or not.
-    void forEachSession(const std::function<void(Session&)>& visit);
-    // Any thread.
-    size_t sessionCount() const { return session_count_.load(std::memory_order_relaxed); }
-    // `id` 0: a new id; otherwise a restored session's own (journals are keyed by it).
-    // Claims the client id for this worker (SessionRegistry's invariant).
-    Session& createSession(std::string client_id, uint64_t id = 0);
-    // Terminates: routes, pending will, journal, and the client id's registry
-    // entry unless a newer session of the same id here has replaced this one.
-    void endSession(Session& s);
-    // Schedules an offline session's end (expiry) and its pending will.
-    void scheduleSession(Session& s);
-    // The session's deadline (scheduleSession's) has come.
-    void onSessionDeadline(uint64_t id);
-    // Adds or replaces `filter` in the session and the router (every path that
-    // subscribes comes here): marked durable when the session is persistent and
-    // durable storage is on, so publishers journal what they route to it.
-    void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options);
-    // False when the session had no such subscription.
-    bool removeSubscription(Session& s, const std::string& filter);
-    // After CONNECT or a change of subscriptions: the subscriptions follow the
-    // session's persistence, and a persistent session's record is rewritten so
-    // a crash keeps it.
-    void sessionChanged(Session& s);
-
-    // --- durable storage (emqxd/storage) ---
-    // Before the worker starts (main thread): a stored session lives here
-    // again: its registry entry, its subscriptions in the router (offline), its
-    // expiry deadline.
-    Session& restoreSession(storage::StoredSession&& stored);
-    // After the worker stopped (main thread): writes every persistent session
-    // to the durable store; returns how many.
-    size_t saveSessions();
+    // The sessions this worker owns (their life cycle and hand-over).
+    SessionManager& sessions() { return *sessions_; }
+    const SessionManager& sessions() const { return *sessions_; }
     AckGate& acks() { return acks_; }
     const AckGate& acks() const { return acks_; }
 
@@ -117,12 +80,9 @@ private:
     Worker& runtime_;
     BrokerContext& ctx_;
     const uint32_t index_;
-    SessionServices session_services_;  // what every session of this worker points to
-    std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
-    std::unordered_map<std::string, uint64_t> session_ids_by_client_;
+    std::unique_ptr<SessionManager> sessions_;
     std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused
     std::vector<Delivery> local_;
-    std::atomic<size_t> session_count_{0};
     AckGate acks_;
 };
 

@@ -60,17 +60,18 @@ MessagePtr readMessage(Reader& r) {
 
 void writeOptions(Writer& w, const SubscriptionOptions& o) {
     w.u8(static_cast<uint8_t>(o.qos | (o.no_local ? 4 : 0) | (o.retain_as_published ? 8 : 0) |
-                              (o.retain_handling << 4)));
+                              (o.retain_handling << 4) | (o.durable ? 0x40 : 0)));
     w.u32(o.subscription_id);
 }
 
 bool readOptions(Reader& r, SubscriptionOptions& o) {
     uint8_t b;
-    if (!r.u8(b) || !r.u32(o.subscription_id) || (b & 3) > 2 || (b >> 4) > 2 || (b & 0xC0) != 0) return false;
+    if (!r.u8(b) || !r.u32(o.subscription_id) || (b & 3) > 2 || ((b >> 4) & 3) > 2 || (b & 0x80) != 0) return false;
     o.qos = b & 3;
     o.no_local = (b & 4) != 0;
     o.retain_as_published = (b & 8) != 0;
-    o.retain_handling = static_cast<uint8_t>(b >> 4);
+    o.retain_handling = static_cast<uint8_t>((b >> 4) & 3);
+    o.durable = (b & 0x40) != 0;  // journaled for the session (a hand-over's journal ids depend on it)
     return true;
 }
 
@@ -112,7 +113,8 @@ bool decodeJournaled(std::string_view data, QueuedMessage& out) {
     return out.msg && out.msg->durable_id != 0 && r.atEnd();
 }
 
-std::string encodeSession(const Session& s) {
+std::string encodeSession(const Session& s, SessionRecordScope scope) {
+    const bool everything = scope == SessionRecordScope::HandOver;
     std::string out;
     Writer w(out);
     w.u8(kSessionVersion);
@@ -129,20 +131,21 @@ std::string encodeSession(const Session& s) {
         writeOptions(w, sub.options);
     }
     size_t inflight = 0;
-    for (const InflightEntry& e : s.inflight()) inflight += e.journal_id == 0;
+    for (const InflightEntry& e : s.inflight()) inflight += everything || e.journal_id == 0;
     w.u32(static_cast<uint32_t>(inflight));
     for (const InflightEntry& e : s.inflight()) {
-        if (e.journal_id != 0) continue;
+        if (!everything && e.journal_id != 0) continue;
         w.u16(e.packet_id);
-        w.u8(static_cast<uint8_t>(e.qos | (e.pubrec_received ? 4 : 0) | (e.msg ? 8 : 0)));
+        w.u8(static_cast<uint8_t>(e.qos | (e.pubrec_received ? 4 : 0) | (e.msg ? 8 : 0) | (e.journal_id ? 16 : 0)));
         writeOptions(w, e.options);
+        if (e.journal_id) w.u64(e.journal_id);  // a QoS 2 entry past PUBREC has no message to take it from
         if (e.msg) writeMessage(w, *e.msg);
     }
     size_t queued = 0;
-    s.forEachQueued([&](const QueuedMessage& q) { queued += journalIdOf(q.msg, q.qos, q.options) == 0; });
+    s.forEachQueued([&](const QueuedMessage& q) { queued += everything || journalIdOf(q.msg, q.qos, q.options) == 0; });
     w.u32(static_cast<uint32_t>(queued));
     s.forEachQueued([&](const QueuedMessage& q) {
-        if (journalIdOf(q.msg, q.qos, q.options) != 0) return;
+        if (!everything && journalIdOf(q.msg, q.qos, q.options) != 0) return;
         w.u8(q.qos);
         writeOptions(w, q.options);
         writeMessage(w, *q.msg);
@@ -178,6 +181,7 @@ bool decodeSession(std::string_view data, StoredSession& out) {
         e.qos = flags & 3;
         e.pubrec_received = (flags & 4) != 0;
         if (e.qos == 0 || e.packet_id == 0) return false;
+        if ((flags & 16) && (!r.u64(e.journal_id) || e.journal_id == 0)) return false;
         if (flags & 8) {
             e.msg = readMessage(r);
             if (!e.msg) return false;

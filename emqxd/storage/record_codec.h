@@ -37,8 +37,11 @@ MessagePtr decodeMessage(std::string_view data);
 std::string encodeJournaled(const Message& m, uint8_t qos, const SubscriptionOptions& options);
 bool decodeJournaled(std::string_view data, QueuedMessage& out);
 
-// Journaled messages (journalIdOf != 0) are left out: the journal holds them.
-std::string encodeSession(const Session& s);
+// Stored: journaled messages (journalIdOf != 0) are left out, the journal
+// holds them. HandOver: everything, journal ids included, for a session that
+// moves to another owner while its journal stays where it is.
+enum class SessionRecordScope { Stored, HandOver };
+std::string encodeSession(const Session& s, SessionRecordScope scope = SessionRecordScope::Stored);
 bool decodeSession(std::string_view data, StoredSession& out);
 
 }  // namespace emqx::storage

@@ -10,6 +10,7 @@
 #include "emqxd/net/connection.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 
 namespace emqx {
 
@@ -242,7 +243,7 @@ void Worker::onTimer() {
             if (connections_.contains(e.id) && next >= 0)
                 schedule(DeadlineKind::Connection, e.id, c.deadline_slot, next);
         } else if (e.kind == DeadlineKind::Session) {
-            shard_->onSessionDeadline(e.id);
+            shard_->sessions().onDeadline(e.id);
         } else {
             log_window_slot_ = DeadlineQueue::kNone;
             protocol_errors_.windowEnded();

@@ -2,25 +2,33 @@
 
 The control loop hands accepted sockets to the workers round robin, so the
 consecutive connects of one client id below land on different workers and a
-CONNECT has to find the worker owning the id's session (SessionRegistry). Each
-sequence runs for several rounds and several client ids so that a registry
+CONNECT has to find the worker owning the id's session (SessionLocator). Each
+sequence runs for several rounds and several client ids so that a locator
 entry lost anywhere shows up as a fresh session (Session Present 0) or as a
 second live connection, whatever the rotation.
+
+Every test runs twice (issue 12, point 4): with node.session_handover =
+move_connection the CONNECT's socket moves to the worker owning the session;
+with move_session that worker hands the session over by message, the way a
+session moves between nodes.
 """
+import threading
+
 import pytest
 
 from harness import Client, RawClient, mqttbytes as mb, wait_until
 from test_ctl_common import ctl, ctl_json, pytestmark  # noqa: F401
 
 WORKERS = {"EMQX_NODE__WORKERS": "4"}
+HANDOVER_MODES = ["move_connection", "move_session"]
 ROUNDS = 8
 EXPIRY = 60
 LONG_WILL_DELAY = 30  # longer than any test: a will that shows up came from a session end
 
 
-@pytest.fixture
-def b(make_broker):
-    return make_broker(env=WORKERS)
+@pytest.fixture(params=HANDOVER_MODES)
+def b(make_broker, request):
+    return make_broker(env=dict(WORKERS, EMQX_NODE__SESSION_HANDOVER=request.param))
 
 
 def connect(broker, version, cid, clean, expect_sp, will=None, expiry=EXPIRY):
@@ -245,3 +253,67 @@ def test_ended_sessions_free_the_client_id(b):
         r = connect(b, 5, cid, clean=False, expect_sp=False)
         expect_one_session(b, cid, connected=True)
         bye(r)
+
+
+HANDOVER_PUBLISHERS = 3
+HANDOVER_PER_PUBLISHER = 400
+
+
+def test_messages_published_during_takeovers_keep_their_order(b):
+    """Publishers on other workers stream QoS 1 messages while a persistent
+    session is taken over again and again, each new connection on the next
+    worker: no message is lost, and each connection gets each publisher's
+    messages in the order published (the previous connection's unacknowledged
+    ones come again first). With move_session this is the hand-over's ordering:
+    what the old owner still receives goes with the session, ahead of what
+    reaches the new owner directly."""
+    cid = "order-during-takeover"
+    sub = connect(b, 5, cid, clean=False, expect_sp=False)
+    sub.subscribe("own/ord/#", 1)
+    pubs = []
+    for i in range(HANDOVER_PUBLISHERS):
+        p = Client(b, "own-ord-pub%d" % i, protocol=4)
+        p.connect()
+        pubs.append(p)
+    errors = []
+
+    def run(idx, p):
+        try:
+            mids = [p.publish("own/ord/%d" % idx, b"%d:%d" % (idx, n), 1, wait=False)
+                    for n in range(HANDOVER_PER_PUBLISHER)]
+            p._wait(lambda: set(mids) <= p.published, 30, "all publishes acknowledged")
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(pubs)]
+    for t in threads:
+        t.start()
+    got = set()
+    total = HANDOVER_PUBLISHERS * HANDOVER_PER_PUBLISHER
+
+    def take(pk, seqs, ack):
+        idx, n = (int(x) for x in pk.payload.split(b":"))
+        assert not seqs[idx] or n > seqs[idx][-1], "publisher %d: %d after %d" % (idx, n, seqs[idx][-1])
+        seqs[idx].append(n)
+        got.add((idx, n))
+        if ack:
+            sub.send(mb.ack(mb.PUBACK, pk.pid, 5))
+
+    for _ in range(6):
+        seqs = {i: [] for i in range(HANDOVER_PUBLISHERS)}
+        for _ in range(60):  # some messages on this connection, the last few left unacknowledged
+            take(sub.expect(mb.PUBLISH), seqs, ack=len(got) % 7 != 0)
+        new = connect(b, 5, cid, clean=False, expect_sp=True)
+        for pk in sub.expect_closed(allow=(mb.PUBLISH, mb.DISCONNECT)):
+            if pk.type == mb.PUBLISH:
+                take(pk, seqs, ack=False)
+            else:
+                assert pk.rc == 0x8E, pk
+        sub = new
+    seqs = {i: [] for i in range(HANDOVER_PUBLISHERS)}
+    while len(got) < total:
+        take(sub.expect(mb.PUBLISH), seqs, ack=True)
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    expect_one_session(b, cid, connected=True)

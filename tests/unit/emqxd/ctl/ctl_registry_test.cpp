@@ -12,6 +12,7 @@
 
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/session/session.h"
@@ -138,7 +139,7 @@ TEST_CASE("ctl registry: bad requests are answered as errors before any handler 
 TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl][session_registry]") {
     Fixture f(2);
     CHECK(f.call("clients.show", {{"clientid", "c"}}).message == "Not Found: client c");
-    f.onWorker(1, [](Worker& w) { w.shard().createSession("c"); });
+    f.onWorker(1, [](Worker& w) { w.shard().sessions().create("c"); });
     // Worker 0 is busy: a command asking every worker would wait for it.
     Hold busy(*f.broker.workers[0]);
     Answer shown = f.call("clients.show", {{"clientid", "c"}});
@@ -150,14 +151,14 @@ TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl
     CHECK(del.message == "Not Found: subscription c x");
     Answer kicked = f.call("clients.kick", {{"clientid", "c"}});
     CHECK(kicked.data == Json{{"clientid", "c"}, {"result", "discarded"}});
-    CHECK_FALSE(f.broker.registry.owner("c"));
+    CHECK_FALSE(f.broker.locator.owner("c"));
 }
 
 // The owner is looked up on the control loop; the session may end or move
 // before the command reaches that worker.
 TEST_CASE("ctl registry: a per-client command never acts on a session that has gone", "[ctl][session_registry]") {
     Fixture f(2);
-    f.onWorker(0, [](Worker& w) { w.shard().createSession("c"); });
+    f.onWorker(0, [](Worker& w) { w.shard().sessions().create("c"); });
     // Worker 0 is held, so the command is sent to it; queued ahead of the
     // command, the session ends there (and, in one section, starts on worker 1).
     Worker& w0 = *f.broker.workers[0];
@@ -165,10 +166,10 @@ TEST_CASE("ctl registry: a per-client command never acts on a session that has g
     auto busy = std::make_unique<Hold>(w0);
     bool moves = GENERATE(false, true);
     w0.post([&, moves] {
-        w0.shard().endSession(*w0.shard().findSessionByClientId("c"));
+        w0.shard().sessions().end(*w0.shard().sessions().findByClientId("c"));
         if (!moves) return;
-        f.broker.registry.claim("c", 1);
-        w1.post([&] { w1.shard().createSession("c"); });
+        f.broker.locator.claim("c", 1);
+        w1.post([&] { w1.shard().sessions().create("c"); });
     });
     std::optional<Answer> answer;
     ctl::CommandContext cx{f.broker, *f.control.inbox, f.hooks};

@@ -13,6 +13,7 @@
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
+#include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
 
 using namespace emqx;
@@ -157,7 +158,7 @@ TEST_CASE("channel: CONNECT opens a session on this worker and answers CONNACK",
     CHECK(ack.reason == ReasonCode::Success);
     CHECK_FALSE(ack.session_present);
     CHECK(c.channel.state() == Channel::State::Connected);
-    Session* s = b.worker->shard().findSessionByClientId("dev-1");
+    Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
     CHECK(s->connected());
     CHECK(b.worker->channelOf(s->id()) == &c.channel);
@@ -171,7 +172,7 @@ TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[c
     CHECK(first.closed());
     CHECK(first.reason() == ShutdownReason::Takenover);
     CHECK(only<mqtt::Connack>(second.received()).session_present);
-    Session* s = b.worker->shard().findSessionByClientId("dev-1");
+    Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
     CHECK(b.worker->channelOf(s->id()) == &second.channel);
 
@@ -179,7 +180,7 @@ TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[c
         FakeConnection& third = b.connect("dev-1", ProtocolVersion::V5, true);
         CHECK(second.reason() == ShutdownReason::Discarded);
         CHECK_FALSE(only<mqtt::Connack>(third.received()).session_present);
-        CHECK(b.worker->shard().sessionCount() == 1);
+        CHECK(b.worker->shard().sessions().count() == 1);
     }
 }
 
@@ -188,7 +189,7 @@ TEST_CASE("channel: a client id over max_clientid_len is refused", "[core][chann
     FakeConnection& c = b.connect(std::string(b.ctx.cfg.mqtt.max_clientid_len + 1, 'x'));
     CHECK(only<mqtt::Connack>(c.received()).reason == ReasonCode::ClientIdentifierNotValid);
     CHECK(c.closed());
-    CHECK(b.worker->shard().sessionCount() == 0);
+    CHECK(b.worker->shard().sessions().count() == 0);
 }
 
 TEST_CASE("channel: a PUBLISH reaches a subscriber and the publisher is acknowledged", "[core][channel]") {
@@ -210,7 +211,7 @@ TEST_CASE("channel: a PUBLISH reaches a subscriber and the publisher is acknowle
     CHECK(p.payload == "hello");
     CHECK(p.qos == 1);
 
-    Session* s = b.worker->shard().findSessionByClientId("sub");
+    Session* s = b.worker->shard().sessions().findByClientId("sub");
     REQUIRE(s);
     CHECK(s->inflightCount() == 1);
     Broker::send(sub, puback(p.packet_id));
@@ -254,12 +255,12 @@ TEST_CASE("channel: the session outlives its connection only with an expiry inte
     c.received();
     Broker::send(c, mqtt::Disconnect{});
     CHECK(c.closed());
-    CHECK(b.worker->shard().findSessionByClientId("dev-1") == nullptr);
+    CHECK(b.worker->shard().sessions().findByClientId("dev-1") == nullptr);
 
     FakeConnection& p = b.connect("dev-2", ProtocolVersion::V311, false);
     p.received();
     Broker::send(p, mqtt::Disconnect{});
-    Session* s = b.worker->shard().findSessionByClientId("dev-2");
+    Session* s = b.worker->shard().sessions().findByClientId("dev-2");
     REQUIRE(s);
     CHECK_FALSE(s->connected());
     CHECK(b.worker->channelOf(s->id()) == nullptr);
@@ -267,7 +268,7 @@ TEST_CASE("channel: the session outlives its connection only with an expiry inte
 
 TEST_CASE("channel: a CONNECT whose session lives on another worker moves there", "[core][channel]") {
     Broker b(2);
-    b.ctx.registry.claim("dev-1", 1);
+    b.ctx.locator.claim("dev-1", 1);
     FakeConnection& c = b.connect("dev-1");
     CHECK(c.received().empty());  // nothing answered here
     CHECK(c.channel.holdsInput());
@@ -282,14 +283,14 @@ TEST_CASE("channel: a CONNECT that moved three times and still missed its owner 
     // The owner changed under every move (sessions of the id ending and starting
     // meanwhile): a session opened here would be a second one for the id.
     Broker b(2);
-    b.ctx.registry.claim("dev-1", 1);
+    b.ctx.locator.claim("dev-1", 1);
     FakeConnection& c = b.open();
     c.channel.handleMigratedConnect(connectPacket("dev-1", ProtocolVersion::V5, true), 3);
     CHECK(only<mqtt::Connack>(c.received()).reason == ReasonCode::ServerBusy);
     CHECK(c.closed());
     CHECK(c.reason() == ShutdownReason::ServerBusy);
     CHECK_FALSE(c.channel.takeMigration());
-    CHECK(b.worker->shard().sessionCount() == 0);
+    CHECK(b.worker->shard().sessions().count() == 0);
 
     SECTION("two moves are still followed") {
         FakeConnection& d = b.open();

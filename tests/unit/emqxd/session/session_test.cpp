@@ -50,6 +50,7 @@ struct FakeSink : DeliverySink {
     void sendPubrel(uint16_t packet_id) override { out.push_back(Out{true, nullptr, 0, packet_id, false, {}}); }
     uint16_t clientReceiveMaximum() const override { return receive_max; }
     bool outputFull() const override { return output_full || room == 0; }
+    void takeOver(bool) override {}  // takeover is the session manager's: not exercised here
 
     std::vector<std::string> payloads() const {
         std::vector<std::string> p;
@@ -706,6 +707,7 @@ struct RefusingSink : DeliverySink {
     void sendPubrel(uint16_t) override {}
     uint16_t clientReceiveMaximum() const override { return 65535; }
     bool outputFull() const override { return false; }
+    void takeOver(bool) override {}
 };
 
 }  // namespace

@@ -46,6 +46,7 @@ struct NullSink : DeliverySink {
     void sendPubrel(uint16_t) override {}
     uint16_t clientReceiveMaximum() const override { return 2; }
     bool outputFull() const override { return false; }
+    void takeOver(bool) override {}
 };
 
 }  // namespace
@@ -140,6 +141,49 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
     storage::StoredSession again;
     REQUIRE(storage::decodeSession(storage::encodeSession(r), again));
     CHECK(again.mqueue.size() == 3);
+}
+
+TEST_CASE("storage: a hand-over record carries the journaled messages a stored one leaves to the journal",
+          "[storage]") {
+    config::MqttConfig cfg;
+    cfg.max_inflight = 2;
+    cfg.max_mqueue_len = 100;
+    Metrics metrics;
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(7, "client-1", services);
+    s.expiry_interval_s = 60;
+    SubscriptionOptions journaled{2, false, false, 0, 0};
+    journaled.durable = true;
+    NullSink sink;
+    s.attach(&sink, 0);
+    for (uint64_t i = 0; i < 5; ++i) {
+        auto m = Message::make("a/b", "j" + std::to_string(i), "pub-1");
+        m->qos = 2;
+        m->durable_id = 100 + i;
+        s.deliver(m, journaled, 0);
+    }
+    REQUIRE(s.onPubrec(s.inflight()[0].packet_id, 0));  // past PUBREC: no message left, the journal id stays
+    s.detach();
+
+    storage::StoredSession stored;
+    REQUIRE(storage::decodeSession(storage::encodeSession(s), stored));
+    CHECK(stored.inflight.empty());
+    CHECK(stored.mqueue.empty());
+
+    storage::StoredSession moved;
+    REQUIRE(storage::decodeSession(storage::encodeSession(s, storage::SessionRecordScope::HandOver), moved));
+    REQUIRE(moved.inflight.size() == 2);
+    CHECK(moved.inflight[0].journal_id == 100);
+    CHECK(moved.inflight[0].pubrec_received);
+    CHECK_FALSE(moved.inflight[0].msg);
+    CHECK(moved.inflight[1].journal_id == 101);
+    REQUIRE(moved.inflight[1].msg);
+    CHECK(moved.inflight[1].msg->durable_id == 101);
+    REQUIRE(moved.mqueue.size() == 3);
+    for (size_t i = 0; i < 3; ++i) {
+        CHECK(moved.mqueue[i].msg->payload == "j" + std::to_string(i + 2));
+        CHECK(journalIdOf(moved.mqueue[i].msg, moved.mqueue[i].qos, moved.mqueue[i].options) == 102 + i);
+    }
 }
 
 TEST_CASE("storage: a damaged session record is refused", "[storage]") {

@@ -90,6 +90,7 @@ TEST_CASE("session loader: a session connected at the crash counts its expiry fr
         void sendPubrel(uint16_t) override {}
         uint16_t clientReceiveMaximum() const override { return 10; }
         bool outputFull() const override { return false; }
+        void takeOver(bool) override {}
     } sink;
     s.attach(&sink, 0);
     t.store->putSession("live", storage::encodeSession(s));
