@@ -19,8 +19,9 @@ SessionManager::SessionManager(Worker& runtime, BrokerShard& shard)
 SessionManager::~SessionManager() = default;
 
 Session* SessionManager::find(uint64_t id) {
-    auto it = sessions_.find(id);
-    return it == sessions_.end() ? nullptr : it->second.get();
+    if (auto it = sessions_.find(id); it != sessions_.end()) return it->second.get();
+    auto it = internal_.find(id);
+    return it == internal_.end() ? nullptr : it->second.get();
 }
 
 Session* SessionManager::findByClientId(std::string_view client_id) {
@@ -47,6 +48,21 @@ Session& SessionManager::create(std::string client_id, uint64_t id) {
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.add();
     return ref;
+}
+
+Session& SessionManager::createInternal(std::string name) {
+    uint64_t id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
+    auto s = std::make_unique<Session>(id, std::move(name), services_);
+    s->created_at_ms = wallClockMs();
+    Session& ref = *s;
+    internal_.emplace(id, std::move(s));
+    ctx_.router.setOnline(id, true);
+    return ref;
+}
+
+void SessionManager::endInternal(Session& s) {
+    for (auto& [filter, sub] : s.subscriptions()) ctx_.router.unsubscribe(filter, s.id());
+    internal_.erase(s.id());
 }
 
 OpenedSession SessionManager::open(const SessionRequest& request) {

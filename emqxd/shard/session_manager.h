@@ -59,6 +59,10 @@ public:
     // `id` 0: a new id; otherwise a restored or arriving session's own
     // (journals are keyed by it). Claims the client id for this worker.
     Session& create(std::string client_id, uint64_t id = 0);
+    // The session of an internal subscriber (internal_subscriber.h): found by
+    // id for deliveries, never by client id, not counted or listed as a client's.
+    Session& createInternal(std::string name);
+    void endInternal(Session& s);
     // The session's deadline (expiry or a delayed will) has come.
     void onDeadline(uint64_t id);
     // A delivery for a session not in the table: kept when the session is
@@ -118,6 +122,7 @@ private:
     SessionServices services_;  // what every session of this worker points to
     std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
     std::unordered_map<std::string, uint64_t> ids_by_client_;
+    std::unordered_map<uint64_t, std::unique_ptr<Session>> internal_;
     std::atomic<size_t> count_{0};
     std::unordered_map<uint64_t, Outgoing> outgoing_;  // by session id
     std::unordered_map<uint64_t, std::vector<Delivery>> arriving_;  // by session id: deliveries held
