@@ -347,7 +347,8 @@ void SessionManager::onArrived(const std::string& client_id, const std::string& 
     Session& s = create(client_id, st.id);
     s.expiry_interval_s = st.expiry_interval_s;
     s.created_at_ms = st.created_at_ms;
-    s.disconnected_at_ms = st.disconnected_at_ms;
+    // 0: it never had a connection that went (a record says 0 while connected): offline from now.
+    s.disconnected_at_ms = st.disconnected_at_ms != 0 ? st.disconnected_at_ms : wallClockMs();
     s.username = std::move(st.username);
     s.stored = stored;
     // The router already names this worker for them (handOver moved them).

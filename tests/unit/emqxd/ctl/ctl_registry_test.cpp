@@ -17,6 +17,7 @@
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/session/session.h"
 #include "emqxd/worker/worker.h"
+#include "tests/unit/emqxd/worker/running_workers.h"
 
 using namespace emqx;
 using ctl::Answer;
@@ -52,26 +53,9 @@ struct ControlLoop {
 };
 
 // Keeps a worker busy until destroyed (destroy it before the Fixture).
-class Hold {
-public:
-    explicit Hold(Worker& w) {
-        w.post([held = release_.get_future().share()] { held.wait(); });
-    }
-    ~Hold() { release_.set_value(); }
-
-private:
-    std::promise<void> release_;
-};
-
 struct Fixture {
-    explicit Fixture(unsigned workers = 0) : broker(config::BrokerConfig{}, workers) {
+    explicit Fixture(unsigned workers = 0) : broker(config::BrokerConfig{}, workers), running(broker, workers) {
         ctl::registerCommands(registry);
-        for (unsigned i = 0; i < workers; ++i) broker.workers.push_back(std::make_unique<Worker>(broker, i));
-        for (auto& w : broker.workers) w->start();
-    }
-    ~Fixture() {
-        for (auto& w : broker.workers) w->requestStop();
-        for (auto& w : broker.workers) w->join();
     }
 
     // Dispatches `cmd` and runs the control loop until it is answered.
@@ -84,18 +68,10 @@ struct Fixture {
         return *answer;
     }
 
-    // Runs `fn` on worker `i` and waits for it.
-    void onWorker(unsigned i, std::function<void(Worker&)> fn) {
-        std::promise<void> done;
-        Worker& w = *broker.workers[i];
-        w.post([&] {
-            fn(w);
-            done.set_value();
-        });
-        done.get_future().wait();
-    }
+    void onWorker(unsigned i, const std::function<void(Worker&)>& fn) { running.onWorker(i, fn); }
 
     BrokerContext broker;
+    test::RunningWorkers running;
     ControlLoop control;
     CtlHooks hooks;
     ctl::Registry registry;
@@ -141,7 +117,7 @@ TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl
     CHECK(f.call("clients.show", {{"clientid", "c"}}).message == "Not Found: client c");
     f.onWorker(1, [](Worker& w) { w.shard().sessions().create("c"); });
     // Worker 0 is busy: a command asking every worker would wait for it.
-    Hold busy(*f.broker.workers[0]);
+    test::Hold busy(*f.broker.workers[0]);
     Answer shown = f.call("clients.show", {{"clientid", "c"}});
     REQUIRE(shown.is_ok);
     CHECK(shown.data["client"]["worker"] == 1);
@@ -163,7 +139,7 @@ TEST_CASE("ctl registry: a per-client command never acts on a session that has g
     // command, the session ends there (and, in one section, starts on worker 1).
     Worker& w0 = *f.broker.workers[0];
     Worker& w1 = *f.broker.workers[1];
-    auto busy = std::make_unique<Hold>(w0);
+    auto busy = std::make_unique<test::Hold>(w0);
     bool moves = GENERATE(false, true);
     w0.post([&, moves] {
         w0.shard().sessions().end(*w0.shard().sessions().findByClientId("c"));
