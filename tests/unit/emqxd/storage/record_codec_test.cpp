@@ -39,6 +39,18 @@ void requireSameMessage(const Message& a, const Message& b) {
     if (a.props) CHECK(*a.props == *b.props);
 }
 
+// What a session needs, with an inflight window of two (the rest queues).
+struct WindowOfTwo {
+    config::MqttConfig cfg = [] {
+        config::MqttConfig c;
+        c.max_inflight = 2;
+        c.max_mqueue_len = 100;
+        return c;
+    }();
+    Metrics metrics;
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+};
+
 struct NullSink : DeliverySink {
     SendResult sendPublish(const MessagePtr&, uint8_t, uint16_t, bool, const SubscriptionOptions&) override {
         return SendResult::Sent;
@@ -76,12 +88,8 @@ TEST_CASE("storage: a message without properties round-trips, and damage is refu
 }
 
 TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mqueue, awaiting rel", "[storage]") {
-    config::MqttConfig cfg;
-    cfg.max_inflight = 2;
-    cfg.max_mqueue_len = 100;
-    Metrics metrics;
-    SessionServices services{cfg, metrics, nullptr, nullptr};
-    Session s(7, "client-1", services);
+    WindowOfTwo w;
+    Session s(7, "client-1", w.services);
     s.expiry_interval_s = 7200;
     s.created_at_ms = 1000;
     s.disconnected_at_ms = 2000;
@@ -133,7 +141,7 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
     CHECK(st.awaiting_rel == std::vector<uint16_t>{3, 9});
 
     // A restored session resends its inflight window and then its queue, in order.
-    Session r(8, st.client_id, services);
+    Session r(8, st.client_id, w.services);
     for (auto& e : st.inflight) r.restoreInflight(std::move(e));
     for (auto& q : st.mqueue) r.restoreQueued(std::move(q));
     CHECK(r.inflightCount() == 2);
@@ -145,12 +153,8 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
 
 TEST_CASE("storage: a hand-over record carries the journaled messages a stored one leaves to the journal",
           "[storage]") {
-    config::MqttConfig cfg;
-    cfg.max_inflight = 2;
-    cfg.max_mqueue_len = 100;
-    Metrics metrics;
-    SessionServices services{cfg, metrics, nullptr, nullptr};
-    Session s(7, "client-1", services);
+    WindowOfTwo w;
+    Session s(7, "client-1", w.services);
     s.expiry_interval_s = 60;
     SubscriptionOptions journaled{2, false, false, 0, 0};
     journaled.durable = true;
