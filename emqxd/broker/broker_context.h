@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
-#include "emqxd/net/listener_stats.h"
 #include "emqxd/broker/username_quota.h"
 #include "emqxd/hooks/hook_bus.h"
 #include "emqxd/metrics/gauge.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
 #include "emqxd/session/session_locator.h"
@@ -40,7 +40,7 @@ struct BrokerContext {
     const config::BrokerConfig cfg;
     const unsigned worker_count;
     Router router;
-    SessionLocator locator;  // which worker owns a client id's session
+    SessionLocator locator;        // which worker owns a client id's session
     UsernameQuota username_quota;  // mqtt.max_conn_per_username
     std::unique_ptr<RetainStore> retain;
     std::vector<std::unique_ptr<Worker>> workers;

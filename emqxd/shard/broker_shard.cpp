@@ -1,10 +1,9 @@
 #include "emqxd/shard/broker_shard.h"
 
-
 #include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
-#include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/session_manager.h"
 #include "emqxd/storage/durable_store.h"
@@ -14,7 +13,9 @@
 namespace emqx {
 
 BrokerShard::BrokerShard(Worker& runtime)
-    : runtime_(runtime), ctx_(runtime.ctx()), index_(runtime.index()),
+    : runtime_(runtime),
+      ctx_(runtime.ctx()),
+      index_(runtime.index()),
       sessions_(std::make_unique<SessionManager>(runtime, *this)),
       acks_(runtime.ctx().durable.get(), [&runtime](uint64_t id) { return runtime.connectionOpen(id); }) {
     outgoing_.resize(ctx_.worker_count);
@@ -84,7 +85,8 @@ void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t s
 void BrokerShard::journal(const Message& msg, const Subscriber& to, DurableWrites& writes) {
     uint8_t qos = std::min(msg.qos, to.options.qos);
     if (!to.options.durable || qos == 0 || msg.durable_id == 0 || !ctx_.durable) return;
-    writes.add(ctx_.durable->putJournaled(to.session_id, msg.durable_id, storage::encodeJournaled(msg, qos, to.options)));
+    writes.add(
+        ctx_.durable->putJournaled(to.session_id, msg.durable_id, storage::encodeJournaled(msg, qos, to.options)));
 }
 
 void BrokerShard::flushOutgoing() {
@@ -103,7 +105,8 @@ void BrokerShard::deliver(Delivery& d) {
         // The chosen member has gone: give the message to another live member.
         Subscriber other;
         if (ctx_.router.repick(d.shared_group, *d.msg, d.session_id, other) &&
-            (other.worker != index_ || (sessions_->find(other.session_id) && sessions_->find(other.session_id)->connected()))) {
+            (other.worker != index_ ||
+             (sessions_->find(other.session_id) && sessions_->find(other.session_id)->connected()))) {
             // The journal follows the message to its new member.
             if (ctx_.durable && journalIdOf(d.msg, std::min(d.msg->qos, d.options.qos), d.options) != 0)
                 ctx_.durable->finished(d.session_id, d.msg->durable_id);
@@ -111,7 +114,8 @@ void BrokerShard::deliver(Delivery& d) {
             journal(*d.msg, other, ignored);
             Delivery next{d.msg, other.session_id, other.options, 0};
             if (other.worker == index_) {
-                if (Session* o = sessions_->find(other.session_id)) o->deliver(next.msg, next.options, runtime_.loopWallMs());
+                if (Session* o = sessions_->find(other.session_id))
+                    o->deliver(next.msg, next.options, runtime_.loopWallMs());
             } else {
                 outgoing_[other.worker].push_back(std::move(next));
             }

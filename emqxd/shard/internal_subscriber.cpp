@@ -23,7 +23,9 @@ bool InternalSubscriber::subscribe(const std::string& filter) {
     return true;
 }
 
-bool InternalSubscriber::unsubscribe(const std::string& filter) { return sessions_.removeSubscription(session_, filter); }
+bool InternalSubscriber::unsubscribe(const std::string& filter) {
+    return sessions_.removeSubscription(session_, filter);
+}
 
 SendResult InternalSubscriber::sendPublish(const MessagePtr& msg, uint8_t, uint16_t, bool, const SubscriptionOptions&) {
     on_message_(msg);

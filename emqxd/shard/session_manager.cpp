@@ -13,7 +13,10 @@
 namespace emqx {
 
 SessionManager::SessionManager(Worker& runtime, BrokerShard& shard)
-    : runtime_(runtime), shard_(shard), ctx_(runtime.ctx()), index_(runtime.index()),
+    : runtime_(runtime),
+      shard_(shard),
+      ctx_(runtime.ctx()),
+      index_(runtime.index()),
       services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks} {}
 
 SessionManager::~SessionManager() = default;
@@ -108,8 +111,9 @@ void SessionManager::release(Session& s, ReleasedSession released) {
         released.will.reset();
     }
     if (released.will)
-        s.pending_will = std::make_unique<Session::PendingWill>(Session::PendingWill{
-            std::move(released.will), std::string(released.peer), now + static_cast<int64_t>(released.will_delay_s) * 1000});
+        s.pending_will = std::make_unique<Session::PendingWill>(
+            Session::PendingWill{std::move(released.will), std::string(released.peer),
+                                 now + static_cast<int64_t>(released.will_delay_s) * 1000});
     if (released.taken_over) return;  // the new connection decides the session's fate
     if (s.expiry_interval_s == 0) {
         end(s);

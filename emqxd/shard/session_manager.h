@@ -109,7 +109,8 @@ private:
     void onFence(uint64_t session_id);
     // Requester side.
     void onStarted(uint64_t session_id);
-    void onArrived(const std::string& client_id, const std::string& record, bool stored, std::vector<Delivery> deliveries);
+    void onArrived(const std::string& client_id, const std::string& record, bool stored,
+                   std::vector<Delivery> deliveries);
     void answer(uint32_t to, const std::string& client_id, HandOverOutcome outcome);
     void onAnswer(const std::string& client_id, HandOverOutcome outcome);
     // Runs on worker `to`'s thread, with its session manager.
@@ -124,9 +125,9 @@ private:
     std::unordered_map<std::string, uint64_t> ids_by_client_;
     std::unordered_map<uint64_t, std::unique_ptr<Session>> internal_;
     std::atomic<size_t> count_{0};
-    std::unordered_map<uint64_t, Outgoing> outgoing_;  // by session id
-    std::unordered_map<uint64_t, std::vector<Delivery>> arriving_;  // by session id: deliveries held
-    std::unordered_map<std::string, std::deque<Waiter>> waiting_;  // CONNECTs waiting for a hand-over
+    std::unordered_map<uint64_t, Outgoing> outgoing_;                 // by session id
+    std::unordered_map<uint64_t, std::vector<Delivery>> arriving_;    // by session id: deliveries held
+    std::unordered_map<std::string, std::deque<Waiter>> waiting_;     // CONNECTs waiting for a hand-over
     std::unordered_map<std::string, std::vector<Request>> deferred_;  // requests for ids being waited for
 };
 
