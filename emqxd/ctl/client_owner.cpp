@@ -14,6 +14,7 @@ namespace {
 
 struct Job {
     BrokerContext& broker;
+    const std::vector<std::unique_ptr<Worker>>& workers;
     ControlLoopInbox& control_loop;
     std::string client_id;
     ClientTask task;
@@ -25,8 +26,8 @@ void notFound(const Job& job) { job.reply.fail(code::kNotFound, "Not Found: clie
 // On the control loop; `retries`: how many more owners to try after this one.
 void runOnOwner(std::shared_ptr<const Job> job, int retries) {
     auto owner = job->broker.registry.owner(job->client_id);
-    if (!owner || *owner >= job->broker.workers.size()) return notFound(*job);
-    Worker* w = job->broker.workers[*owner].get();
+    if (!owner || *owner >= job->workers.size()) return notFound(*job);
+    Worker* w = job->workers[*owner].get();
     w->post([job, w, retries] {  // on the owner's thread
         Session* s = w->shard().findSessionByClientId(job->client_id);
         if (!s) {
@@ -41,8 +42,8 @@ void runOnOwner(std::shared_ptr<const Job> job, int retries) {
 }  // namespace
 
 void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply) {
-    runOnOwner(std::make_shared<const Job>(Job{cx.broker, cx.control_loop, std::move(client_id), std::move(task),
-                                               std::move(reply)}),
+    runOnOwner(std::make_shared<const Job>(Job{cx.broker, cx.workers, cx.control_loop, std::move(client_id),
+                                               std::move(task), std::move(reply)}),
                1);
 }
 

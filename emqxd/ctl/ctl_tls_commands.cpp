@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "emqxd/broker/broker_context.h"
-#include "emqxd/net/listener_stats.h"
+#include "emqxd/broker/listener_stats.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/log/log.h"

@@ -6,11 +6,11 @@
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/license/license_gate.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/channel_directory.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -49,23 +49,24 @@ const std::string& Channel::peer() const { return conn_.peer(); }
 void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
     mqtt::Connack ack;
     ack.reason = code;
-    worker_.ctx().hooks.run(hooks::ClientConnack{*this, ack});
+    ctx().hooks.run(hooks::ClientConnack{*this, ack});
     send(ack);
-    worker_.metrics().add(Metric::PacketsConnackError);
+    runtime().metrics().add(Metric::PacketsConnackError);
     if (code == ReasonCode::BadUserNameOrPassword || code == ReasonCode::NotAuthorized)
-        worker_.metrics().add(Metric::PacketsConnackAuthError);
+        runtime().metrics().add(Metric::PacketsConnackAuthError);
     conn_.close(reason);
 }
 
 void Channel::handleMigratedConnect(mqtt::Connect connect, int hops) { onConnect(connect, hops); }
 
 void Channel::onConnect(mqtt::Connect& c, int hops) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     version_ = c.version;
-    if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
+    if (hops == 0) runtime().metrics().add(Metric::ClientConnect);
     if (hops == 0) takeIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
-    if (hops == 0) worker_.ctx().hooks.run(hooks::ClientConnect{*this, c});
-    if (auto refuse = license::gate(worker_.ctx(), version_, hops)) return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
+    if (hops == 0) ctx().hooks.run(hooks::ClientConnect{*this, c});
+    if (auto refuse = license::gate(*ctx().license, ctx().connectionCount(), version_, hops))
+        return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {
         if (!c.clean_start || version_ == ProtocolVersion::V31) {
@@ -97,9 +98,9 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     }
 
     // Banned, then the authentication chain (docs/security.md); once, before any migration.
-    if (hops == 0 && worker_.ctx().security) {
-        auto admission = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), wallClockMs());
-        if (!admission.check) worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
+    if (hops == 0 && ctx().security) {
+        auto admission = ctx().security->admit(c, conn_.peer(), runtime().metrics(), wallClockMs());
+        if (!admission.check) ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
         if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
         if (admission.check) return checkPassword(c, std::move(*admission.check));
     }
@@ -112,34 +113,35 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
 // result is only counted, flapping detection included).
 void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
     checking_ = std::make_unique<mqtt::Connect>(std::move(c));
-    Worker& w = worker_;
-    w.passwordVerifier().submit(
-        std::move(check), [&w, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
-            auto refusal = w.ctx().security->checked(ok, client_id, peer, w.metrics(), wallClockMs());
-            Connection* conn = w.findConnection(id);
-            if (!conn || conn->closing()) return;
-            conn->channel().onPasswordChecked(refusal ? &*refusal : nullptr);
+    BrokerShard& shard = shard_;
+    runtime().local<auth::PasswordVerifier>().submit(
+        std::move(check), [&shard, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
+            WorkerRuntime& rt = shard.runtime();
+            auto refusal = shard.ctx().security->checked(ok, client_id, peer, rt.metrics(), wallClockMs());
+            Channel* ch = rt.local<ChannelDirectory>().find(id);
+            if (!ch) return;
+            ch->onPasswordChecked(refusal ? &*refusal : nullptr);
         });
 }
 
 void Channel::onPasswordChecked(const auth::Refusal* refusal) {
     std::unique_ptr<mqtt::Connect> c = std::move(checking_);
-    worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, *c, refusal == nullptr});
+    ctx().hooks.run(hooks::ClientAuthenticate{*this, *c, refusal == nullptr});
     if (refusal) refuseConnect(refusal->code, refusal->reason);
     else admitted(*c, 0);
     conn_.connectDecided();  // parses what came meanwhile, or moves to the session's worker
 }
 
 void Channel::admitted(mqtt::Connect& c, int hops) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     // The session of a client id lives on one worker: go there first.
     std::string assigned;
     if (c.client_id.empty()) {
         assigned = assignedClientId();
         c.client_id = assigned;
     }
-    uint32_t owner = worker_.ctx().registry.claim(c.client_id, worker_.index());
-    if (owner != worker_.index()) {
+    uint32_t owner = ctx().registry.claim(c.client_id, runtime().index());
+    if (owner != runtime().index()) {
         if (hops < 3) {
             migration_ = std::make_unique<Migration>(Migration{owner, std::move(c), hops + 1});
             return;
@@ -152,7 +154,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
     if (!takeUsernameSlot(c)) {
         // Nothing of this client id lives here: do not keep its registry claim.
-        if (!worker_.shard().findSessionByClientId(c.client_id)) worker_.ctx().registry.release(c.client_id, worker_.index());
+        if (!shard_.findSessionByClientId(c.client_id)) ctx().registry.release(c.client_id, runtime().index());
         return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
     }
 
@@ -166,7 +168,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
         // A will is a publish by this client. As in EMQX the CONNECT is not
         // refused; a will it may not publish is dropped now (and checked again
         // when sent, Worker::publishWill, since rules and bans change).
-        worker_.ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
+        ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
                                                                    "not authorized at CONNECT"));
         will_.reset();
     }
@@ -180,12 +182,12 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
             keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
     }
     openSession(c);
-    worker_.ctx().hooks.run(hooks::ClientConnected{worker_, *this});
+    ctx().hooks.run(hooks::ClientConnected{shard_, *this});
     sendConnack(session_present_, assigned);
-    worker_.metrics().add(Metric::ClientConnected);
-    worker_.metrics().add(Metric::ClientConnack);
+    runtime().metrics().add(Metric::ClientConnected);
+    runtime().metrics().add(Metric::ClientConnack);
     autoSubscribe();
-    worker_.shard().sessionChanged(*session_);
+    shard_.sessionChanged(*session_);
     session_->attach(this, wallClockMs());
     scheduleCheck();
 }
@@ -194,10 +196,10 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
 // visible: a connection replacing one of the same username inherits its slot,
 // so a reconnect is not refused because the old connection is not gone yet.
 bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
-    UsernameQuota& quota = worker_.ctx().username_quota;
+    UsernameQuota& quota = ctx().username_quota;
     if (!quota.limited() || !c.username || c.username->empty()) return true;
-    if (Session* s = worker_.shard().findSessionByClientId(c.client_id)) {
-        Channel* old = worker_.channelOf(s->id());
+    if (Session* s = shard_.findSessionByClientId(c.client_id)) {
+        Channel* old = shard_.channelOf(s->id());
         if (old && old->username_slot_ && old->username_ == *c.username) {
             old->username_slot_ = false;
             username_slot_ = true;
@@ -209,44 +211,44 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
 }
 
 void Channel::openSession(mqtt::Connect& c) {
-    Session* existing = worker_.shard().findSessionByClientId(client_id_);
+    Session* existing = shard_.findSessionByClientId(client_id_);
     if (existing) {
-        if (Channel* old = worker_.channelOf(existing->id())) {
+        if (Channel* old = shard_.channelOf(existing->id())) {
             old->markTakenOver();
             old->connection().close(clean_start_ ? ShutdownReason::Discarded : ShutdownReason::Takenover);
-            worker_.metrics().add(Metric::SessionTakenover);
+            runtime().metrics().add(Metric::SessionTakenover);
         }
     }
     session_present_ = existing && !clean_start_;
     if (session_present_) {
         session_ = existing;
         session_->pending_will.reset();  // resumed in time: a delayed will is not sent
-        worker_.schedule(DeadlineKind::Session, session_->id(), session_->deadline_slot, DeadlineQueue::kNone);
-        worker_.metrics().add(Metric::SessionResumed);
+        runtime().schedule(DeadlineKind::Session, session_->id(), session_->deadline_slot, DeadlineQueue::kNone);
+        runtime().metrics().add(Metric::SessionResumed);
     } else {
-        session_ = &worker_.shard().createSession(client_id_);
-        worker_.metrics().add(Metric::SessionCreated);
+        session_ = &shard_.createSession(client_id_);
+        runtime().metrics().add(Metric::SessionCreated);
         if (existing) {
             // Ended after the new session exists, so the client id stays this
             // worker's throughout (Worker::endSession); its pending will goes out.
-            worker_.metrics().add(Metric::SessionDiscarded);
-            worker_.shard().endSession(*existing);
+            runtime().metrics().add(Metric::SessionDiscarded);
+            shard_.endSession(*existing);
         }
     }
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     if (version_ == ProtocolVersion::V5) {
         session_->expiry_interval_s = c.props.session_expiry_interval.value_or(0);
     } else {
         session_->expiry_interval_s = clean_start_ ? 0 : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
     }
     session_->username = username_;
-    worker_.setChannelOf(session_->id(), this);
-    worker_.ctx().router.setOnline(session_->id(), true);
+    shard_.setChannelOf(session_->id(), this);
+    ctx().router.setOnline(session_->id(), true);
     state_ = State::Connected;
 }
 
 void Channel::sendConnack(bool session_present, const std::string& assigned_id) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     mqtt::Connack ack;
     ack.session_present = session_present;
     if (version_ == ProtocolVersion::V5) {
@@ -262,12 +264,12 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;
     }
-    worker_.ctx().hooks.run(hooks::ClientConnack{*this, ack});
+    ctx().hooks.run(hooks::ClientConnack{*this, ack});
     send(ack);
 }
 
 void Channel::autoSubscribe() {
-    const auto& topics = worker_.ctx().cfg.auto_subscribe_topics;
+    const auto& topics = ctx().cfg.auto_subscribe_topics;
     if (topics.empty()) return;
     mqtt::Subscribe sub;
     for (const auto& t : topics) {
@@ -309,8 +311,8 @@ void Channel::releaseSession() {
     Session& s = *session_;
     session_ = nullptr;
     s.detach();
-    worker_.setChannelOf(s.id(), nullptr);
-    worker_.ctx().router.setOnline(s.id(), false);
+    shard_.setChannelOf(s.id(), nullptr);
+    ctx().router.setOnline(s.id(), false);
     int64_t now = wallClockMs();
     s.disconnected_at_ms = now;
     bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
@@ -318,7 +320,7 @@ void Channel::releaseSession() {
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
     if (will && (will_delay == 0 || s.expiry_interval_s == 0)) {
-        worker_.shard().publishWill(will, username_, conn_.peer());
+        shard_.publishWill(will, username_, conn_.peer());
         will.reset();
     }
     if (will)
@@ -326,10 +328,10 @@ void Channel::releaseSession() {
             Session::PendingWill{std::move(will), conn_.peer(), now + static_cast<int64_t>(will_delay) * 1000});
     if (taken_over_) return;  // the new connection decides the session's fate
     if (s.expiry_interval_s == 0) {
-        worker_.shard().endSession(s);
+        shard_.endSession(s);
         return;
     }
-    worker_.shard().scheduleSession(s);
+    shard_.scheduleSession(s);
 }
 
 }  // namespace emqx

@@ -30,7 +30,7 @@
 #include "emqxd/session/delivery_sink.h"
 #include "emqxd/session/fifo_queue.h"
 #include "emqxd/session/session_journal.h"
-#include "emqxd/worker/deadline_queue.h"
+#include "emqxd/runtime/deadline_queue.h"
 
 namespace emqx {
 

@@ -9,14 +9,13 @@
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
-BrokerShard::BrokerShard(Worker& runtime)
-    : runtime_(runtime), ctx_(runtime.ctx()), index_(runtime.index()),
+BrokerShard::BrokerShard(WorkerRuntime& runtime, BrokerContext& ctx, std::function<bool(uint64_t)> connection_open)
+    : runtime_(runtime), ctx_(ctx), index_(runtime.index()),
       session_services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks},
-      acks_(runtime.ctx().durable.get(), [&runtime](uint64_t id) { return runtime.connectionOpen(id); }) {
+      acks_(ctx_.durable.get(), std::move(connection_open)) {
     outgoing_.resize(ctx_.worker_count);
 }
 
@@ -66,9 +65,9 @@ PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo)
 }
 
 void BrokerShard::publishFromOutside(BrokerContext& ctx, MessagePtr msg) {
-    if (ctx.workers.empty()) return;
-    Worker* w = ctx.workers.front().get();
-    w->post([w, msg = std::move(msg)] { w->shard().publish(msg); });
+    if (ctx.shards.empty()) return;
+    BrokerShard* shard = ctx.shards.front();
+    shard->runtime_.post([shard, msg = std::move(msg)] { shard->publish(msg); });
 }
 
 void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes) {
@@ -91,7 +90,7 @@ void BrokerShard::flushOutgoing() {
     for (uint32_t w = 0; w < outgoing_.size(); ++w) {
         auto& out = outgoing_[w];
         if (out.empty()) continue;
-        ctx_.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+        ctx_.runtimes[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
         out.clear();
     }
 }
@@ -151,6 +150,16 @@ Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
     return ref;
 }
 
+Channel* BrokerShard::channelOf(uint64_t session_id) {
+    auto it = attached_.find(session_id);
+    return it == attached_.end() ? nullptr : it->second;
+}
+
+void BrokerShard::setChannelOf(uint64_t session_id, Channel* c) {
+    if (c) attached_[session_id] = c;
+    else attached_.erase(session_id);
+}
+
 void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
@@ -179,7 +188,7 @@ void BrokerShard::endSession(Session& s) {
         ctx_.registry.release(s.clientId(), index_);
     }
     runtime_.metrics().add(Metric::SessionTerminated);
-    runtime_.setChannelOf(s.id(), nullptr);
+    setChannelOf(s.id(), nullptr);
     sessions_.erase(s.id());
     session_count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();

@@ -15,6 +15,7 @@
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/session/session.h"
+#include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
 
 using namespace emqx;
@@ -63,20 +64,20 @@ private:
 };
 
 struct Fixture {
-    explicit Fixture(unsigned workers = 0) : broker(config::BrokerConfig{}, workers) {
+    explicit Fixture(unsigned count = 0) : broker(config::BrokerConfig{}, count) {
         ctl::registerCommands(registry);
-        for (unsigned i = 0; i < workers; ++i) broker.workers.push_back(std::make_unique<Worker>(broker, i));
-        for (auto& w : broker.workers) w->start();
+        for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(broker, i, nullptr));
+        for (auto& w : workers) w->start();
     }
     ~Fixture() {
-        for (auto& w : broker.workers) w->requestStop();
-        for (auto& w : broker.workers) w->join();
+        for (auto& w : workers) w->requestStop();
+        for (auto& w : workers) w->join();
     }
 
     // Dispatches `cmd` and runs the control loop until it is answered.
     Answer call(std::string_view cmd, const Json& args) {
         std::optional<Answer> answer;
-        ctl::CommandContext cx{broker, *control.inbox, hooks};
+        ctl::CommandContext cx{broker, workers, traces, *control.inbox, hooks};
         registry.dispatch(cmd, args, cx, ctl::Responder([&answer](Answer a) { answer = std::move(a); }));
         control.runUntil(answer);
         REQUIRE(answer);
@@ -86,7 +87,7 @@ struct Fixture {
     // Runs `fn` on worker `i` and waits for it.
     void onWorker(unsigned i, std::function<void(Worker&)> fn) {
         std::promise<void> done;
-        Worker& w = *broker.workers[i];
+        Worker& w = *workers[i];
         w.post([&] {
             fn(w);
             done.set_value();
@@ -95,6 +96,8 @@ struct Fixture {
     }
 
     BrokerContext broker;
+    std::vector<std::unique_ptr<Worker>> workers;
+    trace::TraceRegistry traces{broker.cfg.trace.max_file_size};
     ControlLoop control;
     CtlHooks hooks;
     ctl::Registry registry;
@@ -140,7 +143,7 @@ TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl
     CHECK(f.call("clients.show", {{"clientid", "c"}}).message == "Not Found: client c");
     f.onWorker(1, [](Worker& w) { w.shard().createSession("c"); });
     // Worker 0 is busy: a command asking every worker would wait for it.
-    Hold busy(*f.broker.workers[0]);
+    Hold busy(*f.workers[0]);
     Answer shown = f.call("clients.show", {{"clientid", "c"}});
     REQUIRE(shown.is_ok);
     CHECK(shown.data["client"]["worker"] == 1);
@@ -160,8 +163,8 @@ TEST_CASE("ctl registry: a per-client command never acts on a session that has g
     f.onWorker(0, [](Worker& w) { w.shard().createSession("c"); });
     // Worker 0 is held, so the command is sent to it; queued ahead of the
     // command, the session ends there (and, in one section, starts on worker 1).
-    Worker& w0 = *f.broker.workers[0];
-    Worker& w1 = *f.broker.workers[1];
+    Worker& w0 = *f.workers[0];
+    Worker& w1 = *f.workers[1];
     auto busy = std::make_unique<Hold>(w0);
     bool moves = GENERATE(false, true);
     w0.post([&, moves] {
@@ -171,7 +174,7 @@ TEST_CASE("ctl registry: a per-client command never acts on a session that has g
         w1.post([&] { w1.shard().createSession("c"); });
     });
     std::optional<Answer> answer;
-    ctl::CommandContext cx{f.broker, *f.control.inbox, f.hooks};
+    ctl::CommandContext cx{f.broker, f.workers, f.traces, *f.control.inbox, f.hooks};
     f.registry.dispatch("clients.show", {{"clientid", "c"}}, cx,
                         ctl::Responder([&answer](Answer a) { answer = std::move(a); }));
     busy.reset();
