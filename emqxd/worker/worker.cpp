@@ -9,7 +9,7 @@
 namespace emqx {
 
 Worker::Worker(BrokerContext& ctx, uint32_t index, SendToOwner send_to_owner)
-    : ctx_(ctx), runtime_(index, ctx.cfg.log.throttling_time_window),
+    : runtime_(index, ctx.cfg.log.throttling_time_window),
       shard_(runtime_, ctx, [this](uint64_t id) { return connections_.isOpen(id); }),
       connections_(runtime_, shard_, ctx, std::move(send_to_owner)) {
     runtime_.setHandlers({

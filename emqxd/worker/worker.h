@@ -34,21 +34,18 @@ public:
     // Closes every connection with reason `shutdown` and stops the loop.
     void requestStop();
     const Metrics& metrics() const { return runtime_.metrics(); }
-    Metrics& metrics() { return runtime_.metrics(); }  // the worker's own thread
     size_t connectionCount() const { return connections_.count(); }
 
     // --- the worker's own thread ---
-    BrokerContext& ctx() { return ctx_; }
     WorkerRuntime& runtime() { return runtime_; }
+    Metrics& metrics() { return runtime_.metrics(); }
     // The broker's work on this worker: sessions, subscriptions, publish, acks.
     BrokerShard& shard() { return shard_; }
-    ConnectionTable& connections() { return connections_; }
 
 private:
     void runBatch(std::vector<WorkerRuntime::InboxItem>& batch);
     void endOfIteration();
 
-    BrokerContext& ctx_;
     WorkerRuntime runtime_;
     BrokerShard shard_;
     ConnectionTable connections_;
