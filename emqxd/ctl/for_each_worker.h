@@ -20,8 +20,7 @@ void forEachWorker(const std::vector<std::unique_ptr<Worker>>& workers, ControlL
         size_t remaining;
         std::function<void(std::vector<Part>&)> done;
     };
-    auto st = std::make_shared<State>(State{std::vector<Part>(workers.size()), workers.size(),
-                                            std::move(on_all_done)});
+    auto st = std::make_shared<State>(State{std::vector<Part>(workers.size()), workers.size(), std::move(on_all_done)});
     if (workers.empty()) {
         st->done(st->parts);
         return;
@@ -31,7 +30,7 @@ void forEachWorker(const std::vector<std::unique_ptr<Worker>>& workers, ControlL
         Worker* w = workers[i].get();
         ControlLoopInbox* inbox = &back;
         w->post([st, shared_fn, w, i, inbox] {
-            Part part = (*shared_fn)(*w);  // on the worker's thread
+            Part part = (*shared_fn)(*w);                            // on the worker's thread
             inbox->post([st, i, part = std::move(part)]() mutable {  // on the control loop
                 st->parts[i] = std::move(part);
                 if (--st->remaining == 0) st->done(st->parts);

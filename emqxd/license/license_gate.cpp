@@ -5,8 +5,7 @@
 
 namespace emqx::license {
 
-std::optional<mqtt::ReasonCode> gate(LicenseManager& license, uint64_t connections, mqtt::ProtocolVersion v,
-                                     int hops) {
+std::optional<mqtt::ReasonCode> gate(LicenseManager& license, uint64_t connections, mqtt::ProtocolVersion v, int hops) {
     if (hops > 0) return std::nullopt;
     if (connections > 0) --connections;  // the one asking
     auto why = license.admit(connections, wallClockMs());

@@ -14,7 +14,6 @@ class LicenseManager;
 // counted by the license, and as shutdown reason quota_exceeded). `hops` > 0
 // for a CONNECT handed over by another worker (already admitted).
 // `connections`: the listeners' connections now, the one asking included.
-std::optional<mqtt::ReasonCode> gate(LicenseManager& license, uint64_t connections, mqtt::ProtocolVersion v,
-                                     int hops);
+std::optional<mqtt::ReasonCode> gate(LicenseManager& license, uint64_t connections, mqtt::ProtocolVersion v, int hops);
 
 }  // namespace emqx::license

@@ -183,7 +183,8 @@ size_t Connection::parse(const char* data, size_t len) {
     while (off < len && !closing_ && !migrating_ && !channel_.holdsInput()) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
-        auto status = mqtt::readFixedHeader(std::span(bytes + off, len - off), channel_.maxIncomingPacketSize(), header, err);
+        auto status =
+            mqtt::readFixedHeader(std::span(bytes + off, len - off), channel_.maxIncomingPacketSize(), header, err);
         if (status == mqtt::FrameStatus::Invalid) {
             channel_.protocolError(err);
             return len;

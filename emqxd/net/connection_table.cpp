@@ -4,8 +4,8 @@
 
 #include "common/clock/wall_clock.h"
 #include "emqxd/broker/broker_context.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/broker/listener_stats.h"
+#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel_directory.h"
 
 namespace emqx {

@@ -169,7 +169,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
         // refused; a will it may not publish is dropped now (and checked again
         // when sent, Worker::publishWill, since rules and bans change).
         ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
-                                                                   "not authorized at CONNECT"));
+                                                           "not authorized at CONNECT"));
         will_.reset();
     }
     if (version_ == ProtocolVersion::V5) {
@@ -259,7 +259,8 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         p.subscription_identifier_available = 1;
         p.shared_subscription_available = cfg.shared_subscription ? 1 : 0;
         p.topic_alias_maximum = static_cast<uint16_t>(cfg.max_topic_alias);
-        p.receive_maximum = static_cast<uint16_t>(std::min<unsigned>(cfg.max_awaiting_rel ? cfg.max_awaiting_rel : 65535, 65535));
+        p.receive_maximum =
+            static_cast<uint16_t>(std::min<unsigned>(cfg.max_awaiting_rel ? cfg.max_awaiting_rel : 65535, 65535));
         if (cfg.max_qos_allowed < 2) p.maximum_qos = static_cast<uint8_t>(cfg.max_qos_allowed);
         if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "common/config/broker_config.h"
-#include "emqxd/protocol/output_buffer.h"
 #include "common/mqtt/shutdown_reason.h"
+#include "emqxd/protocol/output_buffer.h"
 #include "emqxd/protocol/peer_cert_field.h"
 #include "emqxd/runtime/deadline_queue.h"
 

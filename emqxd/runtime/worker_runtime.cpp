@@ -8,7 +8,9 @@
 namespace emqx {
 
 WorkerRuntime::WorkerRuntime(uint32_t index, int64_t log_throttle_window_ms)
-    : index_(index), inbox_([this] { uv_async_send(&wakeup_); }), protocol_errors_(log_throttle_window_ms),
+    : index_(index),
+      inbox_([this] { uv_async_send(&wakeup_); }),
+      protocol_errors_(log_throttle_window_ms),
       read_buffer_(new char[kReadBufferSize]) {
     uv_loop_init(&loop_);
     loop_.data = this;
@@ -102,8 +104,9 @@ void WorkerRuntime::armTimer() {
         return;
     }
     int64_t delay = std::max<int64_t>(0, earliest - nowMs());
-    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<WorkerRuntime*>(t->loop->data)->onTimer(); },
-                   static_cast<uint64_t>(delay), 0);
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<WorkerRuntime*>(t->loop->data)->onTimer(); },
+        static_cast<uint64_t>(delay), 0);
 }
 
 void WorkerRuntime::onTimer() {

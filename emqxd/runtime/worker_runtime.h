@@ -157,7 +157,7 @@ T& WorkerRuntime::local() {
     LocalState& s = locals_[slot];
     if (!s.object) {
         s.object = {makeLocal<T>(), [](void* p) { delete static_cast<T*>(p); }};
-        if constexpr (requires(T& t) { t.onWorkerStop(); })
+        if constexpr (requires(T & t) { t.onWorkerStop(); })
             s.stop = [](void* p) { static_cast<T*>(p)->onWorkerStop(); };
     }
     return *static_cast<T*>(s.object.get());

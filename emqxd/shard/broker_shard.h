@@ -17,11 +17,11 @@
 #include "emqxd/message/message.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/router/subscription_options.h"
+#include "emqxd/runtime/delivery.h"
+#include "emqxd/runtime/worker_runtime.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/ack_gate.h"
 #include "emqxd/storage/durable_writes.h"
-#include "emqxd/runtime/delivery.h"
-#include "emqxd/runtime/worker_runtime.h"
 
 namespace emqx {
 

@@ -39,7 +39,11 @@ void delivered(const TraceRegistry& reg, const hooks::MessageDelivered& e) {
     const hooks::ClientView& ch = e.client;
     const Message& m = e.message;
     if (!reg.wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
-    reg.emit({Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
+    reg.emit({Level::Debug,
+              ch.clientId(),
+              ch.peer(),
+              m.topic,
+              "mqtt_packet_sent",
               {{"packet", describePublish(m.topic, m.payload, e.qos, e.retain, e.dup, e.packet_id)}}});
 }
 
@@ -48,9 +52,17 @@ void connected(const TraceRegistry& reg, const hooks::ClientView& ch) {
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
     Field username = ch.username().empty() ? Field{"username", "undefined"}
                                            : Field{"username", ch.username(), Kind::ClientBytes};
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "authenticate",
+    reg.emit({Level::Info,
+              ch.clientId(),
+              ch.peer(),
+              {},
+              "authenticate",
               {{"result", "anonymous (no authenticator configured)"}, std::move(username)}});
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_connected",
+    reg.emit({Level::Info,
+              ch.clientId(),
+              ch.peer(),
+              {},
+              "client_connected",
               {{"proto_ver", static_cast<int>(ch.protoVer())},
                {"clean_start", ch.cleanStart()},
                {"keepalive", ch.keepalive()}}});
@@ -59,8 +71,8 @@ void connected(const TraceRegistry& reg, const hooks::ClientView& ch) {
 void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) {
     const hooks::ClientView& ch = e.client;
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
-              {{"reason", shutdownReasonName(e.reason)}}});
+    reg.emit(
+        {Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected", {{"reason", shutdownReasonName(e.reason)}}});
 }
 
 // A denial (EMQX's authorization_permission_denied), with what made it.
@@ -68,7 +80,11 @@ void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) 
 void authorized(const TraceRegistry& reg, const hooks::ClientAuthorize& e) {
     const hooks::ClientView& ch = e.client;
     if (e.decision.allow || !reg.wants(Level::Info, ch.clientId(), ch.peer(), e.topic)) return;
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), e.topic, "authorization_permission_denied",
+    reg.emit({Level::Info,
+              ch.clientId(),
+              ch.peer(),
+              e.topic,
+              "authorization_permission_denied",
               {{"action", e.action == authz::Action::Publish ? "publish" : "subscribe"},
                {"topic", e.topic, Kind::ClientBytes},
                {"reason", e.decision.describe()}}});
@@ -77,7 +93,11 @@ void authorized(const TraceRegistry& reg, const hooks::ClientAuthorize& e) {
 void willRefused(const TraceRegistry& reg, const hooks::MessageDropped& e) {
     if (e.reason != hooks::MessageDropReason::WillRefused) return;
     if (!reg.wants(Level::Warning, e.publisher, e.peer, e.topic)) return;
-    reg.emit({Level::Warning, e.publisher, e.peer, e.topic, "last_will_testament_publish_denied",
+    reg.emit({Level::Warning,
+              e.publisher,
+              e.peer,
+              e.topic,
+              "last_will_testament_publish_denied",
               {{"topic", e.topic, Kind::ClientBytes}, {"reason", e.detail}}});
 }
 
@@ -104,13 +124,20 @@ void subscribe(hooks::HookBus& bus, TraceRegistry& traces) {
     constexpr int p = kPriorityHighest;
     bus.add<PacketReceived>(
         p, [&reg](const PacketReceived& e) { packet(reg, e.client, e.packet, "mqtt_packet_received"); }, on);
-    bus.add<PacketSent>(p, [&reg](const PacketSent& e) { packet(reg, e.client, e.packet, "mqtt_packet_sent"); }, on);
-    bus.add<MessageDelivered>(p, [&reg](const MessageDelivered& e) { delivered(reg, e); }, on);
-    bus.add<ClientConnected>(p, [&reg](const ClientConnected& e) { connected(reg, e.client); }, on);
-    bus.add<ClientDisconnected>(p, [&reg](const ClientDisconnected& e) { disconnected(reg, e); }, on);
-    bus.add<ClientAuthorize>(p, [&reg](const ClientAuthorize& e) { authorized(reg, e); }, on);
-    bus.add<MessageDropped>(p, [&reg](const MessageDropped& e) { willRefused(reg, e); }, on);
-    bus.add<DeliveryDropped>(p, [&reg](const DeliveryDropped& e) { deliveryDropped(reg, e); }, on);
+    bus.add<PacketSent>(
+        p, [&reg](const PacketSent& e) { packet(reg, e.client, e.packet, "mqtt_packet_sent"); }, on);
+    bus.add<MessageDelivered>(
+        p, [&reg](const MessageDelivered& e) { delivered(reg, e); }, on);
+    bus.add<ClientConnected>(
+        p, [&reg](const ClientConnected& e) { connected(reg, e.client); }, on);
+    bus.add<ClientDisconnected>(
+        p, [&reg](const ClientDisconnected& e) { disconnected(reg, e); }, on);
+    bus.add<ClientAuthorize>(
+        p, [&reg](const ClientAuthorize& e) { authorized(reg, e); }, on);
+    bus.add<MessageDropped>(
+        p, [&reg](const MessageDropped& e) { willRefused(reg, e); }, on);
+    bus.add<DeliveryDropped>(
+        p, [&reg](const DeliveryDropped& e) { deliveryDropped(reg, e); }, on);
 }
 
 }  // namespace emqx::trace

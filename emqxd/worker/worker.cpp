@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include "emqxd/net/connection.h"
 #include "emqxd/broker/listener_stats.h"
+#include "emqxd/net/connection.h"
 #include "emqxd/protocol/publish_header_cache.h"
 
 namespace emqx {
@@ -32,9 +32,8 @@ Worker::Worker(BrokerContext& ctx, uint32_t index, SendToOwner send_to_owner)
 Worker::~Worker() { runtime_.join(); }
 
 void Worker::adoptSocket(int fd, ListenerStats* listener, std::string peer) {
-    post([this, fd, listener, peer = std::move(peer)]() mutable {
-        connections_.accept(fd, listener, std::move(peer));
-    });
+    post(
+        [this, fd, listener, peer = std::move(peer)]() mutable { connections_.accept(fd, listener, std::move(peer)); });
 }
 
 void Worker::adoptMigrating(MigratingConnection m) {

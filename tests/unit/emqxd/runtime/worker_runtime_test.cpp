@@ -41,7 +41,7 @@ TEST_CASE("runtime: a layer's state is one per type and runtime, made on first u
     CHECK(b.local<Counter>().value == 0);  // b's own
     CHECK(&a.local<StoppableState>() != &b.local<StoppableState>());
     CHECK(a.local<StoppableState>().runtime == &a);  // made from its runtime
-    CHECK(b.local<FromLoop>().loop == b.loop());      // or from its loop
+    CHECK(b.local<FromLoop>().loop == b.loop());     // or from its loop
 }
 
 TEST_CASE("runtime: the stop is told to the states that exist", "[core][runtime]") {
@@ -64,8 +64,7 @@ TEST_CASE("runtime: inbox batches and deadlines go to the worker's handlers, in 
                 for (auto& item : batch) {
                     if (auto* d = std::get_if<Delivery>(&item))
                         seen.push_back("delivery " + std::to_string(d->session_id));
-                    else
-                        std::get<WorkerRuntime::Task>(item)();
+                    else std::get<WorkerRuntime::Task>(item)();
                 }
             },
         .deadline =
