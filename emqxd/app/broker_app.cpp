@@ -42,13 +42,14 @@ unsigned workerCount(const config::NodeConfig& node) {
 BrokerApp::BrokerApp(config::BrokerConfig cfg) {
     unsigned n = workerCount(cfg.node);
     ctx_ = std::make_unique<BrokerContext>(std::move(cfg), n);
+    traces_ = std::make_unique<trace::TraceRegistry>(ctx_->cfg.trace.max_file_size);
     uv_loop_init(&loop_);
 }
 
 BrokerApp::~BrokerApp() {
     listeners_.clear();
     closeDurable();  // its writer thread posts to the workers: stop it first
-    ctx_->workers.clear();
+    workers_.clear();
     ctl_.reset();
     uv_loop_close(&loop_);
 }
@@ -113,9 +114,13 @@ bool BrokerApp::makeListenerStates(std::string& error) {
 
 void BrokerApp::makeWorkers() {
     // The hook bus's subscribers, while no worker runs (emqxd/hooks/hook_bus.h).
-    trace::subscribe(ctx_->hooks, *ctx_->traces);
+    trace::subscribe(ctx_->hooks, *traces_);
     subscribeClientEvents(ctx_->hooks, ctx_->cfg);
-    for (unsigned i = 0; i < ctx_->worker_count; ++i) ctx_->workers.push_back(std::make_unique<Worker>(*ctx_, i));
+    auto send_to_owner = [this](MigratingConnection m, uint32_t owner) {
+        workers_[owner]->adoptMigrating(std::move(m));
+    };
+    for (unsigned i = 0; i < ctx_->worker_count; ++i)
+        workers_.push_back(std::make_unique<Worker>(*ctx_, i, send_to_owner));
     restoreSessions();
 }
 
@@ -138,7 +143,7 @@ void BrokerApp::catchSignals() {
 
 bool BrokerApp::startCtl(std::string& error) {
     ctl_ = std::make_unique<CtlServer>(
-        &loop_, *ctx_,
+        &loop_, *ctx_, workers_, *traces_,
         CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
                  [this](const std::string& id, std::string& e) { return startListener(id, e); }});
     if (ctl_->start(error)) return true;
@@ -147,11 +152,18 @@ bool BrokerApp::startCtl(std::string& error) {
     return false;
 }
 
+std::unique_ptr<Listener> BrokerApp::makeListener(ListenerStats& stats) {
+    return std::make_unique<Listener>(&loop_, *ctx_, stats,
+                                      [this](unsigned w, int fd, ListenerStats* s, std::string peer) {
+                                          workers_[w]->adoptSocket(fd, s, std::move(peer));
+                                      });
+}
+
 bool BrokerApp::bindListeners(std::string& error) {
     // Bind everything before serving anything: a port in use fails the start.
     for (auto& stats : ctx_->listeners) {
         if (!stats->config.enable) continue;
-        auto l = std::make_unique<Listener>(&loop_, *ctx_, *stats);
+        auto l = makeListener(*stats);
         if (!l->start(error)) {
             listeners_.clear();
             ctl_->stop();
@@ -165,7 +177,7 @@ bool BrokerApp::bindListeners(std::string& error) {
 
 void BrokerApp::startServing() {
     ctx_->started_at_ms = wallClockMs();
-    for (auto& w : ctx_->workers) w->start();
+    for (auto& w : workers_) w->start();
     sys_ = std::make_unique<SysPublisher>(&loop_, *ctx_);
     sys_->start();
     uv_timer_init(&loop_, &trace_timer_);
@@ -174,7 +186,7 @@ void BrokerApp::startServing() {
         &trace_timer_,
         [](uv_timer_t* t) {
             auto* app = static_cast<BrokerApp*>(t->data);
-            app->ctx_->traces->expire(wallClockMs());
+            app->traces_->expire(wallClockMs());
         },
         200, 200);
 }
@@ -187,7 +199,7 @@ int BrokerApp::runControlLoop() {
     std::fflush(stdout);
 
     uv_run(&loop_, UV_RUN_DEFAULT);
-    for (auto& w : ctx_->workers) w->join();
+    for (auto& w : workers_) w->join();
     closeDurable();
     log::info("{} stopped", ctx_->cfg.node.name);
     return 0;
@@ -204,7 +216,7 @@ void BrokerApp::stop() {
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&trace_timer_), nullptr);
-    for (auto& w : ctx_->workers) w->requestStop();
+    for (auto& w : workers_) w->requestStop();
 }
 
 bool BrokerApp::stopListener(const std::string& id, std::string& error) {
@@ -226,7 +238,7 @@ bool BrokerApp::startListener(const std::string& id, std::string& error) {
         if (l->stats().id == id) return l->start(error);
     for (auto& stats : ctx_->listeners) {
         if (stats->id != id) continue;
-        auto l = std::make_unique<Listener>(&loop_, *ctx_, *stats);
+        auto l = makeListener(*stats);
         if (!l->start(error)) return false;
         listeners_.push_back(std::move(l));
         return true;
@@ -417,8 +429,8 @@ void BrokerApp::restoreSessions() {
     BrokerContext& ctx = *ctx_;
     if (!ctx.durable) return;
     // Commits wake the workers that hold acks waiting for them.
-    ctx.durable->setCommitListener([&ctx](uint64_t seq) {
-        for (auto& w : ctx.workers)
+    ctx.durable->setCommitListener([this](uint64_t seq) {
+        for (auto& w : workers_)
             if (w->shard().acks().waitingForCommit()) {
                 Worker* wp = w.get();
                 wp->post([wp, seq] { wp->shard().acks().onCommitted(seq); });
@@ -427,7 +439,7 @@ void BrokerApp::restoreSessions() {
     size_t restored = 0;
     for (storage::StoredSession& st : loaded_sessions_) {
         uint32_t w = static_cast<uint32_t>(std::hash<std::string_view>{}(st.client_id) % ctx.worker_count);
-        ctx.workers[w]->shard().sessions().restore(std::move(st));
+        workers_[w]->shard().sessions().restore(std::move(st));
         ++restored;
     }
     loaded_sessions_.clear();
@@ -442,7 +454,7 @@ void BrokerApp::closeDurable() {
     if (!ctx.durable) return;
     // Called with the workers stopped (or never started): their sessions are ours to read.
     size_t saved = 0;
-    for (auto& w : ctx.workers) saved += w->shard().sessions().save();
+    for (auto& w : workers_) saved += w->shard().sessions().save();
     if (ctx.security) ctx.security->banned().persistTo(nullptr);  // memory only from here on
     ctx.durable->close();
     log::info("durable store {}: saved {} sessions, {} retained messages; closed", ctx.durable->dir(), saved,

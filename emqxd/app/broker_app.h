@@ -15,8 +15,13 @@
 namespace emqx {
 
 struct BrokerContext;
+namespace trace {
+class TraceRegistry;
+}
 class CtlServer;
 class Listener;
+class Worker;
+struct ListenerStats;
 class SysPublisher;
 class RocksDbRetainStore;
 namespace auth {
@@ -55,6 +60,7 @@ private:
     int runControlLoop();
     void stop();
     // For `emqxctl listeners stop|start|restart`, on the control loop.
+    std::unique_ptr<Listener> makeListener(ListenerStats& stats);
     bool stopListener(const std::string& id, std::string& error);
     bool startListener(const std::string& id, std::string& error);
     // The license in force at start (a bad file fails the start; an expired one warns).
@@ -71,9 +77,12 @@ private:
 
     uv_loop_t loop_{};
     std::unique_ptr<BrokerContext> ctx_;
+    // `emqxctl trace`'s traces; after ctx_: its switch counts in ctx_->hooks.
+    std::unique_ptr<trace::TraceRegistry> traces_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::unique_ptr<SysPublisher> sys_;
     std::unique_ptr<CtlServer> ctl_;  // outlives the workers: they post completions to it
+    std::vector<std::unique_ptr<Worker>> workers_;
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};
     uv_timer_t trace_timer_{};  // ends named traces at their end time

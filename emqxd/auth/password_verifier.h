@@ -27,6 +27,8 @@ public:
     // At stop: checks that have not started are dropped (their `done` never
     // runs); running ones finish and complete as usual.
     void cancelQueued();
+    // A worker's verifier (WorkerRuntime::local) is told its worker stops.
+    void onWorkerStop() { cancelQueued(); }
 
 private:
     struct Job;

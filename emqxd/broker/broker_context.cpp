@@ -3,8 +3,6 @@
 #include "emqxd/license/license.h"
 #include "emqxd/retain/memory_retain_store.h"
 #include "emqxd/storage/durable_store.h"
-#include "emqxd/trace/trace_registry.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -14,9 +12,14 @@ BrokerContext::BrokerContext(config::BrokerConfig c, unsigned count)
       router(count, sharedStrategyFromName(cfg.mqtt.shared_subscription_strategy)),
       username_quota(cfg.mqtt.max_conn_per_username),
       retain(std::make_unique<MemoryRetainStore>()),
-      traces(std::make_unique<trace::TraceRegistry>(cfg.trace.max_file_size)),
       license(std::make_unique<license::LicenseManager>()) {}
 
 BrokerContext::~BrokerContext() = default;
+
+uint64_t BrokerContext::connectionCount() const {
+    uint64_t connections = 0;
+    for (auto& l : listeners) connections += l->current.load(std::memory_order_relaxed);
+    return connections;
+}
 
 }  // namespace emqx

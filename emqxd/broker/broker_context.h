@@ -9,20 +9,18 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
+#include "emqxd/broker/listener_stats.h"
 #include "emqxd/broker/username_quota.h"
 #include "emqxd/hooks/hook_bus.h"
 #include "emqxd/metrics/gauge.h"
-#include "emqxd/net/listener_stats.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
 #include "emqxd/session/session_locator.h"
 
 namespace emqx {
 
-class Worker;
-namespace trace {
-class TraceRegistry;
-}
+class WorkerRuntime;
+class BrokerShard;
 namespace license {
 class LicenseManager;
 }
@@ -37,13 +35,20 @@ struct BrokerContext {
     BrokerContext(config::BrokerConfig c, unsigned worker_count);
     ~BrokerContext();
 
+    // The listeners' connections now (any thread).
+    uint64_t connectionCount() const;
+
     const config::BrokerConfig cfg;
     const unsigned worker_count;
     Router router;
     SessionLocator locator;        // which worker owns a client id's session
     UsernameQuota username_quota;  // mqtt.max_conn_per_username
     std::unique_ptr<RetainStore> retain;
-    std::vector<std::unique_ptr<Worker>> workers;
+    // Each worker's runtime (its inbox, its counters) and shard, by worker
+    // index: what the shards post to one another through. Set as each worker
+    // is made, before any starts (BrokerApp owns the workers).
+    std::vector<WorkerRuntime*> runtimes;
+    std::vector<BrokerShard*> shards;
     std::vector<std::unique_ptr<ListenerStats>> listeners;
     int64_t started_at_ms = 0;  // wall clock
     std::atomic<uint64_t> next_session_id{1};
@@ -57,10 +62,9 @@ struct BrokerContext {
     std::atomic<uint64_t> topics_max{0};
     std::atomic<uint64_t> retained_max{0};
     // The hook bus (emqxd/hooks): subscribed by BrokerApp before the workers
-    // start, read-only while they run but for the switch `traces` turns.
-    // Declared before `traces`, whose switch counts in it, so it outlives it.
+    // start, read-only while they run but for the switches subscribers turn
+    // (the trace registry's, which BrokerApp owns).
     hooks::HookBus hooks;
-    std::unique_ptr<trace::TraceRegistry> traces;
     // The license in force; connects are admitted through it.
     std::unique_ptr<license::LicenseManager> license;
     // The durable store (RocksDB) when durable.enable; null: memory only.

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "emqxd/worker/worker.h"
+#include "emqxd/runtime/worker_runtime.h"
 
 namespace emqx {
 
@@ -18,8 +18,7 @@ uint64_t raiseMax(std::atomic<uint64_t>& max, uint64_t value) {
 }  // namespace
 
 std::vector<std::pair<std::string, uint64_t>> collectStats(BrokerContext& ctx) {
-    uint64_t connections = 0;
-    for (auto& l : ctx.listeners) connections += l->current.load();
+    uint64_t connections = ctx.connectionCount();
     uint64_t topics = ctx.router.topicCount();
     uint64_t retained = ctx.retain->size();
     uint64_t connections_max = raiseMax(ctx.connections_max, connections);
@@ -56,7 +55,7 @@ std::vector<std::pair<std::string, uint64_t>> collectStats(BrokerContext& ctx) {
 
 uint64_t sumMetric(const BrokerContext& ctx, Metric m) {
     uint64_t total = 0;
-    for (auto& w : ctx.workers) total += static_cast<const Worker&>(*w).metrics().get(m);
+    for (const WorkerRuntime* w : ctx.runtimes) total += w->metrics().get(m);
     return total;
 }
 

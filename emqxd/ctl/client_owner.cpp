@@ -15,6 +15,7 @@ namespace {
 
 struct Job {
     BrokerContext& broker;
+    const std::vector<std::unique_ptr<Worker>>& workers;
     ControlLoopInbox& control_loop;
     std::string client_id;
     ClientTask task;
@@ -26,8 +27,8 @@ void notFound(const Job& job) { job.reply.fail(code::kNotFound, "Not Found: clie
 // On the control loop; `retries`: how many more owners to try after this one.
 void runOnOwner(std::shared_ptr<const Job> job, int retries) {
     auto owner = job->broker.locator.owner(job->client_id);
-    if (!owner || owner->worker >= job->broker.workers.size()) return notFound(*job);
-    Worker* w = job->broker.workers[owner->worker].get();
+    if (!owner || owner->worker >= job->workers.size()) return notFound(*job);
+    Worker* w = job->workers[owner->worker].get();
     w->post([job, w, retries] {  // on the owner's thread
         Session* s = w->shard().sessions().findByClientId(job->client_id);
         if (!s) {
@@ -42,8 +43,8 @@ void runOnOwner(std::shared_ptr<const Job> job, int retries) {
 }  // namespace
 
 void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply) {
-    runOnOwner(std::make_shared<const Job>(
-                   Job{cx.broker, cx.control_loop, std::move(client_id), std::move(task), std::move(reply)}),
+    runOnOwner(std::make_shared<const Job>(Job{cx.broker, cx.workers, cx.control_loop, std::move(client_id),
+                                               std::move(task), std::move(reply)}),
                1);
 }
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-#include "emqxd/worker/inbox.h"
+#include "emqxd/runtime/inbox.h"
 
 namespace emqx {
 

@@ -103,7 +103,7 @@ void registerAuthCommands(Registry& r) {
         runOnClientOwner(
             cx, target,
             [target](Worker& w, Session& s) {
-                if (Channel* ch = w.channelOf(s.id())) ch->clearAuthzCache();
+                if (Channel* ch = w.shard().channelOf(s.id())) ch->clearAuthzCache();
                 return Answer::ok({{"target", target}, {"result", "cleaned"}});
             },
             reply);

@@ -21,7 +21,7 @@ constexpr uint64_t kDefaultClientLimit = 10000;
 
 // One client's line, built on the worker that owns the session.
 Json clientJson(Worker& w, Session& s) {
-    Channel* ch = w.channelOf(s.id());
+    Channel* ch = w.shard().channelOf(s.id());
     const ConnectionPort* c = ch ? &ch->connection() : nullptr;
     bool connected = c && !c->closing();
     Json j = {
@@ -65,7 +65,7 @@ Answer showClient(Worker& w, Session& s) {
 
 Answer kickClient(Worker& w, Session& s) {
     Json answer = {{"clientid", s.clientId()}, {"result", "discarded"}};
-    if (Channel* ch = w.channelOf(s.id()); ch && !ch->connection().closing()) {
+    if (Channel* ch = w.shard().channelOf(s.id()); ch && !ch->connection().closing()) {
         ch->connection().close(ShutdownReason::Kicked);
         answer["result"] = "kicked";
     } else {
@@ -81,7 +81,7 @@ void registerClientCommands(Registry& r) {
         uint64_t limit = args.value("limit", kDefaultClientLimit);
         std::string match = args.value("match", std::string());
         forEachWorker<Json>(
-            cx.broker, cx.control_loop,
+            cx.workers, cx.control_loop,
             [limit, match](Worker& w) {
                 Json part = {{"clients", Json::array()}, {"total", 0}};
                 uint64_t total = 0;

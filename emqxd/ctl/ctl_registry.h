@@ -21,7 +21,11 @@
 namespace emqx {
 
 struct BrokerContext;
+namespace trace {
+class TraceRegistry;
+}
 class ControlLoopInbox;
+class Worker;
 
 // What the control plane needs from BrokerApp, which owns the listeners.
 // Called on the control loop; on failure they return false with a reason.
@@ -65,6 +69,8 @@ private:
 // referenced objects outlive every request, so a completion may keep them.
 struct CommandContext {
     BrokerContext& broker;
+    const std::vector<std::unique_ptr<Worker>>& workers;  // by index
+    trace::TraceRegistry& traces;
     ControlLoopInbox& control_loop;  // workers post completions here
     const CtlHooks& hooks;
 };

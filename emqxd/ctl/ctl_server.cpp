@@ -47,9 +47,12 @@ std::string ctlSocketPath(const BrokerContext& ctx) {
     return (std::filesystem::path(ctx.cfg.node.data_dir) / "emqxd.sock").string();
 }
 
-CtlServer::CtlServer(uv_loop_t* loop, BrokerContext& ctx, CtlHooks hooks)
+CtlServer::CtlServer(uv_loop_t* loop, BrokerContext& ctx, const std::vector<std::unique_ptr<Worker>>& workers,
+                     trace::TraceRegistry& traces, CtlHooks hooks)
     : loop_(loop),
       ctx_(ctx),
+      workers_(workers),
+      traces_(traces),
       hooks_(std::move(hooks)),
       inbox_(loop),
       path_(ctlSocketPath(ctx)),
@@ -258,7 +261,7 @@ void CtlServer::dispatch(Conn& c, const std::string& line) {
         write(c, ctl::encodeError(perr.id, perr.code, perr.message), true);
         return;
     }
-    ctl::CommandContext cx{ctx_, inbox_, hooks_};
+    ctl::CommandContext cx{ctx_, workers_, traces_, inbox_, hooks_};
     registry_.dispatch(req->cmd, req->args, cx, ctl::Responder([this, conn = c.id, id = req->id](ctl::Answer a) {
                            respond(conn, a.is_ok ? ctl::encodeOk(id, a.data) : ctl::encodeError(id, a.code, a.message));
                        }));

@@ -22,6 +22,10 @@
 namespace emqx {
 
 struct BrokerContext;
+class Worker;
+namespace trace {
+class TraceRegistry;
+}
 
 // <node.data_dir>/emqxd.sock unless node.ctl_socket names another path.
 std::string ctlSocketPath(const BrokerContext& ctx);
@@ -31,7 +35,8 @@ public:
     static constexpr uint64_t kIdleTimeoutMs = 60000;
     static constexpr size_t kMaxConnections = 1024;
 
-    CtlServer(uv_loop_t* loop, BrokerContext& ctx, CtlHooks hooks);
+    CtlServer(uv_loop_t* loop, BrokerContext& ctx, const std::vector<std::unique_ptr<Worker>>& workers,
+              trace::TraceRegistry& traces, CtlHooks hooks);
     ~CtlServer();
     CtlServer(const CtlServer&) = delete;
     CtlServer& operator=(const CtlServer&) = delete;
@@ -62,6 +67,8 @@ private:
 
     uv_loop_t* loop_;
     BrokerContext& ctx_;
+    const std::vector<std::unique_ptr<Worker>>& workers_;
+    trace::TraceRegistry& traces_;
     CtlHooks hooks_;
     ctl::Registry registry_;
     ControlLoopInbox inbox_;

@@ -39,7 +39,7 @@ Json subscriptionsJson(Session& s) {
 void registerSubscriptionCommands(Registry& r) {
     r.add("subscriptions.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
         forEachWorker<Json>(
-            cx.broker, cx.control_loop,
+            cx.workers, cx.control_loop,
             [](Worker& w) {
                 Json part = Json::array();
                 w.shard().sessions().forEach([&](Session& s) {

@@ -105,7 +105,7 @@ bool validTraceName(const std::string& name) {
 void registerTraceCommands(Registry& r) {
     r.add("trace.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
         Json list = Json::array();
-        for (auto& t : cx.broker.traces->all()) list.push_back(traceJson(*t, cx.broker.cfg.node.name));
+        for (auto& t : cx.traces.all()) list.push_back(traceJson(*t, cx.broker.cfg.node.name));
         reply.ok({{"traces", list}});
     });
 
@@ -126,9 +126,9 @@ void registerTraceCommands(Registry& r) {
         if (!parseFormatArg(args, spec.format, error)) return reply.fail(code::kBadArgs, error);
         spec.name = "CLI-" + spec.target;
         spec.path = args["file"].get<std::string>();
-        if (!cx.broker.traces->start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
+        if (!cx.traces.start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} -> {})", spec.name, trace::typeName(spec.type), spec.target, spec.path);
-        reply.ok(traceJson(*cx.broker.traces->find(spec.name), cx.broker.cfg.node.name));
+        reply.ok(traceJson(*cx.traces.find(spec.name), cx.broker.cfg.node.name));
     });
 
     r.add("trace.stop", [](const CommandContext& cx, const Json& args, const Responder& reply) {
@@ -136,10 +136,10 @@ void registerTraceCommands(Registry& r) {
         TraceType type;
         if (!parseTypeArg(args, type, error)) return reply.fail(code::kBadArgs, error);
         std::string target = args["target"].get<std::string>();
-        for (auto& t : cx.broker.traces->all()) {
+        for (auto& t : cx.traces.all()) {
             const auto& s = t->spec();
             if (s.named || s.type != type || s.target != target) continue;
-            cx.broker.traces->stop(s.name);
+            cx.traces.stop(s.name);
             return reply.ok({{"name", s.name}, {"type", trace::typeName(type)}, {"target", target}});
         }
         reply.fail(code::kNotFound, "Not Found: trace " + std::string(trace::typeName(type)) + " " + target);
@@ -147,7 +147,7 @@ void registerTraceCommands(Registry& r) {
 
     r.add("trace.tail", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string name = args["name"].get<std::string>();
-        auto t = cx.broker.traces->find(name);
+        auto t = cx.traces.find(name);
         if (!t) return reply.fail(code::kNotFound, "Not Found: trace " + name);
         std::error_code ec;
         uint64_t size = std::filesystem::file_size(t->spec().path, ec);
@@ -174,7 +174,7 @@ void registerTraceCommands(Registry& r) {
 
     r.add("traces.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
         Json list = Json::array();
-        for (auto& t : cx.broker.traces->all())
+        for (auto& t : cx.traces.all())
             if (t->spec().named) list.push_back(traceJson(*t, cx.broker.cfg.node.name));
         reply.ok({{"traces", list}});
     });
@@ -202,26 +202,26 @@ void registerTraceCommands(Registry& r) {
         spec.path = (dir / (spec.name + ".log")).lexically_normal().string();
         spec.start_ms = wallClockMs();
         spec.end_ms = spec.start_ms + static_cast<int64_t>(duration) * 1000;
-        if (!cx.broker.traces->start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
+        if (!cx.traces.start(spec, error)) return reply.fail(code::kFailed, "Failed to start trace: " + error);
         log::info("ctl: trace {} started ({} {} for {} s)", spec.name, trace::typeName(spec.type), spec.target,
                   duration);
-        reply.ok(traceJson(*cx.broker.traces->find(spec.name), cx.broker.cfg.node.name));
+        reply.ok(traceJson(*cx.traces.find(spec.name), cx.broker.cfg.node.name));
     });
 
     r.add("traces.stop", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string name = args["name"].get<std::string>();
-        auto t = cx.broker.traces->find(name);
+        auto t = cx.traces.find(name);
         if (!t || !t->spec().named) return reply.fail(code::kNotFound, "Not Found: trace " + name);
-        cx.broker.traces->stop(name);
+        cx.traces.stop(name);
         reply.ok({{"name", name}, {"action", "stop"}});
     });
 
     r.add("traces.delete", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string name = args["name"].get<std::string>();
-        auto t = cx.broker.traces->find(name);
+        auto t = cx.traces.find(name);
         if (!t || !t->spec().named) return reply.fail(code::kNotFound, "Not Found: trace " + name);
         std::string error;
-        cx.broker.traces->remove(name, error);
+        cx.traces.remove(name, error);
         reply.ok({{"name", name}, {"action", "delete"}});
     });
 }

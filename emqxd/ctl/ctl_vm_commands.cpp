@@ -84,7 +84,7 @@ constexpr Section kSections[] = {
 void answerAll(const CommandContext& cx, const Responder& reply) {
     auto posted = std::chrono::steady_clock::now();
     forEachWorker<Json>(
-        cx.broker, cx.control_loop,
+        cx.workers, cx.control_loop,
         [posted](Worker& w) {
             auto lag = std::chrono::steady_clock::now() - posted;
             return Json{{"connections", w.connectionCount()},

@@ -9,15 +9,15 @@
 #include "common/mqtt/packet.h"
 #include "common/mqtt/shutdown_reason.h"
 #include "emqxd/authz/authz.h"
+#include "emqxd/hooks/client_view.h"
 #include "emqxd/hooks/hook_point.h"
 #include "emqxd/message/message.h"
 #include "emqxd/router/subscription_options.h"
 
 namespace emqx {
 
-class Channel;
+class BrokerShard;
 class Session;
-class Worker;
 enum class DropReason;
 
 namespace hooks {
@@ -27,7 +27,7 @@ namespace hooks {
 struct ClientConnect {
     static constexpr HookPoint kPoint = HookPoint::ClientConnect;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     const mqtt::Connect& connect;
 };
 
@@ -36,7 +36,7 @@ struct ClientConnect {
 struct ClientConnack {
     static constexpr HookPoint kPoint = HookPoint::ClientConnack;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     const mqtt::Connack& connack;
 };
 
@@ -47,19 +47,19 @@ struct ClientConnack {
 struct ClientAuthenticate {
     static constexpr HookPoint kPoint = HookPoint::ClientAuthenticate;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     const mqtt::Connect& connect;
     bool allowed;
 };
 
 // client.connected: the session is open; the CONNACK is sent right after (EMQX's
-// order). `worker` is the one the client lives on: a subscriber publishes there.
+// order). `shard` is the one of the worker the client lives on: a subscriber publishes there.
 // EMQX: (ClientInfo, ConnInfo).
 struct ClientConnected {
     static constexpr HookPoint kPoint = HookPoint::ClientConnected;
     using Result = void;
-    Worker& worker;
-    const Channel& channel;
+    BrokerShard& shard;
+    const ClientView& client;
 };
 
 // client.disconnected: a connected client's connection closed (a connection
@@ -67,8 +67,8 @@ struct ClientConnected {
 struct ClientDisconnected {
     static constexpr HookPoint kPoint = HookPoint::ClientDisconnected;
     using Result = void;
-    Worker& worker;
-    const Channel& channel;
+    BrokerShard& shard;
+    const ClientView& client;
     ShutdownReason reason;
 };
 
@@ -78,7 +78,7 @@ struct ClientDisconnected {
 struct ClientAuthorize {
     static constexpr HookPoint kPoint = HookPoint::ClientAuthorize;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     authz::Action action;
     std::string_view topic;
     const authz::Decision& decision;
@@ -123,7 +123,7 @@ struct MessagePublish {
 struct MessageDelivered {
     static constexpr HookPoint kPoint = HookPoint::MessageDelivered;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     const Message& message;
     uint8_t qos;
     uint16_t packet_id;
@@ -181,7 +181,7 @@ struct DeliveryDropped {
 struct PacketReceived {
     static constexpr HookPoint kPoint = HookPoint::PacketReceived;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     const mqtt::Packet& packet;
 };
 
@@ -189,7 +189,7 @@ struct PacketReceived {
 struct PacketSent {
     static constexpr HookPoint kPoint = HookPoint::PacketSent;
     using Result = void;
-    const Channel& channel;
+    const ClientView& client;
     const mqtt::Packet& packet;
 };
 

@@ -6,15 +6,15 @@
 
 #include "common/mqtt/codec.h"
 #include "common/net/peer_address.h"
-#include "emqxd/net/listener_stats.h"
-#include "emqxd/worker/worker.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/broker/listener_stats.h"
 
 namespace emqx {
 
-Connection::Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer)
-    : worker_(worker), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this, worker) {
+Connection::Connection(ConnectionTable& table, uint64_t id, ListenerStats* listener, std::string peer)
+    : table_(table), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this, table.shard()) {
     tcp_.data = this;
-    last_received_ms_ = worker_.nowMs();
+    last_received_ms_ = runtime().nowMs();
     if (listener_ && (!listener_->messages_rate.unlimited() || !listener_->bytes_rate.unlimited()))
         limiter_ = std::make_unique<ReadLimiter>(listener_->messages_rate, listener_->bytes_rate, last_received_ms_);
 }
@@ -26,7 +26,7 @@ const config::ListenerConfig& Connection::listenerConfig() const { return listen
 bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string wire) {
     transport_ = std::move(transport);
     wire_ = std::move(wire);
-    if (uv_tcp_init(worker_.loop(), &tcp_) != 0) {
+    if (uv_tcp_init(runtime().loop(), &tcp_) != 0) {
         ::close(fd);
         return false;
     }
@@ -54,11 +54,11 @@ bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string 
 void Connection::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
     auto* self = static_cast<Connection*>(h->data);
     size_t configured = self->listener_->config.tcp_options.buffer;
-    size_t size = configured ? configured : Worker::kReadBufferSize;
+    size_t size = configured ? configured : WorkerRuntime::kReadBufferSize;
     // Under bytes_rate a read takes no more than the bucket holds, so a burst
     // never overshoots by a whole buffer. (Not while lingering: that is discarded.)
-    if (self->limiter_ && !self->closing_) size = self->limiter_->readSize(self->worker_.nowMs(), size);
-    *buf = uv_buf_init(self->worker_.readBuffer(), static_cast<unsigned>(size));
+    if (self->limiter_ && !self->closing_) size = self->limiter_->readSize(self->runtime().nowMs(), size);
+    *buf = uv_buf_init(self->runtime().readBuffer(), static_cast<unsigned>(size));
 }
 
 void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
@@ -70,14 +70,14 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
         return;
     }
     if (self->closing_) return;  // lingering after our close: discard what the peer still sends
-    self->worker_.metrics().add(Metric::BytesReceived, static_cast<uint64_t>(n));
-    self->last_received_ms_ = self->worker_.nowMs();
+    self->runtime().metrics().add(Metric::BytesReceived, static_cast<uint64_t>(n));
+    self->last_received_ms_ = self->runtime().nowMs();
     // bytes_rate counts what the socket delivers (TLS records and WebSocket frames included).
     bool dry = self->limiter_ && self->limiter_->takeBytes(self->last_received_ms_, static_cast<size_t>(n));
     if (self->transport_) self->transportInput(buf->base, static_cast<size_t>(n));
     else self->consume(buf->base, static_cast<size_t>(n));
     if (dry && !self->closing_ && !self->readPaused()) self->pauseReading();
-    if (self->channel_.holdsInput() && !self->closing_ && self->unread_.size() >= Worker::kReadBufferSize) {
+    if (self->channel_.holdsInput() && !self->closing_ && self->unread_.size() >= WorkerRuntime::kReadBufferSize) {
         // Nothing is parsed (so no limit is checked) until the CONNECT is decided: bound what we buffer.
         self->input_held_ = true;
         uv_read_stop(s);
@@ -85,7 +85,7 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
 }
 
 void Connection::pauseReading() {
-    int64_t now = worker_.nowMs();
+    int64_t now = runtime().nowMs();
     limiter_->paused_until_ms = std::max(now + 1, limiter_->readyAt(now));
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     channel_.checkNoLaterThan(limiter_->paused_until_ms);
@@ -95,7 +95,7 @@ void Connection::resumeReading() {
     limiter_->paused_until_ms = -1;
     // The client may well have kept sending while we did not read: the pause
     // counts as activity, so keepalive never kicks a client we throttled.
-    last_received_ms_ = worker_.nowMs();
+    last_received_ms_ = runtime().nowMs();
     // Packets left buffered by a messages_rate pause go first; they may pause again.
     if (!unread_.empty()) consume(nullptr, 0);
     if (!closing_ && !readPaused() && !input_held_)
@@ -113,7 +113,7 @@ void Connection::connectDecided() {
 
 void Connection::transportInput(const char* data, size_t len) {
     // Plaintext lands in the worker's scratch buffer; the channel copies what it keeps.
-    std::string& plain = worker_.transportScratch();
+    std::string& plain = runtime().transportScratch();
     plain.clear();
     TransportFailure failure;
     bool was_established = transport_->established();
@@ -128,11 +128,11 @@ void Connection::transportInput(const char* data, size_t len) {
     if (!plain.empty()) consume(plain.data(), plain.size());
     if (!ok && !closing_) {
         if (!failure.warning.empty())
-            worker_.logProtocolError(
+            runtime().logProtocolError(
                 {failure.msg, channel_.clientId(), peer_, shutdownReasonName(failure.why), failure.warning});
         close(failure.why);
     }
-    if (plain.capacity() > Worker::kReadBufferSize * 2) std::string().swap(plain);
+    if (plain.capacity() > WorkerRuntime::kReadBufferSize * 2) std::string().swap(plain);
 }
 
 void Connection::feed(std::string_view bytes) {
@@ -171,14 +171,14 @@ void Connection::migrate(Channel::Migration m, std::string unread) {
     mc.hops = m.hops;
     mc.transport = std::move(transport_);
     mc.wire = std::move(carried);
-    worker_.sendToOwner(std::move(mc), m.owner);
+    table_.sendToOwner(std::move(mc), m.owner);
 }
 
 size_t Connection::parse(const char* data, size_t len) {
     size_t off = 0;
     const auto* bytes = reinterpret_cast<const uint8_t*>(data);
     mqtt::Packet packet;  // one per batch: decoding replaces its content
-    const mqtt::DecodeOptions options{.strict_mode = worker_.ctx().cfg.mqtt.strict_mode};
+    const mqtt::DecodeOptions options{.strict_mode = table_.ctx().cfg.mqtt.strict_mode};
     while (off < len && !closing_ && !migrating_ && !channel_.holdsInput()) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
@@ -200,7 +200,7 @@ size_t Connection::parse(const char* data, size_t len) {
             if (unread_.capacity() < header.packetSize()) unread_.reserve(header.packetSize());
             break;
         }
-        if (limiter_ && header.type() == mqtt::PacketType::Publish && !limiter_->takeMessage(worker_.nowMs())) {
+        if (limiter_ && header.type() == mqtt::PacketType::Publish && !limiter_->takeMessage(runtime().nowMs())) {
             // Over messages_rate: this PUBLISH and the rest stay buffered until the bucket refills.
             pauseReading();
             break;
@@ -211,7 +211,7 @@ size_t Connection::parse(const char* data, size_t len) {
             return len;
         }
         off += header.packetSize();
-        worker_.metrics().add(Metric::PacketsReceived);
+        runtime().metrics().add(Metric::PacketsReceived);
         channel_.handle(packet);
     }
     return off;
@@ -220,7 +220,7 @@ size_t Connection::parse(const char* data, size_t len) {
 void Connection::wantFlush() {
     if (dirty_ || !handle_open_) return;
     dirty_ = true;
-    worker_.markDirty(this);
+    table_.markDirty(this);
 }
 
 void Connection::flush() {
@@ -250,7 +250,7 @@ void Connection::flush() {
         return;
     }
     size_t written = taken > 0 ? static_cast<size_t>(taken) : 0;
-    worker_.metrics().add(Metric::BytesSent, written);
+    runtime().metrics().add(Metric::BytesSent, written);
     if (written == total) {
         if (transport_) wire_.clear();
         else pending_.clear();
@@ -261,7 +261,7 @@ void Connection::flush() {
 }
 
 void Connection::writeRest(size_t written) {
-    writing_ = worker_.writeRequests().acquire();
+    writing_ = table_.writeRequests().acquire();
     writing_->req.data = this;
     std::vector<uv_buf_t> rest;
     if (transport_) {
@@ -280,9 +280,9 @@ void Connection::writeRest(size_t written) {
     rest.front().len -= skip;
     writing_bytes_ = 0;
     for (const uv_buf_t& b : rest) writing_bytes_ += b.len;
-    write_started_ms_ = worker_.nowMs();
+    write_started_ms_ = runtime().nowMs();
     if (uv_write(&writing_->req, stream(), rest.data(), static_cast<unsigned>(rest.size()), onWrite) != 0) {
-        worker_.writeRequests().release(writing_);
+        table_.writeRequests().release(writing_);
         writing_ = nullptr;
         writing_bytes_ = 0;
         writeFailed();
@@ -300,9 +300,9 @@ void Connection::writeFailed() {
 
 void Connection::onWrite(uv_write_t* req, int status) {
     auto* self = static_cast<Connection*>(req->data);
-    self->worker_.writeRequests().release(self->writing_);
+    self->table_.writeRequests().release(self->writing_);
     self->writing_ = nullptr;
-    self->worker_.metrics().add(Metric::BytesSent, self->writing_bytes_);
+    self->runtime().metrics().add(Metric::BytesSent, self->writing_bytes_);
     self->writing_bytes_ = 0;
     if (status < 0) {
         self->writeFailed();
@@ -357,7 +357,7 @@ void Connection::close(ShutdownReason reason) {
     // Linger: write what is queued (a DISCONNECT), send FIN, and keep reading
     // (discarding) until the peer closes, so its unread packets do not turn
     // our close into a reset that destroys the DISCONNECT. Bounded by a deadline.
-    worker_.schedule(DeadlineKind::Connection, id_, deadline_slot, worker_.nowMs() + kLingerMs);
+    runtime().schedule(DeadlineKind::Connection, id_, deadline_slot, runtime().nowMs() + kLingerMs);
     flush();
     if (!writing_) shutdownWrite();
 }
@@ -421,7 +421,7 @@ void Connection::finishClose() {
 
 void Connection::onClosed(uv_handle_t* h) {
     auto* self = static_cast<Connection*>(h->data);
-    self->worker_.connectionClosed(self->id_);
+    self->table_.connectionClosed(self->id_);
 }
 
 }  // namespace emqx

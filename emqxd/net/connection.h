@@ -12,22 +12,22 @@
 #include <string_view>
 
 #include "common/mqtt/shutdown_reason.h"
-#include "emqxd/net/output_buffer.h"
+#include "emqxd/net/connection_table.h"
 #include "emqxd/net/read_limiter.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/net/write_request.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
-#include "emqxd/worker/deadline_queue.h"
+#include "emqxd/protocol/output_buffer.h"
+#include "emqxd/runtime/deadline_queue.h"
 
 namespace emqx {
 
-class Worker;
 struct ListenerStats;
 
 class Connection final : public ConnectionPort {
 public:
-    Connection(Worker& worker, uint64_t id, ListenerStats* listener, std::string peer);
+    Connection(ConnectionTable& table, uint64_t id, ListenerStats* listener, std::string peer);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -40,7 +40,6 @@ public:
     void feed(std::string_view bytes);
 
     uint64_t id() const override { return id_; }
-    Worker& worker() { return worker_; }
     Channel& channel() { return channel_; }
     const std::string& peer() const override { return peer_; }
     ListenerStats* listener() const { return listener_; }
@@ -53,7 +52,7 @@ public:
     // Output not yet acknowledged by the kernel (queued + being written).
     size_t pendingBytes() const override { return pending_.size() + wire_.size() + writing_bytes_; }
     void wantFlush() override;  // marks the connection for this iteration's flush
-    void flush();               // called by the worker once per loop iteration
+    void flush();               // called by its table once per loop iteration
 
     // Closes with `reason`: output already queued (e.g. a DISCONNECT) is still
     // written, then the socket closes. Counted once in the listener's
@@ -113,8 +112,9 @@ private:
     // taking what was read past the CONNECT along.
     void migrateIfAsked();
     static constexpr int64_t kLingerMs = 2000;
+    WorkerRuntime& runtime() { return table_.runtime(); }
 
-    Worker& worker_;
+    ConnectionTable& table_;
     const uint64_t id_;
     ListenerStats* listener_;
     std::string peer_;

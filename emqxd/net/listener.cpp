@@ -11,7 +11,6 @@
 
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/log/log.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -65,7 +64,8 @@ bool parseBindAddress(const std::string& bind, sockaddr_storage& out, std::strin
     return false;
 }
 
-Listener::Listener(uv_loop_t* loop, BrokerContext& ctx, ListenerStats& stats) : loop_(loop), ctx_(ctx), stats_(stats) {}
+Listener::Listener(uv_loop_t* loop, BrokerContext& ctx, ListenerStats& stats, HandOff hand_off)
+    : loop_(loop), ctx_(ctx), stats_(stats), hand_off_(std::move(hand_off)) {}
 
 Listener::~Listener() {
     if (fd_ >= 0 && !poll_) ::close(fd_);
@@ -157,8 +157,7 @@ void Listener::acceptAll() {
             continue;
         }
         stats_.current.fetch_add(1, std::memory_order_relaxed);
-        Worker& w = *ctx_.workers[next_worker_++ % ctx_.workers.size()];
-        w.adoptSocket(fd, &stats_, peerName(addr));
+        hand_off_(next_worker_++ % ctx_.worker_count, fd, &stats_, peerName(addr));
     }
 }
 

@@ -4,6 +4,7 @@
 // robin). Stopping it stops accepting; existing connections stay.
 #include <uv.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,7 +17,10 @@ struct ListenerStats;
 
 class Listener {
 public:
-    Listener(uv_loop_t* loop, BrokerContext& ctx, ListenerStats& stats);
+    // Gives an accepted socket to worker `worker` (any thread to that worker's).
+    using HandOff = std::function<void(unsigned worker, int fd, ListenerStats* stats, std::string peer)>;
+
+    Listener(uv_loop_t* loop, BrokerContext& ctx, ListenerStats& stats, HandOff hand_off);
     ~Listener();
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
@@ -39,6 +43,7 @@ private:
     uv_loop_t* loop_;
     BrokerContext& ctx_;
     ListenerStats& stats_;
+    HandOff hand_off_;
     uv_poll_t* poll_ = nullptr;             // freed in its close callback
     std::optional<TokenBucket> conn_rate_;  // max_conn_rate; none when infinity
     uv_timer_t* resume_timer_ = nullptr;    // freed in its close callback

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "emqxd/net/listener_stats.h"
+#include "emqxd/broker/listener_stats.h"
 #include "emqxd/net/tls/tls_transport.h"
 #include "emqxd/net/ws/ws_transport.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "emqxd/net/output_buffer.h"
+#include "emqxd/protocol/output_buffer.h"
 
 namespace emqx {
 

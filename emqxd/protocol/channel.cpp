@@ -5,7 +5,6 @@
 #include "common/clock/wall_clock.h"
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -13,10 +12,19 @@ using mqtt::PacketType;
 using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
-Channel::Channel(ConnectionPort& conn, Worker& worker) : conn_(conn), worker_(worker), created_ms_(worker_.nowMs()) {}
+Channel::Channel(ConnectionPort& conn, BrokerShard& shard)
+    : conn_(conn), shard_(shard), created_ms_(runtime().nowMs()) {}
+
+int64_t Channel::connectedAtMs() const { return conn_.connectedAtMs(); }
+
+const std::string& Channel::listenerBind() const { return conn_.listenerConfig().bind; }
+
+int64_t Channel::expiryIntervalMs() const {
+    return session_ ? static_cast<int64_t>(session_->expiry_interval_s) * 1000 : 0;
+}
 
 uint32_t Channel::maxIncomingPacketSize() const {
-    return static_cast<uint32_t>(std::min<uint64_t>(worker_.ctx().cfg.mqtt.max_packet_size, 268435460u));
+    return static_cast<uint32_t>(std::min<uint64_t>(ctx().cfg.mqtt.max_packet_size, 268435460u));
 }
 
 std::optional<Channel::Migration> Channel::takeMigration() {
@@ -28,10 +36,10 @@ std::optional<Channel::Migration> Channel::takeMigration() {
 
 void Channel::handle(mqtt::Packet& packet) {
     if (state_ == State::Closed) return;
-    worker_.ctx().hooks.run(hooks::PacketReceived{*this, packet});
+    ctx().hooks.run(hooks::PacketReceived{*this, packet});
     if (state_ == State::AwaitingConnect) {
         if (auto* c = std::get_if<mqtt::Connect>(&packet)) {
-            worker_.metrics().add(Metric::PacketsConnectReceived);
+            runtime().metrics().add(Metric::PacketsConnectReceived);
             onConnect(*c, 0);
         } else {
             conn_.close(ShutdownReason::UnexpectedPacket);
@@ -52,12 +60,12 @@ void Channel::handle(mqtt::Packet& packet) {
             } else if constexpr (std::is_same_v<T, mqtt::Unsubscribe>) {
                 onUnsubscribe(p);
             } else if constexpr (std::is_same_v<T, mqtt::Pingreq>) {
-                worker_.metrics().add(Metric::PacketsPingreqReceived);
+                runtime().metrics().add(Metric::PacketsPingreqReceived);
                 send(mqtt::Pingresp{});
             } else if constexpr (std::is_same_v<T, mqtt::Disconnect>) {
                 onDisconnect(p);
             } else if constexpr (std::is_same_v<T, mqtt::Auth>) {
-                worker_.metrics().add(Metric::PacketsAuthReceived);
+                runtime().metrics().add(Metric::PacketsAuthReceived);
                 disconnect(ReasonCode::ProtocolError, ShutdownReason::ProtocolError);
             } else {
                 // CONNACK, SUBACK, UNSUBACK, PINGRESP are for clients only.
@@ -69,7 +77,7 @@ void Channel::handle(mqtt::Packet& packet) {
 
 void Channel::protocolError(const mqtt::ProtocolError& err) {
     ShutdownReason reason = err.shutdown_reason;
-    worker_.logProtocolError({"frame_parse_error", client_id_, conn_.peer(), shutdownReasonName(reason), err.detail});
+    runtime().logProtocolError({"frame_parse_error", client_id_, conn_.peer(), shutdownReasonName(reason), err.detail});
     if (state_ == State::AwaitingConnect) {
         // A CONNECT that could not be decoded: answer with a CONNACK of the
         // version it announced when that is known, as EMQX does.
@@ -98,8 +106,8 @@ void Channel::disconnect(ReasonCode code, ShutdownReason reason) {
 }
 
 void Channel::send(const mqtt::Packet& p) {
-    worker_.ctx().hooks.run(hooks::PacketSent{*this, p});
-    std::string& bytes = worker_.encodeScratch();
+    ctx().hooks.run(hooks::PacketSent{*this, p});
+    std::string& bytes = runtime().encodeScratch();
     bytes.clear();
     mqtt::encodePacket(version_, p, bytes);
     conn_.output().append(bytes);
@@ -108,7 +116,7 @@ void Channel::send(const mqtt::Packet& p) {
 }
 
 void Channel::countSent(PacketType type) {
-    Metrics& m = worker_.metrics();
+    Metrics& m = runtime().metrics();
     m.add(Metric::PacketsSent);
     switch (type) {
         case PacketType::Connack: m.add(Metric::PacketsConnackSent); break;
@@ -129,15 +137,15 @@ bool Channel::outputFull() const {
     // Bounded per-connection output: beyond it QoS 0 is dropped and QoS 1/2
     // waits in the session, so a slow consumer never grows broker memory.
     constexpr size_t kMaxPendingOutput = 4 * 1024 * 1024;
-    return conn_.pendingBytes() >= std::max<size_t>(kMaxPendingOutput, worker_.ctx().cfg.mqtt.max_packet_size * 2);
+    return conn_.pendingBytes() >= std::max<size_t>(kMaxPendingOutput, ctx().cfg.mqtt.max_packet_size * 2);
 }
 
 void Channel::onOutputDrained() {
-    if (session_ && state_ == State::Connected) session_->onOutputDrained(worker_.loopWallMs());
+    if (session_ && state_ == State::Connected) session_->onOutputDrained(runtime().loopWallMs());
 }
 
 void Channel::onDisconnect(const mqtt::Disconnect& d) {
-    worker_.metrics().add(Metric::PacketsDisconnectReceived);
+    runtime().metrics().add(Metric::PacketsDisconnectReceived);
     if (version_ == ProtocolVersion::V5 && d.props.session_expiry_interval && session_) {
         // Spec 3.14.2.2.2: 0 at CONNECT cannot become non-zero at DISCONNECT.
         if (session_->expiry_interval_s == 0 && *d.props.session_expiry_interval != 0) {
@@ -154,7 +162,7 @@ void Channel::onDisconnect(const mqtt::Disconnect& d) {
 void Channel::onClose(ShutdownReason reason) {
     if (username_slot_) {
         username_slot_ = false;
-        worker_.ctx().username_quota.release(username_);
+        ctx().username_quota.release(username_);
     }
     if (state_ != State::Connected) {
         state_ = State::Closed;
@@ -174,13 +182,13 @@ void Channel::onClose(ShutdownReason reason) {
         }
     }
     state_ = State::Closed;
-    worker_.metrics().add(Metric::ClientDisconnected);
-    worker_.ctx().hooks.run(hooks::ClientDisconnected{worker_, *this, reason});
+    runtime().metrics().add(Metric::ClientDisconnected);
+    ctx().hooks.run(hooks::ClientDisconnected{shard_, *this, reason});
     releaseSession();
 }
 
 int64_t Channel::onDeadline(int64_t now_ms) {
-    const auto& mqtt_cfg = worker_.ctx().cfg.mqtt;
+    const auto& mqtt_cfg = ctx().cfg.mqtt;
     if (conn_.closing()) {
         conn_.forceClose();
         return -1;
@@ -190,7 +198,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     if (conn_.sendTimedOut(now_ms) && conn_.listenerConfig().tcp_options.send_timeout_close) {
         std::string detail = "send timeout: a write did not complete in " +
                              std::to_string(conn_.listenerConfig().tcp_options.send_timeout) + " ms";
-        worker_.logProtocolError(
+        runtime().logProtocolError(
             {"socket_error", client_id_, conn_.peer(), shutdownReasonName(ShutdownReason::Etimedout), detail});
         conn_.forceClose();
         return -1;
@@ -227,8 +235,8 @@ int64_t Channel::onDeadline(int64_t now_ms) {
         if (retry >= 0) consider(now_ms + (retry - wall));
         size_t expired = session_->expireAwaitingRel(wall);
         if (expired) {
-            worker_.metrics().add(Metric::MessagesDroppedAwaitPubrelTimeout, expired);
-            worker_.metrics().add(Metric::MessagesDropped, expired);
+            runtime().metrics().add(Metric::MessagesDroppedAwaitPubrelTimeout, expired);
+            runtime().metrics().add(Metric::MessagesDropped, expired);
         }
         int64_t rel = session_->nextAwaitRelExpiry();
         if (rel >= 0) consider(now_ms + (rel - wall));
@@ -238,8 +246,8 @@ int64_t Channel::onDeadline(int64_t now_ms) {
 }
 
 void Channel::scheduleCheck() {
-    int64_t next = onDeadline(worker_.nowMs());
-    worker_.schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, next);
+    int64_t next = onDeadline(runtime().nowMs());
+    runtime().schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, next);
 }
 
 }  // namespace emqx
@@ -248,7 +256,7 @@ namespace emqx {
 
 void Channel::checkNoLaterThan(int64_t at_ms) {
     if (conn_.deadline_slot != DeadlineQueue::kNone && conn_.deadline_slot <= at_ms) return;
-    worker_.schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, at_ms);
+    runtime().schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, at_ms);
 }
 
 }  // namespace emqx

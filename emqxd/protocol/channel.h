@@ -17,25 +17,27 @@
 #include "common/mqtt/shutdown_reason.h"
 #include "common/topic/topic_trie.h"
 #include "emqxd/authz/authz_cache.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/hooks/client_view.h"
 #include "emqxd/message/message.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/session/delivery_sink.h"
 #include "emqxd/session/session_store.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/durable_writes.h"
 
 namespace emqx {
 
 class ConnectionPort;
 class Session;
-class Worker;
 namespace auth {
 struct PasswordCheck;
 struct Refusal;
 }  // namespace auth
 
-class Channel final : public DeliverySink {
+class Channel final : public DeliverySink, public hooks::ClientView {
 public:
-    Channel(ConnectionPort& conn, Worker& worker);
+    Channel(ConnectionPort& conn, BrokerShard& shard);
 
     enum class State { AwaitingConnect, Connected, Closed };
     State state() const { return state_; }
@@ -79,16 +81,20 @@ public:
     bool outputFull() const override;
     void takeOver(bool discard) override;
 
-    // For `emqxctl clients` and $SYS events.
-    const std::string& clientId() const { return client_id_; }
-    const std::string& username() const { return username_; }
-    uint16_t keepalive() const { return keepalive_; }
-    bool cleanStart() const { return clean_start_; }
+    // hooks::ClientView: for hook subscribers, `emqxctl clients` and $SYS events.
+    const std::string& clientId() const override { return client_id_; }
+    const std::string& username() const override { return username_; }
+    uint16_t keepalive() const override { return keepalive_; }
+    bool cleanStart() const override { return clean_start_; }
+    const std::string& peer() const override;
+    mqtt::ProtocolVersion protoVer() const override { return version_; }
+    int64_t connectedAtMs() const override;
+    const std::string& listenerBind() const override;
+    int64_t expiryIntervalMs() const override;
+
     Session* session() const { return session_; }
-    const std::string& peer() const;
     const ConnectionPort& connection() const { return conn_; }
     ConnectionPort& connection() { return conn_; }
-    mqtt::ProtocolVersion protoVer() const { return version_; }
 
     // Makes sure the next check happens no later than `at_ms` (monotonic).
     void checkNoLaterThan(int64_t at_ms);
@@ -145,8 +151,11 @@ private:
     void scheduleCheck();
     MessagePtr makeMessage(const mqtt::Publish& p, std::string_view topic) const;
 
+    WorkerRuntime& runtime() const { return shard_.runtime(); }
+    BrokerContext& ctx() const { return shard_.ctx(); }
+
     ConnectionPort& conn_;
-    Worker& worker_;
+    BrokerShard& shard_;
     State state_ = State::AwaitingConnect;
     // When the connection was adopted (worker clock): idle_timeout runs from
     // here to the CONNECT, as EMQX's idle timer does; bytes received meanwhile

@@ -4,7 +4,6 @@
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -13,13 +12,13 @@ using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
 bool Channel::authorize(authz::Action action, std::string_view topic) {
-    auth::Security* sec = worker_.ctx().security.get();
+    auth::Security* sec = ctx().security.get();
     if (!sec) return true;
     authz::Authorizer& az = sec->authorizer();
     const auto& cfg = az.config();
-    Metrics& metrics = worker_.metrics();
+    Metrics& metrics = runtime().metrics();
     metrics.add(Metric::ClientAuthorize);
-    int64_t now = worker_.nowMs();
+    int64_t now = runtime().nowMs();
     uint64_t gen = az.generation();
     std::optional<bool> result;
     if (cfg.cache_enable && authz_cache_) {
@@ -28,7 +27,7 @@ bool Channel::authorize(authz::Action action, std::string_view topic) {
     }
     if (!result) {
         authz::Decision decision = az.decide(authz::ClientInfo{client_id_, username_, conn_.peer()}, action, topic);
-        worker_.ctx().hooks.run(hooks::ClientAuthorize{*this, action, topic, decision});
+        ctx().hooks.run(hooks::ClientAuthorize{*this, action, topic, decision});
         result = decision.allow;
         if (cfg.cache_enable) {
             if (!authz_cache_) authz_cache_ = std::make_unique<authz::Cache>();
@@ -41,12 +40,12 @@ bool Channel::authorize(authz::Action action, std::string_view topic) {
 
 bool Channel::publishAllowed(const mqtt::Publish& p, std::string_view topic) {
     if (authorize(authz::Action::Publish, topic)) return true;
-    auth::Security* sec = worker_.ctx().security.get();
+    auth::Security* sec = ctx().security.get();
     if (sec && sec->authorizer().config().deny_action == "disconnect") {
         disconnect(ReasonCode::NotAuthorized, ShutdownReason::NotAuthorized);
         return false;
     }
-    worker_.metrics().add(Metric::PacketsPublishDropped);
+    runtime().metrics().add(Metric::PacketsPublishDropped);
     if (p.qos > 0) {
         // MQTT 5 is told (0x87); 3.1.1 has no way to say it: acknowledged and dropped.
         ReasonCode rc = version_ == ProtocolVersion::V5 ? ReasonCode::NotAuthorized : ReasonCode::Success;

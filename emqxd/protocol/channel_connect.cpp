@@ -6,12 +6,12 @@
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/license/license_gate.h"
-#include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
+#include "emqxd/protocol/channel_directory.h"
+#include "emqxd/protocol/connection_port.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -50,23 +50,23 @@ const std::string& Channel::peer() const { return conn_.peer(); }
 void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
     mqtt::Connack ack;
     ack.reason = code;
-    worker_.ctx().hooks.run(hooks::ClientConnack{*this, ack});
+    ctx().hooks.run(hooks::ClientConnack{*this, ack});
     send(ack);
-    worker_.metrics().add(Metric::PacketsConnackError);
+    runtime().metrics().add(Metric::PacketsConnackError);
     if (code == ReasonCode::BadUserNameOrPassword || code == ReasonCode::NotAuthorized)
-        worker_.metrics().add(Metric::PacketsConnackAuthError);
+        runtime().metrics().add(Metric::PacketsConnackAuthError);
     conn_.close(reason);
 }
 
 void Channel::handleMigratedConnect(mqtt::Connect connect, int hops) { onConnect(connect, hops); }
 
 void Channel::onConnect(mqtt::Connect& c, int hops) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     version_ = c.version;
-    if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
+    if (hops == 0) runtime().metrics().add(Metric::ClientConnect);
     if (hops == 0) takeIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
-    if (hops == 0) worker_.ctx().hooks.run(hooks::ClientConnect{*this, c});
-    if (auto refuse = license::gate(worker_.ctx(), version_, hops))
+    if (hops == 0) ctx().hooks.run(hooks::ClientConnect{*this, c});
+    if (auto refuse = license::gate(*ctx().license, ctx().connectionCount(), version_, hops))
         return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {
@@ -99,9 +99,9 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     }
 
     // Banned, then the authentication chain (docs/security.md); once, before any migration.
-    if (hops == 0 && worker_.ctx().security) {
-        auto admission = worker_.ctx().security->admit(c, conn_.peer(), worker_.metrics(), wallClockMs());
-        if (!admission.check) worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
+    if (hops == 0 && ctx().security) {
+        auto admission = ctx().security->admit(c, conn_.peer(), runtime().metrics(), wallClockMs());
+        if (!admission.check) ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
         if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
         if (admission.check) return checkPassword(c, std::move(*admission.check));
     }
@@ -114,19 +114,20 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
 // result is only counted, flapping detection included).
 void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
     checking_ = std::make_unique<mqtt::Connect>(std::move(c));
-    Worker& w = worker_;
-    w.passwordVerifier().submit(
-        std::move(check), [&w, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
-            auto refusal = w.ctx().security->checked(ok, client_id, peer, w.metrics(), wallClockMs());
-            Connection* conn = w.findConnection(id);
-            if (!conn || conn->closing()) return;
-            conn->channel().onPasswordChecked(refusal ? &*refusal : nullptr);
+    BrokerShard& shard = shard_;
+    runtime().local<auth::PasswordVerifier>().submit(
+        std::move(check), [&shard, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
+            WorkerRuntime& rt = shard.runtime();
+            auto refusal = shard.ctx().security->checked(ok, client_id, peer, rt.metrics(), wallClockMs());
+            Channel* ch = rt.local<ChannelDirectory>().find(id);
+            if (!ch) return;
+            ch->onPasswordChecked(refusal ? &*refusal : nullptr);
         });
 }
 
 void Channel::onPasswordChecked(const auth::Refusal* refusal) {
     std::unique_ptr<mqtt::Connect> c = std::move(checking_);
-    worker_.ctx().hooks.run(hooks::ClientAuthenticate{*this, *c, refusal == nullptr});
+    ctx().hooks.run(hooks::ClientAuthenticate{*this, *c, refusal == nullptr});
     if (refusal) refuseConnect(refusal->code, refusal->reason);
     else admitted(*c, 0);
     conn_.connectDecided();  // parses what came meanwhile, or moves to the session's worker
@@ -140,15 +141,15 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
         assigned = assignedClientId();
         c.client_id = assigned;
     }
-    SessionOwner owner = worker_.ctx().locator.claim(c.client_id, worker_.index());
-    if (owner.worker == worker_.index()) return admittedAsOwner(c, std::move(assigned));
+    SessionOwner owner = ctx().locator.claim(c.client_id, runtime().index());
+    if (owner.worker == runtime().index()) return admittedAsOwner(c, std::move(assigned));
     if (hops >= 3) {
         // The owner changed under every move (sessions ending and starting
         // meanwhile). A session opened here would be a second one for the id:
         // the client retries instead.
         return refuseConnect(ReasonCode::ServerBusy, ShutdownReason::ServerBusy);
     }
-    if (worker_.ctx().cfg.node.session_handover == "move_session") return requestSession(c, owner.worker, hops);
+    if (ctx().cfg.node.session_handover == "move_session") return requestSession(c, owner.worker, hops);
     migration_ = std::make_unique<Migration>(Migration{owner.worker, std::move(c), hops + 1});
 }
 
@@ -156,14 +157,14 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
 // connection by id, since it may have closed meanwhile.
 void Channel::requestSession(mqtt::Connect& c, uint32_t owner, int hops) {
     awaiting_session_ = std::make_unique<mqtt::Connect>(std::move(c));
-    Worker& w = worker_;
-    w.shard().sessions().requestHandOver(awaiting_session_->client_id, awaiting_session_->clean_start, owner,
-                                         [&w, id = conn_.id(), hops](HandOverOutcome outcome) {
-                                             Connection* conn = w.findConnection(id);
-                                             if (!conn || conn->closing()) return false;
-                                             conn->channel().onHandOver(outcome, hops);
-                                             return true;
-                                         });
+    WorkerRuntime& rt = runtime();
+    shard_.sessions().requestHandOver(awaiting_session_->client_id, awaiting_session_->clean_start, owner,
+                                      [&rt, id = conn_.id(), hops](HandOverOutcome outcome) {
+                                          Channel* ch = rt.local<ChannelDirectory>().find(id);
+                                          if (!ch) return false;
+                                          ch->onHandOver(outcome, hops);
+                                          return true;
+                                      });
 }
 
 void Channel::onHandOver(HandOverOutcome outcome, int hops) {
@@ -174,12 +175,11 @@ void Channel::onHandOver(HandOverOutcome outcome, int hops) {
 }
 
 void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
     if (!takeUsernameSlot(c)) {
         // Nothing of this client id lives here: do not keep its claim.
-        if (!worker_.shard().sessions().findByClientId(c.client_id))
-            worker_.ctx().locator.release(c.client_id, worker_.index());
+        if (!shard_.sessions().findByClientId(c.client_id)) ctx().locator.release(c.client_id, runtime().index());
         return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
     }
 
@@ -192,9 +192,9 @@ void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
     if (will_ && !authorize(authz::Action::Publish, will_->topic)) {
         // A will is a publish by this client. As in EMQX the CONNECT is not
         // refused; a will it may not publish is dropped now (and checked again
-        // when sent, Worker::publishWill, since rules and bans change).
-        worker_.ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
-                                                                   "not authorized at CONNECT"));
+        // when sent, BrokerShard::publishWill, since rules and bans change).
+        ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
+                                                           "not authorized at CONNECT"));
         will_.reset();
     }
     if (version_ == ProtocolVersion::V5) {
@@ -207,12 +207,12 @@ void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
             keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
     }
     openSession(c);
-    worker_.ctx().hooks.run(hooks::ClientConnected{worker_, *this});
+    ctx().hooks.run(hooks::ClientConnected{shard_, *this});
     sendConnack(session_present_, assigned);
-    worker_.metrics().add(Metric::ClientConnected);
-    worker_.metrics().add(Metric::ClientConnack);
+    runtime().metrics().add(Metric::ClientConnected);
+    runtime().metrics().add(Metric::ClientConnack);
     autoSubscribe();
-    worker_.shard().sessions().changed(*session_);
+    shard_.sessions().changed(*session_);
     session_->attach(this, wallClockMs());
     scheduleCheck();
 }
@@ -221,10 +221,10 @@ void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
 // visible: a connection replacing one of the same username inherits its slot,
 // so a reconnect is not refused because the old connection is not gone yet.
 bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
-    UsernameQuota& quota = worker_.ctx().username_quota;
+    UsernameQuota& quota = ctx().username_quota;
     if (!quota.limited() || !c.username || c.username->empty()) return true;
-    if (Session* s = worker_.shard().sessions().findByClientId(c.client_id)) {
-        Channel* old = worker_.channelOf(s->id());
+    if (Session* s = shard_.sessions().findByClientId(c.client_id)) {
+        Channel* old = shard_.channelOf(s->id());
         if (old && old->username_slot_ && old->username_ == *c.username) {
             old->username_slot_ = false;
             username_slot_ = true;
@@ -236,14 +236,14 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
 }
 
 void Channel::openSession(mqtt::Connect& c) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     uint32_t expiry = version_ == ProtocolVersion::V5 ? c.props.session_expiry_interval.value_or(0)
                       : clean_start_                  ? 0
                                                       : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
-    OpenedSession opened = worker_.shard().sessions().open(SessionRequest{client_id_, username_, clean_start_, expiry});
+    OpenedSession opened = shard_.sessions().open(SessionRequest{client_id_, username_, clean_start_, expiry});
     session_ = &opened.session;
     session_present_ = opened.present;
-    worker_.setChannelOf(session_->id(), this);
+    shard_.setChannelOf(session_->id(), this);
     state_ = State::Connected;
 }
 
@@ -253,7 +253,7 @@ void Channel::takeOver(bool discard) {
 }
 
 void Channel::sendConnack(bool session_present, const std::string& assigned_id) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     mqtt::Connack ack;
     ack.session_present = session_present;
     if (version_ == ProtocolVersion::V5) {
@@ -270,12 +270,12 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;
     }
-    worker_.ctx().hooks.run(hooks::ClientConnack{*this, ack});
+    ctx().hooks.run(hooks::ClientConnack{*this, ack});
     send(ack);
 }
 
 void Channel::autoSubscribe() {
-    const auto& topics = worker_.ctx().cfg.auto_subscribe_topics;
+    const auto& topics = ctx().cfg.auto_subscribe_topics;
     if (topics.empty()) return;
     mqtt::Subscribe sub;
     for (const auto& t : topics) {
@@ -316,13 +316,12 @@ void Channel::releaseSession() {
     if (!session_) return;
     Session& s = *session_;
     session_ = nullptr;
-    worker_.setChannelOf(s.id(), nullptr);
+    shard_.setChannelOf(s.id(), nullptr);
     bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
     uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
-    worker_.shard().sessions().release(
-        s, ReleasedSession{std::move(will), will_delay, username_, conn_.peer(), taken_over_});
+    shard_.sessions().release(s, ReleasedSession{std::move(will), will_delay, username_, conn_.peer(), taken_over_});
 }
 
 }  // namespace emqx

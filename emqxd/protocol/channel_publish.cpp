@@ -6,7 +6,6 @@
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/durable_store.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -19,8 +18,8 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
     m->qos = p.qos;
     m->retain = p.retain;
     m->publisher_session = session_ ? session_->id() : 0;
-    m->received_at_ms = worker_.loopWallMs();
-    if (storage::DurableStore* d = worker_.ctx().durable.get()) m->durable_id = d->nextMessageId();
+    m->received_at_ms = runtime().loopWallMs();
+    if (storage::DurableStore* d = ctx().durable.get()) m->durable_id = d->nextMessageId();
     if (version_ == ProtocolVersion::V5) {
         mqtt::Properties props = p.props;
         props.topic_alias.reset();
@@ -31,13 +30,13 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
 }
 
 void Channel::refusePublish(ReasonCode code, ShutdownReason reason) {
-    worker_.metrics().add(Metric::PacketsPublishError);
+    runtime().metrics().add(Metric::PacketsPublishError);
     disconnect(code, reason);
 }
 
 void Channel::onPublish(mqtt::Publish& p) {
-    Metrics& metrics = worker_.metrics();
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    Metrics& metrics = runtime().metrics();
+    const auto& cfg = ctx().cfg.mqtt;
     metrics.add(Metric::PacketsPublishReceived);
     // In EMQX's order: the packet's own rules (emqx_packet:check), the topic
     // alias, then the broker's limits (QoS, retain).
@@ -85,14 +84,14 @@ void Channel::onPublish(mqtt::Publish& p) {
             disconnect(ReasonCode::ReceiveMaximumExceeded, ShutdownReason::ReceiveMaximumExceeded);
             return;
         }
-        if (!session_->awaitRel(p.packet_id, worker_.loopWallMs())) {
+        if (!session_->awaitRel(p.packet_id, runtime().loopWallMs())) {
             // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
             mqtt::PubResponse rec{
                 PacketType::Pubrec, p.packet_id, p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
             acknowledge(rec, {});  // behind acks still waiting for a durable commit, if any
             return;
         }
-        checkNoLaterThan(worker_.nowMs() + cfg.await_rel_timeout);
+        checkNoLaterThan(runtime().nowMs() + cfg.await_rel_timeout);
     }
     metrics.add(Metric::MessagesReceived);
     metrics.add(p.qos == 0   ? Metric::MessagesQos0Received
@@ -100,7 +99,7 @@ void Channel::onPublish(mqtt::Publish& p) {
                              : Metric::MessagesQos2Received);
     MessagePtr msg = makeMessage(p, topic);
     if (!route_memo_) route_memo_ = std::make_unique<RouteMemo>();
-    PublishResult routed = worker_.shard().publish(msg, route_memo_.get());
+    PublishResult routed = shard_.publish(msg, route_memo_.get());
     if (p.qos == 0) return;
     ReasonCode rc = routed.targets == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
                                                                            : ReasonCode::Success;
@@ -111,7 +110,7 @@ void Channel::onPublish(mqtt::Publish& p) {
 }
 
 void Channel::acknowledge(const mqtt::PubResponse& ack, const DurableWrites& writes) {
-    AckGate& gate = worker_.shard().acks();
+    AckGate& gate = shard_.acks();
     // A refused write (a full disk) is not waited for: the publisher is told
     // "not stored" once the acks before it have gone.
     ReasonCode not_stored = writes.refused ? ReasonCode::QuotaExceeded : ReasonCode::UnspecifiedError;
@@ -133,7 +132,7 @@ void Channel::answerPublish(const mqtt::PubResponse& ack, bool stored, ReasonCod
 }
 
 void Channel::ackNotStored(mqtt::PubResponse ack, ReasonCode reason) {
-    worker_.metrics().add(Metric::MessagesDurableRefused);
+    runtime().metrics().add(Metric::MessagesDurableRefused);
     if (version_ != ProtocolVersion::V5) return;
     if (ack.type == PacketType::Pubrec && session_) session_->release(ack.packet_id);
     ack.reason = reason;
@@ -141,8 +140,8 @@ void Channel::ackNotStored(mqtt::PubResponse ack, ReasonCode reason) {
 }
 
 void Channel::onPubResponse(const mqtt::PubResponse& r) {
-    Metrics& metrics = worker_.metrics();
-    int64_t now = worker_.loopWallMs();
+    Metrics& metrics = runtime().metrics();
+    int64_t now = runtime().loopWallMs();
     switch (r.type) {
         case PacketType::Puback:
             metrics.add(Metric::PacketsPubackReceived);
@@ -197,7 +196,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
                                 const SubscriptionOptions& options) {
     if (state_ != State::Connected) return SendResult::OutputFull;
     // A resend (dup) was allowed when first sent.
-    if (!dup && worker_.ctx().cfg.authorization.check_on_delivery && !authorize(authz::Action::Subscribe, msg->topic))
+    if (!dup && ctx().cfg.authorization.check_on_delivery && !authorize(authz::Action::Subscribe, msg->topic))
         return SendResult::NotAuthorized;
     PublishVariant variant;
     variant.qos = qos;
@@ -207,7 +206,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     if (version_ == ProtocolVersion::V5) {
         variant.v5 = true;
         variant.subscription_id = options.subscription_id;
-        variant.remaining_expiry_s = msg->remainingExpirySeconds(worker_.loopWallMs());
+        variant.remaining_expiry_s = msg->remainingExpirySeconds(runtime().loopWallMs());
         if (client_topic_alias_max_ > 0) {
             auto& outbound = aliases().outbound;
             auto it = outbound.find(msg->topic);
@@ -221,14 +220,14 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
         }
     }
     // Encoded once per variant for all the subscribers of this worker; each gets its packet id.
-    const mqtt::PublishTemplate& header = worker_.publishHeaders().get(msg, variant);
+    const mqtt::PublishTemplate& header = runtime().local<PublishHeaderCache>().get(msg, variant);
     if (client_max_packet_size_ > 0 && header.header.size() + msg->payload.size() > client_max_packet_size_)
         return SendResult::TooLarge;
     // Only an alias the client is told about (with the topic) may stand for the topic later.
     if (new_alias != 0) aliases().outbound.emplace(msg->topic, new_alias);
     conn_.output().appendPublish(header, packet_id, msg);
-    worker_.ctx().hooks.run(hooks::MessageDelivered{*this, *msg, qos, packet_id, dup, variant.retain});
-    Metrics& metrics = worker_.metrics();
+    ctx().hooks.run(hooks::MessageDelivered{*this, *msg, qos, packet_id, dup, variant.retain});
+    Metrics& metrics = runtime().metrics();
     countSent(PacketType::Publish);
     if (!dup) {
         metrics.add(Metric::MessagesSent);
@@ -237,7 +236,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
                     : qos == 1 ? Metric::MessagesQos1Sent
                                : Metric::MessagesQos2Sent);
     }
-    if (qos > 0) checkNoLaterThan(worker_.nowMs() + worker_.ctx().cfg.mqtt.retry_interval);
+    if (qos > 0) checkNoLaterThan(runtime().nowMs() + ctx().cfg.mqtt.retry_interval);
     conn_.wantFlush();
     return SendResult::Sent;
 }

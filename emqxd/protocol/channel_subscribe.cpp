@@ -6,7 +6,6 @@
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -14,14 +13,14 @@ using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
 void Channel::onSubscribe(const mqtt::Subscribe& s) {
-    worker_.metrics().add(Metric::PacketsSubscribeReceived);
+    runtime().metrics().add(Metric::PacketsSubscribeReceived);
     if (version_ == ProtocolVersion::V5) {
         // As EMQX does, a filter that can never be valid ends the connection
         // rather than failing in the SUBACK.
         for (const auto& r : s.subscriptions) {
             ReasonCode fatal = fatalSubscribeError(r);
             if (fatal != ReasonCode::Success) {
-                worker_.metrics().add(Metric::PacketsSubscribeError);
+                runtime().metrics().add(Metric::PacketsSubscribeError);
                 disconnect(fatal, fatal == ReasonCode::TopicFilterInvalid ? ShutdownReason::InvalidTopic
                                                                           : ShutdownReason::ProtocolError);
                 return;
@@ -32,13 +31,13 @@ void Channel::onSubscribe(const mqtt::Subscribe& s) {
     ack.packet_id = s.packet_id;
     std::vector<bool> retain_skip;
     ack.reasons = subscribeAll(s, true, retain_skip);
-    worker_.shard().sessions().changed(*session_);
+    shard_.sessions().changed(*session_);
     send(ack);
     deliverRetainedAfterSubscribe(s, ack.reasons, retain_skip);
 }
 
 ReasonCode Channel::fatalSubscribeError(const mqtt::SubscriptionRequest& r) const {
-    auto parsed = topic::parseFilter(r.filter, worker_.ctx().cfg.mqtt.max_topic_levels);
+    auto parsed = topic::parseFilter(r.filter, ctx().cfg.mqtt.max_topic_levels);
     if (!parsed) return ReasonCode::TopicFilterInvalid;
     if (parsed->shared() && r.no_local) return ReasonCode::ProtocolError;  // spec 3.8.3.1
     return ReasonCode::Success;
@@ -59,7 +58,7 @@ void Channel::deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std:
 
 std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client,
                                               std::vector<bool>& retain_skip) {
-    const auto& cfg = worker_.ctx().cfg.mqtt;
+    const auto& cfg = ctx().cfg.mqtt;
     std::vector<ReasonCode> reasons;
     reasons.reserve(s.subscriptions.size());
     retain_skip.assign(s.subscriptions.size(), false);
@@ -85,7 +84,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         }
         reasons.push_back(rc);
         if (rc >= ReasonCode::UnspecifiedError) {
-            if (from_client) worker_.metrics().add(Metric::PacketsSubscribeError);
+            if (from_client) runtime().metrics().add(Metric::PacketsSubscribeError);
             continue;
         }
         // mqtt.ignore_loop_deliver: EMQX gives an MQTT 3 client's subscriptions No Local.
@@ -94,17 +93,17 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
                                     sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared || (existed && r.retain_handling == 1);
-        worker_.shard().sessions().addSubscription(*session_, r.filter, options);
-        worker_.ctx().hooks.run(hooks::SessionSubscribed{*session_, r.filter, options});
-        worker_.metrics().add(Metric::ClientSubscribe);
+        shard_.sessions().addSubscription(*session_, r.filter, options);
+        ctx().hooks.run(hooks::SessionSubscribed{*session_, r.filter, options});
+        runtime().metrics().add(Metric::ClientSubscribe);
     }
     return reasons;
 }
 
 void Channel::deliverRetained(const std::string& filter, const SubscriptionOptions& options) {
-    if (!worker_.ctx().cfg.mqtt.retain_available) return;
+    if (!ctx().cfg.mqtt.retain_available) return;
     std::vector<MessagePtr> found;
-    worker_.ctx().retain->match(filter, [&](const MessagePtr& m) { found.push_back(m); });
+    ctx().retain->match(filter, [&](const MessagePtr& m) { found.push_back(m); });
     // Retained messages are sent with the retain flag set, whatever Retain As Published says (spec 3.3.1.3).
     SubscriptionOptions o = options;
     o.retain_as_published = true;
@@ -114,19 +113,19 @@ void Channel::deliverRetained(const std::string& filter, const SubscriptionOptio
 }
 
 void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
-    worker_.metrics().add(Metric::PacketsUnsubscribeReceived);
+    runtime().metrics().add(Metric::PacketsUnsubscribeReceived);
     mqtt::Unsuback ack;
     ack.packet_id = u.packet_id;
     for (const std::string& filter : u.filters) {
-        if (!worker_.shard().sessions().removeSubscription(*session_, filter)) {
+        if (!shard_.sessions().removeSubscription(*session_, filter)) {
             ack.reasons.push_back(ReasonCode::NoSubscriptionExisted);
             continue;
         }
-        worker_.metrics().add(Metric::ClientUnsubscribe);
-        worker_.ctx().hooks.run(hooks::SessionUnsubscribed{*session_, filter});
+        runtime().metrics().add(Metric::ClientUnsubscribe);
+        ctx().hooks.run(hooks::SessionUnsubscribed{*session_, filter});
         ack.reasons.push_back(ReasonCode::Success);
     }
-    worker_.shard().sessions().changed(*session_);
+    shard_.sessions().changed(*session_);
     if (version_ != ProtocolVersion::V5) ack.reasons.clear();
     send(ack);
 }

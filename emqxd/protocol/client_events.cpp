@@ -5,12 +5,8 @@
 
 #include "common/clock/wall_clock.h"
 #include "common/net/peer_address.h"
-#include "emqxd/protocol/channel.h"
-#include "emqxd/protocol/connection_port.h"
 #include "emqxd/protocol/sys_message.h"
-#include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
@@ -24,32 +20,30 @@ int sockPort(std::string_view bind) {
     return port;
 }
 
-void publishClientEvent(const config::BrokerConfig& cfg, Worker& worker, const Channel& channel, bool connected,
-                        ShutdownReason reason) {
-    const ConnectionPort& conn = channel.connection();
+void publishClientEvent(const config::BrokerConfig& cfg, BrokerShard& shard, const hooks::ClientView& client,
+                        bool connected, ShutdownReason reason) {
     int64_t now = wallClockMs();
     nlohmann::json j;
-    j["clientid"] = channel.clientId();
-    j["username"] = channel.username().empty() ? nlohmann::json(nullptr) : nlohmann::json(channel.username());
-    j["ipaddress"] = std::string(net::peerHost(channel.peer()));
-    j["sockport"] = sockPort(conn.listenerConfig().bind);
+    j["clientid"] = client.clientId();
+    j["username"] = client.username().empty() ? nlohmann::json(nullptr) : nlohmann::json(client.username());
+    j["ipaddress"] = std::string(net::peerHost(client.peer()));
+    j["sockport"] = sockPort(client.listenerBind());
     j["protocol"] = "mqtt";
-    j["proto_name"] = channel.protoVer() == mqtt::ProtocolVersion::V31 ? "MQIsdp" : "MQTT";
-    j["proto_ver"] = static_cast<int>(channel.protoVer());
-    j["connected_at"] = conn.connectedAtMs();
+    j["proto_name"] = client.protoVer() == mqtt::ProtocolVersion::V31 ? "MQIsdp" : "MQTT";
+    j["proto_ver"] = static_cast<int>(client.protoVer());
+    j["connected_at"] = client.connectedAtMs();
     j["ts"] = now;
     if (connected) {
-        j["keepalive"] = channel.keepalive();
-        j["clean_start"] = channel.cleanStart();
-        const Session* session = channel.session();
-        j["expiry_interval"] = session ? static_cast<int64_t>(session->expiry_interval_s) * 1000 : 0;
+        j["keepalive"] = client.keepalive();
+        j["clean_start"] = client.cleanStart();
+        j["expiry_interval"] = client.expiryIntervalMs();
     } else {
         j["reason"] = std::string(disconnectedEventReason(reason));
         j["disconnected_at"] = now;
     }
-    std::string topic = "$SYS/brokers/" + cfg.node.name + "/clients/" + channel.clientId() +
+    std::string topic = "$SYS/brokers/" + cfg.node.name + "/clients/" + client.clientId() +
                         (connected ? "/connected" : "/disconnected");
-    worker.shard().publish(makeSysMessage(std::move(topic), j.dump(), false));
+    shard.publish(makeSysMessage(std::move(topic), j.dump(), false));
 }
 
 }  // namespace
@@ -62,11 +56,11 @@ void subscribeClientEvents(hooks::HookBus& bus, const config::BrokerConfig& cfg)
     const auto& events = cfg.sys_topics.sys_event_messages;
     if (events.client_connected)
         bus.add<hooks::ClientConnected>(hooks::kPrioritySysMsgs, [&cfg](const hooks::ClientConnected& e) {
-            publishClientEvent(cfg, e.worker, e.channel, true, ShutdownReason::Normal);
+            publishClientEvent(cfg, e.shard, e.client, true, ShutdownReason::Normal);
         });
     if (events.client_disconnected)
         bus.add<hooks::ClientDisconnected>(hooks::kPrioritySysMsgs, [&cfg](const hooks::ClientDisconnected& e) {
-            publishClientEvent(cfg, e.worker, e.channel, false, e.reason);
+            publishClientEvent(cfg, e.shard, e.client, false, e.reason);
         });
 }
 

@@ -10,9 +10,9 @@
 
 #include "common/config/broker_config.h"
 #include "common/mqtt/shutdown_reason.h"
-#include "emqxd/net/output_buffer.h"
-#include "emqxd/net/tls/peer_cert.h"
-#include "emqxd/worker/deadline_queue.h"
+#include "emqxd/protocol/output_buffer.h"
+#include "emqxd/protocol/peer_cert_field.h"
+#include "emqxd/runtime/deadline_queue.h"
 
 namespace emqx {
 

@@ -26,10 +26,10 @@
 #include "emqxd/message/message.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/router/subscription_options.h"
+#include "emqxd/runtime/deadline_queue.h"
 #include "emqxd/session/delivery_sink.h"
 #include "emqxd/session/fifo_queue.h"
 #include "emqxd/session/session_journal.h"
-#include "emqxd/worker/deadline_queue.h"
 
 namespace emqx {
 

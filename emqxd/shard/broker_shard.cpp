@@ -8,16 +8,15 @@
 #include "emqxd/shard/session_manager.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
-BrokerShard::BrokerShard(Worker& runtime)
+BrokerShard::BrokerShard(WorkerRuntime& runtime, BrokerContext& ctx, std::function<bool(uint64_t)> connection_open)
     : runtime_(runtime),
-      ctx_(runtime.ctx()),
+      ctx_(ctx),
       index_(runtime.index()),
       sessions_(std::make_unique<SessionManager>(runtime, *this)),
-      acks_(runtime.ctx().durable.get(), [&runtime](uint64_t id) { return runtime.connectionOpen(id); }) {
+      acks_(ctx_.durable.get(), std::move(connection_open)) {
     outgoing_.resize(ctx_.worker_count);
 }
 
@@ -67,9 +66,9 @@ PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo)
 }
 
 void BrokerShard::publishFromOutside(BrokerContext& ctx, MessagePtr msg) {
-    if (ctx.workers.empty()) return;
-    Worker* w = ctx.workers.front().get();
-    w->post([w, msg = std::move(msg)] { w->shard().publish(msg); });
+    if (ctx.shards.empty()) return;
+    BrokerShard* shard = ctx.shards.front();
+    shard->runtime_.post([shard, msg = std::move(msg)] { shard->publish(msg); });
 }
 
 void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes) {
@@ -93,7 +92,7 @@ void BrokerShard::flushOutgoing() {
     for (uint32_t w = 0; w < outgoing_.size(); ++w) {
         auto& out = outgoing_[w];
         if (out.empty()) continue;
-        ctx_.workers[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+        ctx_.runtimes[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
         out.clear();
     }
 }
@@ -124,6 +123,16 @@ void BrokerShard::deliver(Delivery& d) {
     }
     if (!s) return;  // the session ended while the message was on its way
     s->deliver(d.msg, d.options, runtime_.loopWallMs());
+}
+
+Channel* BrokerShard::channelOf(uint64_t session_id) {
+    auto it = attached_.find(session_id);
+    return it == attached_.end() ? nullptr : it->second;
+}
+
+void BrokerShard::setChannelOf(uint64_t session_id, Channel* c) {
+    if (c) attached_[session_id] = c;
+    else attached_.erase(session_id);
 }
 
 void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {

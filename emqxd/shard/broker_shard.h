@@ -2,8 +2,8 @@
 // The broker's work on one worker (EMQX's broker + session manager for the
 // sessions this worker owns): the session table, subscriptions, publish and
 // dispatch, session expiry and wills, and the gate that holds acks for the
-// durable store. `Worker` is the runtime it runs on (loop, inbox, timers,
-// connections); `Channel` calls this shard for everything past the protocol.
+// durable store. It runs on its worker's runtime (loop, inbox, timers);
+// `Channel` calls this shard for everything past the protocol.
 // Owner: the worker thread; other threads reach it through the worker's inbox.
 #include <atomic>
 #include <cstdint>
@@ -17,13 +17,15 @@
 #include "emqxd/message/message.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/router/subscription_options.h"
+#include "emqxd/runtime/delivery.h"
+#include "emqxd/runtime/worker_runtime.h"
+#include "emqxd/session/session.h"
 #include "emqxd/shard/ack_gate.h"
 #include "emqxd/storage/durable_writes.h"
-#include "emqxd/worker/delivery.h"
 
 namespace emqx {
 
-class Worker;
+class Channel;
 struct BrokerContext;
 struct Subscriber;
 class SessionManager;
@@ -37,10 +39,16 @@ struct PublishResult {
 
 class BrokerShard {
 public:
-    explicit BrokerShard(Worker& runtime);
+    // `connection_open`: whether a connection of this worker is still open
+    // (the ack gate's question).
+    BrokerShard(WorkerRuntime& runtime, BrokerContext& ctx,
+                std::function<bool(uint64_t connection_id)> connection_open);
     ~BrokerShard();
     BrokerShard(const BrokerShard&) = delete;
     BrokerShard& operator=(const BrokerShard&) = delete;
+
+    WorkerRuntime& runtime() { return runtime_; }
+    BrokerContext& ctx() { return ctx_; }
 
     // --- publish and dispatch ---
     // Routes a message published on this worker: local subscribers are served
@@ -61,6 +69,9 @@ public:
     // The sessions this worker owns (their life cycle and hand-over).
     SessionManager& sessions() { return *sessions_; }
     const SessionManager& sessions() const { return *sessions_; }
+    // The channel (of a connection) currently attached to a session, if any.
+    Channel* channelOf(uint64_t session_id);
+    void setChannelOf(uint64_t session_id, Channel* c);
     AckGate& acks() { return acks_; }
     const AckGate& acks() const { return acks_; }
 
@@ -77,10 +88,11 @@ private:
     // before the publisher's acknowledgement (which waits for the commit).
     void journal(const Message& msg, const Subscriber& to, DurableWrites& writes);
 
-    Worker& runtime_;
+    WorkerRuntime& runtime_;
     BrokerContext& ctx_;
     const uint32_t index_;
     std::unique_ptr<SessionManager> sessions_;
+    std::unordered_map<uint64_t, Channel*> attached_;
     std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused
     std::vector<Delivery> local_;
     AckGate acks_;

@@ -5,17 +5,17 @@
 #include "common/clock/wall_clock.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/router/router.h"
+#include "emqxd/runtime/worker_runtime.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
-#include "emqxd/worker/worker.h"
 
 namespace emqx {
 
-SessionManager::SessionManager(Worker& runtime, BrokerShard& shard)
+SessionManager::SessionManager(WorkerRuntime& runtime, BrokerShard& shard)
     : runtime_(runtime),
       shard_(shard),
-      ctx_(runtime.ctx()),
+      ctx_(shard.ctx()),
       index_(runtime.index()),
       services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks} {}
 
@@ -144,7 +144,7 @@ void SessionManager::end(Session& s) {
 void SessionManager::forget(Session& s) {
     if (auto it = ids_by_client_.find(s.clientId()); it != ids_by_client_.end() && it->second == s.id())
         ids_by_client_.erase(it);
-    runtime_.setChannelOf(s.id(), nullptr);
+    shard_.setChannelOf(s.id(), nullptr);
     sessions_.erase(s.id());
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();
@@ -260,8 +260,8 @@ size_t SessionManager::save() {
 // --- hand-over ---
 
 void SessionManager::post(uint32_t to, std::function<void(SessionManager&)> task) {
-    Worker* w = ctx_.workers[to].get();
-    w->post([w, task = std::move(task)] { task(w->shard().sessions()); });
+    BrokerShard* shard = ctx_.shards[to];
+    shard->runtime().post([shard, task = std::move(task)] { task(shard->sessions()); });
 }
 
 void SessionManager::requestHandOver(std::string client_id, bool clean_start, uint32_t owner, HandOverDone done) {
@@ -301,18 +301,17 @@ void SessionManager::handOver(Session& s, uint32_t to) {
     Outgoing& out = outgoing_[id];
     out.session = std::move(sessions_.at(id));
     out.to = to;
-    out.fences_left = ctx_.workers.size() - 1;
+    out.fences_left = ctx_.shards.size() - 1;
     forget(*out.session);
-    const uint32_t self = index_;
-    for (uint32_t w = 0; w < ctx_.workers.size(); ++w) {
-        if (w == self) continue;
-        Worker* other = ctx_.workers[w].get();
-        Worker* home = ctx_.workers[self].get();
-        other->post([other, home, id] {
+    BrokerShard* home = ctx_.shards[index_];
+    for (uint32_t w = 0; w < ctx_.shards.size(); ++w) {
+        if (w == index_) continue;
+        BrokerShard* other = ctx_.shards[w];
+        other->runtime().post([other, home, id] {
             // What this worker routed to the session before its routes moved
             // goes out ahead of the answer, in the same inbox.
-            other->shard().flushOutgoing();
-            home->post([home, id] { home->shard().sessions().onFence(id); });
+            other->flushOutgoing();
+            home->runtime().post([home, id] { home->sessions().onFence(id); });
         });
     }
 }

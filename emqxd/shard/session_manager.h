@@ -23,13 +23,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emqxd/runtime/delivery.h"
 #include "emqxd/session/session.h"
 #include "emqxd/session/session_store.h"
-#include "emqxd/worker/delivery.h"
 
 namespace emqx {
 
-class Worker;
+class WorkerRuntime;
 class BrokerShard;
 struct BrokerContext;
 namespace storage {
@@ -38,7 +38,7 @@ struct StoredSession;
 
 class SessionManager final : public SessionStore {
 public:
-    SessionManager(Worker& runtime, BrokerShard& shard);
+    SessionManager(WorkerRuntime& runtime, BrokerShard& shard);
     ~SessionManager() override;
     SessionManager(const SessionManager&) = delete;
     SessionManager& operator=(const SessionManager&) = delete;
@@ -116,7 +116,7 @@ private:
     // Runs on worker `to`'s thread, with its session manager.
     void post(uint32_t to, std::function<void(SessionManager&)> task);
 
-    Worker& runtime_;
+    WorkerRuntime& runtime_;
     BrokerShard& shard_;
     BrokerContext& ctx_;
     const uint32_t index_;

@@ -1,7 +1,6 @@
 #include "emqxd/trace/trace_hooks.h"
 
 #include "common/trace/trace_format.h"
-#include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
 #include "emqxd/trace/trace_registry.h"
 
@@ -11,9 +10,9 @@ namespace {
 
 using Kind = Field::Kind;
 
-// The client id an event is about: the channel's, or before CONNECT was
+// The client id an event is about: the client's, or before CONNECT was
 // accepted the one the CONNECT carries.
-std::string_view clientOf(const Channel& ch, const mqtt::Packet& p) {
+std::string_view clientOf(const hooks::ClientView& ch, const mqtt::Packet& p) {
     if (auto* c = std::get_if<mqtt::Connect>(&p)) return c->client_id;
     return ch.clientId();
 }
@@ -28,7 +27,7 @@ std::string_view topicOf(const mqtt::Packet& p) {
     return {};
 }
 
-void packet(const TraceRegistry& reg, const Channel& ch, const mqtt::Packet& p, std::string_view msg) {
+void packet(const TraceRegistry& reg, const hooks::ClientView& ch, const mqtt::Packet& p, std::string_view msg) {
     std::string_view client = clientOf(ch, p);
     std::string_view topic = topicOf(p);
     // The line is built only when a trace takes it.
@@ -37,7 +36,7 @@ void packet(const TraceRegistry& reg, const Channel& ch, const mqtt::Packet& p, 
 }
 
 void delivered(const TraceRegistry& reg, const hooks::MessageDelivered& e) {
-    const Channel& ch = e.channel;
+    const hooks::ClientView& ch = e.client;
     const Message& m = e.message;
     if (!reg.wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
     reg.emit({Level::Debug,
@@ -49,7 +48,7 @@ void delivered(const TraceRegistry& reg, const hooks::MessageDelivered& e) {
 }
 
 // The authentication result and the connection's properties.
-void connected(const TraceRegistry& reg, const Channel& ch) {
+void connected(const TraceRegistry& reg, const hooks::ClientView& ch) {
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
     Field username = ch.username().empty() ? Field{"username", "undefined"}
                                            : Field{"username", ch.username(), Kind::ClientBytes};
@@ -70,7 +69,7 @@ void connected(const TraceRegistry& reg, const Channel& ch) {
 }
 
 void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) {
-    const Channel& ch = e.channel;
+    const hooks::ClientView& ch = e.client;
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
     reg.emit(
         {Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected", {{"reason", shutdownReasonName(e.reason)}}});
@@ -79,7 +78,7 @@ void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) 
 // A denial (EMQX's authorization_permission_denied), with what made it.
 // Allowed requests are not traced: a trace shows the packets for them.
 void authorized(const TraceRegistry& reg, const hooks::ClientAuthorize& e) {
-    const Channel& ch = e.channel;
+    const hooks::ClientView& ch = e.client;
     if (e.decision.allow || !reg.wants(Level::Info, ch.clientId(), ch.peer(), e.topic)) return;
     reg.emit({Level::Info,
               ch.clientId(),
@@ -105,7 +104,7 @@ void willRefused(const TraceRegistry& reg, const hooks::MessageDropped& e) {
 void deliveryDropped(const TraceRegistry& reg, const hooks::DeliveryDropped& e) {
     const Session& s = e.session;
     std::string peer;
-    if (auto* ch = dynamic_cast<const Channel*>(s.sink())) peer = ch->peer();
+    if (auto* client = dynamic_cast<const hooks::ClientView*>(s.sink())) peer = client->peer();
     std::string_view topic = e.message ? std::string_view(e.message->topic) : std::string_view();
     if (!reg.wants(Level::Warning, s.clientId(), peer, topic)) return;
     Event line{Level::Warning, s.clientId(), peer, topic, "delivery_dropped", {{"reason", dropReasonName(e.reason)}}};
@@ -124,13 +123,13 @@ void subscribe(hooks::HookBus& bus, TraceRegistry& traces) {
     Switch* on = &traces.activity();
     constexpr int p = kPriorityHighest;
     bus.add<PacketReceived>(
-        p, [&reg](const PacketReceived& e) { packet(reg, e.channel, e.packet, "mqtt_packet_received"); }, on);
+        p, [&reg](const PacketReceived& e) { packet(reg, e.client, e.packet, "mqtt_packet_received"); }, on);
     bus.add<PacketSent>(
-        p, [&reg](const PacketSent& e) { packet(reg, e.channel, e.packet, "mqtt_packet_sent"); }, on);
+        p, [&reg](const PacketSent& e) { packet(reg, e.client, e.packet, "mqtt_packet_sent"); }, on);
     bus.add<MessageDelivered>(
         p, [&reg](const MessageDelivered& e) { delivered(reg, e); }, on);
     bus.add<ClientConnected>(
-        p, [&reg](const ClientConnected& e) { connected(reg, e.channel); }, on);
+        p, [&reg](const ClientConnected& e) { connected(reg, e.client); }, on);
     bus.add<ClientDisconnected>(
         p, [&reg](const ClientDisconnected& e) { disconnected(reg, e); }, on);
     bus.add<ClientAuthorize>(

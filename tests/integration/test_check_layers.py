@@ -1,5 +1,5 @@
-""".ci/check-layers: the repository passes; an include from a higher layer fails, a known
-exception is only a warning, and emqxctl may not include the daemon's code."""
+""".ci/check-layers: the repository passes; an include from a higher layer fails, with no
+exception, and emqxctl may not include the daemon's code."""
 import os
 import subprocess
 
@@ -39,12 +39,19 @@ def test_an_include_from_a_higher_layer_fails(tmp_path):
     assert "router/router.h: " not in p.stdout  # a lower layer is fine
 
 
-def test_a_known_exception_is_a_warning(tmp_path):
-    tree = _tree(tmp_path, {"emqxd/net/connection.h": '#include "emqxd/worker/worker.h"\n'})
+def test_no_include_up_is_excused(tmp_path):
+    # The core reshape's exceptions (issue #12) are gone: each is an error like any other.
+    tree = _tree(tmp_path, {
+        "emqxd/net/connection.h": '#include "emqxd/worker/worker.h"\n',
+        "emqxd/session/session.h": '#include "emqxd/runtime/deadline_queue.h"\n',
+        "emqxd/protocol/channel.h": '#include "emqxd/net/connection.h"\n',
+    })
     p = _check(tree)
-    assert p.returncode == 0, p.stdout
-    assert "warning: emqxd/net -> emqxd/worker (known exception:" in p.stdout
-    assert "note: emqxd/session -> emqxd/worker is no longer included" in p.stdout
+    assert p.returncode == 1, p.stdout
+    assert "emqxd/net/connection.h:1: includes emqxd/worker/worker.h: emqxd/worker is in a higher layer" in p.stdout
+    assert "emqxd/protocol/channel.h:1: includes emqxd/net/connection.h: emqxd/net is in a higher layer" in p.stdout
+    assert "session.h:1" not in p.stdout  # the runtime is below the session
+    assert "warning" not in p.stdout
 
 
 def test_emqxctl_is_a_separate_program(tmp_path):

@@ -76,15 +76,6 @@ std::optional<std::string> md5Der(X509* cert) {
 
 }  // namespace
 
-PeerCertField parsePeerCertField(std::string_view word) {
-    if (word == "cn") return PeerCertField::Cn;
-    if (word == "dn") return PeerCertField::Dn;
-    if (word == "crt") return PeerCertField::Crt;
-    if (word == "pem") return PeerCertField::Pem;
-    if (word == "md5") return PeerCertField::Md5;
-    return PeerCertField::Disabled;
-}
-
 std::optional<std::string> peerCertField(X509* cert, PeerCertField field) {
     if (!cert) return std::nullopt;
     switch (field) {

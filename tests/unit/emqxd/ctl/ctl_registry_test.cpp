@@ -16,6 +16,7 @@
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
+#include "emqxd/trace/trace_registry.h"
 #include "emqxd/worker/worker.h"
 #include "tests/unit/emqxd/worker/running_workers.h"
 
@@ -55,14 +56,14 @@ struct ControlLoop {
 
 // Keeps a worker busy until destroyed (destroy it before the Fixture).
 struct Fixture {
-    explicit Fixture(unsigned workers = 0) : broker(config::BrokerConfig{}, workers), running(broker, workers) {
+    explicit Fixture(unsigned count = 0) : broker(config::BrokerConfig{}, count), running(broker, count) {
         ctl::registerCommands(registry);
     }
 
     // Dispatches `cmd` and runs the control loop until it is answered.
     Answer call(std::string_view cmd, const Json& args) {
         std::optional<Answer> answer;
-        ctl::CommandContext cx{broker, *control.inbox, hooks};
+        ctl::CommandContext cx{broker, workers, traces, *control.inbox, hooks};
         registry.dispatch(cmd, args, cx, ctl::Responder([&answer](Answer a) { answer = std::move(a); }));
         control.runUntil(answer);
         REQUIRE(answer);
@@ -73,6 +74,8 @@ struct Fixture {
 
     BrokerContext broker;
     test::RunningWorkers running;
+    std::vector<std::unique_ptr<Worker>>& workers = running.workers;
+    trace::TraceRegistry traces{broker.cfg.trace.max_file_size};
     ControlLoop control;
     CtlHooks hooks;
     ctl::Registry registry;
@@ -118,7 +121,7 @@ TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl
     CHECK(f.call("clients.show", {{"clientid", "c"}}).message == "Not Found: client c");
     f.onWorker(1, [](Worker& w) { w.shard().sessions().create("c"); });
     // Worker 0 is busy: a command asking every worker would wait for it.
-    test::Hold busy(*f.broker.workers[0]);
+    test::Hold busy(*f.workers[0]);
     Answer shown = f.call("clients.show", {{"clientid", "c"}});
     REQUIRE(shown.is_ok);
     CHECK(shown.data["client"]["worker"] == 1);
@@ -138,8 +141,8 @@ TEST_CASE("ctl registry: a per-client command never acts on a session that has g
     f.onWorker(0, [](Worker& w) { w.shard().sessions().create("c"); });
     // Worker 0 is held, so the command is sent to it; queued ahead of the
     // command, the session ends there (and, in one section, starts on worker 1).
-    Worker& w0 = *f.broker.workers[0];
-    Worker& w1 = *f.broker.workers[1];
+    Worker& w0 = *f.workers[0];
+    Worker& w1 = *f.workers[1];
     auto busy = std::make_unique<test::Hold>(w0);
     bool moves = GENERATE(false, true);
     w0.post([&, moves] {
@@ -149,7 +152,7 @@ TEST_CASE("ctl registry: a per-client command never acts on a session that has g
         w1.post([&] { w1.shard().sessions().create("c"); });
     });
     std::optional<Answer> answer;
-    ctl::CommandContext cx{f.broker, *f.control.inbox, f.hooks};
+    ctl::CommandContext cx{f.broker, f.workers, f.traces, *f.control.inbox, f.hooks};
     f.registry.dispatch("clients.show", {{"clientid", "c"}}, cx,
                         ctl::Responder([&answer](Answer a) { answer = std::move(a); }));
     busy.reset();

@@ -25,7 +25,7 @@ namespace {
 
 class FakeConnection final : public ConnectionPort {
 public:
-    FakeConnection(Worker& worker, uint64_t id) : worker_(worker), id_(id), channel(*this, worker) {}
+    FakeConnection(Worker& worker, uint64_t id) : worker_(worker), id_(id), channel(*this, worker.shard()) {}
 
     uint64_t id() const override { return id_; }
     const std::string& peer() const override { return peer_; }
@@ -45,7 +45,7 @@ public:
     void forceClose() override { close(reason_); }
     void connectDecided() override {}
     // The client is always just heard from: no keepalive runs out in a test.
-    int64_t lastReceivedMs() const override { return worker_.nowMs(); }
+    int64_t lastReceivedMs() const override { return worker_.runtime().nowMs(); }
     int64_t readPausedUntilMs() const override { return -1; }
     bool sendTimedOut(int64_t) const override { return false; }
 
@@ -98,13 +98,14 @@ mqtt::Connect connectPacket(std::string client_id, ProtocolVersion v, bool clean
 // Channels on worker 0 of `workers` (none started: everything runs on the test's thread).
 struct Broker {
     BrokerContext ctx;
+    std::vector<std::unique_ptr<Worker>> workers;
     Worker* worker;
     uint64_t next_id = 1;
     std::vector<std::unique_ptr<FakeConnection>> conns;
 
-    explicit Broker(unsigned workers = 1) : ctx(config::defaultConfig(), workers) {
-        for (unsigned i = 0; i < workers; ++i) ctx.workers.push_back(std::make_unique<Worker>(ctx, i));
-        worker = ctx.workers.front().get();
+    explicit Broker(unsigned count = 1) : ctx(config::defaultConfig(), count) {
+        for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(ctx, i, nullptr));
+        worker = workers.front().get();
     }
     FakeConnection& open() { return *conns.emplace_back(std::make_unique<FakeConnection>(*worker, next_id++)); }
     FakeConnection& connect(std::string client_id, ProtocolVersion v = ProtocolVersion::V5, bool clean_start = true) {
@@ -161,7 +162,7 @@ TEST_CASE("channel: CONNECT opens a session on this worker and answers CONNACK",
     Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
     CHECK(s->connected());
-    CHECK(b.worker->channelOf(s->id()) == &c.channel);
+    CHECK(b.worker->shard().channelOf(s->id()) == &c.channel);
 }
 
 TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[core][channel]") {
@@ -174,7 +175,7 @@ TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[c
     CHECK(only<mqtt::Connack>(second.received()).session_present);
     Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
-    CHECK(b.worker->channelOf(s->id()) == &second.channel);
+    CHECK(b.worker->shard().channelOf(s->id()) == &second.channel);
 
     SECTION("a clean start discards it instead") {
         FakeConnection& third = b.connect("dev-1", ProtocolVersion::V5, true);
@@ -263,7 +264,7 @@ TEST_CASE("channel: the session outlives its connection only with an expiry inte
     Session* s = b.worker->shard().sessions().findByClientId("dev-2");
     REQUIRE(s);
     CHECK_FALSE(s->connected());
-    CHECK(b.worker->channelOf(s->id()) == nullptr);
+    CHECK(b.worker->shard().channelOf(s->id()) == nullptr);
 }
 
 TEST_CASE("channel: a CONNECT whose session lives on another worker moves there", "[core][channel]") {

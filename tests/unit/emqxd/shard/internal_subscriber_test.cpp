@@ -20,8 +20,8 @@ namespace {
 // One worker, not started: everything runs on the test's thread.
 struct OneWorker {
     BrokerContext ctx{config::defaultConfig(), 1};
-    OneWorker() { ctx.workers.push_back(std::make_unique<Worker>(ctx, 0)); }
-    BrokerShard& shard() { return ctx.workers.front()->shard(); }
+    Worker worker{ctx, 0, nullptr};
+    BrokerShard& shard() { return worker.shard(); }
 };
 
 MessagePtr message(std::string topic, std::string payload, uint8_t qos = 0) {

@@ -71,8 +71,8 @@ TEST_CASE("session hand-over: what reaches the old owner meanwhile comes first, 
     // then stays busy: m1 leaves it only at the end of that iteration, after
     // the hand-over has started, and its fence answer waits too.
     std::promise<void> routed;
-    test::Hold busy(*broker.workers[kThird]);
-    Worker& third = *broker.workers[kThird];
+    Worker& third = running[kThird];
+    test::Hold busy(third);
     third.post([&third, &routed] {
         third.shard().publish(message("m1"));
         routed.set_value();

@@ -51,16 +51,6 @@ std::unique_ptr<X509, decltype(&X509_free)> load(const char* pem) {
 
 }  // namespace
 
-TEST_CASE("peer cert: config words", "[core][peer_cert]") {
-    CHECK(parsePeerCertField("cn") == PeerCertField::Cn);
-    CHECK(parsePeerCertField("dn") == PeerCertField::Dn);
-    CHECK(parsePeerCertField("crt") == PeerCertField::Crt);
-    CHECK(parsePeerCertField("pem") == PeerCertField::Pem);
-    CHECK(parsePeerCertField("md5") == PeerCertField::Md5);
-    CHECK(parsePeerCertField("disabled") == PeerCertField::Disabled);
-    CHECK(parsePeerCertField("CN") == PeerCertField::Disabled);
-}
-
 TEST_CASE("peer cert: cn, dn, crt, pem and md5 as EMQX computes them", "[core][peer_cert]") {
     auto cert = load(kClientPem);
     REQUIRE(cert);

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "emqxd/net/output_buffer.h"
+#include "emqxd/protocol/output_buffer.h"
 
 using namespace emqx;
 

@@ -1,4 +1,4 @@
-#include "emqxd/net/output_buffer.h"
+#include "emqxd/protocol/output_buffer.h"
 
 namespace emqx {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "emqxd/worker/deadline_queue.h"
+#include "emqxd/runtime/deadline_queue.h"
 
 using namespace emqx;
 

@@ -1,7 +1,9 @@
 #pragma once
-// Bytes waiting to be written to one socket: small packets are appended to an
-// arena, large shared payloads are referenced (the Message stays alive until
-// the write completes), and the whole lot goes out in one gathered write.
+// The packets a channel encoded for its client, waiting to be written to the
+// socket: small packets are appended to an arena, large shared payloads are
+// referenced (the Message stays alive until the write completes), and the whole
+// lot goes out in one gathered write. The protocol fills it (a concrete type:
+// no indirect call per packet); net's Connection writes it.
 #include <uv.h>
 
 #include <cstddef>

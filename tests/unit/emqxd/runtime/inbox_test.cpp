@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "emqxd/worker/inbox.h"
+#include "emqxd/runtime/inbox.h"
 
 using namespace emqx;
 

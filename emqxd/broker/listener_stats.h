@@ -1,7 +1,9 @@
 #pragma once
 // One listener's counters: written by the control loop (accepts) and by
-// workers (closes), read by `emqxctl listeners`. Touched per connection, never
-// per message, so plain atomics are enough.
+// workers (closes), read by `emqxctl listeners`, the license and the stats.
+// Touched per connection, never per message, so plain atomics are enough.
+// Plain data shared by every thread, so it lives with BrokerContext, which
+// owns it; net's Listener and connections only write it.
 #include <array>
 #include <atomic>
 #include <cstdint>
