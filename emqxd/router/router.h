@@ -63,11 +63,11 @@ public:
     void setOnline(uint64_t session_id, bool online);
 
     // Node routes: peer node `node` (not kThisNode) has subscribers of `filter`.
-    // Written by the cluster as the node that owns the route tells it
-    // (docs/cluster.md): the owner counts its subscribers and sends only the
-    // 0 <-> 1 transitions, and resends all its routes whenever its control
-    // link starts again. So a route is there or not, never counted: adding it
-    // twice keeps one, one removal removes it. True when the table changed.
+    // Written by the cluster as the node that owns the route tells it: the
+    // owner counts its subscribers and sends only the 0 <-> 1 transitions,
+    // and resends all its routes whenever its control link starts again. So
+    // a route is there or not, never counted: adding it twice keeps one, one
+    // removal removes it. True when the table changed.
     // Direct filters only: a node's members of a `$share` group (EMQX lets a
     // group span nodes) come with the cluster's pick of a node per group.
     bool addNodeRoute(std::string_view filter, NodeId node);
