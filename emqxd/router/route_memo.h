@@ -50,10 +50,8 @@ public:
             std::vector<Subscriber>().swap(route_.sessions);
             return;
         }
-        if (t.remote())
-            route_.nodes.push_back(t.node);
-        else
-            route_.sessions.push_back(*t.subscriber);
+        if (t.remote()) route_.nodes.push_back(t.node);
+        else route_.sessions.push_back(*t.subscriber);
     }
     void finish(uint64_t generation, std::string_view topic) {
         generation_ = rememberable_ ? generation : 0;

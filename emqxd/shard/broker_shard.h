@@ -137,7 +137,7 @@ private:
     SessionServices session_services_;  // what every session of this worker points to
     std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
     std::unordered_map<std::string, uint64_t> session_ids_by_client_;
-    std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused
+    std::vector<std::vector<Delivery>> outgoing_;    // per target worker, reused
     std::vector<std::vector<MessagePtr>> to_nodes_;  // per peer node (by NodeId), reused; empty on a single node
     std::vector<Delivery> local_;
     std::atomic<size_t> session_count_{0};

@@ -512,12 +512,13 @@ struct Reach {
 
 Reach reachOf(const Router& r, std::string_view topic, RouteScope scope = RouteScope::Cluster) {
     Reach reach;
-    r.route(*makeMsg(topic), 0, [&](const RouteTarget& t) {
-        if (t.remote())
-            reach.nodes.push_back(t.node);
-        else
-            reach.sessions.insert(t.subscriber->session_id);
-    }, scope);
+    r.route(
+        *makeMsg(topic), 0,
+        [&](const RouteTarget& t) {
+            if (t.remote()) reach.nodes.push_back(t.node);
+            else reach.sessions.insert(t.subscriber->session_id);
+        },
+        scope);
     return reach;
 }
 
