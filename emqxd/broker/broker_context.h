@@ -13,6 +13,7 @@
 #include "emqxd/broker/username_quota.h"
 #include "emqxd/hooks/hook_bus.h"
 #include "emqxd/metrics/gauge.h"
+#include "emqxd/peer/node_links.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
 #include "emqxd/session/session_locator.h"
@@ -70,6 +71,10 @@ struct BrokerContext {
     // The durable store (RocksDB) when durable.enable; null: memory only.
     // Set by BrokerApp before the workers start.
     std::shared_ptr<storage::DurableStore> durable;
+    // Each worker's links to the other nodes (emqxd/peer/node_links.h), by
+    // worker index; empty on a single node. Set before the workers start by
+    // the cluster (a later issue), which also writes the router's node routes.
+    std::vector<std::unique_ptr<NodeLinks>> node_links;
     // Authentication, banned clients, flapping detection and authorization
     // (emqxd/auth, emqxd/authz); set by BrokerApp before the workers start;
     // null: everyone is let in and allowed everything.

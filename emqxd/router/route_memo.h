@@ -5,7 +5,7 @@
 // routed by one string compare instead of a trie walk (a hash per level) under
 // the router's lock. Not remembered: routes through a shared subscription
 // group (each message picks its member anew) and routes to more than
-// kMaxTargets subscribers (there the walk is small next to the deliveries, and
+// kMaxTargets targets, sessions and nodes (there the walk is small next to the deliveries, and
 // a copy of every target per publisher would cost memory and copying).
 //
 // Owner: the publisher's worker thread. Allocated on the connection's first
@@ -24,25 +24,34 @@ class RouteMemo {
 public:
     static constexpr size_t kMaxTargets = 64;
 
-    // The remembered targets of `topic`, or null when the route must be looked up.
-    const std::vector<Subscriber>* lookup(uint64_t current_generation, std::string_view topic) const {
-        return generation_ != 0 && generation_ == current_generation && topic_ == topic ? &targets_ : nullptr;
+    struct Route {
+        std::vector<Subscriber> sessions;  // copies: they do not depend on the router's lock
+        std::vector<NodeId> nodes;         // remote nodes, each once
+        size_t size() const { return sessions.size() + nodes.size(); }
+        bool empty() const { return size() == 0; }
+    };
+
+    // The remembered route of `topic`, or null when it must be looked up.
+    const Route* lookup(uint64_t current_generation, std::string_view topic) const {
+        return generation_ != 0 && generation_ == current_generation && topic_ == topic ? &route_ : nullptr;
     }
 
     // Recording a lookup made at `generation` (read before routing): begin,
     // one add per target the router gave, then finish with its topic.
     void begin() {
-        targets_.clear();
+        route_.sessions.clear();
+        route_.nodes.clear();
         rememberable_ = true;
     }
-    void add(const Subscriber& s, uint64_t shared_group) {
+    void add(const RouteTarget& t) {
         if (!rememberable_) return;
-        if (shared_group != 0 || targets_.size() == kMaxTargets) {
+        if (t.shared_group != 0 || route_.size() == kMaxTargets) {
             rememberable_ = false;
-            std::vector<Subscriber>().swap(targets_);
+            std::vector<Subscriber>().swap(route_.sessions);
             return;
         }
-        targets_.push_back(s);
+        if (t.remote()) route_.nodes.push_back(t.node);
+        else route_.sessions.push_back(*t.subscriber);
     }
     void finish(uint64_t generation, std::string_view topic) {
         generation_ = rememberable_ ? generation : 0;
@@ -50,10 +59,10 @@ public:
     }
 
 private:
-    uint64_t generation_ = 0;  // Router::generation() the targets were found at; 0: nothing remembered
+    uint64_t generation_ = 0;  // Router::generation() the route was found at; 0: nothing remembered
     bool rememberable_ = false;
     std::string topic_;
-    std::vector<Subscriber> targets_;  // copies: they do not depend on the router's lock
+    Route route_;
 };
 
 }  // namespace emqx

@@ -1,5 +1,6 @@
 #include "emqxd/router/router.h"
 
+#include <algorithm>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -104,6 +105,31 @@ void Router::unsubscribeShared(std::string_view display, uint64_t session_id) {
         group_ids_.erase(it);
         groups_.erase(id);
     }
+}
+
+bool Router::addNodeRoute(std::string_view filter, NodeId node) {
+    auto parsed = topic::parseFilter(filter);
+    if (!parsed || parsed->shared() || node == kThisNode) return false;
+    std::unique_lock lock(mutex_);
+    if (!node_routes_.insert(filter, node)) return false;
+    changed();
+    return true;
+}
+
+bool Router::removeNodeRoute(std::string_view filter, NodeId node) {
+    std::unique_lock lock(mutex_);
+    if (!node_routes_.erase(filter, node)) return false;
+    changed();
+    return true;
+}
+
+const std::vector<NodeId>& Router::nodesMatching(std::string_view topic) const {
+    thread_local std::vector<NodeId> nodes;
+    nodes.clear();
+    node_routes_.match(topic, [&](const NodeId& node) {
+        if (std::find(nodes.begin(), nodes.end(), node) == nodes.end()) nodes.push_back(node);
+    });
+    return nodes;
 }
 
 void Router::setOnline(uint64_t session_id, bool online) {

@@ -22,10 +22,9 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace emqx {
+#include "emqxd/peer/node_id.h"
 
-using NodeId = uint32_t;
-inline constexpr NodeId kThisNode = 0;
+namespace emqx {
 
 struct SessionOwner {
     NodeId node = kThisNode;

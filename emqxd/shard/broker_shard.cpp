@@ -1,9 +1,12 @@
 #include "emqxd/shard/broker_shard.h"
 
+#include <cassert>
+
 #include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/broker/broker_context.h"
+#include "emqxd/peer/node_links.h"
 #include "emqxd/session/session.h"
 #include "emqxd/shard/session_manager.h"
 #include "emqxd/storage/durable_store.h"
@@ -27,34 +30,50 @@ PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo)
     const MessagePtr& msg = ctx_.hooks.publish(published, rewritten);  // message.publish: null when dropped
     if (!msg) return {};
     Metrics& metrics = runtime_.metrics();
-    // As EMQX: the broker's own $SYS messages are not in messages.publish or messages.dropped.
-    const bool counted = !topic::isSys(msg->topic);
     PublishResult result;
     if (msg->retain && ctx_.cfg.mqtt.retain_available) {
         result.durable.add(ctx_.retain->put(msg));
         metrics.add(Metric::MessagesRetained);
     }
-    if (counted) metrics.add(Metric::MessagesPublish);
+    // As EMQX: the broker's own $SYS messages are not in messages.publish (nor,
+    // in dispatch, in messages.dropped).
+    if (!topic::isSys(msg->topic)) metrics.add(Metric::MessagesPublish);
+    dispatch(msg, memo, RouteScope::Cluster, result);
+    return result;
+}
+
+PublishResult BrokerShard::publishFromNode(const MessagePtr& msg) {
+    PublishResult result;
+    dispatch(msg, nullptr, RouteScope::ThisNode, result);
+    return result;
+}
+
+void BrokerShard::dispatch(const MessagePtr& msg, RouteMemo* memo, RouteScope scope, PublishResult& result) {
     uint64_t generation = ctx_.router.generation();
-    if (const std::vector<Subscriber>* remembered = memo ? memo->lookup(generation, msg->topic) : nullptr) {
-        for (const Subscriber& s : *remembered) target(msg, s, 0, result.durable);
+    if (const RouteMemo::Route* remembered = memo ? memo->lookup(generation, msg->topic) : nullptr) {
+        for (const Subscriber& s : remembered->sessions) target(msg, s, 0, result.durable);
+        for (NodeId node : remembered->nodes) target(msg, node);
         result.targets = remembered->size();
     } else {
         if (memo) memo->begin();
-        ctx_.router.route(*msg, index_, [&](const RouteTarget& t) {
-            ++result.targets;
-            target(msg, *t.subscriber, t.shared_group, result.durable);
-            if (memo) memo->add(*t.subscriber, t.shared_group);
-        });
+        ctx_.router.route(
+            *msg, index_,
+            [&](const RouteTarget& t) {
+                ++result.targets;
+                if (t.remote()) target(msg, t.node);
+                else target(msg, *t.subscriber, t.shared_group, result.durable);
+                if (memo) memo->add(t);
+            },
+            scope);
         if (memo) memo->finish(generation, msg->topic);
     }
     if (result.targets == 0) {
         ctx_.hooks.run(hooks::MessageDropped::noSubscribers(*msg));
-        if (counted) {
-            metrics.add(Metric::MessagesDroppedNoSubscribers);
-            metrics.add(Metric::MessagesDropped);
+        if (!topic::isSys(msg->topic)) {
+            runtime_.metrics().add(Metric::MessagesDroppedNoSubscribers);
+            runtime_.metrics().add(Metric::MessagesDropped);
         }
-        return result;
+        return;
     }
     // Local deliveries may publish again (a will, an event): take the batch first.
     std::vector<Delivery> local;
@@ -62,7 +81,6 @@ PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo)
     for (Delivery& d : local) deliver(d);
     local.clear();
     if (local_.empty()) local_.swap(local);
-    return result;
 }
 
 void BrokerShard::publishFromOutside(BrokerContext& ctx, MessagePtr msg) {
@@ -81,6 +99,11 @@ void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t s
     }
 }
 
+void BrokerShard::target(const MessagePtr& msg, NodeId node) {
+    if (node >= to_nodes_.size()) to_nodes_.resize(node + 1);
+    to_nodes_[node].push_back(msg);
+}
+
 void BrokerShard::journal(const Message& msg, const Subscriber& to, DurableWrites& writes) {
     uint8_t qos = std::min(msg.qos, to.options.qos);
     if (!to.options.durable || qos == 0 || msg.durable_id == 0 || !ctx_.durable) return;
@@ -94,6 +117,15 @@ void BrokerShard::flushOutgoing() {
         if (out.empty()) continue;
         ctx_.runtimes[w]->postDeliveries(std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
         out.clear();
+    }
+    for (size_t node = 0; node < to_nodes_.size(); ++node) {
+        std::vector<MessagePtr>& batch = to_nodes_[node];
+        if (batch.empty()) continue;
+        // Node routes exist only where the cluster gave this worker its links.
+        assert(index_ < ctx_.node_links.size() && ctx_.node_links[index_]);
+        ctx_.node_links[index_]->send(static_cast<NodeId>(node), batch);
+        runtime_.metrics().add(Metric::MessagesForward, batch.size());
+        batch.clear();
     }
 }
 

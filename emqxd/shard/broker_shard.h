@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "emqxd/message/message.h"
+#include "emqxd/peer/node_id.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/router/subscription_options.h"
 #include "emqxd/runtime/delivery.h"
@@ -30,8 +31,9 @@ struct BrokerContext;
 struct Subscriber;
 class SessionManager;
 
-// What a publish did: how many subscriptions it was routed to, and what it
-// queued in the durable store (the publisher's ack waits for that).
+// What a publish did: how many targets it was routed to (subscriptions here,
+// other nodes each once), and what it queued in the durable store (the
+// publisher's ack waits for that).
 struct PublishResult {
     size_t targets = 0;
     DurableWrites durable;
@@ -52,10 +54,19 @@ public:
 
     // --- publish and dispatch ---
     // Routes a message published on this worker: local subscribers are served
-    // at once, every other worker gets its share at the end of the loop
-    // iteration, batched with the iteration's other messages (flushOutgoing).
+    // at once, every other worker and every other node with a matching route
+    // gets its share at the end of the loop iteration, batched with the
+    // iteration's other messages (flushOutgoing).
     // `memo`: the publisher's remembered route (see route_memo.h), or null.
     PublishResult publish(const MessagePtr& msg, RouteMemo* memo = nullptr);
+    // A message another node published and forwarded here (its link delivers
+    // it on this worker): dispatched to this node's subscribers as publish()
+    // dispatches, journal included, and never forwarded to a node again (two
+    // nodes would loop). As EMQX's dispatch of a forwarded message, the
+    // publishing node alone ran message.publish, retained it and counted it
+    // in messages.publish. `msg` is this node's copy, with no publisher
+    // session (session ids are per node; No Local is the publishing node's).
+    PublishResult publishFromNode(const MessagePtr& msg);
     // Sends a will (at disconnect, after its delay, or at the session's end)
     // once it passes the client's publish authorization and ban check then;
     // a refused will is counted and traced, never published, retained or queued.
@@ -63,7 +74,8 @@ public:
     // A delivery another worker routed to a session of this one.
     void deliver(Delivery& d);
     // Hands each other worker the deliveries this iteration routed to it: one
-    // inbox push and at most one wakeup per worker per iteration, not per message.
+    // inbox push and at most one wakeup per worker per iteration, not per
+    // message; and each other node its batch, through this worker's NodeLinks.
     void flushOutgoing();
 
     // The sessions this worker owns (their life cycle and hand-over).
@@ -82,8 +94,13 @@ public:
     static void publishFromOutside(BrokerContext& ctx, MessagePtr msg);
 
 private:
+    // Routes `msg` (within `scope`) and serves this worker's targets; counts
+    // and reports a message reaching nobody.
+    void dispatch(const MessagePtr& msg, RouteMemo* memo, RouteScope scope, PublishResult& result);
     // Queues `msg` for `to`: here, or in the batch of `to`'s worker.
     void target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes);
+    // Queues `msg` in the batch of another node.
+    void target(const MessagePtr& msg, NodeId node);
     // Writes `msg` to the durable journal of a durable subscriber (QoS 1/2),
     // before the publisher's acknowledgement (which waits for the commit).
     void journal(const Message& msg, const Subscriber& to, DurableWrites& writes);
@@ -93,7 +110,8 @@ private:
     const uint32_t index_;
     std::unique_ptr<SessionManager> sessions_;
     std::unordered_map<uint64_t, Channel*> attached_;
-    std::vector<std::vector<Delivery>> outgoing_;  // per target worker, reused
+    std::vector<std::vector<Delivery>> outgoing_;    // per target worker, reused
+    std::vector<std::vector<MessagePtr>> to_nodes_;  // per peer node (by NodeId), reused; empty on a single node
     std::vector<Delivery> local_;
     AckGate acks_;
 };

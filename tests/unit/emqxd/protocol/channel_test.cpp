@@ -15,6 +15,7 @@
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
+#include "tests/unit/emqxd/worker/unstarted_broker.h"
 
 using namespace emqx;
 using mqtt::PacketType;
@@ -96,17 +97,12 @@ mqtt::Connect connectPacket(std::string client_id, ProtocolVersion v, bool clean
 }
 
 // Channels on worker 0 of `workers` (none started: everything runs on the test's thread).
-struct Broker {
-    BrokerContext ctx;
-    std::vector<std::unique_ptr<Worker>> workers;
+struct Broker : test::UnstartedBroker {
     Worker* worker;
     uint64_t next_id = 1;
     std::vector<std::unique_ptr<FakeConnection>> conns;
 
-    explicit Broker(unsigned count = 1) : ctx(config::defaultConfig(), count) {
-        for (unsigned i = 0; i < count; ++i) workers.push_back(std::make_unique<Worker>(ctx, i, nullptr));
-        worker = workers.front().get();
-    }
+    explicit Broker(unsigned workers = 1) : UnstartedBroker(workers), worker(this->workers.front().get()) {}
     FakeConnection& open() { return *conns.emplace_back(std::make_unique<FakeConnection>(*worker, next_id++)); }
     FakeConnection& connect(std::string client_id, ProtocolVersion v = ProtocolVersion::V5, bool clean_start = true) {
         FakeConnection& c = open();

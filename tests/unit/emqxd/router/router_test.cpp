@@ -1,7 +1,8 @@
-// The route table: direct subscriptions through wildcards, shared groups and
-// every shared-subscription strategy's selection rule.
+// The route table: direct subscriptions through wildcards, shared groups,
+// every shared-subscription strategy's selection rule, and routes to other nodes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -499,4 +500,106 @@ TEST_CASE("router: the generation changes with every subscription change, not wi
     CHECK(r.generation() == g);
     r.unsubscribe("$share/g/a/b", 2);
     CHECK(r.generation() > g);
+}
+
+namespace {
+
+// The remote nodes a route reaches, in the order given, and the local sessions.
+struct Reach {
+    std::vector<NodeId> nodes;
+    std::set<uint64_t> sessions;
+};
+
+Reach reachOf(const Router& r, std::string_view topic, RouteScope scope = RouteScope::Cluster) {
+    Reach reach;
+    r.route(
+        *makeMsg(topic), 0,
+        [&](const RouteTarget& t) {
+            if (t.remote()) reach.nodes.push_back(t.node);
+            else reach.sessions.insert(t.subscriber->session_id);
+        },
+        scope);
+    return reach;
+}
+
+}  // namespace
+
+TEST_CASE("router: a node route matches as a subscription would, exact and wildcard", "[core][router]") {
+    Router r(1, SharedStrategy::Random);
+    CHECK(r.addNodeRoute("a/b", 2));
+    CHECK(r.addNodeRoute("w/+/x", 3));
+    CHECK(r.addNodeRoute("h/#", 4));
+    CHECK(reachOf(r, "a/b").nodes == std::vector<NodeId>{2});
+    CHECK(reachOf(r, "w/1/x").nodes == std::vector<NodeId>{3});
+    CHECK(reachOf(r, "h/1/2").nodes == std::vector<NodeId>{4});
+    CHECK(reachOf(r, "a/c").nodes.empty());
+    CHECK(reachOf(r, "w/1/y").nodes.empty());
+    CHECK(reachOf(r, "a/b").sessions.empty());  // a node route is no local session
+}
+
+TEST_CASE("router: a node is reached once per message however many of its routes match", "[core][router]") {
+    Router r(1, SharedStrategy::Random);
+    r.addNodeRoute("t/1", 2);
+    r.addNodeRoute("t/+", 2);
+    r.addNodeRoute("t/#", 2);
+    r.addNodeRoute("#", 3);
+    Reach reach = reachOf(r, "t/1");
+    std::sort(reach.nodes.begin(), reach.nodes.end());
+    CHECK(reach.nodes == std::vector<NodeId>{2, 3});
+}
+
+TEST_CASE("router: local sessions and remote nodes are reached together", "[core][router]") {
+    Router r(2, SharedStrategy::Random);
+    r.subscribe("t/#", sub(1, 0));
+    r.subscribe("t/1", sub(2, 1));
+    r.addNodeRoute("t/+", 5);
+    Reach reach = reachOf(r, "t/1");
+    CHECK(reach.sessions == std::set<uint64_t>{1, 2});
+    CHECK(reach.nodes == std::vector<NodeId>{5});
+
+    SECTION("a message that came from a node reaches this node's sessions only") {
+        Reach local = reachOf(r, "t/1", RouteScope::ThisNode);
+        CHECK(local.sessions == std::set<uint64_t>{1, 2});
+        CHECK(local.nodes.empty());
+    }
+}
+
+TEST_CASE("router: a removed node route reaches the node no more", "[core][router]") {
+    Router r(1, SharedStrategy::Random);
+    r.addNodeRoute("t/+", 2);
+    r.addNodeRoute("t/1", 3);
+    CHECK(r.removeNodeRoute("t/+", 2));
+    CHECK(reachOf(r, "t/1").nodes == std::vector<NodeId>{3});
+    CHECK_FALSE(r.removeNodeRoute("t/+", 2));  // gone already
+    CHECK_FALSE(r.removeNodeRoute("t/1", 2));  // another node's filter
+    CHECK(r.removeNodeRoute("t/1", 3));
+    CHECK(reachOf(r, "t/1").nodes.empty());
+}
+
+TEST_CASE("router: a node route is there or not: a repeated add is not counted", "[core][router]") {
+    // The owner resends every route when its control link starts again.
+    Router r(1, SharedStrategy::Random);
+    CHECK(r.addNodeRoute("t/1", 2));
+    CHECK_FALSE(r.addNodeRoute("t/1", 2));
+    CHECK(r.removeNodeRoute("t/1", 2));
+    CHECK(reachOf(r, "t/1").nodes.empty());
+}
+
+TEST_CASE("router: node routes are direct filters of other nodes", "[core][router]") {
+    Router r(1, SharedStrategy::Random);
+    CHECK_FALSE(r.addNodeRoute("$share/g/t/1", 2));
+    CHECK_FALSE(r.addNodeRoute("$queue/t/1", 2));
+    CHECK_FALSE(r.addNodeRoute("t/#/x", 2));
+    CHECK_FALSE(r.addNodeRoute("t/1", kThisNode));
+    CHECK(reachOf(r, "t/1").nodes.empty());
+}
+
+TEST_CASE("router: a node route change makes remembered routes stale", "[core][router]") {
+    Router r(1, SharedStrategy::Random);
+    uint64_t g = r.generation();
+    r.addNodeRoute("t/1", 2);
+    CHECK(r.generation() != g);
+    g = r.generation();
+    r.removeNodeRoute("t/1", 2);
+    CHECK(r.generation() != g);
 }

@@ -6,22 +6,20 @@
 #include <string>
 #include <vector>
 
-#include "common/config/config_keys.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/internal_subscriber.h"
 #include "emqxd/shard/session_manager.h"
 #include "emqxd/worker/worker.h"
+#include "tests/unit/emqxd/worker/unstarted_broker.h"
 
 using namespace emqx;
 
 namespace {
 
 // One worker, not started: everything runs on the test's thread.
-struct OneWorker {
-    BrokerContext ctx{config::defaultConfig(), 1};
-    Worker worker{ctx, 0, nullptr};
-    BrokerShard& shard() { return worker.shard(); }
+struct OneWorker : test::UnstartedBroker {
+    BrokerShard& shard() { return workers.front()->shard(); }
 };
 
 MessagePtr message(std::string topic, std::string payload, uint8_t qos = 0) {
