@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/app/pid_file.h"
 
 namespace emqx {
@@ -70,6 +71,7 @@ private:
     void closeDurable();
 
     uv_loop_t loop_{};
+    OwnerThread loop_owner_;  // this thread while runControlLoop() runs the loop
     std::unique_ptr<BrokerContext> ctx_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::unique_ptr<SysPublisher> sys_;

@@ -47,9 +47,10 @@ std::string ctlSocketPath(const BrokerContext& ctx) {
     return (std::filesystem::path(ctx.cfg.node.data_dir) / "emqxd.sock").string();
 }
 
-CtlServer::CtlServer(uv_loop_t* loop, BrokerContext& ctx, CtlHooks hooks)
-    : loop_(loop), ctx_(ctx), hooks_(std::move(hooks)), inbox_(loop), path_(ctlSocketPath(ctx)),
+CtlServer::CtlServer(uv_loop_t* loop, const OwnerThread& owner, BrokerContext& ctx, CtlHooks hooks)
+    : loop_(loop), owner_(owner), ctx_(ctx), hooks_(std::move(hooks)), inbox_(loop), path_(ctlSocketPath(ctx)),
       read_buffer_(new char[ctl::kMaxLineBytes]) {
+    inbox_.bindOwner(owner);
     ctl::registerCommands(registry_);
 }
 
@@ -60,6 +61,7 @@ CtlServer::~CtlServer() {
 }
 
 bool CtlServer::start(std::string& error) {
+    EMQX_ASSERT_OWNER(owner_);
     if (auto problems = registry_.problems(); !problems.empty()) {
         error = "ctl command registry: " + problems.front();
         return false;
@@ -105,6 +107,7 @@ bool CtlServer::start(std::string& error) {
 }
 
 void CtlServer::stop() {
+    EMQX_ASSERT_OWNER(owner_);
     if (stopped_) return;
     stopped_ = true;
     if (server_) {
@@ -237,6 +240,7 @@ void CtlServer::processLines(Conn& c) {
 }
 
 void CtlServer::dispatch(Conn& c, const std::string& line) {
+    EMQX_ASSERT_OWNER(owner_);
     // Reading pauses until this request is answered and the answer written.
     c.busy = true;
     if (c.reading) {
@@ -256,6 +260,7 @@ void CtlServer::dispatch(Conn& c, const std::string& line) {
 }
 
 void CtlServer::respond(uint64_t conn, std::string line) {
+    EMQX_ASSERT_OWNER(owner_);
     auto it = conns_.find(conn);
     if (it == conns_.end()) return;  // the ctl client went away meanwhile
     Conn& c = *it->second;

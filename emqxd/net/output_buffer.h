@@ -2,6 +2,8 @@
 // Bytes waiting to be written to one socket: small packets are appended to an
 // arena, large shared payloads are referenced (the Message stays alive until
 // the write completes), and the whole lot goes out in one gathered write.
+// Owner: its connection's worker thread (bound by the connection; a write
+// request's buffer, swapped with it, is unbound: it is the pool's).
 #include <uv.h>
 
 #include <cstddef>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "common/mqtt/publish_template.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/message/message.h"
 
 namespace emqx {
@@ -19,6 +22,8 @@ public:
     // Payloads up to this size are copied into the arena: a copy is cheaper
     // than an extra iovec and a reference count.
     static constexpr size_t kInlinePayload = 512;
+
+    void bindOwner(const OwnerThread& owner) { owner_.bind(owner); }
 
     void append(std::string_view bytes);
     void appendPayload(const MessagePtr& msg);
@@ -44,6 +49,7 @@ private:
     std::vector<MessagePtr> refs_;
     std::vector<uv_buf_t> bufs_;
     size_t bytes_ = 0;
+    [[no_unique_address]] OwnerRef owner_;  // nothing in release builds: an idle connection's size matters
 };
 
 }  // namespace emqx

@@ -16,10 +16,12 @@ using mqtt::ReasonCode;
 Channel::Channel(ConnectionPort& conn, Worker& worker) : conn_(conn), worker_(worker), created_ms_(worker_.nowMs()) {}
 
 uint32_t Channel::maxIncomingPacketSize() const {
+    EMQX_ASSERT_OWNER(worker_.owner());
     return static_cast<uint32_t>(std::min<uint64_t>(worker_.ctx().cfg.mqtt.max_packet_size, 268435460u));
 }
 
 std::optional<Channel::Migration> Channel::takeMigration() {
+    EMQX_ASSERT_OWNER(worker_.owner());
     if (!migration_) return std::nullopt;
     std::optional<Migration> m(std::move(*migration_));
     migration_.reset();
@@ -27,6 +29,7 @@ std::optional<Channel::Migration> Channel::takeMigration() {
 }
 
 void Channel::handle(mqtt::Packet& packet) {
+    EMQX_ASSERT_OWNER(worker_.owner());
     if (state_ == State::Closed) return;
     worker_.ctx().hooks.run(hooks::PacketReceived{*this, packet});
     if (state_ == State::AwaitingConnect) {
@@ -68,6 +71,7 @@ void Channel::handle(mqtt::Packet& packet) {
 }
 
 void Channel::protocolError(const mqtt::ProtocolError& err) {
+    EMQX_ASSERT_OWNER(worker_.owner());
     ShutdownReason reason = err.shutdown_reason;
     worker_.logProtocolError({"frame_parse_error", client_id_, conn_.peer(), shutdownReasonName(reason), err.detail});
     if (state_ == State::AwaitingConnect) {
@@ -126,6 +130,7 @@ void Channel::countSent(PacketType type) {
 }
 
 bool Channel::outputFull() const {
+    EMQX_ASSERT_OWNER(worker_.owner());
     // Bounded per-connection output: beyond it QoS 0 is dropped and QoS 1/2
     // waits in the session, so a slow consumer never grows broker memory.
     constexpr size_t kMaxPendingOutput = 4 * 1024 * 1024;
@@ -133,6 +138,7 @@ bool Channel::outputFull() const {
 }
 
 void Channel::onOutputDrained() {
+    EMQX_ASSERT_OWNER(worker_.owner());
     if (session_ && state_ == State::Connected) session_->onOutputDrained(worker_.loopWallMs());
 }
 
@@ -152,6 +158,7 @@ void Channel::onDisconnect(const mqtt::Disconnect& d) {
 }
 
 void Channel::onClose(ShutdownReason reason) {
+    EMQX_ASSERT_OWNER(worker_.owner());
     if (username_slot_) {
         username_slot_ = false;
         worker_.ctx().username_quota.release(username_);
@@ -180,6 +187,7 @@ void Channel::onClose(ShutdownReason reason) {
 }
 
 int64_t Channel::onDeadline(int64_t now_ms) {
+    EMQX_ASSERT_OWNER(worker_.owner());
     const auto& mqtt_cfg = worker_.ctx().cfg.mqtt;
     if (conn_.closing()) {
         conn_.forceClose();
@@ -247,6 +255,7 @@ void Channel::scheduleCheck() {
 namespace emqx {
 
 void Channel::checkNoLaterThan(int64_t at_ms) {
+    EMQX_ASSERT_OWNER(worker_.owner());
     if (conn_.deadline_slot != DeadlineQueue::kNone && conn_.deadline_slot <= at_ms) return;
     worker_.schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, at_ms);
 }

@@ -18,11 +18,15 @@ BrokerShard::BrokerShard(Worker& runtime)
       session_services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks},
       acks_(runtime.ctx().durable.get(), [&runtime](uint64_t id) { return runtime.connectionOpen(id); }) {
     outgoing_.resize(ctx_.worker_count);
+    // The worker's thread owns the shard, its sessions and its ack gate.
+    session_services_.owner.bind(runtime.owner());
+    acks_.bindOwner(runtime.owner());
 }
 
 BrokerShard::~BrokerShard() = default;
 
 PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     MessagePtr rewritten;
     const MessagePtr& msg = ctx_.hooks.publish(published, rewritten);  // message.publish: null when dropped
     if (!msg) return {};
@@ -88,6 +92,7 @@ void BrokerShard::journal(const Message& msg, const Subscriber& to, DurableWrite
 }
 
 void BrokerShard::flushOutgoing() {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     for (uint32_t w = 0; w < outgoing_.size(); ++w) {
         auto& out = outgoing_[w];
         if (out.empty()) continue;
@@ -97,6 +102,7 @@ void BrokerShard::flushOutgoing() {
 }
 
 void BrokerShard::deliver(Delivery& d) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     Session* s = findSession(d.session_id);
     if (d.shared_group != 0 && (!s || !s->connected())) {
         // The chosen member has gone: give the message to another live member.
@@ -122,20 +128,24 @@ void BrokerShard::deliver(Delivery& d) {
 }
 
 Session* BrokerShard::findSession(uint64_t id) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     auto it = sessions_.find(id);
     return it == sessions_.end() ? nullptr : it->second.get();
 }
 
 Session* BrokerShard::findSessionByClientId(std::string_view client_id) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     auto it = session_ids_by_client_.find(std::string(client_id));
     return it == session_ids_by_client_.end() ? nullptr : findSession(it->second);
 }
 
 void BrokerShard::forEachSession(const std::function<void(Session&)>& visit) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     for (auto& [id, s] : sessions_) visit(*s);
 }
 
 Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     // The session owns its client id (SessionRegistry's invariant). A CONNECT
     // claimed it before coming here (Channel::admitted); a restored one claims it now.
     [[maybe_unused]] uint32_t owner = ctx_.registry.claim(client_id, index_);
@@ -152,6 +162,7 @@ Session& BrokerShard::createSession(std::string client_id, uint64_t id) {
 }
 
 void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
         if (auto why = ctx_.security->willRefusal(who, will->topic, runtime_.metrics(), wallClockMs())) {
@@ -163,6 +174,7 @@ void BrokerShard::publishWill(const MessagePtr& will, std::string_view username,
 }
 
 void BrokerShard::endSession(Session& s) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     for (auto& [filter, sub] : s.subscriptions()) ctx_.router.unsubscribe(filter, s.id());
     if (s.deadline_slot != DeadlineQueue::kNone)
         runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
@@ -187,6 +199,7 @@ void BrokerShard::endSession(Session& s) {
 }
 
 void BrokerShard::scheduleSession(Session& s) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     // An offline persistent session: its state now is what a restart brings back.
     if (ctx_.durable && s.expiry_interval_s > 0) {
         ctx_.durable->putSession(s.clientId(), storage::encodeSession(s));
@@ -204,6 +217,7 @@ void BrokerShard::scheduleSession(Session& s) {
 }
 
 void BrokerShard::onSessionDeadline(uint64_t id) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     Session* s = findSession(id);
     if (!s) return;
     s->deadline_slot = DeadlineQueue::kNone;
@@ -224,12 +238,14 @@ void BrokerShard::onSessionDeadline(uint64_t id) {
 }
 
 void BrokerShard::addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     options.durable = ctx_.durable && s.expiry_interval_s > 0;
     s.subscriptions().insert_or_assign(filter, Subscription{filter, options});
     ctx_.router.subscribe(filter, Subscriber{index_, s.id(), options});
 }
 
 bool BrokerShard::removeSubscription(Session& s, const std::string& filter) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     auto it = s.subscriptions().find(filter);
     if (it == s.subscriptions().end()) return false;
     s.subscriptions().erase(it);
@@ -238,6 +254,7 @@ bool BrokerShard::removeSubscription(Session& s, const std::string& filter) {
 }
 
 void BrokerShard::sessionChanged(Session& s) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     if (!ctx_.durable) return;
     bool durable = s.expiry_interval_s > 0;
     std::vector<Subscription> changed;
@@ -251,6 +268,7 @@ void BrokerShard::sessionChanged(Session& s) {
 }
 
 Session& BrokerShard::restoreSession(storage::StoredSession&& st) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     Session& s = createSession(st.client_id, st.id);
     s.expiry_interval_s = st.expiry_interval_s;
     s.created_at_ms = st.created_at_ms;
@@ -273,6 +291,7 @@ Session& BrokerShard::restoreSession(storage::StoredSession&& st) {
 }
 
 size_t BrokerShard::saveSessions() {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     if (!ctx_.durable) return 0;
     size_t n = 0;
     for (auto& [id, s] : sessions_) {

@@ -32,6 +32,7 @@ Worker::Worker(BrokerContext& ctx, uint32_t index)
     uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
     uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
     verifier_ = std::make_unique<auth::PasswordVerifier>(&loop_);
+    deadlines_.bindOwner(owner_);
     shard_ = std::make_unique<BrokerShard>(*this);
 }
 
@@ -68,10 +69,14 @@ void Worker::join() {
 }
 
 void Worker::run() {
+    owner_.enter();
     uv_run(&loop_, UV_RUN_DEFAULT);
     // Drain the handles closed on the way out.
     uv_run(&loop_, UV_RUN_DEFAULT);
+    owner_.leave();  // the main thread saves and frees what the loop owned
 }
+
+bool Worker::acksWaitForCommit() const { return shard_->acks().waitingForCommit(); }
 
 void Worker::post(Task task) { inbox_.push(InboxItem{std::move(task)}); }
 
@@ -116,7 +121,10 @@ void Worker::adoptMigrating(MigratingConnection m) {
     });
 }
 
-void Worker::sendToOwner(MigratingConnection m, uint32_t owner) { ctx_.workers[owner]->adoptMigrating(std::move(m)); }
+void Worker::sendToOwner(MigratingConnection m, uint32_t owner) {
+    EMQX_ASSERT_OWNER(owner_);
+    ctx_.workers[owner]->adoptMigrating(std::move(m));
+}
 
 Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string peer, std::unique_ptr<Transport> transport,
                                   std::string wire) {
@@ -130,16 +138,19 @@ Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string p
 }
 
 Connection* Worker::findConnection(uint64_t id) {
+    EMQX_ASSERT_OWNER(owner_);
     auto it = connections_.find(id);
     return it == connections_.end() ? nullptr : it->second.get();
 }
 
 bool Worker::connectionOpen(uint64_t id) {
+    EMQX_ASSERT_OWNER(owner_);
     Connection* c = findConnection(id);
     return c && !c->closing();
 }
 
 void Worker::connectionClosed(uint64_t id) {
+    EMQX_ASSERT_OWNER(owner_);
     auto it = connections_.find(id);
     if (it == connections_.end()) return;
     Connection* c = it->second.get();
@@ -175,7 +186,10 @@ void Worker::onWakeup() {
     batch_.clear();
 }
 
-void Worker::markDirty(Connection* c) { dirty_.push_back(c); }
+void Worker::markDirty(Connection* c) {
+    EMQX_ASSERT_OWNER(owner_);
+    dirty_.push_back(c);
+}
 
 void Worker::flushDirty() {
     shard_->flushOutgoing();
@@ -191,20 +205,24 @@ void Worker::flushDirty() {
 }
 
 Channel* Worker::channelOf(uint64_t session_id) {
+    EMQX_ASSERT_OWNER(owner_);
     auto it = attached_.find(session_id);
     return it == attached_.end() ? nullptr : it->second;
 }
 
 void Worker::setChannelOf(uint64_t session_id, Channel* c) {
+    EMQX_ASSERT_OWNER(owner_);
     if (c) attached_[session_id] = c;
     else attached_.erase(session_id);
 }
 
 void Worker::schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms) {
+    EMQX_ASSERT_OWNER(owner_);
     deadlines_.reschedule(kind, id, slot, at_ms);
 }
 
 void Worker::logProtocolError(const ProtocolErrorEvent& e) {
+    EMQX_ASSERT_OWNER(owner_);
     schedule(DeadlineKind::LogWindow, 0, log_window_slot_, protocol_errors_.report(nowMs(), e));
 }
 

@@ -2,7 +2,8 @@
 // One I/O worker: a thread running its own libuv loop that owns a set of
 // connections and the sessions living on it. Other threads reach it only
 // through its inbox (post / postDeliveries / adoptSocket); everything else is
-// called on the worker's own thread.
+// called on the worker's own thread, and asserts so in debug builds (owner():
+// set while run() runs the loop; before and after, the main thread may).
 #include <uv.h>
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common/mqtt/packet.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/log/protocol_error_log.h"
 #include "emqxd/metrics/metrics.h"
@@ -72,24 +74,45 @@ public:
     void requestStop();
     const Metrics& metrics() const { return metrics_; }
     size_t connectionCount() const { return connection_count_.load(std::memory_order_relaxed); }
+    // The thread running this worker's loop: every object the worker owns
+    // (connections, channels, sessions, its shard) asserts it (EMQX_ASSERT_OWNER).
+    const OwnerThread& owner() const { return owner_; }
+    // Whether acks of this worker wait for a durable commit (the store's
+    // writer thread asks, to wake only the workers that wait).
+    bool acksWaitForCommit() const;
 
     // --- the worker's own thread ---
     BrokerContext& ctx() { return ctx_; }
-    uv_loop_t* loop() { return &loop_; }
-    Metrics& metrics() { return metrics_; }
-    int64_t nowMs() const { return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_))); }
+    uv_loop_t* loop() {
+        EMQX_ASSERT_OWNER(owner_);
+        return &loop_;
+    }
+    Metrics& metrics() {
+        EMQX_ASSERT_OWNER(owner_);
+        return metrics_;
+    }
+    int64_t nowMs() const {
+        EMQX_ASSERT_OWNER(owner_);
+        return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_)));
+    }
     // The wall clock as of this loop iteration: the loop's time plus an offset
     // taken once per iteration, so the per-message path reads no clock.
     int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
 
     // The broker's work on this worker: sessions, subscriptions, publish, acks.
-    BrokerShard& shard() { return *shard_; }
+    BrokerShard& shard() {
+        EMQX_ASSERT_OWNER(owner_);
+        return *shard_;
+    }
     // A connection of this worker by id; null once it is gone (asynchronous
     // completions hold ids, never pointers).
     Connection* findConnection(uint64_t id);
     bool connectionOpen(uint64_t id);
     // Slow password checks (bcrypt, pbkdf2) of this worker's CONNECTs.
-    auth::PasswordVerifier& passwordVerifier() { return *verifier_; }
+    auth::PasswordVerifier& passwordVerifier() {
+        EMQX_ASSERT_OWNER(owner_);
+        return *verifier_;
+    }
     // The channel (of a connection) currently attached to a session, if any.
     Channel* channelOf(uint64_t session_id);
     void setChannelOf(uint64_t session_id, Channel* c);
@@ -101,18 +124,33 @@ public:
     void connectionClosed(uint64_t id);  // from the connection's uv_close callback
     void sendToOwner(MigratingConnection m, uint32_t owner);
 
-    WriteRequestPool& writeRequests() { return write_requests_; }
+    WriteRequestPool& writeRequests() {
+        EMQX_ASSERT_OWNER(owner_);
+        return write_requests_;
+    }
     // PUBLISH headers of the message being delivered, shared by its subscribers here.
-    PublishHeaderCache& publishHeaders() { return publish_headers_; }
+    PublishHeaderCache& publishHeaders() {
+        EMQX_ASSERT_OWNER(owner_);
+        return publish_headers_;
+    }
 
     // A shared read buffer for every connection of this worker: an idle
     // connection holds no input buffer.
-    char* readBuffer() { return read_buffer_.get(); }
+    char* readBuffer() {
+        EMQX_ASSERT_OWNER(owner_);
+        return read_buffer_.get();
+    }
     // Where a TLS / WebSocket connection's plaintext lands before parsing.
-    std::string& transportScratch() { return transport_scratch_; }
+    std::string& transportScratch() {
+        EMQX_ASSERT_OWNER(owner_);
+        return transport_scratch_;
+    }
     // Where a channel encodes a packet before appending it to its output
     // (one per worker, not one per connection: idle connections stay small).
-    std::string& encodeScratch() { return encode_scratch_; }
+    std::string& encodeScratch() {
+        EMQX_ASSERT_OWNER(owner_);
+        return encode_scratch_;
+    }
     static constexpr size_t kReadBufferSize = config::kReadBufferLimit;
 
 private:
@@ -137,6 +175,7 @@ private:
     Inbox<InboxItem> inbox_;
     std::vector<InboxItem> batch_;
     std::thread thread_;
+    OwnerThread owner_;
     Metrics metrics_;
     DeadlineQueue deadlines_;
     ProtocolErrorLog protocol_errors_;
