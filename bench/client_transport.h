@@ -49,8 +49,8 @@ struct TransportConfig {
     std::shared_ptr<TlsClientContext> tls;  // Tls, Wss
     std::string server_name;                // -h without brackets: SNI (names only), the certificate check
     bool server_is_ip = true;
-    std::string http_host;                  // the upgrade request's Host: ("127.0.0.1:8083", "[::1]:8083")
-    std::string ws_path;                    // --ws-path
+    std::string http_host;  // the upgrade request's Host: ("127.0.0.1:8083", "[::1]:8083")
+    std::string ws_path;    // --ws-path
 };
 
 // The run's transport from the options (the TLS context loads the PEM files

@@ -56,7 +56,8 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 // Events per second over [first, last]; count/elapsed when the span is empty.
 double rate(uint64_t count, uint64_t first_ns, uint64_t last_ns, double elapsed_s) {
     if (count == 0) return 0.0;
-    if (first_ns && last_ns > first_ns) return static_cast<double>(count) / (static_cast<double>(last_ns - first_ns) / 1e9);
+    if (first_ns && last_ns > first_ns)
+        return static_cast<double>(count) / (static_cast<double>(last_ns - first_ns) / 1e9);
     return elapsed_s > 0 ? static_cast<double>(count) / elapsed_s : 0.0;
 }
 
@@ -158,9 +159,12 @@ int main(int argc, char** argv) {
         }
         if (now >= next_tick) {
             const double dt = static_cast<double>(now - prev_tick) / 1e9;
-            const auto per_s = [dt](uint64_t d) { return dt > 0 ? static_cast<uint64_t>(std::llround(static_cast<double>(d) / dt)) : uint64_t{0}; };
-            std::fprintf(stderr, "%" PRIu64 "s connected(%" PRIu64 ")%s sent: %" PRIu64 ", %" PRIu64 "/s recv: %" PRIu64
-                                 ", %" PRIu64 "/s\n",
+            const auto per_s = [dt](uint64_t d) {
+                return dt > 0 ? static_cast<uint64_t>(std::llround(static_cast<double>(d) / dt)) : uint64_t{0};
+            };
+            std::fprintf(stderr,
+                         "%" PRIu64 "s connected(%" PRIu64 ")%s sent: %" PRIu64 ", %" PRIu64 "/s recv: %" PRIu64
+                         ", %" PRIu64 "/s\n",
                          static_cast<uint64_t>((now - t0 + 500000000ull) / 1000000000ull), connected,
                          failed ? (" failed(" + std::to_string(failed) + ")").c_str() : "", sent,
                          per_s(sent - prev_sent), recv, per_s(recv - prev_recv));
@@ -268,8 +272,9 @@ int main(int argc, char** argv) {
 
     const uint64_t bad = all.failed + all.lost;
     if (bad > 0) {
-        std::fprintf(stderr, "emqx-bench: %" PRIu64 " of %" PRIu64 " connections failed (%" PRIu64
-                             " never completed the handshake, %" PRIu64 " lost):\n",
+        std::fprintf(stderr,
+                     "emqx-bench: %" PRIu64 " of %" PRIu64 " connections failed (%" PRIu64
+                     " never completed the handshake, %" PRIu64 " lost):\n",
                      bad, all.attempted, all.failed, all.lost);
         for (const auto& [reason, n] : all.errors) std::fprintf(stderr, "  %s: %" PRIu64 "\n", reason.c_str(), n);
         return 1;

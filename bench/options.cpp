@@ -185,8 +185,7 @@ bool resolveTarget(const std::string& host_in, int port, Target& out, std::strin
         sa->sin6_port = htons(static_cast<uint16_t>(port));
         sa->sin6_addr = a6;
         out.ipv6 = true;
-        out.loopback = IN6_IS_ADDR_LOOPBACK(&a6) ||
-                       (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+        out.loopback = IN6_IS_ADDR_LOOPBACK(&a6) || (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
         out.text = "[" + host + "]:" + std::to_string(port);
         return true;
     }

@@ -24,12 +24,12 @@ uint64_t monoNs() {
 namespace {
 
 constexpr size_t kReadBufferSize = 64 * 1024;
-constexpr size_t kOutHighWater = 64 * 1024;   // a publisher stops producing above this much unsent output
-constexpr int kPublishBatch = 64;             // publishes per client per loop turn (fairness)
+constexpr size_t kOutHighWater = 64 * 1024;     // a publisher stops producing above this much unsent output
+constexpr int kPublishBatch = 64;               // publishes per client per loop turn (fairness)
 constexpr size_t kMaxPendingHandshakes = 1024;  // per loop, when -i 0 asks for everything at once
 constexpr uint32_t kMaxPacket = 268435455u + 5u;
-constexpr uint64_t kDrainMs = 3000;           // wait this long for QoS 1/2 acks after publishing stops
-constexpr uint64_t kSafetyMs = 1000;          // then this long for DISCONNECTs to be written
+constexpr uint64_t kDrainMs = 3000;   // wait this long for QoS 1/2 acks after publishing stops
+constexpr uint64_t kSafetyMs = 1000;  // then this long for DISCONNECTs to be written
 constexpr uint64_t kMaxPlausibleLatencyNs = 3600ull * 1000000000ull;
 
 std::string hex2(uint8_t v) {
@@ -75,10 +75,10 @@ struct Client {
     uv_write_t write_req{};
     uv_timer_t timer{};
     std::unique_ptr<ClientTransport> transport;  // TLS / WS / WSS; null over TCP
-    std::string in;       // an incomplete packet carried over to the next read
-    std::string out;      // encoded, not yet handed to the kernel (nor to the transport)
-    std::string wire;     // with a transport: its bytes, not yet handed to the kernel
-    std::string writing;  // handed to uv_write, waiting for its callback
+    std::string in;                              // an incomplete packet carried over to the next read
+    std::string out;                             // encoded, not yet handed to the kernel (nor to the transport)
+    std::string wire;                            // with a transport: its bytes, not yet handed to the kernel
+    std::string writing;                         // handed to uv_write, waiting for its callback
     uint64_t last_send_ms = 0;
     // publisher
     bool publishing = false;
@@ -89,9 +89,9 @@ struct Client {
     uint32_t inflight = 0;
     uint32_t max_inflight = 0;
     uint16_t next_pid = 1;
-    std::vector<bool> pid_used;  // QoS 1/2 publishers: packet ids awaiting PUBACK/PUBCOMP
+    std::vector<bool> pid_used;                          // QoS 1/2 publishers: packet ids awaiting PUBACK/PUBCOMP
     std::unordered_map<uint16_t, uint64_t> pid_sent_ns;  // ... and when each was queued (ack latency)
-    std::vector<bool> qos2_rx;   // QoS 2 receivers: packet ids between PUBREC and PUBREL
+    std::vector<bool> qos2_rx;                           // QoS 2 receivers: packet ids between PUBREC and PUBREL
 };
 
 namespace {
@@ -266,7 +266,8 @@ void Worker::onConnect(Client* c, int status) {
     p.client_id = c->id;
     p.username = o_.username;
     p.password = o_.password;
-    if (version_ == mqtt::ProtocolVersion::V5 && o_.session_expiry) p.props.session_expiry_interval = *o_.session_expiry;
+    if (version_ == mqtt::ProtocolVersion::V5 && o_.session_expiry)
+        p.props.session_expiry_interval = *o_.session_expiry;
     send(c, p);
 }
 
@@ -286,7 +287,8 @@ void Worker::onConnack(Client* c, const mqtt::Connack& ack) {
         return;
     }
     if (version_ == mqtt::ProtocolVersion::V5) {
-        if (ack.props.receive_maximum) c->max_inflight = std::min<uint32_t>(c->max_inflight, *ack.props.receive_maximum);
+        if (ack.props.receive_maximum)
+            c->max_inflight = std::min<uint32_t>(c->max_inflight, *ack.props.receive_maximum);
         if (ack.props.server_keep_alive) c->keepalive = *ack.props.server_keep_alive;
     }
     if (o_.command == Command::Sub) {
@@ -444,7 +446,8 @@ void Worker::beginClose() {
 
 void Worker::onSafetyTimeout() {
     for (auto& cp : clients_) closeClient(cp.get());
-    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&safety_))) uv_close(reinterpret_cast<uv_handle_t*>(&safety_), nullptr);
+    if (!uv_is_closing(reinterpret_cast<uv_handle_t*>(&safety_)))
+        uv_close(reinterpret_cast<uv_handle_t*>(&safety_), nullptr);
 }
 
 void Worker::closeWorkerHandles() {
@@ -514,8 +517,8 @@ void Worker::encodeWire(Client* c) {
 // uv_try_write, and uv_write for what does not fit.
 void Worker::flush(Client* c) {
     if (!c->tcp_init || c->write_pending) return;
-    if (c->state == ClientState::Failed || c->state == ClientState::Closed ||
-        c->state == ClientState::NotStarted || c->state == ClientState::Connecting) {
+    if (c->state == ClientState::Failed || c->state == ClientState::Closed || c->state == ClientState::NotStarted ||
+        c->state == ClientState::Connecting) {
         return;
     }
     std::string* pending = &c->out;
@@ -632,7 +635,8 @@ size_t Worker::parse(Client* c, const uint8_t* data, size_t size, uint64_t now) 
     while (off < size) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
-        const auto st = mqtt::readFixedHeader(std::span<const uint8_t>(data + off, size - off), kMaxPacket, header, err);
+        const auto st =
+            mqtt::readFixedHeader(std::span<const uint8_t>(data + off, size - off), kMaxPacket, header, err);
         if (st == mqtt::FrameStatus::NeedMore) break;
         if (st == mqtt::FrameStatus::Invalid) {
             fail(c, "protocol: " + err.detail);
@@ -743,8 +747,7 @@ void Worker::onPubResponse(Client* c, const mqtt::PubResponse& r) {
             send(c, comp);
             return;
         }
-        default:
-            return;
+        default: return;
     }
 }
 

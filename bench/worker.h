@@ -57,8 +57,8 @@ public:
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
 
-    void run();            // the thread body; returns when every handle is closed
-    void requestStop();    // from any thread: end the run now (drain, DISCONNECT, close)
+    void run();          // the thread body; returns when every handle is closed
+    void requestStop();  // from any thread: end the run now (drain, DISCONNECT, close)
 
     const LiveCounters& live() const { return live_; }
     const WorkerTotals& totals() const { return totals_; }
@@ -128,7 +128,7 @@ private:
     uv_async_t async_{};
     bool idle_active_ = false;
     bool handles_closed_ = false;
-    bool in_transition_ = false;   // beginStop is failing unfinished handshakes
+    bool in_transition_ = false;  // beginStop is failing unfinished handshakes
 
     Phase phase_ = Phase::Running;
     std::vector<std::unique_ptr<Client>> clients_;
@@ -139,12 +139,12 @@ private:
     uint64_t inflight_total_ = 0;
     uint64_t connected_now_ = 0;
     std::vector<Client*> dirty_;
-    std::vector<Client*> hot_;     // publishers that stopped only because of the per-turn batch cap
+    std::vector<Client*> hot_;  // publishers that stopped only because of the per-turn batch cap
     std::vector<char> read_buf_;
-    std::string app_in_;            // MQTT bytes a transport decoded from one read, reused
+    std::string app_in_;  // MQTT bytes a transport decoded from one read, reused
     std::string payload_fill_;
-    mqtt::Packet scratch_;          // decode target, reused
-    mqtt::Publish pub_template_;    // encode source, reused
+    mqtt::Packet scratch_;        // decode target, reused
+    mqtt::Publish pub_template_;  // encode source, reused
 
     LiveCounters live_;
     WorkerTotals totals_;

@@ -93,7 +93,8 @@ CallResult call(const std::string& path, const Request& req, int timeout_ms) {
         ssize_t n = ::recv(s.fd, chunk, sizeof chunk, 0);
         if (n < 0) {
             if (errno == EINTR) continue;
-            out.error = !send_error.empty() ? send_error : "reading from emqxd at " + path + ": " + std::strerror(errno);
+            out.error = !send_error.empty() ? send_error
+                                            : "reading from emqxd at " + path + ": " + std::strerror(errno);
             return out;
         }
         if (n == 0) {

@@ -10,10 +10,10 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
-#include <thread>
 #include <iostream>
 #include <map>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/ctl/command_words.h"
@@ -55,9 +55,9 @@ int exitCodeFor(std::string_view c) {
 // object on stdout, so a script reads one stream; else the message on stderr.
 int fail(bool json, std::string_view c, const std::string& message, std::string_view text_prefix = "") {
     if (json)
-        std::cout << Json{{"code", c}, {"message", message}}.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
-    else
-        std::cerr << text_prefix << message << "\n";
+        std::cout << Json{{"code", c}, {"message", message}}.dump(2, ' ', false, Json::error_handler_t::replace)
+                  << "\n";
+    else std::cerr << text_prefix << message << "\n";
     return exitCodeFor(c);
 }
 
@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
     app.add_option(std::string(kValueOptions[0]), socket_path,
                    "The daemon's control socket (default: $EMQX_NODE__CTL_SOCKET, else "
                    "$EMQX_NODE__DATA_DIR/emqxd.sock, else data/emqxd.sock)");
-    app.add_option(std::string(kValueOptions[1]), timeout_s, "Seconds to wait for the reply (default 30)")->check(CLI::PositiveNumber);
+    app.add_option(std::string(kValueOptions[1]), timeout_s, "Seconds to wait for the reply (default 30)")
+        ->check(CLI::PositiveNumber);
     app.require_subcommand(1);
     app.fallthrough();
 
@@ -150,12 +151,9 @@ int main(int argc, char** argv) {
             BoundArg& ba = b.args.emplace_back();
             ba.spec = &a;
             std::string name = a.positional ? std::string(a.name) : "--" + std::string(a.name);
-            if (a.kind == ArgKind::Flag)
-                ba.option = target->add_flag(name, ba.flag, std::string(a.help));
-            else if (a.kind != ArgKind::UInt)
-                ba.option = target->add_option(name, ba.str, std::string(a.help));
-            else
-                ba.option = target->add_option(name, ba.num, std::string(a.help));
+            if (a.kind == ArgKind::Flag) ba.option = target->add_flag(name, ba.flag, std::string(a.help));
+            else if (a.kind != ArgKind::UInt) ba.option = target->add_option(name, ba.str, std::string(a.help));
+            else ba.option = target->add_option(name, ba.num, std::string(a.help));
             if (a.required) ba.option->required();
         }
     }
@@ -210,8 +208,7 @@ int main(int argc, char** argv) {
             req.args[std::string(a.spec->name)] = ec ? a.str : abs.lexically_normal().string();
         } else if (a.spec->kind == ArgKind::Flag) {
             req.args[std::string(a.spec->name)] = a.flag;
-        } else
-            req.args[std::string(a.spec->name)] = a.num;
+        } else req.args[std::string(a.spec->name)] = a.num;
     }
 
     std::string path = socket_path.empty() ? defaultSocketPath() : socket_path;

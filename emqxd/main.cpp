@@ -34,8 +34,7 @@ void raiseOpenFilesLimit() {
     rl.rlim_cur = want;
     if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
         emqx::log::warn("cannot raise the open files limit from {} to {}: {}", was, want, std::strerror(errno));
-    else
-        emqx::log::info("open files limit raised from {} to {}", was, want);
+    else emqx::log::info("open files limit raised from {} to {}", was, want);
 }
 
 }  // namespace

@@ -79,7 +79,8 @@ private:
         int l = line_, c = col_;
         advance();  // the opening quote
         while (true) {
-            if (pos_ >= s_.size()) return fail(l, c, std::string("unterminated ") + (quote == '"' ? "string" : "quoted atom"));
+            if (pos_ >= s_.size())
+                return fail(l, c, std::string("unterminated ") + (quote == '"' ? "string" : "quoted atom"));
             char ch = s_[pos_];
             if (ch == quote) {
                 advance();
@@ -116,7 +117,8 @@ private:
             if (!term(item, depth + 1)) return false;
             t.items.push_back(std::move(item));
             skipSpace();
-            if (pos_ >= s_.size()) return fail(line_, col_, std::string("expected ',' or '") + close + "' before the end of the file");
+            if (pos_ >= s_.size())
+                return fail(line_, col_, std::string("expected ',' or '") + close + "' before the end of the file");
             char c = s_[pos_];
             if (c == ',') {
                 advance();
@@ -199,7 +201,9 @@ private:
             return true;
         }
         if (t.kind != Term::Kind::Tuple || t.items.size() != 2 || t.items[0].kind != Term::Kind::Atom)
-            return failAt(t, "expected all, {username, ...}, {clientid, ...}, {ipaddr, ...}, {ipaddrs, [...]}, {'and', [...]} or {'or', [...]}");
+            return failAt(t,
+                          "expected all, {username, ...}, {clientid, ...}, {ipaddr, ...}, {ipaddrs, [...]}, {'and', "
+                          "[...]} or {'or', [...]}");
         const std::string& key = t.items[0].text;
         const Term& v = t.items[1];
         if (key == "user" || key == "username" || key == "clientid" || key == "client") {

@@ -19,17 +19,17 @@ struct NodeConfig {
     std::string name = "emqx@127.0.0.1";
     std::string cookie = "emqxsecretcookie";
     std::string data_dir = "data";
-    std::string ctl_socket;      // empty: <data_dir>/emqxd.sock
-    unsigned workers = 0;        // 0: one per CPU core
+    std::string ctl_socket;  // empty: <data_dir>/emqxd.sock
+    unsigned workers = 0;    // 0: one per CPU core
 };
 
 struct TcpOptions {
     bool nodelay = true;
     int backlog = 1024;
     Millis send_timeout = 15000;
-    uint64_t buffer = 0;         // most bytes one read takes (EMQX's user-space buffer), 0: kReadBufferLimit
-    uint64_t sndbuf = 0;         // SO_SNDBUF in bytes, 0: OS default
-    uint64_t recbuf = 0;         // SO_RCVBUF in bytes, 0: OS default
+    uint64_t buffer = 0;  // most bytes one read takes (EMQX's user-space buffer), 0: kReadBufferLimit
+    uint64_t sndbuf = 0;  // SO_SNDBUF in bytes, 0: OS default
+    uint64_t recbuf = 0;  // SO_RCVBUF in bytes, 0: OS default
     bool send_timeout_close = true;
 };
 
@@ -38,25 +38,25 @@ struct SslOptions {
     std::string certfile;
     std::string keyfile;
     std::string cacertfile;
-    std::string verify = "verify_none";   // verify_none | verify_peer
+    std::string verify = "verify_none";  // verify_none | verify_peer
     bool fail_if_no_peer_cert = false;
     std::string versions = "tlsv1.3,tlsv1.2";  // comma-joined list (an array in the file)
     std::string ciphers;                       // comma-joined list; empty: OpenSSL's defaults
     bool reuse_sessions = true;
     Millis handshake_timeout = 15000;
-    std::string crlfile;             // PEM CRLs checked when enable_crl_check
+    std::string crlfile;  // PEM CRLs checked when enable_crl_check
     bool enable_crl_check = false;
 };
 
 // websocket options of the ws and wss listeners.
 struct WebsocketOptions {
     std::string mqtt_path = "/mqtt";
-    uint64_t max_frame_size = 0;            // 0: infinity (still bounded by mqtt.max_packet_size)
+    uint64_t max_frame_size = 0;                           // 0: infinity (still bounded by mqtt.max_packet_size)
     std::string proxy_address_header = "x-forwarded-for";  // empty: ignore proxies
 };
 
 struct ListenerConfig {
-    std::string type = "tcp";    // tcp, ssl, ws, wss
+    std::string type = "tcp";  // tcp, ssl, ws, wss
     std::string name = "default";
     bool enable = true;
     std::string bind = "0.0.0.0:1883";
@@ -84,16 +84,16 @@ struct MqttConfig {
     bool ignore_loop_deliver = false;
     Millis idle_timeout = 15000;
     double keepalive_multiplier = 1.5;
-    unsigned server_keepalive = 0;     // 0: disabled ("disabled" in the file)
+    unsigned server_keepalive = 0;  // 0: disabled ("disabled" in the file)
     unsigned max_inflight = 32;
     Millis retry_interval = 30000;
     unsigned max_awaiting_rel = 100;
     Millis await_rel_timeout = 300000;
     Millis session_expiry_interval = 2 * 3600 * 1000;
-    unsigned max_mqueue_len = 1000;    // 0: unlimited
+    unsigned max_mqueue_len = 1000;  // 0: unlimited
     bool mqueue_store_qos0 = true;
     std::string shared_subscription_strategy = "round_robin";
-    unsigned max_subscriptions = 0;    // 0: unlimited
+    unsigned max_subscriptions = 0;  // 0: unlimited
     bool strict_mode = false;
     bool use_username_as_clientid = false;
     // disabled | cn | dn | crt | pem | md5: take the username / client id from
@@ -149,8 +149,8 @@ struct LicenseConfig {
 
 // Durable storage (emqxd/storage, docs/storage.md).
 struct DurableConfig {
-    bool enable = true;            // retained messages and persistent sessions in RocksDB
-    std::string fsync = "batch";   // always | batch | never
+    bool enable = true;           // retained messages and persistent sessions in RocksDB
+    std::string fsync = "batch";  // always | batch | never
 };
 
 // One element of the `authentication` chain (EMQX 5 names; the fields of
@@ -160,15 +160,15 @@ struct AuthenticatorConfig {
     std::string mechanism = "password_based";   // password_based | clientid_allowlist
     std::string backend = "built_in_database";  // password_based: built_in_database
     bool enable = true;
-    std::string user_id_type = "username";      // username | clientid
+    std::string user_id_type = "username";           // username | clientid
     std::string password_hash_algorithm = "sha256";  // bcrypt | pbkdf2 | sha256 | sha512 | plain
-    std::string salt_position = "prefix";       // prefix | suffix | disable (sha256, sha512)
-    std::string mac_fun = "sha256";             // pbkdf2: sha256 | sha512
-    unsigned iterations = 4096;                 // pbkdf2
-    unsigned salt_rounds = 10;                  // bcrypt cost
-    std::string bootstrap_file;                 // CSV or JSON users imported at start
-    std::string bootstrap_type = "plain";       // plain | hash
-    std::string clientids;                      // clientid_allowlist: comma-joined list
+    std::string salt_position = "prefix";            // prefix | suffix | disable (sha256, sha512)
+    std::string mac_fun = "sha256";                  // pbkdf2: sha256 | sha512
+    unsigned iterations = 4096;                      // pbkdf2
+    unsigned salt_rounds = 10;                       // bcrypt cost
+    std::string bootstrap_file;                      // CSV or JSON users imported at start
+    std::string bootstrap_type = "plain";            // plain | hash
+    std::string clientids;                           // clientid_allowlist: comma-joined list
 };
 
 struct AuthzSourceConfig {

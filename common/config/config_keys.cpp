@@ -36,26 +36,18 @@ decltype(auto) follow(R& root, M member, Ms... rest) {
 
 template <class T>
 void assign(T& field, const Value& v) {
-    if constexpr (std::is_same_v<T, bool>)
-        field = std::get<bool>(v);
-    else if constexpr (std::is_same_v<T, std::string>)
-        field = std::get<std::string>(v);
-    else if constexpr (std::is_floating_point_v<T>)
-        field = static_cast<T>(std::get<double>(v));
-    else
-        field = static_cast<T>(std::get<int64_t>(v));  // bounds are checked against storage_max by a test
+    if constexpr (std::is_same_v<T, bool>) field = std::get<bool>(v);
+    else if constexpr (std::is_same_v<T, std::string>) field = std::get<std::string>(v);
+    else if constexpr (std::is_floating_point_v<T>) field = static_cast<T>(std::get<double>(v));
+    else field = static_cast<T>(std::get<int64_t>(v));  // bounds are checked against storage_max by a test
 }
 
 template <class T>
 Value toValue(const T& field) {
-    if constexpr (std::is_same_v<T, bool>)
-        return field;
-    else if constexpr (std::is_same_v<T, std::string>)
-        return field;
-    else if constexpr (std::is_floating_point_v<T>)
-        return static_cast<double>(field);
-    else
-        return static_cast<int64_t>(field);
+    if constexpr (std::is_same_v<T, bool>) return field;
+    else if constexpr (std::is_same_v<T, std::string>) return field;
+    else if constexpr (std::is_floating_point_v<T>) return static_cast<double>(field);
+    else return static_cast<int64_t>(field);
 }
 
 template <class T>
@@ -63,8 +55,7 @@ int64_t storageMax() {
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
         if constexpr (std::numeric_limits<T>::max() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
             return std::numeric_limits<int64_t>::max();
-        else
-            return static_cast<int64_t>(std::numeric_limits<T>::max());
+        else return static_cast<int64_t>(std::numeric_limits<T>::max());
     } else {
         return 0;
     }
@@ -105,7 +96,7 @@ Binding atSeconds(Ms... members) {
         return std::get<int64_t>(get(c, l)) * kSecond;
     };
     b.storage_max = b.storage_max > std::numeric_limits<int64_t>::max() / kSecond ? std::numeric_limits<int64_t>::max()
-                                                                                   : b.storage_max * kSecond;
+                                                                                  : b.storage_max * kSecond;
     return b;
 }
 
@@ -207,7 +198,8 @@ std::string bindAddress(std::string& s) {
             if (inet_pton(AF_INET, host.c_str(), &a4) != 1) return expected;
         }
     }
-    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (port.empty() || port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return expected;
     if (std::stoi(port) > 65535) return expected;
     s = host + ":" + std::to_string(std::stoi(port));
@@ -238,18 +230,21 @@ StringCheck rate(bool bytes) {
 // Keys every listener type has; `port` is the type's default port.
 void addCommonListenerKeys(std::vector<KeyDef>& keys, const std::string& type, const std::string& port, bool enable) {
     const std::string p = "listeners." + type + ".*.";
-    keys.push_back(boolKey(p + "enable", enable ? "true" : "false", "Start this listener", lat(&ListenerConfig::enable)));
-    keys.push_back(stringKey(p + "bind", "0.0.0.0:" + port, "Address and port to listen on; \"" + port + "\" means 0.0.0.0:" + port,
+    keys.push_back(
+        boolKey(p + "enable", enable ? "true" : "false", "Start this listener", lat(&ListenerConfig::enable)));
+    keys.push_back(stringKey(p + "bind", "0.0.0.0:" + port,
+                             "Address and port to listen on; \"" + port + "\" means 0.0.0.0:" + port,
                              lat(&ListenerConfig::bind), bindAddress));
-    keys.push_back(intKey(p + "max_connections", "1024000", 1, 100000000, "Most concurrent connections this listener accepts",
-                          lat(&ListenerConfig::max_connections)));
+    keys.push_back(intKey(p + "max_connections", "1024000", 1, 100000000,
+                          "Most concurrent connections this listener accepts", lat(&ListenerConfig::max_connections)));
     keys.push_back(stringKey(p + "max_conn_rate", "infinity",
                              "Most new connections accepted per period, e.g. \"1000/s\" (burst: one period's amount); "
                              "beyond it accepting pauses; infinity: no limit",
                              lat(&ListenerConfig::max_conn_rate), rate(false)));
-    keys.push_back(stringKey(p + "messages_rate", "infinity",
-                             "Per client: most PUBLISH packets read per period, e.g. \"1000/s\"; beyond it reading pauses",
-                             lat(&ListenerConfig::messages_rate), rate(false)));
+    keys.push_back(
+        stringKey(p + "messages_rate", "infinity",
+                  "Per client: most PUBLISH packets read per period, e.g. \"1000/s\"; beyond it reading pauses",
+                  lat(&ListenerConfig::messages_rate), rate(false)));
     keys.push_back(stringKey(p + "bytes_rate", "infinity",
                              "Per client: most bytes read per period, e.g. \"1MB/s\"; beyond it reading pauses",
                              lat(&ListenerConfig::bytes_rate), rate(true)));
@@ -266,9 +261,10 @@ void addTcpOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
                                lat(&ListenerConfig::tcp_options, &TcpOptions::send_timeout)));
     keys.push_back(boolKey(p + "send_timeout_close", "true", "Close the connection when a send times out",
                            lat(&ListenerConfig::tcp_options, &TcpOptions::send_timeout_close)));
-    keys.push_back(sizeKey(p + "buffer", "0B", 0, kReadBufferLimit,
-                           "User-space buffer: the most bytes taken from the socket in one read; 0B: 64KB, the worker's read buffer",
-                           lat(&ListenerConfig::tcp_options, &TcpOptions::buffer)));
+    keys.push_back(sizeKey(
+        p + "buffer", "0B", 0, kReadBufferLimit,
+        "User-space buffer: the most bytes taken from the socket in one read; 0B: 64KB, the worker's read buffer",
+        lat(&ListenerConfig::tcp_options, &TcpOptions::buffer)));
     keys.push_back(sizeKey(p + "sndbuf", "0B", 0, kGB, "Kernel send buffer (SO_SNDBUF); 0B keeps the OS default",
                            lat(&ListenerConfig::tcp_options, &TcpOptions::sndbuf)));
     keys.push_back(sizeKey(p + "recbuf", "0B", 0, kGB, "Kernel receive buffer (SO_RCVBUF); 0B keeps the OS default",
@@ -296,7 +292,8 @@ StringCheck wordList(std::vector<std::string> words) {
 // OpenSSL cipher names: letters, digits, '-', '_' (TLS 1.3 suites start with TLS_).
 std::string cipherList(std::string& s) {
     for (char c : s)
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ','))
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == ','))
             return "a list of cipher names like [\"TLS_AES_256_GCM_SHA384\", \"ECDHE-RSA-AES256-GCM-SHA384\"]";
     return "";
 }
@@ -318,32 +315,41 @@ std::string headerName(std::string& s) {
 // ssl_options of the TLS-based types (ssl, wss).
 void addSslOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
     const std::string p = "listeners." + type + ".*.ssl_options.";
-    keys.push_back(stringKey(p + "certfile", "", "PEM file with the server certificate (and its chain); required when enabled",
+    keys.push_back(stringKey(p + "certfile", "",
+                             "PEM file with the server certificate (and its chain); required when enabled",
                              lat(&ListenerConfig::ssl_options, &SslOptions::certfile)));
     keys.push_back(stringKey(p + "keyfile", "", "PEM file with the server's private key; required when enabled",
                              lat(&ListenerConfig::ssl_options, &SslOptions::keyfile)));
-    keys.push_back(stringKey(p + "cacertfile", "", "PEM file with the CA certificates that client certificates are checked against",
+    keys.push_back(stringKey(p + "cacertfile", "",
+                             "PEM file with the CA certificates that client certificates are checked against",
                              lat(&ListenerConfig::ssl_options, &SslOptions::cacertfile)));
     keys.push_back(enumKey(p + "verify", "verify_none", {"verify_none", "verify_peer"},
                            "verify_peer: ask for and check a client certificate",
                            lat(&ListenerConfig::ssl_options, &SslOptions::verify)));
-    keys.push_back(boolKey(p + "fail_if_no_peer_cert", "false", "With verify_peer: refuse a client that sends no certificate",
+    keys.push_back(boolKey(p + "fail_if_no_peer_cert", "false",
+                           "With verify_peer: refuse a client that sends no certificate",
                            lat(&ListenerConfig::ssl_options, &SslOptions::fail_if_no_peer_cert)));
     KeyDef versions = stringKey(p + "versions", "tlsv1.3,tlsv1.2", "TLS versions offered",
-                                lat(&ListenerConfig::ssl_options, &SslOptions::versions), wordList({"tlsv1.3", "tlsv1.2"}));
+                                lat(&ListenerConfig::ssl_options, &SslOptions::versions),
+                                wordList({"tlsv1.3", "tlsv1.2"}));
     versions.string_list = true;
     keys.push_back(std::move(versions));
-    KeyDef ciphers = stringKey(p + "ciphers", "", "Cipher suites (OpenSSL names; TLS_* are TLS 1.3 suites); []: OpenSSL's defaults",
+    KeyDef ciphers = stringKey(p + "ciphers", "",
+                               "Cipher suites (OpenSSL names; TLS_* are TLS 1.3 suites); []: OpenSSL's defaults",
                                lat(&ListenerConfig::ssl_options, &SslOptions::ciphers), cipherList);
     ciphers.string_list = true;
     keys.push_back(std::move(ciphers));
-    keys.push_back(boolKey(p + "reuse_sessions", "true", "Allow session resumption (TLS 1.2 session cache, TLS 1.3 tickets)",
+    keys.push_back(boolKey(p + "reuse_sessions", "true",
+                           "Allow session resumption (TLS 1.2 session cache, TLS 1.3 tickets)",
                            lat(&ListenerConfig::ssl_options, &SslOptions::reuse_sessions)));
-    keys.push_back(durationKey(p + "handshake_timeout", "15s", 1, kDay, "Close a connection whose TLS handshake takes longer",
+    keys.push_back(durationKey(p + "handshake_timeout", "15s", 1, kDay,
+                               "Close a connection whose TLS handshake takes longer",
                                lat(&ListenerConfig::ssl_options, &SslOptions::handshake_timeout)));
-    keys.push_back(stringKey(p + "crlfile", "", "PEM file with certificate revocation lists, checked when enable_crl_check",
+    keys.push_back(stringKey(p + "crlfile", "",
+                             "PEM file with certificate revocation lists, checked when enable_crl_check",
                              lat(&ListenerConfig::ssl_options, &SslOptions::crlfile)));
-    keys.push_back(boolKey(p + "enable_crl_check", "false", "With verify_peer: refuse client certificates revoked by the CRLs in crlfile",
+    keys.push_back(boolKey(p + "enable_crl_check", "false",
+                           "With verify_peer: refuse client certificates revoked by the CRLs in crlfile",
                            lat(&ListenerConfig::ssl_options, &SslOptions::enable_crl_check)));
 }
 
@@ -468,12 +474,13 @@ KeyDef authenticationChain() {
     k.type = KeyType::TableList;
     k.default_text = "[]";
     k.doc = "Authenticators tried in order (allow / deny / ignore); empty: every client is let in (anonymous)";
-    k.example = {"See docs/security.md. EMQX's password_hash_algorithm = {name, salt_position, mac_fun, iterations}",
-                 "is written flat here; an inline table stays on one line (TOML). Examples:",
-                 "authentication = [",
-                 "  {mechanism = \"password_based\", password_hash_algorithm = \"sha256\", salt_position = \"suffix\"},",
-                 "  {mechanism = \"clientid_allowlist\", clientids = [\"sensor-1\", \"sensor-2\"]},",
-                 "]"};
+    k.example = {
+        "See docs/security.md. EMQX's password_hash_algorithm = {name, salt_position, mac_fun, iterations}",
+        "is written flat here; an inline table stays on one line (TOML). Examples:",
+        "authentication = [",
+        "  {mechanism = \"password_based\", password_hash_algorithm = \"sha256\", salt_position = \"suffix\"},",
+        "  {mechanism = \"clientid_allowlist\", clientids = [\"sensor-1\", \"sensor-2\"]},",
+        "]"};
     KeyDef iterations = topicField("iterations", KeyType::Integer, "4096", "pbkdf2 iterations");
     iterations.min = 1;
     iterations.max = 10000000;
@@ -482,19 +489,20 @@ KeyDef authenticationChain() {
     rounds.max = 31;
     KeyDef clientids = topicField("clientids", KeyType::String, "", "clientid_allowlist: the allowed client ids");
     clientids.string_list = true;
-    k.fields = {enumField("mechanism", "password_based", {"password_based", "clientid_allowlist"}, "Mechanism"),
-                enumField("backend", "built_in_database", {"built_in_database"}, "password_based backend"),
-                topicField("enable", KeyType::Bool, "true", "Use this authenticator"),
-                enumField("user_id_type", "username", {"username", "clientid"}, "Users are keyed by"),
-                enumField("password_hash_algorithm", "sha256", {"bcrypt", "pbkdf2", "sha256", "sha512", "plain", "md5", "sha"},
-                          "Password hash"),
-                enumField("salt_position", "prefix", {"prefix", "suffix", "disable"}, "sha256/sha512: where the salt goes"),
-                enumField("mac_fun", "sha256", {"sha256", "sha512"}, "pbkdf2 MAC function"),
-                iterations,
-                rounds,
-                topicField("bootstrap_file", KeyType::String, "", "CSV or JSON users imported at start"),
-                enumField("bootstrap_type", "plain", {"plain", "hash"}, "Bootstrap file holds plain passwords or hashes"),
-                clientids};
+    k.fields = {
+        enumField("mechanism", "password_based", {"password_based", "clientid_allowlist"}, "Mechanism"),
+        enumField("backend", "built_in_database", {"built_in_database"}, "password_based backend"),
+        topicField("enable", KeyType::Bool, "true", "Use this authenticator"),
+        enumField("user_id_type", "username", {"username", "clientid"}, "Users are keyed by"),
+        enumField("password_hash_algorithm", "sha256", {"bcrypt", "pbkdf2", "sha256", "sha512", "plain", "md5", "sha"},
+                  "Password hash"),
+        enumField("salt_position", "prefix", {"prefix", "suffix", "disable"}, "sha256/sha512: where the salt goes"),
+        enumField("mac_fun", "sha256", {"sha256", "sha512"}, "pbkdf2 MAC function"),
+        iterations,
+        rounds,
+        topicField("bootstrap_file", KeyType::String, "", "CSV or JSON users imported at start"),
+        enumField("bootstrap_type", "plain", {"plain", "hash"}, "Bootstrap file holds plain passwords or hashes"),
+        clientids};
     k.set = [](BrokerConfig& c, ListenerConfig*, const Value& v) {
         c.authentication.clear();
         for (const TableRow& r : std::get<std::vector<TableRow>>(v)) {
@@ -512,8 +520,10 @@ KeyDef authenticationChain() {
             str("bootstrap_type", a.bootstrap_type);
             str("clientids", a.clientids);
             if (auto it = r.find("enable"); it != r.end()) a.enable = std::get<bool>(it->second);
-            if (auto it = r.find("iterations"); it != r.end()) a.iterations = static_cast<unsigned>(std::get<int64_t>(it->second));
-            if (auto it = r.find("salt_rounds"); it != r.end()) a.salt_rounds = static_cast<unsigned>(std::get<int64_t>(it->second));
+            if (auto it = r.find("iterations"); it != r.end())
+                a.iterations = static_cast<unsigned>(std::get<int64_t>(it->second));
+            if (auto it = r.find("salt_rounds"); it != r.end())
+                a.salt_rounds = static_cast<unsigned>(std::get<int64_t>(it->second));
             c.authentication.push_back(std::move(a));
         }
     };
@@ -547,8 +557,8 @@ KeyDef authorizationSources() {
                  "sources = [{type = \"file\", path = \"etc/acl.conf\"}]"};
     KeyDef path = topicField("path", KeyType::String, "", "ACL file (relative: to the working directory)");
     path.required = true;
-    k.fields = {enumField("type", "file", {"file"}, "Source type"), topicField("enable", KeyType::Bool, "true", "Use this source"),
-                path};
+    k.fields = {enumField("type", "file", {"file"}, "Source type"),
+                topicField("enable", KeyType::Bool, "true", "Use this source"), path};
     k.set = [](BrokerConfig& c, ListenerConfig*, const Value& v) {
         c.authorization.sources.clear();
         for (const TableRow& r : std::get<std::vector<TableRow>>(v)) {
@@ -593,7 +603,8 @@ std::vector<KeyDef> buildKeys() {
                           at(&B::node, &NodeConfig::data_dir), nonEmpty));
     k.push_back(stringKey("node.ctl_socket", "", "Unix socket emqxctl talks to; empty: <data_dir>/emqxd.sock",
                           at(&B::node, &NodeConfig::ctl_socket)));
-    k.push_back(intKey("node.workers", "0", 0, 1024, "Worker threads; 0: one per CPU core", at(&B::node, &NodeConfig::workers)));
+    k.push_back(intKey("node.workers", "0", 0, 1024, "Worker threads; 0: one per CPU core",
+                       at(&B::node, &NodeConfig::workers)));
 
     // listeners
     for (const auto& [type, add] : listenerTypeTable()) add(k, type);
@@ -603,7 +614,8 @@ std::vector<KeyDef> buildKeys() {
     // mqtt
     const std::string m = "mqtt.";
     k.push_back(durationKey(m + "idle_timeout", "15s", 1, kDay,
-                            "Close a connection that sends no CONNECT within this time", at(&B::mqtt, &M::idle_timeout)));
+                            "Close a connection that sends no CONNECT within this time",
+                            at(&B::mqtt, &M::idle_timeout)));
     k.push_back(sizeKey(m + "max_packet_size", "1MB", 16, 256 * kMB, "Largest MQTT packet accepted",
                         at(&B::mqtt, &M::max_packet_size)));
     k.push_back(intKey(m + "max_clientid_len", "65535", 23, 65535, "Longest client ID accepted",
@@ -612,17 +624,21 @@ std::vector<KeyDef> buildKeys() {
                        at(&B::mqtt, &M::max_topic_levels)));
     k.push_back(intKey(m + "max_topic_alias", "65535", 0, 65535, "Most topic aliases per MQTT 5 client; 0: none",
                        at(&B::mqtt, &M::max_topic_alias)));
-    k.push_back(intKey(m + "max_qos_allowed", "2", 0, 2, "Highest QoS clients may use", at(&B::mqtt, &M::max_qos_allowed)));
-    k.push_back(boolKey(m + "retain_available", "true", "Support retained messages", at(&B::mqtt, &M::retain_available)));
+    k.push_back(
+        intKey(m + "max_qos_allowed", "2", 0, 2, "Highest QoS clients may use", at(&B::mqtt, &M::max_qos_allowed)));
+    k.push_back(
+        boolKey(m + "retain_available", "true", "Support retained messages", at(&B::mqtt, &M::retain_available)));
     k.push_back(boolKey(m + "wildcard_subscription", "true", "Allow subscribing to filters with + or #",
                         at(&B::mqtt, &M::wildcard_subscription)));
     k.push_back(boolKey(m + "shared_subscription", "true", "Allow $share/<group>/ subscriptions",
                         at(&B::mqtt, &M::shared_subscription)));
-    k.push_back(enumKey(m + "shared_subscription_strategy", "round_robin",
-                        {"random", "round_robin", "round_robin_per_group", "sticky", "local", "hash_topic", "hash_clientid"},
-                        "How a message is dispatched among the members of a shared subscription group",
-                        at(&B::mqtt, &M::shared_subscription_strategy)));
-    k.push_back(boolKey(m + "ignore_loop_deliver", "false", "Do not deliver a message back to the MQTT 3 client that published it",
+    k.push_back(
+        enumKey(m + "shared_subscription_strategy", "round_robin",
+                {"random", "round_robin", "round_robin_per_group", "sticky", "local", "hash_topic", "hash_clientid"},
+                "How a message is dispatched among the members of a shared subscription group",
+                at(&B::mqtt, &M::shared_subscription_strategy)));
+    k.push_back(boolKey(m + "ignore_loop_deliver", "false",
+                        "Do not deliver a message back to the MQTT 3 client that published it",
                         at(&B::mqtt, &M::ignore_loop_deliver)));
     k.push_back(boolKey(m + "strict_mode", "false",
                         "EMQX's: on, a PUBLISH with QoS 3, DUP on QoS 0 or a Payload Format Indicator over 1 is "
@@ -642,9 +658,10 @@ std::vector<KeyDef> buildKeys() {
                        at(&B::mqtt, &M::max_inflight)));
     k.push_back(durationKey(m + "retry_interval", "30s", 1, kDay, "Resend an unacknowledged QoS 1/2 message after this",
                             at(&B::mqtt, &M::retry_interval)));
-    k.push_back(intKey(m + "max_awaiting_rel", "100", 1, 65535, "Most incoming QoS 2 messages awaiting PUBREL per client",
-                       at(&B::mqtt, &M::max_awaiting_rel)));
-    k.push_back(durationKey(m + "await_rel_timeout", "300s", 1, kDay, "Drop an incoming QoS 2 message not released within this",
+    k.push_back(intKey(m + "max_awaiting_rel", "100", 1, 65535,
+                       "Most incoming QoS 2 messages awaiting PUBREL per client", at(&B::mqtt, &M::max_awaiting_rel)));
+    k.push_back(durationKey(m + "await_rel_timeout", "300s", 1, kDay,
+                            "Drop an incoming QoS 2 message not released within this",
                             at(&B::mqtt, &M::await_rel_timeout)));
     k.push_back(durationKey(m + "session_expiry_interval", "2h", 0, kU32Max * kSecond,
                             "Keep the session of a disconnected MQTT 3 client this long; MQTT 5 clients ask their own",
@@ -652,27 +669,32 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(intKey(m + "max_mqueue_len", "1000", 0, kU32Max,
                        "Most messages queued for an offline or busy client; 0 or infinity: unlimited",
                        at(&B::mqtt, &M::max_mqueue_len), {{"infinity", 0}}));
-    k.push_back(boolKey(m + "mqueue_store_qos0", "true", "Queue QoS 0 messages too", at(&B::mqtt, &M::mqueue_store_qos0)));
-    k.push_back(intKey(m + "max_subscriptions", "infinity", 0, kU32Max, "Most subscriptions per client; 0 or infinity: unlimited",
-                       at(&B::mqtt, &M::max_subscriptions), {{"infinity", 0}}));
+    k.push_back(
+        boolKey(m + "mqueue_store_qos0", "true", "Queue QoS 0 messages too", at(&B::mqtt, &M::mqueue_store_qos0)));
+    k.push_back(intKey(m + "max_subscriptions", "infinity", 0, kU32Max,
+                       "Most subscriptions per client; 0 or infinity: unlimited", at(&B::mqtt, &M::max_subscriptions),
+                       {{"infinity", 0}}));
     k.push_back(boolKey(m + "use_username_as_clientid", "false", "Replace the client ID with the username",
                         at(&B::mqtt, &M::use_username_as_clientid)));
     const std::vector<std::string> peer_cert_fields = {"disabled", "cn", "dn", "crt", "pem", "md5"};
     k.push_back(enumKey(m + "peer_cert_as_username", "disabled", peer_cert_fields,
-                        "TLS listeners: take the username from the client certificate: cn, dn (RFC 4514), crt/pem (base64 of the DER), md5 (hex MD5 of the DER)",
+                        "TLS listeners: take the username from the client certificate: cn, dn (RFC 4514), crt/pem "
+                        "(base64 of the DER), md5 (hex MD5 of the DER)",
                         at(&B::mqtt, &M::peer_cert_as_username)));
     k.push_back(enumKey(m + "peer_cert_as_clientid", "disabled", peer_cert_fields,
                         "TLS listeners: take the client ID from the client certificate, as peer_cert_as_username",
                         at(&B::mqtt, &M::peer_cert_as_clientid)));
-    k.push_back(intKey(m + "max_conn_per_username", "infinity", 0, kU32Max,
-                       "Most concurrent connections with one username (CONNACK quota exceeded beyond); 0 or infinity: unlimited",
-                       at(&B::mqtt, &M::max_conn_per_username), {{"infinity", 0}}));
+    k.push_back(intKey(
+        m + "max_conn_per_username", "infinity", 0, kU32Max,
+        "Most concurrent connections with one username (CONNACK quota exceeded beyond); 0 or infinity: unlimited",
+        at(&B::mqtt, &M::max_conn_per_username), {{"infinity", 0}}));
     k.push_back(boolKey(m + "allow_anonymous", "false",
                         "With a non-empty authentication chain, let in clients no authenticator allowed or denied",
                         at(&B::mqtt, &M::allow_anonymous)));
 
     // sys_topics
-    k.push_back(durationKey("sys_topics.sys_msg_interval", "1m", 1, kDay, "Publish $SYS broker stats this often; disabled: never",
+    k.push_back(durationKey("sys_topics.sys_msg_interval", "1m", 1, kDay,
+                            "Publish $SYS broker stats this often; disabled: never",
                             at(&B::sys_topics, &SysTopicsConfig::sys_msg_interval), {{"disabled", 0}}));
     k.push_back(durationKey("sys_topics.sys_heartbeat_interval", "30s", 1, kDay,
                             "Publish $SYS heartbeat (uptime, datetime) this often; disabled: never",
@@ -680,15 +702,17 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(boolKey("sys_topics.sys_event_messages.client_connected", "true",
                         "Publish $SYS/brokers/<node>/clients/<clientid>/connected",
                         at(&B::sys_topics, &SysTopicsConfig::sys_event_messages, &SysEventMessages::client_connected)));
-    k.push_back(boolKey("sys_topics.sys_event_messages.client_disconnected", "true",
-                        "Publish $SYS/brokers/<node>/clients/<clientid>/disconnected",
-                        at(&B::sys_topics, &SysTopicsConfig::sys_event_messages, &SysEventMessages::client_disconnected)));
+    k.push_back(
+        boolKey("sys_topics.sys_event_messages.client_disconnected", "true",
+                "Publish $SYS/brokers/<node>/clients/<clientid>/disconnected",
+                at(&B::sys_topics, &SysTopicsConfig::sys_event_messages, &SysEventMessages::client_disconnected)));
 
     // auto_subscribe
     k.push_back(autoSubscribeTopics());
 
     // log
-    k.push_back(boolKey("log.console.enable", "true", "Log to standard output", at(&B::log, &LogConfig::console_enable)));
+    k.push_back(
+        boolKey("log.console.enable", "true", "Log to standard output", at(&B::log, &LogConfig::console_enable)));
     k.push_back(enumKey("log.console.level", "warning", logLevels(), "Lowest level logged to standard output",
                         at(&B::log, &LogConfig::console_level)));
     k.push_back(boolKey("log.file.enable", "true", "Log to a file", at(&B::log, &LogConfig::file_enable)));
@@ -696,8 +720,8 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::log, &LogConfig::file_level)));
     k.push_back(stringKey("log.file.path", "log/emqx.log", "Log file; a relative path is under node.data_dir",
                           at(&B::log, &LogConfig::file_path), nonEmpty));
-    k.push_back(sizeKey("log.file.rotation_size", "50MB", kKB, 64 * kGB, "Start a new log file when it reaches this size",
-                        at(&B::log, &LogConfig::file_rotation_size)));
+    k.push_back(sizeKey("log.file.rotation_size", "50MB", kKB, 64 * kGB,
+                        "Start a new log file when it reaches this size", at(&B::log, &LogConfig::file_rotation_size)));
     k.push_back(intKey("log.file.rotation_count", "10", 1, 128, "Rotated log files kept",
                        at(&B::log, &LogConfig::file_rotation_count)));
     k.push_back(durationKey("log.throttling.time_window", "1m", kSecond, kDay,
@@ -711,11 +735,14 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::trace, &TraceConfig::max_file_size)));
 
     // license
-    k.push_back(stringKey("license.file", "", "License file (relative: under node.data_dir); empty: <data_dir>/license/emqx.lic; no file: community edition",
-                          at(&B::license, &LicenseConfig::file)));
-    k.push_back(stringKey("license.public_key_file", "",
-                          "PEM Ed25519 public key that verifies licenses instead of the built-in one (tests use their own)",
-                          at(&B::license, &LicenseConfig::public_key_file)));
+    k.push_back(stringKey(
+        "license.file", "",
+        "License file (relative: under node.data_dir); empty: <data_dir>/license/emqx.lic; no file: community edition",
+        at(&B::license, &LicenseConfig::file)));
+    k.push_back(
+        stringKey("license.public_key_file", "",
+                  "PEM Ed25519 public key that verifies licenses instead of the built-in one (tests use their own)",
+                  at(&B::license, &LicenseConfig::public_key_file)));
 
     // durable
     k.push_back(boolKey("durable.enable", "true",
@@ -795,12 +822,9 @@ bool segmentMatches(const std::string& pattern, const std::string& segment) {
 
 std::string boundText(const KeyDef& key, int64_t v) {
     switch (key.type) {
-        case KeyType::Duration:
-            return key.whole_seconds ? std::to_string(v / kSecond) + "s" : formatDuration(v);
-        case KeyType::Size:
-            return formatSize(v);
-        default:
-            return std::to_string(v);
+        case KeyType::Duration: return key.whole_seconds ? std::to_string(v / kSecond) + "s" : formatDuration(v);
+        case KeyType::Size: return formatSize(v);
+        default: return std::to_string(v);
     }
 }
 
@@ -854,7 +878,8 @@ std::vector<std::string> sectionDoc(std::string_view section) {
     if (section == "mqtt") return {"MQTT protocol limits and session behaviour."};
     if (section == "sys_topics") return {"$SYS topics the broker publishes about itself."};
     if (section == "auto_subscribe") return {"Subscriptions made on behalf of every client when it connects."};
-    if (section == "log.console") return {"Logging: levels are debug, info, notice, warning, error, critical, alert, emergency."};
+    if (section == "log.console")
+        return {"Logging: levels are debug, info, notice, warning, error, critical, alert, emergency."};
     if (section == "trace") return {"Tracing to files (emqxctl trace / traces)."};
     if (section == "authorization")
         return {"Authorization (docs/security.md): ACL file sources, what no rule matched gets, the per-client cache.",
@@ -863,11 +888,13 @@ std::vector<std::string> sectionDoc(std::string_view section) {
         return {"What a ${clientid} / ${username} (%c / %u) placeholder's value may hold for its rule to match",
                 "(EMQX 6.3's keys). A NUL never passes, whatever these say."};
     if (section == "flapping_detect")
-        return {"Repeated authentication failures from one client id or IP address ban it (emqxctl banned list|add|del)."};
+        return {
+            "Repeated authentication failures from one client id or IP address ban it (emqxctl banned list|add|del)."};
     if (section == "durable")
         return {"Durable storage (docs/storage.md): retained messages and persistent sessions survive a restart.",
                 "A store that cannot be read stops the start (exit 1) naming its path; start with",
-                "`emqxd console --quarantine-data` (or `bin/emqx start --quarantine-data`) to move it aside and start empty."};
+                "`emqxd console --quarantine-data` (or `bin/emqx start --quarantine-data`) to move it aside and start "
+                "empty."};
     if (section == "license")
         return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
                 "community edition: no connection limit, no expiry."};
@@ -912,8 +939,7 @@ bool isTablePath(const std::vector<std::string>& segments) {
 
 std::string expectedText(const KeyDef& key) {
     switch (key.type) {
-        case KeyType::Bool:
-            return "true or false";
+        case KeyType::Bool: return "true or false";
         case KeyType::Integer:
             return "an integer " + std::to_string(key.min) + ".." + std::to_string(key.max) + specialsText(key);
         case KeyType::Float:
@@ -933,8 +959,7 @@ std::string expectedText(const KeyDef& key) {
             return std::string(key.whole_seconds ? "a number of seconds or a duration in whole seconds like 60s"
                                                  : "a duration like 15s or a number of milliseconds") +
                    specialsText(key);
-        case KeyType::Size:
-            return "a size like 1MB or a number of bytes";
+        case KeyType::Size: return "a size like 1MB or a number of bytes";
         case KeyType::TableList: {
             std::string out = "an array of tables like [{";
             for (size_t i = 0; i < key.fields.size() && i < 2; ++i) {
@@ -956,9 +981,10 @@ std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std:
         if (v < key.min || v > key.max) {
             if (key.type == KeyType::Integer) return fail(expectedText(key));
             std::string what = key.type == KeyType::Size ? "a size"
-                               : key.whole_seconds     ? "a duration in whole seconds"
-                                                       : "a duration";
-            return fail(what + " from " + boundText(key, key.min) + " to " + boundText(key, key.max) + specialsText(key));
+                               : key.whole_seconds       ? "a duration in whole seconds"
+                                                         : "a duration";
+            return fail(what + " from " + boundText(key, key.min) + " to " + boundText(key, key.max) +
+                        specialsText(key));
         }
         return Value{v};
     };
@@ -1007,8 +1033,7 @@ std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std:
             if (!b || *b < 0) return fail(expectedText(key));
             return inRange(*b);
         }
-        case KeyType::TableList:
-            return fail(expectedText(key));
+        case KeyType::TableList: return fail(expectedText(key));
     }
     return fail(expectedText(key));
 }
@@ -1021,7 +1046,8 @@ std::string renderScalar(const KeyDef& key, const Scalar& s) {
         size_t start = 0;
         while (!str->empty() && start <= str->size()) {
             size_t comma = str->find(',', start);
-            out += (start ? ", " : "") + quoteString(str->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            out += (start ? ", " : "") +
+                   quoteString(str->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -1034,12 +1060,9 @@ std::string renderScalar(const KeyDef& key, const Scalar& s) {
     for (const auto& [word, value] : key.specials)
         if (value == v) return quoteString(word);
     switch (key.type) {
-        case KeyType::Duration:
-            return quoteString(formatDuration(v));
-        case KeyType::Size:
-            return quoteString(formatSize(v));
-        default:
-            return std::to_string(v);
+        case KeyType::Duration: return quoteString(formatDuration(v));
+        case KeyType::Size: return quoteString(formatSize(v));
+        default: return std::to_string(v);
     }
 }
 }  // namespace
@@ -1064,8 +1087,7 @@ std::string renderValue(const KeyDef& key, const Value& value) {
         [](const auto& v) -> Scalar {
             if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::vector<TableRow>>)
                 return false;  // handled above
-            else
-                return v;
+            else return v;
         },
         value);
     return renderScalar(key, s);

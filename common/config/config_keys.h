@@ -61,9 +61,9 @@ struct KeyDef {
     std::vector<KeyDef> fields;                             // TableList: the element's fields (path = field name)
     std::vector<std::string> example;                       // comment lines shown before the key in etc/emqx.toml
     bool listener = false;                                  // stored per listener (path has a "*" segment)
-    bool string_list = false;  // String: an array of strings in the file, held comma-joined ("a,b")
+    bool string_list = false;    // String: an array of strings in the file, held comma-joined ("a,b")
     bool commented_out = false;  // etc/emqx.toml shows the key commented, so that its unset behaviour applies
-    int64_t storage_max = 0;  // largest value the bound field can hold (checked against `max` by a test)
+    int64_t storage_max = 0;     // largest value the bound field can hold (checked against `max` by a test)
     Setter set;
     Getter get;
 

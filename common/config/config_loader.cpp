@@ -26,8 +26,8 @@ namespace {
 // them). EMQX_HOST and EMQX_NAME feed node.name when it is not set.
 const std::set<std::string>& nonConfigEnv() {
     static const std::set<std::string> names = {
-        "EMQX_HOST",    "EMQX_NAME",    "EMQX_NODE_NAME", "EMQX_NODE_COOKIE", "EMQX_LOG_DIR",
-        "EMQX_ETC_DIR", "EMQX_DATA_DIR", "EMQX_DEFAULT_LOG_HANDLER",
+        "EMQX_HOST",    "EMQX_NAME",    "EMQX_NODE_NAME", "EMQX_NODE_COOKIE",
+        "EMQX_LOG_DIR", "EMQX_ETC_DIR", "EMQX_DATA_DIR",  "EMQX_DEFAULT_LOG_HANDLER",
     };
     return names;
 }
@@ -156,10 +156,8 @@ public:
                     if (auto v = parseNode(*m->key, *node, path, where, loc)) apply(*m, *v, where);
                 } else {
                     std::string expected;
-                    if (auto v = parseKeyText(*m->key, value, expected))
-                        apply(*m, *v, where);
-                    else
-                        error(where, 0, path, "expected " + expected + ", got " + quoteString(value));
+                    if (auto v = parseKeyText(*m->key, value, expected)) apply(*m, *v, where);
+                    else error(where, 0, path, "expected " + expected + ", got " + quoteString(value));
                 }
             } else if (isTablePath(segs)) {
                 // A whole table at once, as EMQX allows: EMQX_MQTT='{max_inflight = 64}'.
@@ -181,15 +179,14 @@ public:
             std::vector<std::string> segs = {"node", "name"};
             auto m = findKey(segs);
             std::string expected;
-            if (auto v = parseKeyText(*m->key, value, expected))
-                m->key->set(cfg_, nullptr, *v);
-            else
-                error("env EMQX_HOST", 0, "node.name", "expected " + expected + ", got " + quoteString(value));
+            if (auto v = parseKeyText(*m->key, value, expected)) m->key->set(cfg_, nullptr, *v);
+            else error("env EMQX_HOST", 0, "node.name", "expected " + expected + ", got " + quoteString(value));
         }
     }
 
     void crossChecks() {
-        std::sort(cfg_.listeners.begin(), cfg_.listeners.end(), [](const auto& a, const auto& b) { return a.id() < b.id(); });
+        std::sort(cfg_.listeners.begin(), cfg_.listeners.end(),
+                  [](const auto& a, const auto& b) { return a.id() < b.id(); });
         std::map<std::string, const ListenerConfig*> by_bind;
         for (const ListenerConfig& l : cfg_.listeners) {
             if (!l.enable || l.bind.ends_with(":0")) continue;  // port 0: the OS picks a free port
@@ -197,8 +194,8 @@ public:
             if (fresh) continue;
             const ListenerConfig& first = *it->second;
             error(bindOrigin(l), 0, "listeners." + l.type + "." + l.name + ".bind",
-                  quoteString(l.bind) + " is also the bind of enabled listener listeners." + first.type + "." + first.name +
-                      " (" + bindOrigin(first) + ")");
+                  quoteString(l.bind) + " is also the bind of enabled listener listeners." + first.type + "." +
+                      first.name + " (" + bindOrigin(first) + ")");
         }
     }
 
@@ -230,24 +227,20 @@ private:
         std::string out;
         for (char ch : msg) {
             auto c = static_cast<unsigned char>(ch);
-            if (c == '\n')
-                out += "\\n";
+            if (c == '\n') out += "\\n";
             else if (c < 0x20 || c == 0x7f) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "\\x%02X", c);
                 out += buf;
-            } else
-                out += ch;
+            } else out += ch;
         }
         errors_.push_back({std::move(out)});
     }
 
     void error(const std::string& where, int64_t line, const std::string& key, const std::string& what) {
         std::string msg = where + ": " + key + ": " + what;
-        if (file_errors_)
-            file_errors_->emplace_back(line, std::move(msg));
-        else
-            push(std::move(msg));
+        if (file_errors_) file_errors_->emplace_back(line, std::move(msg));
+        else push(std::move(msg));
     }
 
     std::string bindOrigin(const ListenerConfig& l) {
@@ -304,7 +297,8 @@ private:
     void unknown(const std::vector<std::string>& segs, const std::string& where, int64_t line) {
         const std::string path = join(segs);
         const auto& types = listenerTypes();
-        if (segs.size() >= 2 && segs[0] == "listeners" && std::find(types.begin(), types.end(), segs[1]) == types.end()) {
+        if (segs.size() >= 2 && segs[0] == "listeners" &&
+            std::find(types.begin(), types.end(), segs[1]) == types.end()) {
             std::string known;
             for (const std::string& t : types) known += (known.empty() ? "" : ", ") + t;
             error(where, line, join({segs[0], segs[1]}), "unknown listener type (known: " + known + ")");
@@ -373,8 +367,7 @@ private:
                 if (auto v = parseKeyText(key, s->get(), expected)) return v;
                 return bad(expected);
             }
-            case KeyType::TableList:
-                return parseRows(key, node, path, where, loc, line);
+            case KeyType::TableList: return parseRows(key, node, path, where, loc, line);
         }
         return bad(expectedText(key));
     }
@@ -398,7 +391,9 @@ private:
                 std::string like = expectedText(key);  // "an array of tables like [{...}]"
                 auto open = like.find("[{");
                 error(ewhere, eline, epath,
-                      "expected a table like " + (open == std::string::npos ? std::string("{...}") : like.substr(open + 1, like.size() - open - 2)) +
+                      "expected a table like " +
+                          (open == std::string::npos ? std::string("{...}")
+                                                     : like.substr(open + 1, like.size() - open - 2)) +
                           ", got " + got(elem));
                 ok = false;
                 continue;
@@ -408,7 +403,8 @@ private:
                 const std::string fpath = epath + "." + join({std::string(k.str())});
                 const toml::source_region& r = k.source().begin.line ? k.source() : fnode.source();
                 const std::string_view name = k.str();  // (clang 14 cannot capture a structured binding)
-                auto f = std::find_if(key.fields.begin(), key.fields.end(), [name](const KeyDef& d) { return d.path == name; });
+                auto f = std::find_if(key.fields.begin(), key.fields.end(),
+                                      [name](const KeyDef& d) { return d.path == name; });
                 if (f == key.fields.end()) {
                     error(loc(r), lineOf(r), fpath, "unknown key");
                     ok = false;
@@ -423,8 +419,7 @@ private:
                     [](const auto& x) -> Scalar {
                         if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::vector<TableRow>>)
                             return false;  // fields are scalars
-                        else
-                            return x;
+                        else return x;
                     },
                     *v);
             }

@@ -24,15 +24,11 @@ const char* const kHeader =
 
 bool isBareToml(KeyType type, const std::string& text) {
     switch (type) {
-        case KeyType::Bool:
-            return text == "true" || text == "false";
+        case KeyType::Bool: return text == "true" || text == "false";
         case KeyType::Integer:
-        case KeyType::Float:
-            return !text.empty() && text.find_first_not_of("-+.0123456789eE") == std::string::npos;
-        case KeyType::TableList:
-            return true;
-        default:
-            return false;
+        case KeyType::Float: return !text.empty() && text.find_first_not_of("-+.0123456789eE") == std::string::npos;
+        case KeyType::TableList: return true;
+        default: return false;
     }
 }
 

@@ -79,16 +79,11 @@ std::optional<int64_t> parseSize(std::string_view text) {
     if (!readNumber(text, pos, n)) return std::nullopt;
     std::string_view unit = text.substr(pos);
     int64_t mult = 0;
-    if (iequals(unit, "b"))
-        mult = 1;
-    else if (iequals(unit, "kb"))
-        mult = int64_t{1} << 10;
-    else if (iequals(unit, "mb"))
-        mult = int64_t{1} << 20;
-    else if (iequals(unit, "gb"))
-        mult = int64_t{1} << 30;
-    else
-        return std::nullopt;
+    if (iequals(unit, "b")) mult = 1;
+    else if (iequals(unit, "kb")) mult = int64_t{1} << 10;
+    else if (iequals(unit, "mb")) mult = int64_t{1} << 20;
+    else if (iequals(unit, "gb")) mult = int64_t{1} << 30;
+    else return std::nullopt;
     int64_t total = 0;
     if (!mulAdd(total, n, mult)) return std::nullopt;
     return total;

@@ -24,7 +24,7 @@ std::optional<int64_t> parseSize(std::string_view text);
 // The period is a duration, or a bare unit ("s" = "1s"). Amount and period
 // must be positive.
 struct Rate {
-    int64_t amount = 0;     // 0: infinity
+    int64_t amount = 0;  // 0: infinity
     int64_t period_ms = 0;
     bool unlimited() const { return amount == 0; }
 };

@@ -48,14 +48,13 @@ bool takesPositional(const CommandSpec& c) {
     return std::any_of(c.args.begin(), c.args.end(), [](const ArgSpec& a) { return a.positional; });
 }
 
-std::string commandList() {
-    return "Commands: " + joined(groups()) + "\nRun 'emqxctl --help' for what each does.";
-}
+std::string commandList() { return "Commands: " + joined(groups()) + "\nRun 'emqxctl --help' for what each does."; }
 
 WordsCheck absent(const AbsentSpec& a) {
     std::string words(a.group);
     if (!a.verb.empty()) words += " " + std::string(a.verb);
-    return {WordsCheck::Verdict::Absent, "EMQX's \"" + words + "\" command does not exist in emqxd: " + std::string(a.why)};
+    return {WordsCheck::Verdict::Absent,
+            "EMQX's \"" + words + "\" command does not exist in emqxd: " + std::string(a.why)};
 }
 
 }  // namespace

@@ -12,8 +12,8 @@ namespace emqx::ctl {
 
 // emqxctl's own options, which may come before or between the words.
 struct GlobalOptions {
-    std::span<const std::string_view> flags;        // --json, -h, --help
-    std::span<const std::string_view> with_value;   // --socket PATH (or --socket=PATH)
+    std::span<const std::string_view> flags;       // --json, -h, --help
+    std::span<const std::string_view> with_value;  // --socket PATH (or --socket=PATH)
 };
 
 struct WordsCheck {

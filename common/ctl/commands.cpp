@@ -17,10 +17,11 @@ constexpr std::array kClientsList{
 };
 constexpr std::array kRetainerClean{
     ArgSpec{"topic", ArgKind::String, true, false, "only this topic's retained message (default: all)"}};
-constexpr std::array kLogLevel{
-    ArgSpec{"level", ArgKind::String, true, true, "debug | info | notice | warning | error | critical | alert | emergency"}};
-constexpr std::array kLogPrimaryLevel{ArgSpec{
-    "level", ArgKind::String, true, false, "debug | info | notice | warning | error | critical | alert | emergency (default: show it)"}};
+constexpr std::array kLogLevel{ArgSpec{"level", ArgKind::String, true, true,
+                                       "debug | info | notice | warning | error | critical | alert | emergency"}};
+constexpr std::array kLogPrimaryLevel{
+    ArgSpec{"level", ArgKind::String, true, false,
+            "debug | info | notice | warning | error | critical | alert | emergency (default: show it)"}};
 constexpr std::array kSubscriptionsAdd{
     ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"},
     ArgSpec{"topic", ArgKind::String, true, true, "topic filter"},
@@ -56,7 +57,7 @@ constexpr std::array kTracesStart{
 };
 constexpr std::array kTraceName{ArgSpec{"name", ArgKind::String, true, true, "trace name"}};
 constexpr ArgSpec kLicenseForce{"force", ArgKind::Flag, false, false,
-                                 "apply a trial or small license even though it has expired"};
+                                "apply a trial or small license even though it has expired"};
 constexpr std::array kLicenseReload{
     ArgSpec{"path", ArgKind::Path, true, false, "license file (default: the installed one, license.file)"},
     kLicenseForce};
@@ -67,7 +68,8 @@ constexpr std::array kUserPassword{
     ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"},
     ArgSpec{"password", ArgKind::String, true, true, "the password (stored hashed, never logged)"},
 };
-constexpr std::array kUserId{ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"}};
+constexpr std::array kUserId{
+    ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"}};
 constexpr std::array kCacheClean{ArgSpec{"target", ArgKind::String, true, true, "all, or a client id"}};
 constexpr std::array kPemCacheClean{ArgSpec{"target", ArgKind::String, true, false, "all (the default: this node)"}};
 constexpr std::array kBannedAdd{
@@ -85,39 +87,62 @@ constexpr std::array kBannedDel{
 constexpr std::array kCommands{
     CommandSpec{"status", "status", "", kNoArgs, "Show the node's status", human::status},
     CommandSpec{"broker.info", "broker", "", kNoArgs, "Show sysdescr, version, uptime and datetime", human::brokerInfo},
-    CommandSpec{"broker.stats", "broker", "stats", kNoArgs, "Show the broker's statistics (connections, sessions, topics...)", human::counters},
-    CommandSpec{"broker.metrics", "broker", "metrics", kNoArgs, "Show the broker's metrics (packets, messages, bytes...)", human::counters},
-    CommandSpec{"listeners.list", "listeners", "", kNoArgs, "List listeners with their connections and shutdown counts", human::listeners},
-    CommandSpec{"listeners.stop", "listeners", "stop", kListenerId, "Stop accepting on a listener (connections stay)", human::listenerStopped},
-    CommandSpec{"listeners.start", "listeners", "start", kListenerId, "Start a stopped listener", human::listenerStarted},
-    CommandSpec{"listeners.restart", "listeners", "restart", kListenerId, "Stop then start a listener", human::listenerRestarted},
+    CommandSpec{"broker.stats", "broker", "stats", kNoArgs,
+                "Show the broker's statistics (connections, sessions, topics...)", human::counters},
+    CommandSpec{"broker.metrics", "broker", "metrics", kNoArgs,
+                "Show the broker's metrics (packets, messages, bytes...)", human::counters},
+    CommandSpec{"listeners.list", "listeners", "", kNoArgs, "List listeners with their connections and shutdown counts",
+                human::listeners},
+    CommandSpec{"listeners.stop", "listeners", "stop", kListenerId, "Stop accepting on a listener (connections stay)",
+                human::listenerStopped},
+    CommandSpec{"listeners.start", "listeners", "start", kListenerId, "Start a stopped listener",
+                human::listenerStarted},
+    CommandSpec{"listeners.restart", "listeners", "restart", kListenerId, "Stop then start a listener",
+                human::listenerRestarted},
     CommandSpec{"clients.list", "clients", "list", kClientsList, "List clients, one line each", human::clients},
     CommandSpec{"clients.show", "clients", "show", kClientId, "Show one client", human::client, "Not Found."},
-    CommandSpec{"clients.kick", "clients", "kick", kClientId, "Kick a client out (reason kicked, MQTT 5: DISCONNECT 0x98)", human::ok},
-    CommandSpec{"subscriptions.list", "subscriptions", "list", kNoArgs, "List every subscription", human::subscriptions},
-    CommandSpec{"subscriptions.show", "subscriptions", "show", kClientId, "Show one client's subscriptions", human::clientSubscriptions, "Not Found."},
-    CommandSpec{"subscriptions.add", "subscriptions", "add", kSubscriptionsAdd, "Subscribe a client's session to a topic filter", human::ok},
-    CommandSpec{"subscriptions.del", "subscriptions", "del", kSubscriptionsDel, "Unsubscribe a client's session from a topic filter", human::ok},
+    CommandSpec{"clients.kick", "clients", "kick", kClientId,
+                "Kick a client out (reason kicked, MQTT 5: DISCONNECT 0x98)", human::ok},
+    CommandSpec{"subscriptions.list", "subscriptions", "list", kNoArgs, "List every subscription",
+                human::subscriptions},
+    CommandSpec{"subscriptions.show", "subscriptions", "show", kClientId, "Show one client's subscriptions",
+                human::clientSubscriptions, "Not Found."},
+    CommandSpec{"subscriptions.add", "subscriptions", "add", kSubscriptionsAdd,
+                "Subscribe a client's session to a topic filter", human::ok},
+    CommandSpec{"subscriptions.del", "subscriptions", "del", kSubscriptionsDel,
+                "Unsubscribe a client's session from a topic filter", human::ok},
     CommandSpec{"topics.list", "topics", "list", kNoArgs, "List the routed topic filters", human::topics},
     CommandSpec{"topics.show", "topics", "show", kTopic, "Show the routes of one topic filter", human::routes},
-    CommandSpec{"retainer.info", "retainer", "info", kNoArgs, "Show the number of retained messages", human::retainedCount},
-    CommandSpec{"retainer.topics", "retainer", "topics", kNoArgs, "List the topics of retained messages", human::retainedTopics},
-    CommandSpec{"retainer.clean", "retainer", "clean", kRetainerClean, "Delete retained messages (all, or one topic)", human::retainedCleaned},
+    CommandSpec{"retainer.info", "retainer", "info", kNoArgs, "Show the number of retained messages",
+                human::retainedCount},
+    CommandSpec{"retainer.topics", "retainer", "topics", kNoArgs, "List the topics of retained messages",
+                human::retainedTopics},
+    CommandSpec{"retainer.clean", "retainer", "clean", kRetainerClean, "Delete retained messages (all, or one topic)",
+                human::retainedCleaned},
     CommandSpec{"log.set-level", "log", "set-level", kLogLevel, "Set the log level at run time", human::logLevel},
-    CommandSpec{"log.primary-level", "log", "primary-level", kLogPrimaryLevel, "Show or set the primary log level", human::logLevel},
+    CommandSpec{"log.primary-level", "log", "primary-level", kLogPrimaryLevel, "Show or set the primary log level",
+                human::logLevel},
     CommandSpec{"trace.list", "trace", "list", kNoArgs, "List traces with the events each has matched", human::traces},
-    CommandSpec{"trace.start", "trace", "start", kTraceStart, "Trace a client, topic or IP address to a file", human::traceStarted},
-    CommandSpec{"trace.stop", "trace", "stop", kTraceStop, "Stop tracing a client, topic or IP address", human::traceStopped},
-    CommandSpec{"trace.tail", "trace", "tail", kTraceTail, "Follow a trace's file live (until the trace stops or Ctrl-C)", human::traceTail},
+    CommandSpec{"trace.start", "trace", "start", kTraceStart, "Trace a client, topic or IP address to a file",
+                human::traceStarted},
+    CommandSpec{"trace.stop", "trace", "stop", kTraceStop, "Stop tracing a client, topic or IP address",
+                human::traceStopped},
+    CommandSpec{"trace.tail", "trace", "tail", kTraceTail,
+                "Follow a trace's file live (until the trace stops or Ctrl-C)", human::traceTail},
     CommandSpec{"traces.list", "traces", "list", kNoArgs, "List named traces", human::namedTraces},
-    CommandSpec{"traces.start", "traces", "start", kTracesStart, "Start a named trace under <data_dir>/trace/ for a duration", human::namedTraceStarted},
-    CommandSpec{"traces.stop", "traces", "stop", kTraceName, "Stop a named trace (its file stays)", human::namedTraceStopped},
-    CommandSpec{"traces.delete", "traces", "delete", kTraceName, "Delete a named trace and its file", human::namedTraceDeleted},
+    CommandSpec{"traces.start", "traces", "start", kTracesStart,
+                "Start a named trace under <data_dir>/trace/ for a duration", human::namedTraceStarted},
+    CommandSpec{"traces.stop", "traces", "stop", kTraceName, "Stop a named trace (its file stays)",
+                human::namedTraceStopped},
+    CommandSpec{"traces.delete", "traces", "delete", kTraceName, "Delete a named trace and its file",
+                human::namedTraceDeleted},
     CommandSpec{"license.info", "license", "info", kNoArgs, "Show the license in force", human::license},
-    CommandSpec{"license.reload", "license", "reload", kLicenseReload, "Verify a license file and apply it", human::licenseReloaded},
+    CommandSpec{"license.reload", "license", "reload", kLicenseReload, "Verify a license file and apply it",
+                human::licenseReloaded},
     CommandSpec{"license.update", "license", "update", kLicenseUpdate,
                 "Verify a license given as a string or file:// path and apply it (EMQX 5)", human::licenseUpdated},
-    CommandSpec{"vm", "vm", "", kNoArgs, "Show load, memory, threads and file descriptors, then each worker's load", human::vm},
+    CommandSpec{"vm", "vm", "", kNoArgs, "Show load, memory, threads and file descriptors, then each worker's load",
+                human::vm},
     CommandSpec{"vm.all", "vm", "all", kNoArgs, "The same as vm", human::vm},
     CommandSpec{"vm.load", "vm", "load", kNoArgs, "Show the system's load averages", human::vm},
     CommandSpec{"vm.memory", "vm", "memory", kNoArgs, "Show the process's memory", human::vm},
@@ -126,14 +151,19 @@ constexpr std::array kCommands{
     CommandSpec{"cluster.status", "cluster", "status", kNoArgs, "Show the cluster's nodes", human::clusterStatus},
     CommandSpec{"cluster.join", "cluster", "join", kNode, "Join a cluster (not available yet)", human::json},
     CommandSpec{"cluster.leave", "cluster", "leave", kNoArgs, "Leave the cluster (not available yet)", human::json},
-    CommandSpec{"cluster.force-leave", "cluster", "force-leave", kNode, "Remove a node from the cluster (not available yet)", human::json},
+    CommandSpec{"cluster.force-leave", "cluster", "force-leave", kNode,
+                "Remove a node from the cluster (not available yet)", human::json},
     CommandSpec{"users.add", "users", "add", kUserPassword, "Add a user to the built-in database", human::ok},
-    CommandSpec{"users.passwd", "users", "passwd", kUserPassword, "Change a built-in database user's password", human::ok},
+    CommandSpec{"users.passwd", "users", "passwd", kUserPassword, "Change a built-in database user's password",
+                human::ok},
     CommandSpec{"users.del", "users", "del", kUserId, "Delete a built-in database user", human::ok},
     CommandSpec{"users.list", "users", "list", kNoArgs, "List the built-in database's users", human::users},
-    CommandSpec{"acl.reload", "acl", "reload", kNoArgs, "Re-read the ACL files (a bad file is refused, the old rules stay)", human::aclReloaded},
-    CommandSpec{"authz.cache-clean", "authz", "cache-clean", kCacheClean, "Empty the authorization cache of all clients or one", human::authzCacheCleaned},
-    CommandSpec{"banned.list", "banned", "list", kNoArgs, "List banned client ids, usernames and addresses", human::banned},
+    CommandSpec{"acl.reload", "acl", "reload", kNoArgs,
+                "Re-read the ACL files (a bad file is refused, the old rules stay)", human::aclReloaded},
+    CommandSpec{"authz.cache-clean", "authz", "cache-clean", kCacheClean,
+                "Empty the authorization cache of all clients or one", human::authzCacheCleaned},
+    CommandSpec{"banned.list", "banned", "list", kNoArgs, "List banned client ids, usernames and addresses",
+                human::banned},
     CommandSpec{"banned.add", "banned", "add", kBannedAdd, "Ban a client id, username or IP address", human::ok},
     CommandSpec{"banned.del", "banned", "del", kBannedDel, "Lift a ban", human::ok},
     CommandSpec{"pem_cache.clean", "pem_cache", "clean", kPemCacheClean,
@@ -173,8 +203,8 @@ bool validateArgs(const CommandSpec& spec, const Json& args, std::string& error)
                                                 : "a string");
             return false;
         }
-        if (a->kind == ArgKind::Path && (it->get_ref<const std::string&>().empty() ||
-                                         it->get_ref<const std::string&>().front() != '/')) {
+        if (a->kind == ArgKind::Path &&
+            (it->get_ref<const std::string&>().empty() || it->get_ref<const std::string&>().front() != '/')) {
             error = std::string(spec.name) + ": argument \"" + it.key() + "\" must be an absolute path";
             return false;
         }

@@ -21,7 +21,7 @@ enum class ArgKind { String, UInt, Path, Flag };
 struct ArgSpec {
     std::string_view name;  // key in "args"; the option is --<name> unless positional
     ArgKind kind;
-    bool positional;        // emqxctl <group> <verb> <value>
+    bool positional;  // emqxctl <group> <verb> <value>
     bool required;
     std::string_view help;
 };
@@ -30,9 +30,9 @@ struct ArgSpec {
 using HumanFormat = std::string (*)(const Json& data);
 
 struct CommandSpec {
-    std::string_view name;     // protocol name: "clients.list"
-    std::string_view group;    // emqxctl word: "clients"
-    std::string_view verb;     // emqxctl word after the group: "list"; "" for the group itself ("broker")
+    std::string_view name;   // protocol name: "clients.list"
+    std::string_view group;  // emqxctl word: "clients"
+    std::string_view verb;   // emqxctl word after the group: "list"; "" for the group itself ("broker")
     std::span<const ArgSpec> args;
     std::string_view summary;  // one line for --help and the man page
     HumanFormat human;

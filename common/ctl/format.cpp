@@ -122,9 +122,9 @@ std::string listLines(const Json& items, std::string_view when_empty, Line&& lin
 std::string routeLine(const Json& t) { return scalar(field(t, "topic")) + " -> " + scalar(field(t, "node")); }
 
 std::string banLine(const Json& b) {
-    return "Banned(" + scalar(field(b, "as")) + "=" + scalar(field(b, "who")) + ", reason=" + scalar(field(b, "reason")) +
-           ", by=" + scalar(field(b, "by")) + ", at=" + scalar(field(b, "at")) + ", until=" + scalar(field(b, "until")) +
-           ")";
+    return "Banned(" + scalar(field(b, "as")) + "=" + scalar(field(b, "who")) +
+           ", reason=" + scalar(field(b, "reason")) + ", by=" + scalar(field(b, "by")) +
+           ", at=" + scalar(field(b, "at")) + ", until=" + scalar(field(b, "until")) + ")";
 }
 
 std::string subscriptionLine(const Json& s) {
@@ -151,8 +151,7 @@ std::string traceLine(const Json& t) {
     std::string s = "Trace(" + scalar(field(t, "type")) + "=" + scalar(field(t, "target")) +
                     ", level=" + scalar(field(t, "level")) + ", destination=\"" + scalar(field(t, "file")) +
                     "\", matched=" + scalar(field(t, "matched"));
-    if (field(t, "named").is_boolean() && field(t, "named").get<bool>())
-        s += ", name=" + scalar(field(t, "name"));
+    if (field(t, "named").is_boolean() && field(t, "named").get<bool>()) s += ", name=" + scalar(field(t, "name"));
     if (scalar(field(t, "status")) != "running") s += ", status=" + scalar(field(t, "status"));
     return s + ")";
 }
@@ -227,9 +226,9 @@ std::string formatShutdownCount(const Json& counts) {
 std::string formatClient(const Json& c) {
     std::string s = "Client(" + scalar(field(c, "clientid"));
     auto add = [&](const char* key) { s += std::string(", ") + key + "=" + scalar(field(c, key)); };
-    for (const char* key : {"username", "peername", "clean_start", "keepalive", "session_expiry_interval",
-                            "subscriptions", "inflight", "awaiting_rel", "delivered_msgs", "enqueued_msgs",
-                            "dropped_msgs", "connected", "created_at", "connected_at"})
+    for (const char* key :
+         {"username", "peername", "clean_start", "keepalive", "session_expiry_interval", "subscriptions", "inflight",
+          "awaiting_rel", "delivered_msgs", "enqueued_msgs", "dropped_msgs", "connected", "created_at", "connected_at"})
         add(key);
     if (c.contains("disconnected_at")) add("disconnected_at");
     return s + ")";
@@ -363,8 +362,8 @@ std::string pemCacheCleaned(const Json&) { return "PEM cache clean OK\n"; }  // 
 std::string vm(const Json& data) { return vmLines(data); }
 
 std::string clusterStatus(const Json& data) {
-    return "Cluster status: #{running_nodes => " + nodeList(field(data, "running_nodes")) +
-           ",stopped_nodes => " + nodeList(field(data, "stopped_nodes")) + "}\n";
+    return "Cluster status: #{running_nodes => " + nodeList(field(data, "running_nodes")) + ",stopped_nodes => " +
+           nodeList(field(data, "stopped_nodes")) + "}\n";
 }
 
 std::string users(const Json& data) {

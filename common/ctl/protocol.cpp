@@ -40,8 +40,8 @@ std::optional<Request> parseRequest(std::string_view line, ProtocolError& err) {
     }
     if (v->get<int64_t>() != kProtocolVersion) {
         err.code = code::kBadVersion;
-        err.message = "protocol version " + std::to_string(v->get<int64_t>()) + " is not supported (this daemon speaks " +
-                      std::to_string(kProtocolVersion) + ")";
+        err.message = "protocol version " + std::to_string(v->get<int64_t>()) +
+                      " is not supported (this daemon speaks " + std::to_string(kProtocolVersion) + ")";
         return std::nullopt;
     }
     if (!err.id) {
@@ -70,7 +70,8 @@ std::optional<Request> parseRequest(std::string_view line, ProtocolError& err) {
 }
 
 std::string encodeRequest(const Request& r) {
-    Json j = {{"v", kProtocolVersion}, {"id", r.id}, {"cmd", r.cmd}, {"args", r.args.is_null() ? Json::object() : r.args}};
+    Json j = {
+        {"v", kProtocolVersion}, {"id", r.id}, {"cmd", r.cmd}, {"args", r.args.is_null() ? Json::object() : r.args}};
     return j.dump() + "\n";
 }
 

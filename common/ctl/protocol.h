@@ -67,8 +67,8 @@ std::string encodeError(std::optional<int64_t> id, std::string_view code, std::s
 struct Reply {
     std::optional<int64_t> id;  // null when the daemon could not read the request's id
     bool ok = false;
-    Json data;                  // when ok
-    std::string code;           // when !ok
+    Json data;         // when ok
+    std::string code;  // when !ok
     std::string message;
 };
 
@@ -95,8 +95,8 @@ public:
 private:
     size_t max_line_;
     std::string buf_;
-    size_t pos_ = 0;        // start of the first unconsumed line
-    size_t scanned_ = 0;    // bytes from pos_ already known to hold no LF
+    size_t pos_ = 0;      // start of the first unconsumed line
+    size_t scanned_ = 0;  // bytes from pos_ already known to hold no LF
     bool overflowed_ = false;
 };
 

@@ -13,9 +13,9 @@
 namespace emqx::mqtt {
 
 struct FixedHeader {
-    uint8_t first_byte = 0;         // type << 4 | flags
+    uint8_t first_byte = 0;  // type << 4 | flags
     uint32_t remaining_length = 0;
-    uint8_t header_size = 0;        // 2..5 bytes
+    uint8_t header_size = 0;  // 2..5 bytes
     PacketType type() const { return static_cast<PacketType>(first_byte >> 4); }
     size_t packetSize() const { return header_size + static_cast<size_t>(remaining_length); }
 };
@@ -46,8 +46,8 @@ struct DecodeOptions {
 // trailing bytes (the few that EMQX leaves to strict mode: see DecodeOptions).
 // Returns false with err set on any violation (`out` then holds a partly
 // decoded packet).
-bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body,
-                  Packet& out, ProtocolError& err, DecodeOptions options = {});
+bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body, Packet& out,
+                  ProtocolError& err, DecodeOptions options = {});
 
 // Appends the encoding of `packet` for `version` to `out`.
 void encodePacket(ProtocolVersion version, const Packet& packet, std::string& out);

@@ -14,12 +14,29 @@ bool unsupportedVersion(ProtocolError& err, ShutdownReason reason, std::string d
 
 bool connackReasonAllowedV5(uint8_t rc) {
     switch (rc) {
-        case 0x00: case 0x80: case 0x81: case 0x82: case 0x83: case 0x84: case 0x85: case 0x86:
-        case 0x87: case 0x88: case 0x89: case 0x8A: case 0x8C: case 0x90: case 0x95: case 0x97:
-        case 0x99: case 0x9A: case 0x9B: case 0x9C: case 0x9D: case 0x9F:
-            return true;
-        default:
-            return false;
+        case 0x00:
+        case 0x80:
+        case 0x81:
+        case 0x82:
+        case 0x83:
+        case 0x84:
+        case 0x85:
+        case 0x86:
+        case 0x87:
+        case 0x88:
+        case 0x89:
+        case 0x8A:
+        case 0x8C:
+        case 0x90:
+        case 0x95:
+        case 0x97:
+        case 0x99:
+        case 0x9A:
+        case 0x9B:
+        case 0x9C:
+        case 0x9D:
+        case 0x9F: return true;
+        default: return false;
     }
 }
 
@@ -95,8 +112,8 @@ bool decodeConnack(ProtocolVersion v, std::span<const uint8_t> body, Packet& out
         if (!readProperties(r, PropertyContext::Connack, c.props, err)) return false;
     } else {
         static constexpr ReasonCode kFromV3[] = {
-            ReasonCode::Success,          ReasonCode::UnsupportedProtocolVersion, ReasonCode::ClientIdentifierNotValid,
-            ReasonCode::ServerUnavailable, ReasonCode::BadUserNameOrPassword,     ReasonCode::NotAuthorized,
+            ReasonCode::Success,           ReasonCode::UnsupportedProtocolVersion, ReasonCode::ClientIdentifierNotValid,
+            ReasonCode::ServerUnavailable, ReasonCode::BadUserNameOrPassword,      ReasonCode::NotAuthorized,
         };
         if (rc > 5) return malformed(err, "invalid CONNACK return code");
         c.reason = kFromV3[rc];

@@ -16,43 +16,81 @@ bool reasonAllowed(PacketType type, uint8_t rc) {
         case PacketType::Puback:
         case PacketType::Pubrec:
             switch (rc) {
-                case 0x00: case 0x10: case 0x80: case 0x83: case 0x87: case 0x90: case 0x91: case 0x97: case 0x99:
-                    return true;
-                default:
-                    return false;
+                case 0x00:
+                case 0x10:
+                case 0x80:
+                case 0x83:
+                case 0x87:
+                case 0x90:
+                case 0x91:
+                case 0x97:
+                case 0x99: return true;
+                default: return false;
             }
         case PacketType::Pubrel:
-        case PacketType::Pubcomp:
-            return rc == 0x00 || rc == 0x92;
+        case PacketType::Pubcomp: return rc == 0x00 || rc == 0x92;
         case PacketType::Suback:
             switch (rc) {
-                case 0x00: case 0x01: case 0x02: case 0x80: case 0x83: case 0x87: case 0x8F: case 0x91: case 0x97:
-                case 0x9E: case 0xA1: case 0xA2:
-                    return true;
-                default:
-                    return false;
+                case 0x00:
+                case 0x01:
+                case 0x02:
+                case 0x80:
+                case 0x83:
+                case 0x87:
+                case 0x8F:
+                case 0x91:
+                case 0x97:
+                case 0x9E:
+                case 0xA1:
+                case 0xA2: return true;
+                default: return false;
             }
         case PacketType::Unsuback:
             switch (rc) {
-                case 0x00: case 0x11: case 0x80: case 0x83: case 0x87: case 0x8F: case 0x91:
-                    return true;
-                default:
-                    return false;
+                case 0x00:
+                case 0x11:
+                case 0x80:
+                case 0x83:
+                case 0x87:
+                case 0x8F:
+                case 0x91: return true;
+                default: return false;
             }
         case PacketType::Disconnect:
             switch (rc) {
-                case 0x00: case 0x04: case 0x80: case 0x81: case 0x82: case 0x83: case 0x87: case 0x89: case 0x8B:
-                case 0x8D: case 0x8E: case 0x8F: case 0x90: case 0x93: case 0x94: case 0x95: case 0x96: case 0x97:
-                case 0x98: case 0x99: case 0x9A: case 0x9B: case 0x9C: case 0x9D: case 0x9E: case 0x9F: case 0xA0:
-                case 0xA1: case 0xA2:
-                    return true;
-                default:
-                    return false;
+                case 0x00:
+                case 0x04:
+                case 0x80:
+                case 0x81:
+                case 0x82:
+                case 0x83:
+                case 0x87:
+                case 0x89:
+                case 0x8B:
+                case 0x8D:
+                case 0x8E:
+                case 0x8F:
+                case 0x90:
+                case 0x93:
+                case 0x94:
+                case 0x95:
+                case 0x96:
+                case 0x97:
+                case 0x98:
+                case 0x99:
+                case 0x9A:
+                case 0x9B:
+                case 0x9C:
+                case 0x9D:
+                case 0x9E:
+                case 0x9F:
+                case 0xA0:
+                case 0xA1:
+                case 0xA2: return true;
+                default: return false;
             }
-        case PacketType::Auth:
-            return rc == 0x00 || rc == 0x18 || rc == 0x19;
-        default:
-            return false;
+        case PacketType::Auth: return rc == 0x00 || rc == 0x18 || rc == 0x19;
+        default: return false;
     }
 }
 
@@ -60,8 +98,8 @@ bool readReason(ByteReader& r, PacketType type, ReasonCode& reason, ProtocolErro
     uint8_t rc;
     if (!r.u8(rc)) return malformed(err, "missing reason code");
     if (!reasonAllowed(type, rc)) {
-        return malformed(err, "reason code " + std::to_string(rc) + " not allowed in " +
-                                  std::string(packetTypeName(type)));
+        return malformed(err,
+                         "reason code " + std::to_string(rc) + " not allowed in " + std::string(packetTypeName(type)));
     }
     reason = static_cast<ReasonCode>(rc);
     return true;
@@ -73,8 +111,8 @@ bool noFilters(ProtocolError& err, std::string detail) {
 
 }  // namespace
 
-bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out,
-                   ProtocolError& err, bool strict_mode) {
+bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out, ProtocolError& err,
+                   bool strict_mode) {
     ByteReader r(body);
     Publish& p = out.emplace<Publish>();  // decoded in place: a Publish holds a large Properties
     p.retain = flags & 0x01;
@@ -195,8 +233,7 @@ bool decodeDisconnect(ProtocolVersion v, std::span<const uint8_t> body, Packet& 
 
 bool decodeAuth(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err) {
     if (!isV5(v)) {
-        return fail(err, ReasonCode::MalformedPacket, ShutdownReason::UnexpectedPacket,
-                    "AUTH before MQTT 5");
+        return fail(err, ReasonCode::MalformedPacket, ShutdownReason::UnexpectedPacket, "AUTH before MQTT 5");
     }
     ByteReader r(body);
     Auth a;

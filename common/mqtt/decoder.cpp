@@ -72,17 +72,15 @@ bool needsBody(PacketType type) {
         case PacketType::Pingreq:
         case PacketType::Pingresp:
         case PacketType::Disconnect:
-        case PacketType::Auth:
-            return false;
-        default:
-            return true;
+        case PacketType::Auth: return false;
+        default: return true;
     }
 }
 
 }  // namespace
 
-bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body,
-                  Packet& out, ProtocolError& err, DecodeOptions options) {
+bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<const uint8_t> body, Packet& out,
+                  ProtocolError& err, DecodeOptions options) {
     err = ProtocolError{};
     const PacketType type = header.type();
     const uint8_t flags = header.first_byte & 0x0F;
@@ -102,8 +100,7 @@ bool decodePacket(ProtocolVersion version, const FixedHeader& header, std::span<
         case PacketType::Puback:
         case PacketType::Pubrec:
         case PacketType::Pubrel:
-        case PacketType::Pubcomp:
-            return detail::decodePubResponse(version, type, body, out, err);
+        case PacketType::Pubcomp: return detail::decodePubResponse(version, type, body, out, err);
         case PacketType::Subscribe: return detail::decodeSubscribe(version, body, out, err);
         case PacketType::Suback: return detail::decodeSuback(version, body, out, err);
         case PacketType::Unsubscribe: return detail::decodeUnsubscribe(version, body, out, err);

@@ -15,8 +15,8 @@ namespace emqx::mqtt::detail {
 
 bool decodeConnect(std::span<const uint8_t> body, Packet& out, ProtocolError& err, bool strict_mode);
 bool decodeConnack(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err);
-bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out,
-                   ProtocolError& err, bool strict_mode);
+bool decodePublish(ProtocolVersion v, uint8_t flags, std::span<const uint8_t> body, Packet& out, ProtocolError& err,
+                   bool strict_mode);
 bool decodePubResponse(ProtocolVersion v, PacketType type, std::span<const uint8_t> body, Packet& out,
                        ProtocolError& err);
 bool decodeSubscribe(ProtocolVersion v, std::span<const uint8_t> body, Packet& out, ProtocolError& err);

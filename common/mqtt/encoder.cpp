@@ -31,7 +31,9 @@ bool isEmpty(const Properties& p) {
     return p == kEmpty;
 }
 
-uint8_t firstByte(PacketType type, uint8_t flags = 0) { return static_cast<uint8_t>(static_cast<uint8_t>(type) << 4 | flags); }
+uint8_t firstByte(PacketType type, uint8_t flags = 0) {
+    return static_cast<uint8_t>(static_cast<uint8_t>(type) << 4 | flags);
+}
 
 template <class W>
 void connectBody(W& w, const Connect& c) {

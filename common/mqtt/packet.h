@@ -143,8 +143,8 @@ struct Auth {
     bool operator==(const Auth&) const = default;
 };
 
-using Packet = std::variant<Connect, Connack, Publish, PubResponse, Subscribe, Suback, Unsubscribe,
-                            Unsuback, Pingreq, Pingresp, Disconnect, Auth>;
+using Packet = std::variant<Connect, Connack, Publish, PubResponse, Subscribe, Suback, Unsubscribe, Unsuback, Pingreq,
+                            Pingresp, Disconnect, Auth>;
 
 PacketType packetType(const Packet& packet);
 

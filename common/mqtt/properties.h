@@ -46,7 +46,7 @@ struct Properties {
     std::optional<uint32_t> message_expiry_interval;
     std::optional<std::string> content_type;
     std::optional<std::string> response_topic;
-    std::optional<std::string> correlation_data;  // binary data
+    std::optional<std::string> correlation_data;     // binary data
     std::vector<uint32_t> subscription_identifiers;  // several only in PUBLISH to a client
     std::optional<uint32_t> session_expiry_interval;
     std::optional<std::string> assigned_client_identifier;

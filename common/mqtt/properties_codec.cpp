@@ -33,33 +33,28 @@ uint16_t allowedIn(uint32_t id) {
         case PropertyId::MessageExpiryInterval:
         case PropertyId::ContentType:
         case PropertyId::ResponseTopic:
-        case PropertyId::CorrelationData:
-            return kPublish | kWill;
+        case PropertyId::CorrelationData: return kPublish | kWill;
         case PropertyId::SubscriptionIdentifier: return kPublish | kSubscribe;
         case PropertyId::SessionExpiryInterval: return kConnect | kConnack | kDisconnect;
         case PropertyId::AssignedClientIdentifier: return kConnack;
         case PropertyId::ServerKeepAlive: return kConnack;
         case PropertyId::AuthenticationMethod:
-        case PropertyId::AuthenticationData:
-            return kConnect | kConnack | kAuth;
+        case PropertyId::AuthenticationData: return kConnect | kConnack | kAuth;
         case PropertyId::RequestProblemInformation: return kConnect;
         case PropertyId::WillDelayInterval: return kWill;
         case PropertyId::RequestResponseInformation: return kConnect;
         case PropertyId::ResponseInformation: return kConnack;
         case PropertyId::ServerReference: return kConnack | kDisconnect;
-        case PropertyId::ReasonString:
-            return kConnack | kPubResp | kSuback | kUnsuback | kDisconnect | kAuth;
+        case PropertyId::ReasonString: return kConnack | kPubResp | kSuback | kUnsuback | kDisconnect | kAuth;
         case PropertyId::ReceiveMaximum:
         case PropertyId::TopicAliasMaximum:
-        case PropertyId::MaximumPacketSize:
-            return kConnect | kConnack;
+        case PropertyId::MaximumPacketSize: return kConnect | kConnack;
         case PropertyId::TopicAlias: return kPublish;
         case PropertyId::MaximumQoS:
         case PropertyId::RetainAvailable:
         case PropertyId::WildcardSubscriptionAvailable:
         case PropertyId::SubscriptionIdentifierAvailable:
-        case PropertyId::SharedSubscriptionAvailable:
-            return kConnack;
+        case PropertyId::SharedSubscriptionAvailable: return kConnack;
         case PropertyId::UserProperty: return kAll;
     }
     return 0;
@@ -222,11 +217,9 @@ void forEachProperty(const Properties& p, Sink&& s) {
     if (p.server_keep_alive) s.u16(PropertyId::ServerKeepAlive, *p.server_keep_alive);
     if (p.authentication_method) s.str(PropertyId::AuthenticationMethod, *p.authentication_method);
     if (p.authentication_data) s.str(PropertyId::AuthenticationData, *p.authentication_data);
-    if (p.request_problem_information)
-        s.byte(PropertyId::RequestProblemInformation, *p.request_problem_information);
+    if (p.request_problem_information) s.byte(PropertyId::RequestProblemInformation, *p.request_problem_information);
     if (p.will_delay_interval) s.u32(PropertyId::WillDelayInterval, *p.will_delay_interval);
-    if (p.request_response_information)
-        s.byte(PropertyId::RequestResponseInformation, *p.request_response_information);
+    if (p.request_response_information) s.byte(PropertyId::RequestResponseInformation, *p.request_response_information);
     if (p.response_information) s.str(PropertyId::ResponseInformation, *p.response_information);
     if (p.server_reference) s.str(PropertyId::ServerReference, *p.server_reference);
     if (p.reason_string) s.str(PropertyId::ReasonString, *p.reason_string);

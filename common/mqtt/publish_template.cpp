@@ -5,8 +5,7 @@
 
 namespace emqx::mqtt {
 
-void encodePublishTemplate(ProtocolVersion version, const Publish& publish, size_t payload_size,
-                           PublishTemplate& out) {
+void encodePublishTemplate(ProtocolVersion version, const Publish& publish, size_t payload_size, PublishTemplate& out) {
     out.header.clear();
     encodePublishHeader(version, publish, payload_size, out.header);
     out.packet_id_offset = 0;

@@ -18,8 +18,7 @@ struct PublishTemplate {
 // Encodes `publish` (its payload ignored) for a payload of payload_size bytes
 // into `out`, reusing out's capacity. The header carries publish.packet_id;
 // each copy gets its own with writePacketId.
-void encodePublishTemplate(ProtocolVersion version, const Publish& publish, size_t payload_size,
-                           PublishTemplate& out);
+void encodePublishTemplate(ProtocolVersion version, const Publish& publish, size_t payload_size, PublishTemplate& out);
 
 // Writes a packet id (big-endian, two bytes) at `at`: a copy of a template's
 // header plus its packet_id_offset.

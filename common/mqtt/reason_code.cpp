@@ -6,24 +6,18 @@ namespace emqx::mqtt {
 // not list fall back to "server unavailable".
 ConnackCodeV3 toConnackV3(ReasonCode code) {
     switch (code) {
-        case ReasonCode::Success:
-            return ConnackCodeV3::Accepted;
+        case ReasonCode::Success: return ConnackCodeV3::Accepted;
         case ReasonCode::UnspecifiedError:
         case ReasonCode::MalformedPacket:
         case ReasonCode::ProtocolError:
         case ReasonCode::ImplementationSpecificError:
-        case ReasonCode::UnsupportedProtocolVersion:
-            return ConnackCodeV3::UnacceptableProtocolVersion;
-        case ReasonCode::ClientIdentifierNotValid:
-            return ConnackCodeV3::IdentifierRejected;
-        case ReasonCode::BadUserNameOrPassword:
-            return ConnackCodeV3::BadUserNameOrPassword;
+        case ReasonCode::UnsupportedProtocolVersion: return ConnackCodeV3::UnacceptableProtocolVersion;
+        case ReasonCode::ClientIdentifierNotValid: return ConnackCodeV3::IdentifierRejected;
+        case ReasonCode::BadUserNameOrPassword: return ConnackCodeV3::BadUserNameOrPassword;
         case ReasonCode::NotAuthorized:
         case ReasonCode::Banned:
-        case ReasonCode::BadAuthenticationMethod:
-            return ConnackCodeV3::NotAuthorized;
-        default:
-            return ConnackCodeV3::ServerUnavailable;
+        case ReasonCode::BadAuthenticationMethod: return ConnackCodeV3::NotAuthorized;
+        default: return ConnackCodeV3::ServerUnavailable;
     }
 }
 

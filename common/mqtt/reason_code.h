@@ -7,7 +7,7 @@
 namespace emqx::mqtt {
 
 enum class ReasonCode : uint8_t {
-    Success = 0x00,                       // also NormalDisconnection, GrantedQoS0
+    Success = 0x00,  // also NormalDisconnection, GrantedQoS0
     GrantedQoS1 = 0x01,
     GrantedQoS2 = 0x02,
     DisconnectWithWill = 0x04,

@@ -32,13 +32,9 @@ bool isValidTopicName(std::string_view name, size_t max_levels) {
         switch (c) {
             case '+':
             case '#':
-            case '\0':
-                return false;
-            case '/':
-                ++levels;
-                break;
-            default:
-                break;
+            case '\0': return false;
+            case '/': ++levels; break;
+            default: break;
         }
     }
     return max_levels == 0 || levels <= max_levels;
@@ -63,18 +59,14 @@ bool isValidTopicFilter(std::string_view filter, size_t max_levels) {
             case '#':  // alone in its level and the last level (4.7.1.2)
                 if (i != levelStart || i + 1 != n) return false;
                 break;
-            case '\0':
-                return false;
-            default:
-                break;
+            case '\0': return false;
+            default: break;
         }
     }
     return max_levels == 0 || levels <= max_levels;
 }
 
-bool hasWildcard(std::string_view filter) {
-    return filter.find_first_of("+#") != std::string_view::npos;
-}
+bool hasWildcard(std::string_view filter) { return filter.find_first_of("+#") != std::string_view::npos; }
 
 bool matches(std::string_view filter, std::string_view name) {
     if (filter.empty() || name.empty()) return false;

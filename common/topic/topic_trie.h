@@ -86,7 +86,8 @@ public:
     // Adds `v` under `filter`. False if an equal value (operator==) is already
     // there (nothing is replaced) or if `filter` is not a valid filter.
     bool insert(std::string_view filter, const Value& v) {
-        return insertImpl(filter, v, [](const Value& a, const Value& b) { return a == b; }, false);
+        return insertImpl(
+            filter, v, [](const Value& a, const Value& b) { return a == b; }, false);
     }
 
     // Adds `v` under `filter`, or, if a value `e` with eq(e, v) exists there,

@@ -110,10 +110,8 @@ void prop(std::string& out, const char* name, const auto& v) {
     if (out.back() != '{') out += ", ";
     out += name;
     out += '=';
-    if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, std::string>)
-        out += escapePrefix(*v, 64);
-    else
-        out += std::to_string(*v);
+    if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, std::string>) out += escapePrefix(*v, 64);
+    else out += std::to_string(*v);
 }
 
 std::string props(const mqtt::Properties& p) {
@@ -168,8 +166,9 @@ std::string describePacket(const mqtt::Packet& packet) {
         [](const auto& p) -> std::string {
             using T = std::decay_t<decltype(p)>;
             if constexpr (std::is_same_v<T, mqtt::Connect>) {
-                std::string s = std::string("CONNECT(Proto=") + protoName(p.version) + ", ClientId=" +
-                                escapePrefix(p.client_id, 256) + ", CleanStart=" + (p.clean_start ? "true" : "false") +
+                std::string s = std::string("CONNECT(Proto=") + protoName(p.version) +
+                                ", ClientId=" + escapePrefix(p.client_id, 256) +
+                                ", CleanStart=" + (p.clean_start ? "true" : "false") +
                                 ", KeepAlive=" + std::to_string(p.keepalive) +
                                 ", Username=" + (p.username ? escapePrefix(*p.username, 256) : "undefined") +
                                 ", Password=" + (p.password ? "******" : "undefined");
@@ -193,8 +192,8 @@ std::string describePacket(const mqtt::Packet& packet) {
                 for (const auto& r : p.subscriptions) {
                     if (!first) s += ", ";
                     first = false;
-                    s += escapePrefix(r.filter, 256) + "(Q" + std::to_string(r.qos) + ", nl=" +
-                         (r.no_local ? "1" : "0") + ", rap=" + (r.retain_as_published ? "1" : "0") +
+                    s += escapePrefix(r.filter, 256) + "(Q" + std::to_string(r.qos) +
+                         ", nl=" + (r.no_local ? "1" : "0") + ", rap=" + (r.retain_as_published ? "1" : "0") +
                          ", rh=" + std::to_string(r.retain_handling) + ")";
                 }
                 return s + "])";
@@ -244,12 +243,9 @@ void appendTextField(std::string& s, const Field& f) {
     }
     s += f.key;
     s += ": ";
-    if (!f.value.is_string())
-        s += f.value.dump();
-    else if (f.kind == Field::Kind::ClientBytes)
-        s += escapePrefix(f.value.get_ref<const std::string&>(), 256);
-    else
-        s += f.value.get_ref<const std::string&>();
+    if (!f.value.is_string()) s += f.value.dump();
+    else if (f.kind == Field::Kind::ClientBytes) s += escapePrefix(f.value.get_ref<const std::string&>(), 256);
+    else s += f.value.get_ref<const std::string&>();
 }
 
 }  // namespace

@@ -20,12 +20,12 @@ struct wslay_event_context;
 namespace emqx::ws {
 
 enum class CloseCause {
-    None,          // open
-    PeerClosed,    // the other end sent a close frame (normal)
-    TooLarge,      // a frame over the limit (1009 sent)
-    Protocol,      // a protocol violation: frame (un)masked wrongly, bad opcode... (1002 sent)
-    NotBinary,     // a text frame: MQTT needs binary frames (1003 sent)
-    LocalClose,    // we closed
+    None,        // open
+    PeerClosed,  // the other end sent a close frame (normal)
+    TooLarge,    // a frame over the limit (1009 sent)
+    Protocol,    // a protocol violation: frame (un)masked wrongly, bad opcode... (1002 sent)
+    NotBinary,   // a text frame: MQTT needs binary frames (1003 sent)
+    LocalClose,  // we closed
 };
 
 class Framer {

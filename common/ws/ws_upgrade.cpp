@@ -206,8 +206,7 @@ UpgradeDecision decideUpgrade(const UpgradeRequest& req, std::string_view mqtt_p
     if (trim(req.version) != "13") return fail(426, "Sec-WebSocket-Version " + req.version);
     std::string_view key = trim(req.key);
     // base64 of 16 bytes: 22 characters and "=="
-    bool key_ok = key.size() == 24 && key.substr(22) == "==" &&
-                  std::all_of(key.begin(), key.begin() + 22, [](char c) {
+    bool key_ok = key.size() == 24 && key.substr(22) == "==" && std::all_of(key.begin(), key.begin() + 22, [](char c) {
                       return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
                   });
     if (!key_ok) return fail(400, "bad Sec-WebSocket-Key");

@@ -72,9 +72,9 @@ private:
 bool isMqttSubprotocol(std::string_view p);
 
 struct UpgradeDecision {
-    int status = 101;          // 101, or the HTTP error status to answer with
-    std::string reason;        // why not 101 (logged)
-    std::string subprotocol;   // the one chosen ("" when the client offered none)
+    int status = 101;         // 101, or the HTTP error status to answer with
+    std::string reason;       // why not 101 (logged)
+    std::string subprotocol;  // the one chosen ("" when the client offered none)
 };
 
 // Checks a parsed request against the listener's path.

@@ -1,7 +1,7 @@
 #include "emqxd/app/broker_app.h"
 
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -15,15 +15,15 @@
 #include "emqxd/net/tls/tls_context.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/ban_loader.h"
 #include "emqxd/storage/durable_store.h"
-#include "emqxd/storage/session_loader.h"
 #include "emqxd/storage/record_codec.h"
 #include "emqxd/storage/rocksdb_user_store.h"
+#include "emqxd/storage/session_loader.h"
 #include "emqxd/sys/sys_publisher.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/trace/trace_registry.h"
-#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -136,9 +136,10 @@ void BrokerApp::catchSignals() {
 }
 
 bool BrokerApp::startCtl(std::string& error) {
-    ctl_ = std::make_unique<CtlServer>(&loop_, loop_owner_, *ctx_,
-                                       CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
-                                                [this](const std::string& id, std::string& e) { return startListener(id, e); }});
+    ctl_ = std::make_unique<CtlServer>(
+        &loop_, loop_owner_, *ctx_,
+        CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
+                 [this](const std::string& id, std::string& e) { return startListener(id, e); }});
     if (ctl_->start(error)) return true;
     ctl_->stop();
     uv_run(&loop_, UV_RUN_NOWAIT);
@@ -284,7 +285,8 @@ bool BrokerApp::loadDurable(storage::DurableStore& store, RocksDbRetainStore& re
     storage::LoadedSessions sessions;
     if (!storage::loadSessions(store, now, sessions, error)) return false;
     if (sessions.expired > 0) log::info("durable store: removed {} expired sessions", sessions.expired);
-    if (sessions.journaled > 0) log::info("durable store: {} journaled messages for persistent sessions", sessions.journaled);
+    if (sessions.journaled > 0)
+        log::info("durable store: {} journaled messages for persistent sessions", sessions.journaled);
     // Journals are keyed by session id: new sessions never reuse a stored one.
     ctx_->next_session_id.store(sessions.max_session_id + 1);
     loaded_sessions_ = std::move(sessions.sessions);
@@ -318,7 +320,8 @@ bool BrokerApp::openDurable(std::string& error) {
     namespace fs = std::filesystem;
     BrokerContext& ctx = *ctx_;
     if (!ctx.cfg.durable.enable) {
-        log::info("durable storage is off (durable.enable = false): retained messages and sessions are kept in memory only");
+        log::info(
+            "durable storage is off (durable.enable = false): retained messages and sessions are kept in memory only");
         return true;
     }
     const std::string& node = ctx.cfg.node.name;
@@ -330,10 +333,12 @@ bool BrokerApp::openDurable(std::string& error) {
         if (!entry.is_directory(e2)) continue;
         std::string other = entry.path().filename().string();
         if (other == node || !fs::exists(entry.path() / "rocksdb", e2)) continue;
-        std::string warning = "data dir " + data_dir.string() + " holds the durable store of node '" + other +
-                              "', but this node is '" + node + "': its retained messages and sessions are NOT loaded. "
-                              "If the node was renamed by mistake, set node.name (EMQX_NODE__NAME, or EMQX_HOST) back to '" +
-                              other + "'.";
+        std::string warning =
+            "data dir " + data_dir.string() + " holds the durable store of node '" + other + "', but this node is '" +
+            node +
+            "': its retained messages and sessions are NOT loaded. "
+            "If the node was renamed by mistake, set node.name (EMQX_NODE__NAME, or EMQX_HOST) back to '" +
+            other + "'.";
         log::warn("{}", warning);
         std::fprintf(stderr, "WARNING: %s\n", warning.c_str());
     }
@@ -385,7 +390,8 @@ bool BrokerApp::openDurable(std::string& error) {
             error = "durable store " + dir + " is damaged or unreadable: " + error +
                     ". Nothing was changed. To keep it for inspection and start with an empty store, start with "
                     "--quarantine-data (bin/emqx start --quarantine-data, or emqxd console --quarantine-data): "
-                    "it moves " + dir + " aside to " + dir + ".damaged-<timestamp>. Or restore it from a backup.";
+                    "it moves " +
+                    dir + " aside to " + dir + ".damaged-<timestamp>. Or restore it from a backup.";
         } else {
             error = "durable store " + dir + ": " + error;
         }

@@ -23,11 +23,11 @@ class RocksDbRetainStore;
 namespace auth {
 struct BanEntry;
 struct UserRecord;
-}
+}  // namespace auth
 namespace storage {
 class DurableStore;
 struct StoredSession;
-}
+}  // namespace storage
 
 class BrokerApp {
 public:

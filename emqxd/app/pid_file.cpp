@@ -32,8 +32,9 @@ bool PidFile::acquire(const std::string& path, std::string& error) {
         int err = errno;
         if (err == EWOULDBLOCK) {
             std::string owner = readOwner(fd);
-            error = "node.data_dir is in use by another emqxd" + (owner.empty() ? std::string() : " (pid " + owner + ")") +
-                    ": " + path + " is locked; stop it first (bin/emqx stop) or use another node.data_dir";
+            error = "node.data_dir is in use by another emqxd" +
+                    (owner.empty() ? std::string() : " (pid " + owner + ")") + ": " + path +
+                    " is locked; stop it first (bin/emqx stop) or use another node.data_dir";
         } else {
             error = "pid file " + path + ": " + std::strerror(err);
         }

@@ -52,10 +52,11 @@ void warnAnonymousListeners(const config::BrokerConfig& cfg, const std::string& 
         exposed += (exposed.empty() ? "" : ", ") + l.id() + " on " + l.bind;
     }
     if (exposed.empty()) return;
-    std::fprintf(stderr,
-                 "WARNING: No authenticator is enabled: any client may connect anonymously to %s.\n"
-                 "WARNING: Configure `authentication` in %s (docs/security.md), or bind these listeners to 127.0.0.1.\n",
-                 exposed.c_str(), fileName(config_file));
+    std::fprintf(
+        stderr,
+        "WARNING: No authenticator is enabled: any client may connect anonymously to %s.\n"
+        "WARNING: Configure `authentication` in %s (docs/security.md), or bind these listeners to 127.0.0.1.\n",
+        exposed.c_str(), fileName(config_file));
 }
 
 }  // namespace emqx

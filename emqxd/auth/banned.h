@@ -18,7 +18,7 @@
 namespace emqx::auth {
 
 struct BanEntry {
-    std::string as;   // clientid | username | peerhost
+    std::string as;  // clientid | username | peerhost
     std::string who;
     std::string reason;
     std::string by;
@@ -39,7 +39,8 @@ class Banned {
 public:
     static bool validAs(const std::string& as) { return as == "clientid" || as == "username" || as == "peerhost"; }
     // True when any of the three is banned now (expired entries are dropped).
-    bool isBanned(const std::string& clientid, const std::string& username, const std::string& peerhost, int64_t now_ms);
+    bool isBanned(const std::string& clientid, const std::string& username, const std::string& peerhost,
+                  int64_t now_ms);
     // Each returns the sequence number of its durable write (0: no sink).
     uint64_t add(BanEntry e);
     // False when there was no such ban.

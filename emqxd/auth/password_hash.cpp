@@ -36,8 +36,9 @@ std::optional<std::string> digest(const EVP_MD* md, std::string_view a, std::str
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 || EVP_DigestUpdate(ctx.get(), a.data(), a.size()) != 1 ||
-        EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), out, &len) != 1)
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), md, nullptr) != 1 ||
+        EVP_DigestUpdate(ctx.get(), a.data(), a.size()) != 1 || EVP_DigestUpdate(ctx.get(), b.data(), b.size()) != 1 ||
+        EVP_DigestFinal_ex(ctx.get(), out, &len) != 1)
         return std::nullopt;
     return hex(out, len);
 }
@@ -81,7 +82,8 @@ std::string newSalt(const HashAlgorithm& algo) {
     RAND_bytes(rnd, sizeof rnd);
     if (algo.name == "bcrypt") {
         char out[CRYPT_GENSALT_OUTPUT_SIZE];
-        if (!crypt_gensalt_rn("$2b$", algo.salt_rounds, reinterpret_cast<const char*>(rnd), sizeof rnd, out, sizeof out))
+        if (!crypt_gensalt_rn("$2b$", algo.salt_rounds, reinterpret_cast<const char*>(rnd), sizeof rnd, out,
+                              sizeof out))
             return {};
         return out;
     }

@@ -12,7 +12,7 @@
 namespace emqx::auth {
 
 struct HashAlgorithm {
-    std::string name = "sha256";          // bcrypt | pbkdf2 | sha256 | sha512 | sha | md5 | plain
+    std::string name = "sha256";           // bcrypt | pbkdf2 | sha256 | sha512 | sha | md5 | plain
     std::string salt_position = "prefix";  // prefix | suffix | disable
     std::string mac_fun = "sha256";        // pbkdf2
     unsigned iterations = 4096;            // pbkdf2

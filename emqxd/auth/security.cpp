@@ -72,7 +72,8 @@ bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
             users_ = std::move(users);
             user_hash_ = algorithmOf(a);
         } else if (!users_) {
-            auto store = std::make_unique<FileUserStore>((fs::path(cfg_.node.data_dir) / "auth" / "users.json").string());
+            auto store =
+                std::make_unique<FileUserStore>((fs::path(cfg_.node.data_dir) / "auth" / "users.json").string());
             if (!store->open(error)) {
                 error = "authentication: " + error;
                 return false;
@@ -100,7 +101,8 @@ bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
 
 std::optional<std::string> Security::willRefusal(const authz::ClientInfo& who, std::string_view topic, Metrics& metrics,
                                                  int64_t now_ms) {
-    if (banned_.isBanned(std::string(who.clientid), std::string(who.username), std::string(net::peerHost(who.peer)), now_ms))
+    if (banned_.isBanned(std::string(who.clientid), std::string(who.username), std::string(net::peerHost(who.peer)),
+                         now_ms))
         return "banned";
     metrics.add(Metric::ClientAuthorize);
     authz::Decision d = authorizer_.decide(who, authz::Action::Publish, topic);
@@ -123,13 +125,9 @@ Security::Admission Security::admit(const mqtt::Connect& c, const std::string& p
     for (const auto& a : chain_) {
         std::optional<PasswordCheck> slow;
         switch (a->authenticate(cred, slow)) {
-            case Verdict::Allow:
-                metrics.add(Metric::AuthenticationSuccess);
-                return {};
-            case Verdict::Ignore:
-                continue;
-            case Verdict::Verify:
-                return {std::nullopt, std::move(slow)};
+            case Verdict::Allow: metrics.add(Metric::AuthenticationSuccess); return {};
+            case Verdict::Ignore: continue;
+            case Verdict::Verify: return {std::nullopt, std::move(slow)};
             case Verdict::BadCredentials:
                 return {failed(mqtt::ReasonCode::BadUserNameOrPassword, ShutdownReason::BadUsernameOrPassword,
                                c.client_id, host, metrics, now_ms),

@@ -10,11 +10,11 @@
 #include "common/config/broker_config.h"
 #include "common/mqtt/packet.h"
 #include "common/mqtt/reason_code.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/auth/banned.h"
 #include "emqxd/auth/password_hash.h"
 #include "emqxd/auth/user_store.h"
 #include "emqxd/authz/authz.h"
-#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx {
 class Metrics;

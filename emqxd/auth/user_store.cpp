@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -81,7 +81,9 @@ bool FileUserStore::erase(const std::string& user_id, std::string& error) {
 bool FileUserStore::saveLocked(std::string& error) const {
     Json users = Json::array();
     for (const auto& [id, u] : users_)
-        users.push_back({{"user_id", u.user_id}, {"password_hash", u.password_hash}, {"salt", u.salt},
+        users.push_back({{"user_id", u.user_id},
+                         {"password_hash", u.password_hash},
+                         {"salt", u.salt},
                          {"is_superuser", u.is_superuser}});
     std::string text = Json{{"users", users}}.dump(1) + "\n";
     std::error_code ec;
@@ -137,8 +139,8 @@ std::vector<std::string> splitCsv(const std::string& line) {
 
 }  // namespace
 
-bool importBootstrap(UserStore& store, const std::string& path, bool plain, const HashAlgorithm& algo,
-                     size_t& imported, std::string& error) {
+bool importBootstrap(UserStore& store, const std::string& path, bool plain, const HashAlgorithm& algo, size_t& imported,
+                     std::string& error) {
     imported = 0;
     std::ifstream in(path);
     if (!in) {

@@ -64,7 +64,7 @@ private:
 // (plain: user_id,password,is_superuser; hash: user_id,password_hash,salt,is_superuser)
 // or a JSON array of objects with the same keys. Users already in the store
 // are left as they are. Returns false with `error` (naming the line) on a bad file.
-bool importBootstrap(UserStore& store, const std::string& path, bool plain, const HashAlgorithm& algo,
-                     size_t& imported, std::string& error);
+bool importBootstrap(UserStore& store, const std::string& path, bool plain, const HashAlgorithm& algo, size_t& imported,
+                     std::string& error);
 
 }  // namespace emqx::auth

@@ -188,8 +188,7 @@ std::string Decision::describe() const {
         char c = refused_template.offending;
         std::string shown = c == '\0' ? std::string("NUL") : "'" + std::string(1, c) + "'";
         out += "; rule at line " + std::to_string(refused_rule_line) + " skipped: the value of " +
-               std::string(refused_template.placeholder) + " holds " + shown +
-               " (authorization.topic_template_allow)";
+               std::string(refused_template.placeholder) + " holds " + shown + " (authorization.topic_template_allow)";
     }
     return out;
 }
@@ -210,8 +209,7 @@ Decision Authorizer::decide(const ClientInfo& c, Action action, std::string_view
                                     cfg_.topic_template_allow_slash};
         std::string rendered;
         for (const auto& r : rules->rules) {
-            if (r.action != acl::Action::All &&
-                (r.action == acl::Action::Publish) != (action == Action::Publish))
+            if (r.action != acl::Action::All && (r.action == acl::Action::Publish) != (action == Action::Publish))
                 continue;
             if (!whoMatches(r.who, c, have_ip ? &ip : nullptr)) continue;
             bool matched = r.all_topics;

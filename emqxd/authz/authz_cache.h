@@ -34,8 +34,8 @@ private:
         uint64_t generation;
     };
     void setKey(Action a, std::string_view topic);
-    std::string key_;  // reused lookup key
-    std::list<Entry> order_;  // most recently used first
+    std::string key_;                                                         // reused lookup key
+    std::list<Entry> order_;                                                  // most recently used first
     std::unordered_map<std::string_view, std::list<Entry>::iterator> index_;  // views into order_'s keys
 };
 

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
-#include "emqxd/net/listener_stats.h"
 #include "emqxd/broker/username_quota.h"
 #include "emqxd/hooks/hook_bus.h"
 #include "emqxd/metrics/gauge.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/retain/retain_store.h"
 #include "emqxd/router/router.h"
 #include "emqxd/session/session_registry.h"

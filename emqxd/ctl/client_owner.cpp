@@ -41,8 +41,8 @@ void runOnOwner(std::shared_ptr<const Job> job, int retries) {
 }  // namespace
 
 void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply) {
-    runOnOwner(std::make_shared<const Job>(Job{cx.broker, cx.control_loop, std::move(client_id), std::move(task),
-                                               std::move(reply)}),
+    runOnOwner(std::make_shared<const Job>(
+                   Job{cx.broker, cx.control_loop, std::move(client_id), std::move(task), std::move(reply)}),
                1);
 }
 

@@ -1,8 +1,8 @@
 // emqxctl users / acl / authz / banned. Passwords are hashed at once and never
 // logged (the request line is not logged either).
 #include "common/clock/wall_clock.h"
-#include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/client_owner.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/ctl/ctl_command_groups.h"
@@ -41,12 +41,8 @@ void setPassword(BrokerContext& ctx, const Json& args, const Responder& reply, b
 }
 
 Json banJson(const auth::BanEntry& e) {
-    return {{"as", e.as},
-            {"who", e.who},
-            {"reason", e.reason},
-            {"by", e.by},
-            {"at", e.at_ms},
-            {"until", e.until_ms ? Json(e.until_ms) : Json("infinity")}};
+    return {{"as", e.as}, {"who", e.who},  {"reason", e.reason},
+            {"by", e.by}, {"at", e.at_ms}, {"until", e.until_ms ? Json(e.until_ms) : Json("infinity")}};
 }
 
 // A ban change is answered once the durable store has committed it (`seq`
@@ -127,8 +123,8 @@ void registerAuthCommands(Registry& r) {
         if (who.empty()) return reply.fail(code::kBadArgs, "who must not be empty");
         int64_t now = wallClockMs();
         uint64_t duration = args.value("duration", uint64_t{0});
-        auth::BanEntry e{as, who, args.value("reason", std::string()), "emqxctl", now,
-                         duration ? now + static_cast<int64_t>(duration) * 1000 : 0};
+        auth::BanEntry e{as,        who, args.value("reason", std::string()),
+                         "emqxctl", now, duration ? now + static_cast<int64_t>(duration) * 1000 : 0};
         uint64_t seq = cx.broker.security->banned().add(e);
         answerOnceCommitted(cx, seq, reply, banJson(e));
     });

@@ -56,9 +56,8 @@ void answerApplied(const BrokerContext& ctx, bool applied, std::string_view fail
 }  // namespace
 
 void registerLicenseCommands(Registry& r) {
-    r.add("license.info", [](const CommandContext& cx, const Json&, const Responder& reply) {
-        reply.ok(licenseJson(cx.broker));
-    });
+    r.add("license.info",
+          [](const CommandContext& cx, const Json&, const Responder& reply) { reply.ok(licenseJson(cx.broker)); });
 
     r.add("license.reload", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string error;

@@ -1,9 +1,9 @@
 // listeners: list them, and stop, start or restart one through BrokerApp's
 // hooks (it owns the listeners).
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
-#include "common/mqtt/shutdown_reason.h"
 
 namespace emqx::ctl {
 

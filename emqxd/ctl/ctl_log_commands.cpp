@@ -13,11 +13,11 @@ namespace {
 
 bool logLevelFromName(const std::string& name, spdlog::level::level_enum& out) {
     static const std::pair<const char*, spdlog::level::level_enum> names[] = {
-        {"debug", spdlog::level::debug},     {"info", spdlog::level::info},
-        {"notice", spdlog::level::info},     {"warning", spdlog::level::warn},
-        {"error", spdlog::level::err},       {"critical", spdlog::level::critical},
-        {"alert", spdlog::level::critical},  {"emergency", spdlog::level::critical},
-        {"all", spdlog::level::trace},       {"none", spdlog::level::off},
+        {"debug", spdlog::level::debug},    {"info", spdlog::level::info},
+        {"notice", spdlog::level::info},    {"warning", spdlog::level::warn},
+        {"error", spdlog::level::err},      {"critical", spdlog::level::critical},
+        {"alert", spdlog::level::critical}, {"emergency", spdlog::level::critical},
+        {"all", spdlog::level::trace},      {"none", spdlog::level::off},
     };
     for (auto& [n, l] : names) {
         if (name == n) {

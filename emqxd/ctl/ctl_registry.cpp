@@ -27,7 +27,8 @@ std::vector<std::string> Registry::problems() const {
     return out;
 }
 
-void Registry::dispatch(std::string_view name, const Json& args, const CommandContext& cx, const Responder& reply) const {
+void Registry::dispatch(std::string_view name, const Json& args, const CommandContext& cx,
+                        const Responder& reply) const {
     const Entry* entry = find(name);
     if (!entry) return reply.fail(code::kUnknownCommand, "unknown command \"" + std::string(name) + "\"");
     std::string why;

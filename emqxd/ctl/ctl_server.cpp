@@ -24,8 +24,8 @@ struct CtlServer::Conn {
     ctl::LineSplitter lines;
     int open_handles = 0;
     bool reading = false;
-    bool busy = false;     // a request is being answered or its reply written
-    bool eof = false;      // the client shut down its side
+    bool busy = false;  // a request is being answered or its reply written
+    bool eof = false;   // the client shut down its side
     bool closing = false;
 };
 
@@ -48,7 +48,12 @@ std::string ctlSocketPath(const BrokerContext& ctx) {
 }
 
 CtlServer::CtlServer(uv_loop_t* loop, const OwnerThread& owner, BrokerContext& ctx, CtlHooks hooks)
-    : loop_(loop), owner_(owner), ctx_(ctx), hooks_(std::move(hooks)), inbox_(loop), path_(ctlSocketPath(ctx)),
+    : loop_(loop),
+      owner_(owner),
+      ctx_(ctx),
+      hooks_(std::move(hooks)),
+      inbox_(loop),
+      path_(ctlSocketPath(ctx)),
       read_buffer_(new char[ctl::kMaxLineBytes]) {
     inbox_.bindOwner(owner);
     ctl::registerCommands(registry_);
@@ -98,7 +103,8 @@ bool CtlServer::start(std::string& error) {
     if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(server_), 128, onConnection);
     if (rc != 0) {
         error = "ctl socket " + path_ + ": " + uv_strerror(rc);
-        uv_close(reinterpret_cast<uv_handle_t*>(server_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+        uv_close(reinterpret_cast<uv_handle_t*>(server_),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
         server_ = nullptr;
         return false;
     }
@@ -111,7 +117,8 @@ void CtlServer::stop() {
     if (stopped_) return;
     stopped_ = true;
     if (server_) {
-        uv_close(reinterpret_cast<uv_handle_t*>(server_), [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
+        uv_close(reinterpret_cast<uv_handle_t*>(server_),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); });
         server_ = nullptr;
         ::unlink(path_.c_str());
     }
@@ -170,10 +177,13 @@ void CtlServer::accept() {
 }
 
 void CtlServer::touch(Conn& c) {
-    uv_timer_start(&c.idle, [](uv_timer_t* t) {
-        Conn& conn = *static_cast<Conn*>(t->data);
-        conn.server->closeConn(conn);
-    }, kIdleTimeoutMs, 0);
+    uv_timer_start(
+        &c.idle,
+        [](uv_timer_t* t) {
+            Conn& conn = *static_cast<Conn*>(t->data);
+            conn.server->closeConn(conn);
+        },
+        kIdleTimeoutMs, 0);
 }
 
 void CtlServer::onAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
@@ -255,8 +265,8 @@ void CtlServer::dispatch(Conn& c, const std::string& line) {
     }
     ctl::CommandContext cx{ctx_, inbox_, hooks_};
     registry_.dispatch(req->cmd, req->args, cx, ctl::Responder([this, conn = c.id, id = req->id](ctl::Answer a) {
-        respond(conn, a.is_ok ? ctl::encodeOk(id, a.data) : ctl::encodeError(id, a.code, a.message));
-    }));
+                           respond(conn, a.is_ok ? ctl::encodeOk(id, a.data) : ctl::encodeError(id, a.code, a.message));
+                       }));
 }
 
 void CtlServer::respond(uint64_t conn, std::string line) {

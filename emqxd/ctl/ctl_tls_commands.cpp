@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "emqxd/broker/broker_context.h"
-#include "emqxd/net/listener_stats.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/log/log.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/net/tls/tls_context.h"
 
 namespace emqx::ctl {

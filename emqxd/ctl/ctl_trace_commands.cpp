@@ -119,8 +119,8 @@ void registerTraceCommands(Registry& r) {
             auto level = trace::parseLevel(args["level"].get<std::string>());
             if (!level)
                 return reply.fail(code::kBadArgs,
-                                     "unknown trace level \"" + args["level"].get<std::string>() +
-                                         "\" (all, debug, info, notice, warning, error, critical, alert, emergency)");
+                                  "unknown trace level \"" + args["level"].get<std::string>() +
+                                      "\" (all, debug, info, notice, warning, error, critical, alert, emergency)");
             spec.level = *level;
         }
         if (!parseFormatArg(args, spec.format, error)) return reply.fail(code::kBadArgs, error);
@@ -165,11 +165,11 @@ void registerTraceCommands(Registry& r) {
         }
         uint64_t next = offset + data.size();
         reply.ok({{"name", name},
-                    {"offset", offset},
-                    {"next_offset", next},
-                    {"data", data},
-                    {"more", next < size},
-                    {"running", !t->stopped() && !t->full()}});
+                  {"offset", offset},
+                  {"next_offset", next},
+                  {"data", data},
+                  {"more", next < size},
+                  {"running", !t->stopped() && !t->full()}});
     });
 
     r.add("traces.list", [](const CommandContext& cx, const Json&, const Responder& reply) {
@@ -185,8 +185,8 @@ void registerTraceCommands(Registry& r) {
         spec.named = true;
         spec.name = args["name"].get<std::string>();
         if (!validTraceName(spec.name))
-            return reply.fail(code::kBadArgs, "invalid trace name \"" + spec.name +
-                                                     "\": 1 to 64 letters, digits, '-' or '_'");
+            return reply.fail(code::kBadArgs,
+                              "invalid trace name \"" + spec.name + "\": 1 to 64 letters, digits, '-' or '_'");
         if (!parseTypeArg(args, spec.type, error)) return reply.fail(code::kBadArgs, error);
         spec.target = args["target"].get<std::string>();
         if (!validTarget(spec.type, spec.target, error)) return reply.fail(code::kBadArgs, error);

@@ -21,8 +21,8 @@ void forEachWorker(BrokerContext& ctx, ControlLoopInbox& back, std::function<Par
         size_t remaining;
         std::function<void(std::vector<Part>&)> done;
     };
-    auto st = std::make_shared<State>(State{std::vector<Part>(ctx.workers.size()), ctx.workers.size(),
-                                            std::move(on_all_done)});
+    auto st = std::make_shared<State>(
+        State{std::vector<Part>(ctx.workers.size()), ctx.workers.size(), std::move(on_all_done)});
     if (ctx.workers.empty()) {
         st->done(st->parts);
         return;
@@ -32,7 +32,7 @@ void forEachWorker(BrokerContext& ctx, ControlLoopInbox& back, std::function<Par
         Worker* w = ctx.workers[i].get();
         ControlLoopInbox* inbox = &back;
         w->post([st, shared_fn, w, i, inbox] {
-            Part part = (*shared_fn)(*w);  // on the worker's thread
+            Part part = (*shared_fn)(*w);                            // on the worker's thread
             inbox->post([st, i, part = std::move(part)]() mutable {  // on the control loop
                 st->parts[i] = std::move(part);
                 if (--st->remaining == 0) st->done(st->parts);

@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "common/mqtt/packet.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/authz/authz.h"
 #include "emqxd/hooks/hook_point.h"
 #include "emqxd/message/message.h"
-#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/router/subscription_options.h"
 
 namespace emqx {

@@ -43,7 +43,8 @@ struct PkeyFree {
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 Pkey loadKey(const std::string& pem, std::string& error) {
-    if (pem.empty()) return Pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, kBuiltinKey, sizeof kBuiltinKey));
+    if (pem.empty())
+        return Pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, kBuiltinKey, sizeof kBuiltinKey));
     BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
     Pkey k(PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
     BIO_free(bio);

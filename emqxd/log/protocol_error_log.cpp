@@ -32,9 +32,10 @@ int64_t ProtocolErrorLog::report(int64_t now_ms, const ProtocolErrorEvent& e) {
 void ProtocolErrorLog::windowEnded() {
     uint64_t held_back = throttle_.closeWindow();
     if (held_back == 0) return;
-    log::warn("tag: MQTT, msg: log_events_throttled_during_last_period, dropped: {}, period: {} ms ({} similar "
-              "messages suppressed)",
-              held_back, throttle_.windowMs(), held_back);
+    log::warn(
+        "tag: MQTT, msg: log_events_throttled_during_last_period, dropped: {}, period: {} ms ({} similar "
+        "messages suppressed)",
+        held_back, throttle_.windowMs(), held_back);
 }
 
 }  // namespace emqx

@@ -132,7 +132,8 @@ void Connection::transportInput(const char* data, size_t len) {
     if (!plain.empty()) consume(plain.data(), plain.size());
     if (!ok && !closing_) {
         if (!failure.warning.empty())
-            worker_.logProtocolError({failure.msg, channel_.clientId(), peer_, shutdownReasonName(failure.why), failure.warning});
+            worker_.logProtocolError(
+                {failure.msg, channel_.clientId(), peer_, shutdownReasonName(failure.why), failure.warning});
         close(failure.why);
     }
     if (plain.capacity() > Worker::kReadBufferSize * 2) std::string().swap(plain);
@@ -187,7 +188,8 @@ size_t Connection::parse(const char* data, size_t len) {
     while (off < len && !closing_ && !migrating_ && !channel_.holdsInput()) {
         mqtt::FixedHeader header;
         mqtt::ProtocolError err;
-        auto status = mqtt::readFixedHeader(std::span(bytes + off, len - off), channel_.maxIncomingPacketSize(), header, err);
+        auto status =
+            mqtt::readFixedHeader(std::span(bytes + off, len - off), channel_.maxIncomingPacketSize(), header, err);
         if (status == mqtt::FrameStatus::Invalid) {
             channel_.protocolError(err);
             return len;

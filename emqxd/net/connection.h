@@ -12,11 +12,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/net/output_buffer.h"
 #include "emqxd/net/read_limiter.h"
-#include "emqxd/net/write_request.h"
-#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/net/transport.h"
+#include "emqxd/net/write_request.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/worker/deadline_queue.h"
@@ -54,7 +54,7 @@ public:
     // Output not yet acknowledged by the kernel (queued + being written).
     size_t pendingBytes() const override { return pending_.size() + wire_.size() + writing_bytes_; }
     void wantFlush() override;  // marks the connection for this iteration's flush
-    void flush();      // called by the worker once per loop iteration
+    void flush();               // called by the worker once per loop iteration
 
     // Closes with `reason`: output already queued (e.g. a DISCONNECT) is still
     // written, then the socket closes. Counted once in the listener's
@@ -129,12 +129,12 @@ private:
     bool closing_ = false;
     bool migrating_ = false;
     bool input_held_ = false;  // reading stopped: a password check has a full read buffered
-    bool counted_ = true;  // counts in listener->current until closed
+    bool counted_ = true;      // counts in listener->current until closed
     ShutdownReason reason_ = ShutdownReason::Closed;
     OutputBuffer pending_;
-    std::string unread_;  // a partial packet carried to the next read
+    std::string unread_;                    // a partial packet carried to the next read
     std::unique_ptr<Transport> transport_;  // nullptr: plain TCP (zero-copy output)
-    std::string wire_;          // transport output not yet handed to uv_write
+    std::string wire_;                      // transport output not yet handed to uv_write
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;
     std::unique_ptr<ReadLimiter> limiter_;  // only when the listener sets messages_rate or bytes_rate

@@ -116,7 +116,8 @@ void Listener::stop() {
     uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
     poll_ = nullptr;
     if (resume_timer_) {
-        uv_close(reinterpret_cast<uv_handle_t*>(resume_timer_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+        uv_close(reinterpret_cast<uv_handle_t*>(resume_timer_),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
         resume_timer_ = nullptr;
         conn_rate_.reset();
     }

@@ -39,7 +39,7 @@ private:
     uv_loop_t* loop_;
     BrokerContext& ctx_;
     ListenerStats& stats_;
-    uv_poll_t* poll_ = nullptr;  // freed in its close callback
+    uv_poll_t* poll_ = nullptr;             // freed in its close callback
     std::optional<TokenBucket> conn_rate_;  // max_conn_rate; none when infinity
     uv_timer_t* resume_timer_ = nullptr;    // freed in its close callback
     int fd_ = -1;

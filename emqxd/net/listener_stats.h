@@ -27,8 +27,8 @@ struct ListenerStats {
           bytes_rate(config::parseRate(c.bytes_rate, true).value_or(config::Rate{})) {}
 
     const config::ListenerConfig& config;
-    std::string id;         // "tcp:default"
-    std::string bind;       // "0.0.0.0:1883"
+    std::string id;    // "tcp:default"
+    std::string bind;  // "0.0.0.0:1883"
     uint64_t max_connections;
     // The rates, parsed once (the loader has checked them): per listener, per client, per client.
     config::Rate max_conn_rate;

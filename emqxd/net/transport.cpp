@@ -8,8 +8,7 @@
 
 namespace emqx {
 
-std::unique_ptr<Transport> makeTransport(ListenerStats& stats, int64_t now_ms,
-                                         uint64_t max_packet_size) {
+std::unique_ptr<Transport> makeTransport(ListenerStats& stats, int64_t now_ms, uint64_t max_packet_size) {
     const config::ListenerConfig& lc = stats.config;
     std::unique_ptr<Transport> tls;
     if (lc.type == "ssl" || lc.type == "wss") {
@@ -19,7 +18,8 @@ std::unique_ptr<Transport> makeTransport(ListenerStats& stats, int64_t now_ms,
     if (lc.type == "ws" || lc.type == "wss") {
         // A frame holds at most one maximum-size MQTT packet (plus room for a few small ones).
         uint64_t bound = max_packet_size + 64 * 1024;
-        uint64_t max_frame = lc.websocket.max_frame_size > 0 ? std::min<uint64_t>(lc.websocket.max_frame_size, bound) : bound;
+        uint64_t max_frame = lc.websocket.max_frame_size > 0 ? std::min<uint64_t>(lc.websocket.max_frame_size, bound)
+                                                             : bound;
         return std::make_unique<WsTransport>(lc, max_frame, stats.id, std::move(tls));
     }
     return nullptr;

@@ -40,7 +40,8 @@ public:
     // Wire bytes in: plaintext for the channel is appended to `plain`, bytes
     // to send back (handshake records, HTTP 101, pong, alerts) to `wire`.
     // False when the connection must close, for `failure` (`wire` is still sent).
-    virtual bool input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) = 0;
+    virtual bool input(const char* data, size_t len, std::string& plain, std::string& wire,
+                       TransportFailure& failure) = 0;
     // Plaintext out (the channel's packets) -> wire bytes appended to `wire`.
     virtual void output(const std::vector<uv_buf_t>& plain, std::string& wire) = 0;
     // Plaintext may flow both ways (TLS handshake done, WebSocket upgraded).
@@ -58,7 +59,6 @@ public:
 };
 
 // The transport a listener of `stats`' type needs; nullptr for plain TCP.
-std::unique_ptr<Transport> makeTransport(ListenerStats& stats, int64_t now_ms,
-                                         uint64_t max_packet_size);
+std::unique_ptr<Transport> makeTransport(ListenerStats& stats, int64_t now_ms, uint64_t max_packet_size);
 
 }  // namespace emqx

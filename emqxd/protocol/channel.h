@@ -14,10 +14,10 @@
 
 #include "common/mqtt/codec.h"
 #include "common/mqtt/packet.h"
+#include "common/mqtt/shutdown_reason.h"
 #include "common/topic/topic_trie.h"
 #include "emqxd/authz/authz_cache.h"
 #include "emqxd/message/message.h"
-#include "common/mqtt/shutdown_reason.h"
 #include "emqxd/router/route_memo.h"
 #include "emqxd/session/delivery_sink.h"
 #include "emqxd/storage/durable_writes.h"
@@ -119,7 +119,8 @@ private:
     void onSubscribe(const mqtt::Subscribe& s);
     // Subscribes each request; returns one reason code per request.
     // `retain_skip`: per request, whether its retained messages are not delivered.
-    std::vector<mqtt::ReasonCode> subscribeAll(const mqtt::Subscribe& s, bool from_client, std::vector<bool>& retain_skip);
+    std::vector<mqtt::ReasonCode> subscribeAll(const mqtt::Subscribe& s, bool from_client,
+                                               std::vector<bool>& retain_skip);
     void onUnsubscribe(const mqtt::Unsubscribe& u);
     void onDisconnect(const mqtt::Disconnect& d);
     void disconnect(mqtt::ReasonCode code, ShutdownReason reason);
@@ -179,8 +180,8 @@ private:
     bool username_slot_ = false;  // counted in ctx.username_quota until closed
     bool session_present_ = false;
     Session* session_ = nullptr;
-    std::unique_ptr<Migration> migration_;  // rare: only while a CONNECT moves to another worker
-    std::unique_ptr<mqtt::Connect> checking_;  // the CONNECT while its password is checked
+    std::unique_ptr<Migration> migration_;       // rare: only while a CONNECT moves to another worker
+    std::unique_ptr<mqtt::Connect> checking_;    // the CONNECT while its password is checked
     std::unique_ptr<authz::Cache> authz_cache_;  // made on the first check when authorization.cache.enable
 };
 

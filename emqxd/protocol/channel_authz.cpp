@@ -1,7 +1,7 @@
 // Authorization of PUBLISH and SUBSCRIBE (docs/security.md): the rules live in
 // BrokerContext::security; each channel caches its results.
-#include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/protocol/connection_port.h"
 #include "emqxd/worker/worker.h"

@@ -65,7 +65,8 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     if (hops == 0) worker_.metrics().add(Metric::ClientConnect);
     if (hops == 0) takeIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
     if (hops == 0) worker_.ctx().hooks.run(hooks::ClientConnect{*this, c});
-    if (auto refuse = license::gate(worker_.ctx(), version_, hops)) return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
+    if (auto refuse = license::gate(worker_.ctx(), version_, hops))
+        return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
     if (c.client_id.empty()) {
         if (!c.clean_start || version_ == ProtocolVersion::V31) {
@@ -152,7 +153,8 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
     if (!assigned.empty() && version_ != ProtocolVersion::V5) assigned.clear();  // only MQTT 5 is told
     if (!takeUsernameSlot(c)) {
         // Nothing of this client id lives here: do not keep its registry claim.
-        if (!worker_.shard().findSessionByClientId(c.client_id)) worker_.ctx().registry.release(c.client_id, worker_.index());
+        if (!worker_.shard().findSessionByClientId(c.client_id))
+            worker_.ctx().registry.release(c.client_id, worker_.index());
         return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
     }
 
@@ -257,7 +259,8 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         p.subscription_identifier_available = 1;
         p.shared_subscription_available = cfg.shared_subscription ? 1 : 0;
         p.topic_alias_maximum = static_cast<uint16_t>(cfg.max_topic_alias);
-        p.receive_maximum = static_cast<uint16_t>(std::min<unsigned>(cfg.max_awaiting_rel ? cfg.max_awaiting_rel : 65535, 65535));
+        p.receive_maximum =
+            static_cast<uint16_t>(std::min<unsigned>(cfg.max_awaiting_rel ? cfg.max_awaiting_rel : 65535, 65535));
         if (cfg.max_qos_allowed < 2) p.maximum_qos = static_cast<uint8_t>(cfg.max_qos_allowed);
         if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;

@@ -6,7 +6,6 @@
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/storage/durable_store.h"
-#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 namespace emqx {
@@ -88,22 +87,23 @@ void Channel::onPublish(mqtt::Publish& p) {
         }
         if (!session_->awaitRel(p.packet_id, worker_.loopWallMs())) {
             // A duplicate of a QoS 2 message already received: acknowledge, do not route again.
-            mqtt::PubResponse rec{PacketType::Pubrec, p.packet_id,
-                                  p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
+            mqtt::PubResponse rec{
+                PacketType::Pubrec, p.packet_id, p.dup ? ReasonCode::Success : ReasonCode::PacketIdentifierInUse, {}};
             acknowledge(rec, {});  // behind acks still waiting for a durable commit, if any
             return;
         }
         checkNoLaterThan(worker_.nowMs() + cfg.await_rel_timeout);
     }
     metrics.add(Metric::MessagesReceived);
-    metrics.add(p.qos == 0 ? Metric::MessagesQos0Received
-                           : p.qos == 1 ? Metric::MessagesQos1Received : Metric::MessagesQos2Received);
+    metrics.add(p.qos == 0   ? Metric::MessagesQos0Received
+                : p.qos == 1 ? Metric::MessagesQos1Received
+                             : Metric::MessagesQos2Received);
     MessagePtr msg = makeMessage(p, topic);
     if (!route_memo_) route_memo_ = std::make_unique<RouteMemo>();
     PublishResult routed = worker_.shard().publish(msg, route_memo_.get());
     if (p.qos == 0) return;
     ReasonCode rc = routed.targets == 0 && version_ == ProtocolVersion::V5 ? ReasonCode::NoMatchingSubscribers
-                                                                          : ReasonCode::Success;
+                                                                           : ReasonCode::Success;
     // What the publish wrote durably (a retained message, journal entries) is
     // committed before the publisher is told (durable.fsync always|batch).
     acknowledge(mqtt::PubResponse{p.qos == 1 ? PacketType::Puback : PacketType::Pubrec, p.packet_id, rc, {}},
@@ -128,10 +128,8 @@ void Channel::acknowledge(const mqtt::PubResponse& ack, const DurableWrites& wri
 }
 
 void Channel::answerPublish(const mqtt::PubResponse& ack, bool stored, ReasonCode not_stored) {
-    if (stored)
-        send(ack);
-    else
-        ackNotStored(ack, not_stored);
+    if (stored) send(ack);
+    else ackNotStored(ack, not_stored);
 }
 
 void Channel::ackNotStored(mqtt::PubResponse ack, ReasonCode reason) {
@@ -169,23 +167,24 @@ void Channel::onPubResponse(const mqtt::PubResponse& r) {
             metrics.add(Metric::PacketsPubrelReceived);
             bool known = session_->release(r.packet_id);
             if (!known) metrics.add(Metric::PacketsPubrelMissed);
-            send(mqtt::PubResponse{PacketType::Pubcomp, r.packet_id,
-                                   known || version_ != ProtocolVersion::V5 ? ReasonCode::Success
-                                                                           : ReasonCode::PacketIdentifierNotFound,
-                                   {}});
+            send(mqtt::PubResponse{
+                PacketType::Pubcomp,
+                r.packet_id,
+                known || version_ != ProtocolVersion::V5 ? ReasonCode::Success : ReasonCode::PacketIdentifierNotFound,
+                {}});
             break;
         }
         case PacketType::Pubcomp:
             metrics.add(Metric::PacketsPubcompReceived);
             if (!session_->onPubcomp(r.packet_id, now)) metrics.add(Metric::PacketsPubcompMissed);
             break;
-        default:
-            break;
+        default: break;
     }
 }
 
 void Channel::sendPubrelNotFound(uint16_t packet_id) {
-    send(mqtt::PubResponse{PacketType::Pubrel, packet_id,
+    send(mqtt::PubResponse{PacketType::Pubrel,
+                           packet_id,
                            version_ == ProtocolVersion::V5 ? ReasonCode::PacketIdentifierNotFound : ReasonCode::Success,
                            {}});
 }
@@ -234,7 +233,9 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     if (!dup) {
         metrics.add(Metric::MessagesSent);
         metrics.add(Metric::MessagesDelivered);
-        metrics.add(qos == 0 ? Metric::MessagesQos0Sent : qos == 1 ? Metric::MessagesQos1Sent : Metric::MessagesQos2Sent);
+        metrics.add(qos == 0   ? Metric::MessagesQos0Sent
+                    : qos == 1 ? Metric::MessagesQos1Sent
+                               : Metric::MessagesQos2Sent);
     }
     if (qos > 0) checkNoLaterThan(worker_.nowMs() + worker_.ctx().cfg.mqtt.retry_interval);
     conn_.wantFlush();

@@ -56,7 +56,8 @@ void Channel::deliverRetainedAfterSubscribe(const mqtt::Subscribe& s, const std:
     }
 }
 
-std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client, std::vector<bool>& retain_skip) {
+std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool from_client,
+                                              std::vector<bool>& retain_skip) {
     const auto& cfg = worker_.ctx().cfg.mqtt;
     std::vector<ReasonCode> reasons;
     reasons.reserve(s.subscriptions.size());
@@ -88,7 +89,8 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
         }
         // mqtt.ignore_loop_deliver: EMQX gives an MQTT 3 client's subscriptions No Local.
         bool no_local = r.no_local || (version_ != ProtocolVersion::V5 && cfg.ignore_loop_deliver);
-        SubscriptionOptions options{static_cast<uint8_t>(rc), no_local, r.retain_as_published, r.retain_handling, sub_id};
+        SubscriptionOptions options{static_cast<uint8_t>(rc), no_local, r.retain_as_published, r.retain_handling,
+                                    sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared || (existed && r.retain_handling == 1);
         worker_.shard().addSubscription(*session_, r.filter, options);

@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "common/config/broker_config.h"
-#include "emqxd/hooks/hook_bus.h"
 #include "common/mqtt/shutdown_reason.h"
+#include "emqxd/hooks/hook_bus.h"
 
 namespace emqx {
 

@@ -9,8 +9,8 @@
 #include <string>
 
 #include "common/config/broker_config.h"
-#include "emqxd/net/output_buffer.h"
 #include "common/mqtt/shutdown_reason.h"
+#include "emqxd/net/output_buffer.h"
 #include "emqxd/net/tls/peer_cert.h"
 #include "emqxd/worker/deadline_queue.h"
 

@@ -22,10 +22,10 @@ struct PublishVariant {
     bool retain = false;
     bool dup = false;
     // MQTT 5 only:
-    uint32_t subscription_id = 0;      // 0: none
-    uint16_t topic_alias = 0;          // 0: none
-    bool topic_omitted = false;        // the client already knows the alias
-    int64_t remaining_expiry_s = -1;   // Message Expiry Interval left; -1: none
+    uint32_t subscription_id = 0;     // 0: none
+    uint16_t topic_alias = 0;         // 0: none
+    bool topic_omitted = false;       // the client already knows the alias
+    int64_t remaining_expiry_s = -1;  // Message Expiry Interval left; -1: none
     bool operator==(const PublishVariant&) const = default;
 };
 

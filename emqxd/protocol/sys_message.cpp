@@ -1,6 +1,5 @@
 #include "emqxd/protocol/sys_message.h"
 
-
 #include "common/clock/wall_clock.h"
 
 namespace emqx {

@@ -23,20 +23,16 @@ Router::Router(unsigned /*workers*/, SharedStrategy strategy) : strategy_(strate
 bool Router::subscribe(std::string_view filter, const Subscriber& s) {
     auto parsed = topic::parseFilter(filter);
     if (!parsed) return false;
-    if (parsed->shared())
-        subscribeShared(filter, *parsed, s);
-    else
-        subscribeDirect(filter, s);
+    if (parsed->shared()) subscribeShared(filter, *parsed, s);
+    else subscribeDirect(filter, s);
     return true;
 }
 
 bool Router::unsubscribe(std::string_view filter, uint64_t session_id) {
     auto parsed = topic::parseFilter(filter);
     if (!parsed) return false;
-    if (parsed->shared())
-        unsubscribeShared(filter, session_id);
-    else
-        unsubscribeDirect(filter, session_id);
+    if (parsed->shared()) unsubscribeShared(filter, session_id);
+    else unsubscribeDirect(filter, session_id);
     return true;
 }
 
@@ -167,7 +163,8 @@ const Subscriber* Router::pick(const SharedGroup& g, const Message& msg, uint32_
                 if (g.members[i].subscriber.session_id == stuck && eligible(g.members[i], true)) chosen = i;
             if (chosen == n) {
                 chosen = from(0);
-                if (chosen < n) g.sticky_session.store(g.members[chosen].subscriber.session_id, std::memory_order_relaxed);
+                if (chosen < n)
+                    g.sticky_session.store(g.members[chosen].subscriber.session_id, std::memory_order_relaxed);
             }
             break;
         }
@@ -176,12 +173,8 @@ const Subscriber* Router::pick(const SharedGroup& g, const Message& msg, uint32_
                 if (g.members[i].subscriber.worker == from_worker && eligible(g.members[i], true)) chosen = i;
             if (chosen == n) chosen = nthLive(g.cursor.fetch_add(1, std::memory_order_relaxed));
             break;
-        case SharedStrategy::HashTopic:
-            chosen = from(std::hash<std::string_view>{}(msg.topic) % n);
-            break;
-        case SharedStrategy::HashClientId:
-            chosen = from(std::hash<std::string_view>{}(msg.publisher) % n);
-            break;
+        case SharedStrategy::HashTopic: chosen = from(std::hash<std::string_view>{}(msg.topic) % n); break;
+        case SharedStrategy::HashClientId: chosen = from(std::hash<std::string_view>{}(msg.publisher) % n); break;
     }
     return chosen < n ? &g.members[chosen].subscriber : nullptr;
 }

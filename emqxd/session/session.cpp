@@ -86,7 +86,8 @@ void Session::drop(DropReason reason, const Message* msg) {
 }
 
 bool Session::windowOpen() const {
-    size_t limit = std::min<size_t>(services_.cfg.max_inflight, sink_ ? sink_->clientReceiveMaximum() : services_.cfg.max_inflight);
+    size_t limit = std::min<size_t>(services_.cfg.max_inflight,
+                                    sink_ ? sink_->clientReceiveMaximum() : services_.cfg.max_inflight);
     return inflight_.size() < limit;
 }
 
@@ -221,9 +222,8 @@ QueuedMessage Session::popQueued() {
 
 bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
-    auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const InflightEntry& e) {
-        return e.packet_id == packet_id && e.qos == 1;
-    });
+    auto it = std::find_if(inflight_.begin(), inflight_.end(),
+                           [&](const InflightEntry& e) { return e.packet_id == packet_id && e.qos == 1; });
     if (it == inflight_.end()) return false;
     MessagePtr acked = std::move(it->msg);
     finish(it->journal_id);
@@ -236,15 +236,15 @@ bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
 
 bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
-    auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const InflightEntry& e) {
-        return e.packet_id == packet_id && e.qos == 2;
-    });
+    auto it = std::find_if(inflight_.begin(), inflight_.end(),
+                           [&](const InflightEntry& e) { return e.packet_id == packet_id && e.qos == 2; });
     if (it == inflight_.end()) return false;
     MessagePtr acked;
     if (!it->pubrec_received) {
         it->pubrec_received = true;
         acked = std::move(it->msg);  // the payload is no longer needed, only the id
-        if (it->journal_id != 0 && services_.journal) services_.journal->inflightQos2(id_, it->journal_id, packet_id, true);
+        if (it->journal_id != 0 && services_.journal)
+            services_.journal->inflightQos2(id_, it->journal_id, packet_id, true);
     }
     it->sent_at_ms = now_ms;
     if (services_.hooks && acked) services_.hooks->run(hooks::MessageAcked{*this, *acked, packet_id});
@@ -253,9 +253,8 @@ bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
 
 bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
-    auto it = std::find_if(inflight_.begin(), inflight_.end(), [&](const InflightEntry& e) {
-        return e.packet_id == packet_id && e.pubrec_received;
-    });
+    auto it = std::find_if(inflight_.begin(), inflight_.end(),
+                           [&](const InflightEntry& e) { return e.packet_id == packet_id && e.pubrec_received; });
     if (it == inflight_.end()) return false;
     finish(it->journal_id);
     inflight_.erase(it);
@@ -302,7 +301,8 @@ bool Session::release(uint16_t packet_id) {
 size_t Session::expireAwaitingRel(int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
     if (!awaiting_rel_) return 0;
-    return std::erase_if(*awaiting_rel_, [&](const auto& kv) { return kv.second + services_.cfg.await_rel_timeout <= now_ms; });
+    return std::erase_if(*awaiting_rel_,
+                         [&](const auto& kv) { return kv.second + services_.cfg.await_rel_timeout <= now_ms; });
 }
 
 int64_t Session::nextAwaitRelExpiry() const {

@@ -19,7 +19,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <memory>
 #include <unordered_map>
 #include <vector>
 

@@ -4,8 +4,8 @@
 
 #include "common/clock/wall_clock.h"
 #include "common/topic/topic.h"
-#include "emqxd/broker/broker_context.h"
 #include "emqxd/auth/security.h"
+#include "emqxd/broker/broker_context.h"
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/record_codec.h"
@@ -14,7 +14,9 @@
 namespace emqx {
 
 BrokerShard::BrokerShard(Worker& runtime)
-    : runtime_(runtime), ctx_(runtime.ctx()), index_(runtime.index()),
+    : runtime_(runtime),
+      ctx_(runtime.ctx()),
+      index_(runtime.index()),
       session_services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks},
       acks_(runtime.ctx().durable.get(), [&runtime](uint64_t id) { return runtime.connectionOpen(id); }) {
     outgoing_.resize(ctx_.worker_count);
@@ -88,7 +90,8 @@ void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t s
 void BrokerShard::journal(const Message& msg, const Subscriber& to, DurableWrites& writes) {
     uint8_t qos = std::min(msg.qos, to.options.qos);
     if (!to.options.durable || qos == 0 || msg.durable_id == 0 || !ctx_.durable) return;
-    writes.add(ctx_.durable->putJournaled(to.session_id, msg.durable_id, storage::encodeJournaled(msg, qos, to.options)));
+    writes.add(
+        ctx_.durable->putJournaled(to.session_id, msg.durable_id, storage::encodeJournaled(msg, qos, to.options)));
 }
 
 void BrokerShard::flushOutgoing() {
@@ -116,7 +119,8 @@ void BrokerShard::deliver(Delivery& d) {
             journal(*d.msg, other, ignored);
             Delivery next{d.msg, other.session_id, other.options, 0};
             if (other.worker == index_) {
-                if (Session* o = findSession(other.session_id)) o->deliver(next.msg, next.options, runtime_.loopWallMs());
+                if (Session* o = findSession(other.session_id))
+                    o->deliver(next.msg, next.options, runtime_.loopWallMs());
             } else {
                 outgoing_[other.worker].push_back(std::move(next));
             }
@@ -186,7 +190,8 @@ void BrokerShard::endSession(Session& s) {
     }
     // A session replaced by a clean start's new one (created first) leaves the
     // client id, here and in the registry, to it.
-    if (auto it = session_ids_by_client_.find(s.clientId()); it != session_ids_by_client_.end() && it->second == s.id()) {
+    if (auto it = session_ids_by_client_.find(s.clientId());
+        it != session_ids_by_client_.end() && it->second == s.id()) {
         session_ids_by_client_.erase(it);
         ctx_.registry.release(s.clientId(), index_);
     }

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "emqxd/log/log.h"
-#include "emqxd/storage/rocksdb_logger.h"
 #include "emqxd/storage/ban_record.h"
+#include "emqxd/storage/rocksdb_logger.h"
 #include "emqxd/storage/rocksdb_options.h"
 
 namespace emqx::storage {
@@ -108,8 +108,8 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
     opts.create_if_missing = !exists || fs::is_empty(dir, ec);
     opts.create_missing_column_families = true;
 
-    std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf, kBannedCf,
-                                   kUsersCf};
+    std::vector<std::string> names{
+        rocksdb::kDefaultColumnFamilyName, kRetainedCf, kSessionsCf, kJournalCf, kBannedCf, kUsersCf};
     if (exists && !opts.create_if_missing) {
         std::vector<std::string> existing;
         rocksdb::Status st = rocksdb::DB::ListColumnFamilies(opts, dir, &existing);
@@ -133,8 +133,7 @@ std::unique_ptr<DurableStore> DurableStore::open(const std::string& dir, FsyncMo
         std::string text = st.ToString();
         if (st.IsIOError() && (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos))
             failure = OpenFailure::Locked;
-        else
-            failure = OpenFailure::Damaged;
+        else failure = OpenFailure::Damaged;
         return nullptr;
     }
     std::unique_ptr<DurableStore> store(new DurableStore(dir, mode));
@@ -190,16 +189,19 @@ bool DurableStore::forEachUser(const std::function<bool(std::string_view, std::s
     return scan(users_cf_, visit, error);
 }
 
-bool DurableStore::forEachJournaled(
-    const std::function<bool(uint64_t, uint64_t, bool, std::string_view)>& visit, std::string& error) {
-    return scan(journal_cf_, [&](std::string_view key, std::string_view value) {
-        bool state = key.size() == kJournalKeySize + 1 && key.back() == kStateSuffix;
-        if (key.size() != kJournalKeySize && !state) {
-            error = dir_ + ": a session message key of " + std::to_string(key.size()) + " bytes";
-            return false;
-        }
-        return visit(getBigEndian(key.data()), getBigEndian(key.data() + 8), state, value);
-    }, error);
+bool DurableStore::forEachJournaled(const std::function<bool(uint64_t, uint64_t, bool, std::string_view)>& visit,
+                                    std::string& error) {
+    return scan(
+        journal_cf_,
+        [&](std::string_view key, std::string_view value) {
+            bool state = key.size() == kJournalKeySize + 1 && key.back() == kStateSuffix;
+            if (key.size() != kJournalKeySize && !state) {
+                error = dir_ + ": a session message key of " + std::to_string(key.size()) + " bytes";
+                return false;
+            }
+            return visit(getBigEndian(key.data()), getBigEndian(key.data() + 8), state, value);
+        },
+        error);
 }
 
 template <class F>
@@ -229,7 +231,8 @@ uint64_t DurableStore::deleteRetained(std::string_view topic) {
 
 uint64_t DurableStore::clearRetained() {
     // Topics are UTF-8, which never holds the byte 0xFF: [ "", "\xff" ) is every topic.
-    return enqueue([&](rocksdb::WriteBatch& b) { b.DeleteRange(retained_cf_, rocksdb::Slice(""), rocksdb::Slice("\xff", 1)); });
+    return enqueue(
+        [&](rocksdb::WriteBatch& b) { b.DeleteRange(retained_cf_, rocksdb::Slice(""), rocksdb::Slice("\xff", 1)); });
 }
 
 uint64_t DurableStore::putSession(std::string_view client_id, std::string_view value) {
@@ -378,10 +381,11 @@ void DurableStore::writerLoop() {
             }
             failed_commits_.fetch_add(1, std::memory_order_release);
             accepting_.store(false);
-            log::error("durable store {}: commit of {} writes failed: {}; refusing durable writes (QoS 1/2 publishers "
-                       "to persistent sessions and retained topics are not acknowledged as stored) until a write "
-                       "succeeds again",
-                       dir_, batch->Count(), st.ToString());
+            log::error(
+                "durable store {}: commit of {} writes failed: {}; refusing durable writes (QoS 1/2 publishers "
+                "to persistent sessions and retained topics are not acknowledged as stored) until a write "
+                "succeeds again",
+                dir_, batch->Count(), st.ToString());
         }
         last_seq = seq;
         committed_.store(seq);  // seq_cst: paired with AckGate::waiting_commit_ (see AckGate::defer)

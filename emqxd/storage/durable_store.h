@@ -69,15 +69,14 @@ public:
                          std::string& error);
     bool forEachSession(const std::function<bool(std::string_view client_id, std::string_view value)>& visit,
                         std::string& error);
-    bool forEachBan(const std::function<bool(std::string_view key, std::string_view value)>& visit,
-                    std::string& error);
+    bool forEachBan(const std::function<bool(std::string_view key, std::string_view value)>& visit, std::string& error);
     bool forEachUser(const std::function<bool(std::string_view user_id, std::string_view value)>& visit,
                      std::string& error);
     // Journal entries in key order: a message (`state` false) and, right after
     // it, the in-flight state of a QoS 2 one (`state` true), if any.
-    bool forEachJournaled(const std::function<bool(uint64_t session_id, uint64_t durable_id, bool state,
-                                                   std::string_view value)>& visit,
-                          std::string& error);
+    bool forEachJournaled(
+        const std::function<bool(uint64_t session_id, uint64_t durable_id, bool state, std::string_view value)>& visit,
+        std::string& error);
     // The value of a `state` journal entry: the packet id a QoS 2 message was
     // sent under and whether its PUBREC came; false when malformed.
     static bool parseInflightState(std::string_view value, uint16_t& packet_id, bool& pubrec_received);
@@ -144,8 +143,8 @@ private:
     bool probe();  // writer thread, while not accepting: true when a small commit succeeds
     // Writer thread, with `lock` on mutex_: runs (unlocked) the waiters `seq` covers.
     void runCommitWaiters(std::unique_lock<std::mutex>& lock, uint64_t seq);
-    bool scan(rocksdb::ColumnFamilyHandle* cf,
-              const std::function<bool(std::string_view, std::string_view)>& visit, std::string& error);
+    bool scan(rocksdb::ColumnFamilyHandle* cf, const std::function<bool(std::string_view, std::string_view)>& visit,
+              std::string& error);
 
     std::string dir_;
     FsyncMode mode_;

@@ -158,8 +158,8 @@ bool decodeSession(std::string_view data, StoredSession& out) {
     uint8_t version;
     uint64_t created, disconnected;
     if (!r.u8(version) || (version != 1 && version != kSessionVersion) || (version >= 2 && !r.u64(out.id)) ||
-        !r.bytes(out.client_id) || !r.bytes(out.username) ||
-        !r.u32(out.expiry_interval_s) || !r.u64(created) || !r.u64(disconnected))
+        !r.bytes(out.client_id) || !r.bytes(out.username) || !r.u32(out.expiry_interval_s) || !r.u64(created) ||
+        !r.u64(disconnected))
         return false;
     out.created_at_ms = static_cast<int64_t>(created);
     out.disconnected_at_ms = static_cast<int64_t>(disconnected);

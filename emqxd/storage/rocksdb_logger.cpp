@@ -19,10 +19,8 @@ public:
         if (level < GetInfoLogLevel()) return;
         char line[1024];
         std::vsnprintf(line, sizeof line, format, ap);
-        if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL)
-            log::error("rocksdb: {}", line);
-        else
-            log::warn("rocksdb: {}", line);
+        if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) log::error("rocksdb: {}", line);
+        else log::warn("rocksdb: {}", line);
     }
 };
 

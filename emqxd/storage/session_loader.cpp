@@ -74,8 +74,8 @@ bool loadSessions(DurableStore& store, int64_t now_ms, LoadedSessions& out, std:
             if (!state) {
                 QueuedMessage q;
                 if (!decodeJournaled(value, q) || q.msg->durable_id != durable_id) {
-                    error = store.dir() + ": a journaled message of client id \"" + cur->client_id +
-                            "\" cannot be decoded";
+                    error =
+                        store.dir() + ": a journaled message of client id \"" + cur->client_id + "\" cannot be decoded";
                     return false;
                 }
                 cur->mqueue.push_back(std::move(q));

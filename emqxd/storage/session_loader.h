@@ -14,8 +14,8 @@ namespace emqx::storage {
 
 struct LoadedSessions {
     std::vector<StoredSession> sessions;
-    size_t expired = 0;          // sessions removed because they expired while the broker was down
-    size_t journaled = 0;        // messages read from the journal
+    size_t expired = 0;    // sessions removed because they expired while the broker was down
+    size_t journaled = 0;  // messages read from the journal
     uint64_t max_session_id = 0;
 };
 

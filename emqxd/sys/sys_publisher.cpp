@@ -4,8 +4,8 @@
 #include "common/trace/trace_format.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/broker/broker_stats.h"
-#include "emqxd/shard/broker_shard.h"
 #include "emqxd/protocol/sys_message.h"
+#include "emqxd/shard/broker_shard.h"
 
 namespace emqx {
 
@@ -28,13 +28,15 @@ void SysPublisher::start() {
     const auto& cfg = ctx_.cfg.sys_topics;
     if (cfg.sys_heartbeat_interval > 0) {
         auto interval = static_cast<uint64_t>(cfg.sys_heartbeat_interval);
-        uv_timer_start(&heartbeat_timer_, [](uv_timer_t* t) { static_cast<SysPublisher*>(t->data)->heartbeat(); },
-                       interval, interval);
+        uv_timer_start(
+            &heartbeat_timer_, [](uv_timer_t* t) { static_cast<SysPublisher*>(t->data)->heartbeat(); }, interval,
+            interval);
     }
     if (cfg.sys_msg_interval > 0) {
         auto interval = static_cast<uint64_t>(cfg.sys_msg_interval);
-        uv_timer_start(&stats_timer_, [](uv_timer_t* t) { static_cast<SysPublisher*>(t->data)->statsAndMetrics(); },
-                       interval, interval);
+        uv_timer_start(
+            &stats_timer_, [](uv_timer_t* t) { static_cast<SysPublisher*>(t->data)->statsAndMetrics(); }, interval,
+            interval);
     }
 }
 

@@ -40,7 +40,11 @@ void delivered(const TraceRegistry& reg, const hooks::MessageDelivered& e) {
     const Channel& ch = e.channel;
     const Message& m = e.message;
     if (!reg.wants(Level::Debug, ch.clientId(), ch.peer(), m.topic)) return;
-    reg.emit({Level::Debug, ch.clientId(), ch.peer(), m.topic, "mqtt_packet_sent",
+    reg.emit({Level::Debug,
+              ch.clientId(),
+              ch.peer(),
+              m.topic,
+              "mqtt_packet_sent",
               {{"packet", describePublish(m.topic, m.payload, e.qos, e.retain, e.dup, e.packet_id)}}});
 }
 
@@ -49,9 +53,17 @@ void connected(const TraceRegistry& reg, const Channel& ch) {
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
     Field username = ch.username().empty() ? Field{"username", "undefined"}
                                            : Field{"username", ch.username(), Kind::ClientBytes};
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "authenticate",
+    reg.emit({Level::Info,
+              ch.clientId(),
+              ch.peer(),
+              {},
+              "authenticate",
               {{"result", "anonymous (no authenticator configured)"}, std::move(username)}});
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_connected",
+    reg.emit({Level::Info,
+              ch.clientId(),
+              ch.peer(),
+              {},
+              "client_connected",
               {{"proto_ver", static_cast<int>(ch.protoVer())},
                {"clean_start", ch.cleanStart()},
                {"keepalive", ch.keepalive()}}});
@@ -60,8 +72,8 @@ void connected(const TraceRegistry& reg, const Channel& ch) {
 void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) {
     const Channel& ch = e.channel;
     if (!reg.wants(Level::Info, ch.clientId(), ch.peer(), {})) return;
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected",
-              {{"reason", shutdownReasonName(e.reason)}}});
+    reg.emit(
+        {Level::Info, ch.clientId(), ch.peer(), {}, "client_disconnected", {{"reason", shutdownReasonName(e.reason)}}});
 }
 
 // A denial (EMQX's authorization_permission_denied), with what made it.
@@ -69,7 +81,11 @@ void disconnected(const TraceRegistry& reg, const hooks::ClientDisconnected& e) 
 void authorized(const TraceRegistry& reg, const hooks::ClientAuthorize& e) {
     const Channel& ch = e.channel;
     if (e.decision.allow || !reg.wants(Level::Info, ch.clientId(), ch.peer(), e.topic)) return;
-    reg.emit({Level::Info, ch.clientId(), ch.peer(), e.topic, "authorization_permission_denied",
+    reg.emit({Level::Info,
+              ch.clientId(),
+              ch.peer(),
+              e.topic,
+              "authorization_permission_denied",
               {{"action", e.action == authz::Action::Publish ? "publish" : "subscribe"},
                {"topic", e.topic, Kind::ClientBytes},
                {"reason", e.decision.describe()}}});
@@ -78,7 +94,11 @@ void authorized(const TraceRegistry& reg, const hooks::ClientAuthorize& e) {
 void willRefused(const TraceRegistry& reg, const hooks::MessageDropped& e) {
     if (e.reason != hooks::MessageDropReason::WillRefused) return;
     if (!reg.wants(Level::Warning, e.publisher, e.peer, e.topic)) return;
-    reg.emit({Level::Warning, e.publisher, e.peer, e.topic, "last_will_testament_publish_denied",
+    reg.emit({Level::Warning,
+              e.publisher,
+              e.peer,
+              e.topic,
+              "last_will_testament_publish_denied",
               {{"topic", e.topic, Kind::ClientBytes}, {"reason", e.detail}}});
 }
 
@@ -105,13 +125,20 @@ void subscribe(hooks::HookBus& bus, TraceRegistry& traces) {
     constexpr int p = kPriorityHighest;
     bus.add<PacketReceived>(
         p, [&reg](const PacketReceived& e) { packet(reg, e.channel, e.packet, "mqtt_packet_received"); }, on);
-    bus.add<PacketSent>(p, [&reg](const PacketSent& e) { packet(reg, e.channel, e.packet, "mqtt_packet_sent"); }, on);
-    bus.add<MessageDelivered>(p, [&reg](const MessageDelivered& e) { delivered(reg, e); }, on);
-    bus.add<ClientConnected>(p, [&reg](const ClientConnected& e) { connected(reg, e.channel); }, on);
-    bus.add<ClientDisconnected>(p, [&reg](const ClientDisconnected& e) { disconnected(reg, e); }, on);
-    bus.add<ClientAuthorize>(p, [&reg](const ClientAuthorize& e) { authorized(reg, e); }, on);
-    bus.add<MessageDropped>(p, [&reg](const MessageDropped& e) { willRefused(reg, e); }, on);
-    bus.add<DeliveryDropped>(p, [&reg](const DeliveryDropped& e) { deliveryDropped(reg, e); }, on);
+    bus.add<PacketSent>(
+        p, [&reg](const PacketSent& e) { packet(reg, e.channel, e.packet, "mqtt_packet_sent"); }, on);
+    bus.add<MessageDelivered>(
+        p, [&reg](const MessageDelivered& e) { delivered(reg, e); }, on);
+    bus.add<ClientConnected>(
+        p, [&reg](const ClientConnected& e) { connected(reg, e.channel); }, on);
+    bus.add<ClientDisconnected>(
+        p, [&reg](const ClientDisconnected& e) { disconnected(reg, e); }, on);
+    bus.add<ClientAuthorize>(
+        p, [&reg](const ClientAuthorize& e) { authorized(reg, e); }, on);
+    bus.add<MessageDropped>(
+        p, [&reg](const MessageDropped& e) { willRefused(reg, e); }, on);
+    bus.add<DeliveryDropped>(
+        p, [&reg](const DeliveryDropped& e) { deliveryDropped(reg, e); }, on);
 }
 
 }  // namespace emqx::trace

@@ -188,8 +188,7 @@ std::shared_ptr<const TraceSet> TraceRegistry::snapshot() const {
     return cache.set;
 }
 
-bool TraceRegistry::wants(Level level, std::string_view clientid, std::string_view peer,
-                          std::string_view topic) const {
+bool TraceRegistry::wants(Level level, std::string_view clientid, std::string_view peer, std::string_view topic) const {
     auto set = snapshot();
     for (const auto& t : set->traces)
         if (t->takes(level) && t->matches(clientid, peer, topic)) return true;

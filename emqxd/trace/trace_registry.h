@@ -37,7 +37,7 @@ struct TraceSpec {
     std::string target;  // client id, topic filter or IP address
     Level level = Level::Debug;
     Format format = Format::Text;
-    std::string path;    // absolute
+    std::string path;  // absolute
     int64_t start_ms = 0;
     int64_t end_ms = 0;  // 0: no end
 };

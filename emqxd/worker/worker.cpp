@@ -5,17 +5,20 @@
 #include <cassert>
 
 #include "common/clock/wall_clock.h"
-#include "emqxd/net/listener_stats.h"
 #include "emqxd/auth/password_verifier.h"
 #include "emqxd/net/connection.h"
+#include "emqxd/net/listener_stats.h"
 #include "emqxd/net/transport.h"
 #include "emqxd/shard/broker_shard.h"
 
 namespace emqx {
 
 Worker::Worker(BrokerContext& ctx, uint32_t index)
-    : ctx_(ctx), index_(index), inbox_([this] { uv_async_send(&wakeup_); }),
-      protocol_errors_(ctx.cfg.log.throttling_time_window), read_buffer_(new char[kReadBufferSize]) {
+    : ctx_(ctx),
+      index_(index),
+      inbox_([this] { uv_async_send(&wakeup_); }),
+      protocol_errors_(ctx.cfg.log.throttling_time_window),
+      read_buffer_(new char[kReadBufferSize]) {
     uv_loop_init(&loop_);
     loop_.data = this;
     uv_async_init(&loop_, &wakeup_, [](uv_async_t* a) { static_cast<Worker*>(a->loop->data)->onWakeup(); });
@@ -107,7 +110,8 @@ void Worker::adoptMigrating(MigratingConnection m) {
             mc.listener->current.fetch_sub(1, std::memory_order_relaxed);
             return;
         }
-        Connection& c = newConnection(mc.fd, mc.listener, std::move(mc.peer), std::move(mc.transport), std::move(mc.wire));
+        Connection& c =
+            newConnection(mc.fd, mc.listener, std::move(mc.peer), std::move(mc.transport), std::move(mc.wire));
         c.setConnectedAtMs(mc.connected_at_ms);
         if (c.closing()) return;
         metrics_.add(Metric::PacketsConnectReceived);
@@ -126,8 +130,8 @@ void Worker::sendToOwner(MigratingConnection m, uint32_t owner) {
     ctx_.workers[owner]->adoptMigrating(std::move(m));
 }
 
-Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string peer, std::unique_ptr<Transport> transport,
-                                  std::string wire) {
+Connection& Worker::newConnection(int fd, ListenerStats* listener, std::string peer,
+                                  std::unique_ptr<Transport> transport, std::string wire) {
     uint64_t id = next_connection_id_++;
     auto conn = std::make_unique<Connection>(*this, id, listener, std::move(peer));
     Connection& c = *conn;
@@ -166,7 +170,7 @@ void Worker::requestStop() {
     post([this] {
         stopping_ = true;
         protocol_errors_.windowEnded();  // what it held back is told before the end
-        verifier_->cancelQueued();  // the loop ends once the running ones are back
+        verifier_->cancelQueued();       // the loop ends once the running ones are back
         std::vector<Connection*> all;
         for (auto& [id, c] : connections_) all.push_back(c.get());
         for (Connection* c : all) c->close(ShutdownReason::Shutdown);
@@ -235,8 +239,9 @@ void Worker::armTimer() {
         return;
     }
     int64_t delay = std::max<int64_t>(0, earliest - nowMs());
-    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<Worker*>(t->loop->data)->onTimer(); },
-                   static_cast<uint64_t>(delay), 0);
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<Worker*>(t->loop->data)->onTimer(); }, static_cast<uint64_t>(delay),
+        0);
 }
 
 void Worker::onTimer() {

@@ -25,9 +25,7 @@ void check(bool ok, const char* what) {
     if (!ok) die(what);
 }
 
-std::span<const uint8_t> span(const std::string& s) {
-    return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+std::span<const uint8_t> span(const std::string& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 void roundTrip(ProtocolVersion version, DecodeOptions options, const Packet& packet) {
     std::string wire;

@@ -1,8 +1,8 @@
 #include "emqxd/net/tls/peer_cert.h"
 
 #include <openssl/bio.h>
-#include <openssl/crypto.h>
 #include <openssl/buffer.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -69,7 +69,8 @@ std::optional<std::string> md5Der(X509* cert) {
     if (OPENSSL_buf2hexstr_ex(hex, sizeof hex, &hex_len, md, md_len, '\0') != 1) return std::nullopt;
     std::string out(hex, hex_len > 0 ? hex_len - 1 : 0);  // hex_len counts the NUL
     // OpenSSL writes upper case; EMQX's emqx_passwd:hash_data/2 gives lower case.
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 

@@ -97,8 +97,8 @@ std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc,
     }
     std::shared_ptr<TlsContext> holder(new TlsContext(ctx));
     auto fileError = [&](const char* k, const std::string& file) -> std::shared_ptr<TlsContext> {
-        error = where + "cannot load " + key + k + " \"" + file + "\": " +
-                (readable(file) ? sslErrors() : std::string("cannot read the file"));
+        error = where + "cannot load " + key + k + " \"" + file +
+                "\": " + (readable(file) ? sslErrors() : std::string("cannot read the file"));
         return nullptr;
     };
     if (SSL_CTX_use_certificate_chain_file(ctx, o.certfile.c_str()) != 1) return fileError("certfile", o.certfile);

@@ -22,14 +22,12 @@ ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
         switch (reason) {
             case SSL_R_NO_SHARED_CIPHER:
             case SSL_R_NO_CIPHERS_AVAILABLE:
-            case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM:
-                return ShutdownReason::NoSuitableCipher;
+            case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM: return ShutdownReason::NoSuitableCipher;
             case SSL_R_UNSUPPORTED_PROTOCOL:
             case SSL_R_WRONG_VERSION_NUMBER:
             case SSL_R_VERSION_TOO_LOW:
             case SSL_R_VERSION_TOO_HIGH:
-            case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-                return ShutdownReason::ProtocolVersion;
+            case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION: return ShutdownReason::ProtocolVersion;
             case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
                 // verify_peer + fail_if_no_peer_cert and no client certificate: OpenSSL sends a
                 // handshake_failure alert (TLS 1.2; TLS 1.3 calls it certificate_required).
@@ -37,37 +35,30 @@ ShutdownReason TlsTransport::classify(SSL* ssl, unsigned long err) {
             case SSL_R_CERTIFICATE_VERIFY_FAILED:
                 switch (verify) {
                     case X509_V_ERR_CERT_HAS_EXPIRED:
-                    case X509_V_ERR_CERT_NOT_YET_VALID:
-                        return ShutdownReason::CertificateExpired;
+                    case X509_V_ERR_CERT_NOT_YET_VALID: return ShutdownReason::CertificateExpired;
                     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
                     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
                     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
                     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
                     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-                    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-                        return ShutdownReason::UnknownCa;
+                    case X509_V_ERR_CERT_SIGNATURE_FAILURE: return ShutdownReason::UnknownCa;
                     case X509_V_ERR_CERT_REVOKED:  // enable_crl_check: the issuer's CRL lists it
                         return ShutdownReason::CertificateRevoked;
-                    default:
-                        return ShutdownReason::HandshakeFailure;
+                    default: return ShutdownReason::HandshakeFailure;
                 }
             case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
-            case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
-                return ShutdownReason::HandshakeFailure;
-            case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
-                return ShutdownReason::UnknownCa;
-            case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
-                return ShutdownReason::CertificateExpired;
-            case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
-                return ShutdownReason::CertificateRevoked;
-            default:
-                break;
+            case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED: return ShutdownReason::HandshakeFailure;
+            case SSL_R_TLSV1_ALERT_UNKNOWN_CA: return ShutdownReason::UnknownCa;
+            case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED: return ShutdownReason::CertificateExpired;
+            case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED: return ShutdownReason::CertificateRevoked;
+            default: break;
         }
     }
     return ShutdownReason::SslError;
 }
 
-bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) {
+bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire,
+                         TransportFailure& failure) {
     if (failed_) return false;
     engine_.feed(data, len);
     if (!handshake_done_) {
@@ -84,8 +75,10 @@ bool TlsTransport::input(const char* data, size_t len, std::string& plain, std::
             if (err) ERR_error_string_n(err, buf, sizeof buf);
             long verify = SSL_get_verify_result(ssl);
             failure.msg = "ssl_handshake_error";
-            failure.warning = "listener " + listener_id_ + ": TLS handshake failed (" + buf +
-                              (verify != X509_V_OK ? std::string("; certificate: ") + X509_verify_cert_error_string(verify) : "") + ")";
+            failure.warning =
+                "listener " + listener_id_ + ": TLS handshake failed (" + buf +
+                (verify != X509_V_OK ? std::string("; certificate: ") + X509_verify_cert_error_string(verify) : "") +
+                ")";
             ERR_clear_error();
             failed_ = true;
             engine_.drain(wire);  // the alert

@@ -1,6 +1,5 @@
 #include "emqxd/net/ws/ws_transport.h"
 
-
 namespace emqx {
 
 namespace {
@@ -25,8 +24,7 @@ std::string_view trimmed(std::string_view s) {
 
 WsTransport::WsTransport(const config::ListenerConfig& lc, uint64_t max_frame, std::string listener_id,
                          std::unique_ptr<Transport> inner)
-    : lc_(lc), listener_id_(std::move(listener_id)), inner_(std::move(inner)),
-      framer_(ws::Role::Server, max_frame) {
+    : lc_(lc), listener_id_(std::move(listener_id)), inner_(std::move(inner)), framer_(ws::Role::Server, max_frame) {
     upgrade_.emplace(ws::Role::Server, kMaxUpgradeBytes, lc_.websocket.proxy_address_header);
 }
 
@@ -42,7 +40,8 @@ void WsTransport::lower(const std::string& ws_bytes, std::string& wire) {
     inner_->output({b}, wire);
 }
 
-bool WsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire, TransportFailure& failure) {
+bool WsTransport::input(const char* data, size_t len, std::string& plain, std::string& wire,
+                        TransportFailure& failure) {
     if (!inner_) return wsInput(data, len, plain, wire, failure);
     std::string tls_plain;
     bool ok = inner_->input(data, len, tls_plain, wire, failure);
@@ -58,7 +57,8 @@ bool WsTransport::input(const char* data, size_t len, std::string& plain, std::s
     return ok;
 }
 
-bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std::string& ws_out, TransportFailure& failure) {
+bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std::string& ws_out,
+                          TransportFailure& failure) {
     if (failed_) return false;
     if (!upgraded_) {
         size_t used = 0;
@@ -77,7 +77,8 @@ bool WsTransport::wsInput(const char* data, size_t len, std::string& plain, std:
         }
         if (status != 101) {
             failure.msg = "websocket_upgrade_refused";
-            failure.warning = "listener " + listener_id_ + ": " + std::to_string(status) + " " + statusText(status) + ": " + reason;
+            failure.warning =
+                "listener " + listener_id_ + ": " + std::to_string(status) + " " + statusText(status) + ": " + reason;
             ws_out += "HTTP/1.1 " + std::to_string(status) + " " + statusText(status) + "\r\n";
             if (status == 426) ws_out += "Sec-WebSocket-Version: 13\r\n";
             ws_out += "Connection: close\r\nContent-Length: 0\r\n\r\n";

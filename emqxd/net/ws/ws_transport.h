@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "common/config/broker_config.h"
 #include "common/ws/ws_framer.h"
 #include "common/ws/ws_upgrade.h"
-#include "common/config/broker_config.h"
 #include "emqxd/net/transport.h"
 
 namespace emqx {

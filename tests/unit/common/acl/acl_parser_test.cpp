@@ -87,7 +87,8 @@ TEST_CASE("acl: errors name the line and column", "[acl]") {
     CHECK(bad("{allow, all, all, [{ne, \"t\"}]}.") == "line 1, column 20: expected {eq, \"topic\"}");
     CHECK(bad("\n\n  {allow, all, all, [\"t]}.") == "line 3, column 22: unterminated string");
     CHECK(bad("{allow; all}.") == "line 1, column 7: expected ',' or '}', got ';'");
-    CHECK(bad("{allow, {'and', {username, \"a\"}}, all, [\"t\"]}.") == "line 1, column 17: expected a list of conditions");
+    CHECK(bad("{allow, {'and', {username, \"a\"}}, all, [\"t\"]}.") ==
+          "line 1, column 17: expected a list of conditions");
     CHECK(bad("{allow, {username, {re}}, all, [\"t\"]}.") == "line 1, column 20: expected {re, \"regex\"}");
     CHECK(bad("#").find("unexpected '#'") != std::string::npos);
     std::string deep(200, '[');

@@ -1,7 +1,7 @@
 // The authentication / authorization / flapping_detect keys (docs/security.md):
 // loaded from a file and the environment, rendered and loaded back.
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <cstdio>
 #include <fstream>

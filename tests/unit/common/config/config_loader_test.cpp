@@ -1,14 +1,14 @@
 // Loading etc/emqx.toml + EMQX_* env overrides: values, every error form (with
 // its exact line), env overrides, and the shipped file.
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <tuple>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/config/config_keys.h"
@@ -45,7 +45,8 @@ struct Result {
 };
 
 std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
-    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+        s.replace(pos, from.size(), to);
     return s;
 }
 
@@ -53,7 +54,8 @@ Result loadPath(const std::string& path, const Env& env = {}) {
     Result r;
     std::vector<ConfigError> errors;
     r.ok = loadConfig(path, env, r.config, errors);
-    for (const ConfigError& e : errors) r.errors.push_back(path.empty() ? e.message : replaceAll(e.message, path, "emqx.toml"));
+    for (const ConfigError& e : errors)
+        r.errors.push_back(path.empty() ? e.message : replaceAll(e.message, path, "emqx.toml"));
     return r;
 }
 
@@ -117,8 +119,9 @@ TEST_CASE("no file, no env: the table defaults, listeners tcp, ws on; ssl, wss o
 TEST_CASE("broker_config.h defaults agree with the key table", "[config]") {
     BrokerConfig plain;
     plain.listeners.clear();
-    for (auto [type, bind, enable] : {std::tuple{"ssl", "0.0.0.0:8883", false}, std::tuple{"tcp", "0.0.0.0:1883", true},
-                                      std::tuple{"ws", "0.0.0.0:8083", true}, std::tuple{"wss", "0.0.0.0:8084", false}}) {
+    for (auto [type, bind, enable] :
+         {std::tuple{"ssl", "0.0.0.0:8883", false}, std::tuple{"tcp", "0.0.0.0:1883", true},
+          std::tuple{"ws", "0.0.0.0:8083", true}, std::tuple{"wss", "0.0.0.0:8084", false}}) {
         ListenerConfig l;
         l.type = type;
         l.bind = bind;
@@ -330,23 +333,28 @@ TEST_CASE("error: wrong types", "[config]") {
           "emqx.toml:2: mqtt.max_inflight: expected an integer 1..65535, got \"32\"");
     CHECK(onlyError("[mqtt]\nretain_available = \"yes\"\n") ==
           "emqx.toml:2: mqtt.retain_available: expected true or false, got \"yes\"");
-    CHECK(onlyError("[mqtt]\nretain_available = 1\n") == "emqx.toml:2: mqtt.retain_available: expected true or false, got 1");
+    CHECK(onlyError("[mqtt]\nretain_available = 1\n") ==
+          "emqx.toml:2: mqtt.retain_available: expected true or false, got 1");
     CHECK(onlyError("[node]\ncookie = 5\n") == "emqx.toml:2: node.cookie: expected a non-empty string, got 5");
     CHECK(onlyError("mqtt = 5\n") == "emqx.toml:1: mqtt: expected a table, got 5");
     CHECK(onlyError("[mqtt]\nmax_inflight = [1]\n") ==
           "emqx.toml:2: mqtt.max_inflight: expected an integer 1..65535, got an array");
-    CHECK(onlyError("[mqtt.max_inflight]\n") == "emqx.toml:1: mqtt.max_inflight: expected an integer 1..65535, got a table");
+    CHECK(onlyError("[mqtt.max_inflight]\n") ==
+          "emqx.toml:1: mqtt.max_inflight: expected an integer 1..65535, got a table");
     CHECK(onlyError("[mqtt]\nkeepalive_multiplier = \"1.5\"\n") ==
           "emqx.toml:2: mqtt.keepalive_multiplier: expected a number > 0, got \"1.5\"");
     CHECK(onlyError("[auto_subscribe]\ntopics = {topic = \"a\"}\n") ==
-          "emqx.toml:2: auto_subscribe.topics: expected an array of tables like [{topic = \"t/1\", qos = 1}], got a table");
+          "emqx.toml:2: auto_subscribe.topics: expected an array of tables like [{topic = \"t/1\", qos = 1}], got a "
+          "table");
 }
 
 TEST_CASE("error: bad values", "[config]") {
-    CHECK(onlyError("[mqtt]\nmax_inflight = 0\n") == "emqx.toml:2: mqtt.max_inflight: expected an integer 1..65535, got 0");
+    CHECK(onlyError("[mqtt]\nmax_inflight = 0\n") ==
+          "emqx.toml:2: mqtt.max_inflight: expected an integer 1..65535, got 0");
     CHECK(onlyError("[mqtt]\nmax_inflight = 65536\n") ==
           "emqx.toml:2: mqtt.max_inflight: expected an integer 1..65535, got 65536");
-    CHECK(onlyError("[mqtt]\nmax_qos_allowed = 3\n") == "emqx.toml:2: mqtt.max_qos_allowed: expected an integer 0..2, got 3");
+    CHECK(onlyError("[mqtt]\nmax_qos_allowed = 3\n") ==
+          "emqx.toml:2: mqtt.max_qos_allowed: expected an integer 0..2, got 3");
     CHECK(onlyError("[mqtt]\nmax_clientid_len = 22\n") ==
           "emqx.toml:2: mqtt.max_clientid_len: expected an integer 23..65535, got 22");
     CHECK(onlyError("[node]\nworkers = 1025\n") == "emqx.toml:2: node.workers: expected an integer 0..1024, got 1025");
@@ -359,15 +367,19 @@ TEST_CASE("error: bad values", "[config]") {
     CHECK(onlyError("[mqtt]\nidle_timeout = \"disabled\"\n") ==
           "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"disabled\"");
     CHECK(onlyError("[mqtt]\nidle_timeout = \"99999999999999999999s\"\n") ==
-          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"99999999999999999999s\"");
+          "emqx.toml:2: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got "
+          "\"99999999999999999999s\"");
     CHECK(onlyError("[mqtt]\nidle_timeout = \"2d\"\n") ==
           "emqx.toml:2: mqtt.idle_timeout: expected a duration from 1ms to 1d, got \"2d\"");
     CHECK(onlyError("[mqtt]\nserver_keepalive = -60\n") ==
-          "emqx.toml:2: mqtt.server_keepalive: expected a number of seconds or a duration in whole seconds like 60s or \"disabled\", got -60");
+          "emqx.toml:2: mqtt.server_keepalive: expected a number of seconds or a duration in whole seconds like 60s or "
+          "\"disabled\", got -60");
     CHECK(onlyError("[mqtt]\nserver_keepalive = \"1500ms\"\n") ==
-          "emqx.toml:2: mqtt.server_keepalive: expected a number of seconds or a duration in whole seconds like 60s or \"disabled\", got \"1500ms\"");
+          "emqx.toml:2: mqtt.server_keepalive: expected a number of seconds or a duration in whole seconds like 60s or "
+          "\"disabled\", got \"1500ms\"");
     CHECK(onlyError("[mqtt]\nserver_keepalive = \"65536s\"\n") ==
-          "emqx.toml:2: mqtt.server_keepalive: expected a duration in whole seconds from 1s to 65535s or \"disabled\", got "
+          "emqx.toml:2: mqtt.server_keepalive: expected a duration in whole seconds from 1s to 65535s or \"disabled\", "
+          "got "
           "\"65536s\"");
     CHECK(onlyError("[mqtt]\nmax_packet_size = \"1 MB\"\n") ==
           "emqx.toml:2: mqtt.max_packet_size: expected a size like 1MB or a number of bytes, got \"1 MB\"");
@@ -396,11 +408,12 @@ TEST_CASE("error: bad values", "[config]") {
 }
 
 TEST_CASE("error: listener binds", "[config]") {
-    for (const char* bad : {"localhost:1883", "0.0.0.0:", "0.0.0.0:65536", "1.2.3:1883", "[::1:1883", "::1:1883", "", "x"}) {
+    for (const char* bad :
+         {"localhost:1883", "0.0.0.0:", "0.0.0.0:65536", "1.2.3:1883", "[::1:1883", "::1:1883", "", "x"}) {
         INFO(bad);
         CHECK(onlyError(std::string("[listeners.tcp.default]\nbind = \"") + bad + "\"\n") ==
-              std::string("emqx.toml:2: listeners.tcp.default.bind: expected an address like 0.0.0.0:1883, got \"") + bad +
-                  "\"");
+              std::string("emqx.toml:2: listeners.tcp.default.bind: expected an address like 0.0.0.0:1883, got \"") +
+                  bad + "\"");
     }
     CHECK(onlyError("[listeners.tcp.default]\nbind = 1883\n") ==
           "emqx.toml:2: listeners.tcp.default.bind: expected an address like 0.0.0.0:1883, got 1883");
@@ -537,8 +550,9 @@ TEST_CASE("env: listener keys, and a listener only in the environment", "[config
 }
 
 TEST_CASE("env: matches a file listener whatever its case, and can disable it", "[config]") {
-    Result r = load("[listeners.tcp.Edge]\nbind = \"127.0.0.1:2000\"\n",
-                    {{"EMQX_LISTENERS__TCP__EDGE__MAX_CONNECTIONS", "5"}, {"EMQX_LISTENERS__TCP__DEFAULT__ENABLE", "false"}});
+    Result r =
+        load("[listeners.tcp.Edge]\nbind = \"127.0.0.1:2000\"\n",
+             {{"EMQX_LISTENERS__TCP__EDGE__MAX_CONNECTIONS", "5"}, {"EMQX_LISTENERS__TCP__DEFAULT__ENABLE", "false"}});
     INFO(joined(r.errors));
     REQUIRE(r.ok);
     REQUIRE(r.config.listeners.size() == 5);
@@ -566,11 +580,13 @@ TEST_CASE("env: errors name the variable", "[config]") {
           "env EMQX_MQTT__MAX_INFLIGHT: mqtt.max_inflight: expected an integer 1..65535, got \"abc\"\n");
     CHECK(envError({{"EMQX_MQTT__NO_SUCH_KEY", "1"}}) == "env EMQX_MQTT__NO_SUCH_KEY: mqtt.no_such_key: unknown key\n");
     CHECK(envError({{"EMQX_MQTT__IDLE_TIMEOUT", "15 s"}}) ==
-          "env EMQX_MQTT__IDLE_TIMEOUT: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, got \"15 s\"\n");
+          "env EMQX_MQTT__IDLE_TIMEOUT: mqtt.idle_timeout: expected a duration like 15s or a number of milliseconds, "
+          "got \"15 s\"\n");
     CHECK(envError({{"EMQX_MQTT__RETAIN_AVAILABLE", "yes"}}) ==
           "env EMQX_MQTT__RETAIN_AVAILABLE: mqtt.retain_available: expected true or false, got \"yes\"\n");
-    CHECK(envError({{"EMQX_LISTENERS__QUIC__DEFAULT__BIND", "0.0.0.0:14567"}}) ==
-          "env EMQX_LISTENERS__QUIC__DEFAULT__BIND: listeners.quic: unknown listener type (known: tcp, ssl, ws, wss)\n");
+    CHECK(
+        envError({{"EMQX_LISTENERS__QUIC__DEFAULT__BIND", "0.0.0.0:14567"}}) ==
+        "env EMQX_LISTENERS__QUIC__DEFAULT__BIND: listeners.quic: unknown listener type (known: tcp, ssl, ws, wss)\n");
     CHECK(envError({{"EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERSIONS", "tlsv1.1"}}) ==
           "env EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__VERSIONS: listeners.ssl.default.ssl_options.versions: "
           "expected a list of tlsv1.3, tlsv1.2, got \"tlsv1.1\"\n");
@@ -624,7 +640,8 @@ TEST_CASE("env: EMQX_HOST names the node unless node.name is set", "[config]") {
         Result r = loadPath("", {{"EMQX_HOST", "bad host"}});
         REQUIRE_FALSE(r.ok);
         REQUIRE(r.errors.size() == 1);
-        CHECK(r.errors[0] == "env EMQX_HOST: node.name: expected a node name like emqx@127.0.0.1, got \"emqx@bad host\"");
+        CHECK(r.errors[0] ==
+              "env EMQX_HOST: node.name: expected a node name like emqx@127.0.0.1, got \"emqx@bad host\"");
     }
 }
 
@@ -693,7 +710,8 @@ TEST_CASE("the generated file: every key once, sections once, a commented exampl
     CHECK(text.find("[auto_subscribe]") < text.find("[log.console]"));
     CHECK(text.find("# Largest MQTT packet accepted (default: 1MB)\nmax_packet_size = \"1MB\"\n") != std::string::npos);
     // The example, uncommented, is a valid value.
-    Result ex = load("[auto_subscribe]\ntopics = [\n  {topic = \"c/${clientid}\", qos = 1, rh = 0, rap = false, nl = false},\n]\n");
+    Result ex = load(
+        "[auto_subscribe]\ntopics = [\n  {topic = \"c/${clientid}\", qos = 1, rh = 0, rap = false, nl = false},\n]\n");
     CHECK(ex.ok);
 }
 

@@ -12,8 +12,9 @@ TEST_CASE("ctl format: status and uptime", "[ctl]") {
     CHECK(humanDuration(207) == "3 minutes, 27 seconds");
     CHECK(humanDuration(3600) == "1 hours, 0 minutes, 0 seconds");
     CHECK(humanDuration(86400 + 61) == "1 days, 0 hours, 1 minutes, 1 seconds");
-    CHECK(formatHuman("broker.info", {{"sysdescr", "EMQX"}, {"version", "0.1.0"}, {"uptime_s", 5}, {"datetime", "D"}}) ==
-          "sysdescr  : EMQX\nversion   : 0.1.0\ndatetime  : D\nuptime    : 5 seconds\n");
+    CHECK(
+        formatHuman("broker.info", {{"sysdescr", "EMQX"}, {"version", "0.1.0"}, {"uptime_s", 5}, {"datetime", "D"}}) ==
+        "sysdescr  : EMQX\nversion   : 0.1.0\ndatetime  : D\nuptime    : 5 seconds\n");
 }
 
 TEST_CASE("ctl format: stats are aligned name : value lines", "[ctl]") {
@@ -57,11 +58,11 @@ TEST_CASE("ctl format: a listener block", "[ctl]") {
 }
 
 TEST_CASE("ctl format: EMQX's client line", "[ctl]") {
-    Json c = {{"clientid", "c1"},      {"username", nullptr},   {"peername", "127.0.0.1:5000"},
-              {"clean_start", true},   {"keepalive", 60},       {"session_expiry_interval", 0},
-              {"subscriptions", 1},    {"inflight", 0},         {"awaiting_rel", 0},
-              {"delivered_msgs", 2},   {"enqueued_msgs", 0},    {"dropped_msgs", 0},
-              {"connected", true},     {"created_at", 1700000000000}, {"connected_at", 1700000000001}};
+    Json c = {
+        {"clientid", "c1"},  {"username", nullptr},          {"peername", "127.0.0.1:5000"}, {"clean_start", true},
+        {"keepalive", 60},   {"session_expiry_interval", 0}, {"subscriptions", 1},           {"inflight", 0},
+        {"awaiting_rel", 0}, {"delivered_msgs", 2},          {"enqueued_msgs", 0},           {"dropped_msgs", 0},
+        {"connected", true}, {"created_at", 1700000000000},  {"connected_at", 1700000000001}};
     CHECK(formatClient(c) ==
           "Client(c1, username=undefined, peername=127.0.0.1:5000, clean_start=true, keepalive=60, "
           "session_expiry_interval=0, subscriptions=1, inflight=0, awaiting_rel=0, delivered_msgs=2, "
@@ -74,7 +75,8 @@ TEST_CASE("ctl format: EMQX's client line", "[ctl]") {
 
 TEST_CASE("ctl format: subscriptions, topics, cluster", "[ctl]") {
     CHECK(formatHuman("subscriptions.list",
-                      {{"subscriptions", {{{"clientid", "c1"}, {"topic", "t/#"}, {"qos", 1}, {"nl", 0}, {"rh", 0}, {"rap", 0}}}}}) ==
+                      {{"subscriptions",
+                        {{{"clientid", "c1"}, {"topic", "t/#"}, {"qos", 1}, {"nl", 0}, {"rh", 0}, {"rap", 0}}}}}) ==
           "c1 -> topic:t/# qos:1 nl:0 rh:0 rap:0\n");
     CHECK(formatHuman("topics.list", {{"topics", {{{"topic", "t/#"}, {"node", "emqx@127.0.0.1"}}}}}) ==
           "t/# -> emqx@127.0.0.1\n");
@@ -103,8 +105,8 @@ TEST_CASE("ctl format: Not Found. is output for an unknown client, as EMQX print
 }
 
 TEST_CASE("ctl format: banned, users, acl and authz print text", "[ctl]") {
-    Json ban = {{"as", "clientid"}, {"who", "evil"}, {"reason", "spam"}, {"by", "emqxctl"},
-                {"at", 1700000000000}, {"until", "infinity"}};
+    Json ban = {{"as", "clientid"}, {"who", "evil"},       {"reason", "spam"},
+                {"by", "emqxctl"},  {"at", 1700000000000}, {"until", "infinity"}};
     CHECK(formatHuman("banned.list", {{"banned", {ban}}}) ==
           "Banned(clientid=evil, reason=spam, by=emqxctl, at=1700000000000, until=infinity)\n");
     CHECK(formatHuman("banned.add", ban) == "ok\n");

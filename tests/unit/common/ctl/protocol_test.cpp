@@ -31,12 +31,12 @@ TEST_CASE("ctl: malformed requests name what is wrong", "[ctl]") {
     } cases[] = {
         {"not json", "bad_request", false},
         {"[1,2]", "bad_request", false},
-        {R"({"id":1,"cmd":"status"})", "bad_request", true},             // no v
+        {R"({"id":1,"cmd":"status"})", "bad_request", true},  // no v
         {R"({"v":2,"id":1,"cmd":"status"})", "unsupported_version", true},
-        {R"({"v":"1","id":1,"cmd":"status"})", "bad_request", true},     // v not an integer
-        {R"({"v":1,"cmd":"status"})", "bad_request", false},             // no id
-        {R"({"v":1,"id":"x","cmd":"status"})", "bad_request", false},    // id not an integer
-        {R"({"v":1,"id":1})", "bad_request", true},                      // no cmd
+        {R"({"v":"1","id":1,"cmd":"status"})", "bad_request", true},   // v not an integer
+        {R"({"v":1,"cmd":"status"})", "bad_request", false},           // no id
+        {R"({"v":1,"id":"x","cmd":"status"})", "bad_request", false},  // id not an integer
+        {R"({"v":1,"id":1})", "bad_request", true},                    // no cmd
         {R"({"v":1,"id":1,"cmd":5})", "bad_request", true},
         {R"({"v":1,"id":1,"cmd":""})", "bad_request", true},
         {R"({"v":1,"id":1,"cmd":"status","args":[1]})", "bad_request", true},
@@ -69,7 +69,8 @@ TEST_CASE("ctl: args nested 32k deep parse in a small stack", "[ctl]") {
         size_t args = 0;
     } job;
     const size_t depth = 32000;
-    job.line = R"({"v":1,"id":1,"cmd":"status","args":{"a":)" + std::string(depth, '[') + std::string(depth, ']') + "}}";
+    job.line =
+        R"({"v":1,"id":1,"cmd":"status","args":{"a":)" + std::string(depth, '[') + std::string(depth, ']') + "}}";
     REQUIRE(job.line.size() <= kMaxLineBytes);
     pthread_attr_t attr;
     pthread_attr_init(&attr);

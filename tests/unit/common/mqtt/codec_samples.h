@@ -74,9 +74,9 @@ inline std::vector<Packet> all(ProtocolVersion v) {
         Connack a;
         a.session_present = true;
         out.push_back(a);
-        for (ReasonCode rc : {ReasonCode::UnsupportedProtocolVersion, ReasonCode::ClientIdentifierNotValid,
-                              ReasonCode::ServerUnavailable, ReasonCode::BadUserNameOrPassword,
-                              ReasonCode::NotAuthorized}) {
+        for (ReasonCode rc :
+             {ReasonCode::UnsupportedProtocolVersion, ReasonCode::ClientIdentifierNotValid,
+              ReasonCode::ServerUnavailable, ReasonCode::BadUserNameOrPassword, ReasonCode::NotAuthorized}) {
             out.push_back(Connack{false, rc, {}});
         }
         if (v5) {

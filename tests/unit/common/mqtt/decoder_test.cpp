@@ -38,26 +38,26 @@ ProtocolError errorOf(ProtocolVersion v, std::string_view wire) {
 TEST_CASE("MQTT UTF-8 validation", "[codec]") {
     CHECK(isValidMqttUtf8(""));
     CHECK(isValidMqttUtf8("plain/ascii"));
-    CHECK(isValidMqttUtf8("\xC2\x80"));                  // U+0080
-    CHECK(isValidMqttUtf8("\xE0\xA0\x80"));              // U+0800
-    CHECK(isValidMqttUtf8("\xED\x9F\xBF"));              // U+D7FF
-    CHECK(isValidMqttUtf8("\xEE\x80\x80"));              // U+E000
-    CHECK(isValidMqttUtf8("\xEF\xBB\xBF"));              // U+FEFF (allowed, not stripped)
-    CHECK(isValidMqttUtf8("\xF0\x90\x80\x80"));          // U+10000
-    CHECK(isValidMqttUtf8("\xF4\x8F\xBF\xBF"));          // U+10FFFF
+    CHECK(isValidMqttUtf8("\xC2\x80"));                         // U+0080
+    CHECK(isValidMqttUtf8("\xE0\xA0\x80"));                     // U+0800
+    CHECK(isValidMqttUtf8("\xED\x9F\xBF"));                     // U+D7FF
+    CHECK(isValidMqttUtf8("\xEE\x80\x80"));                     // U+E000
+    CHECK(isValidMqttUtf8("\xEF\xBB\xBF"));                     // U+FEFF (allowed, not stripped)
+    CHECK(isValidMqttUtf8("\xF0\x90\x80\x80"));                 // U+10000
+    CHECK(isValidMqttUtf8("\xF4\x8F\xBF\xBF"));                 // U+10FFFF
     CHECK_FALSE(isValidMqttUtf8(std::string_view("a\0b", 3)));  // U+0000
-    CHECK_FALSE(isValidMqttUtf8("\xC0\x80"));            // overlong U+0000
-    CHECK_FALSE(isValidMqttUtf8("\xC1\xBF"));            // overlong
-    CHECK_FALSE(isValidMqttUtf8("\xE0\x80\xAF"));        // overlong '/'
-    CHECK_FALSE(isValidMqttUtf8("\xF0\x80\x80\xAF"));    // overlong '/'
-    CHECK_FALSE(isValidMqttUtf8("\xED\xA0\x80"));        // U+D800
-    CHECK_FALSE(isValidMqttUtf8("\xED\xBF\xBF"));        // U+DFFF
-    CHECK_FALSE(isValidMqttUtf8("\xF4\x90\x80\x80"));    // U+110000
+    CHECK_FALSE(isValidMqttUtf8("\xC0\x80"));                   // overlong U+0000
+    CHECK_FALSE(isValidMqttUtf8("\xC1\xBF"));                   // overlong
+    CHECK_FALSE(isValidMqttUtf8("\xE0\x80\xAF"));               // overlong '/'
+    CHECK_FALSE(isValidMqttUtf8("\xF0\x80\x80\xAF"));           // overlong '/'
+    CHECK_FALSE(isValidMqttUtf8("\xED\xA0\x80"));               // U+D800
+    CHECK_FALSE(isValidMqttUtf8("\xED\xBF\xBF"));               // U+DFFF
+    CHECK_FALSE(isValidMqttUtf8("\xF4\x90\x80\x80"));           // U+110000
     CHECK_FALSE(isValidMqttUtf8("\xF5\x80\x80\x80"));
     CHECK_FALSE(isValidMqttUtf8("\xFF"));
-    CHECK_FALSE(isValidMqttUtf8("\x80"));                // stray continuation
-    CHECK_FALSE(isValidMqttUtf8("\xE2\x82"));            // truncated
-    CHECK_FALSE(isValidMqttUtf8("\xE2\x28\xA1"));        // bad continuation
+    CHECK_FALSE(isValidMqttUtf8("\x80"));          // stray continuation
+    CHECK_FALSE(isValidMqttUtf8("\xE2\x82"));      // truncated
+    CHECK_FALSE(isValidMqttUtf8("\xE2\x28\xA1"));  // bad continuation
 }
 
 TEST_CASE("fixed-header flags", "[codec]") {
@@ -108,7 +108,7 @@ TEST_CASE("mqtt.strict_mode on: those are malformed, and a payload marked UTF-8 
     requireMalformed(V4, frame(0x38, str("a/b")), strict);  // DUP on QoS 0
     requireMalformed(V5, frame(0x39, str("a/b") + bytes({0x00})), strict);
     CHECK(decodeOne(V4, frame(0x3A, str("a/b") + bytes({0x00, 0x01})), 0xFFFFFFFF, strict).ok);  // DUP on QoS 1
-    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x02})), strict);  // indicator 2
+    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x02})), strict);             // indicator 2
     requireError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xFF"), ReasonCode::PayloadFormatInvalid,
                  ShutdownReason::PayloadFormatInvalid, strict);
     requireError(V5, frame(0x30, str("a") + bytes({0x02, 0x01, 0x01}) + "\xED\xA0\x80"),  // a surrogate
@@ -181,8 +181,8 @@ TEST_CASE("CONNECT protocol name and level", "[codec]") {
         }
     }
     SECTION("right name, unknown level or mismatch") {
-        const std::pair<std::string_view, int> cases[] = {{"MQTT", 3}, {"MQTT", 6}, {"MQTT", 0},
-                                                           {"MQIsdp", 4}, {"MQIsdp", 5}, {"MQTT", 0x85}};
+        const std::pair<std::string_view, int> cases[] = {{"MQTT", 3},   {"MQTT", 6},   {"MQTT", 0},
+                                                          {"MQIsdp", 4}, {"MQIsdp", 5}, {"MQTT", 0x85}};
         for (const auto& [name, level] : cases) {
             INFO(name << " " << level);
             const ProtocolError err = errorOf(V4, connect(name, level, 0x02, str("c")));
@@ -213,13 +213,13 @@ TEST_CASE("CONNECT protocol name and level", "[codec]") {
 }
 
 TEST_CASE("CONNECT flags", "[codec]") {
-    requireMalformed(V4, connect("MQTT", 4, 0x03, str("c")));           // reserved bit
-    requireMalformed(V5, connect5(0x01, ""));                            // reserved bit
-    requireMalformed(V4, connect("MQTT", 4, 0x0A, str("c")));           // will QoS 1 without will
-    requireMalformed(V4, connect("MQTT", 4, 0x12, str("c")));           // will QoS 2 without will
-    requireMalformed(V4, connect("MQTT", 4, 0x22, str("c")));           // will retain without will
+    requireMalformed(V4, connect("MQTT", 4, 0x03, str("c")));                        // reserved bit
+    requireMalformed(V5, connect5(0x01, ""));                                        // reserved bit
+    requireMalformed(V4, connect("MQTT", 4, 0x0A, str("c")));                        // will QoS 1 without will
+    requireMalformed(V4, connect("MQTT", 4, 0x12, str("c")));                        // will QoS 2 without will
+    requireMalformed(V4, connect("MQTT", 4, 0x22, str("c")));                        // will retain without will
     requireMalformed(V4, connect("MQTT", 4, 0x1E, str("c") + str("t") + str("p")));  // will QoS 3
-    requireMalformed(V4, connect("MQTT", 4, 0x42, str("c") + str("p")));  // password without username
+    requireMalformed(V4, connect("MQTT", 4, 0x42, str("c") + str("p")));             // password without username
     requireMalformed(V3, connect("MQIsdp", 3, 0x42, str("c") + str("p")));
     const DecodeResult r = decodeOne(V5, connect5(0x42, "", str("c") + str("p")));
     REQUIRE(r.ok);
@@ -256,18 +256,18 @@ TEST_CASE("PUBLISH packet id and properties", "[codec]") {
     // Packet id missing.
     requireMalformed(V4, frame(0x32, str("a") + bytes({0x00})));
     // Properties.
-    requireProtocolError(V5, frame(0x30, str("a") + bytes({0x05, 0x11, 0, 0, 0, 1})));     // session expiry
+    requireProtocolError(V5, frame(0x30, str("a") + bytes({0x05, 0x11, 0, 0, 0, 1})));        // session expiry
     requireProtocolError(V5, frame(0x30, str("a") + bytes({0x06, 0x23, 0, 1, 0x23, 0, 2})));  // duplicate alias
-    requireProtocolError(V5, frame(0x30, str("a") + bytes({0x02, 0x0B, 0x00})));           // subscription id 0
-    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x05, 0x00})));               // unknown id
-    requireMalformed(V5, frame(0x30, str("a") + bytes({0x09, 0x01})));                     // length past the end
-    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x23, 0x00})));               // truncated value
+    requireProtocolError(V5, frame(0x30, str("a") + bytes({0x02, 0x0B, 0x00})));              // subscription id 0
+    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x05, 0x00})));                  // unknown id
+    requireMalformed(V5, frame(0x30, str("a") + bytes({0x09, 0x01})));                        // length past the end
+    requireMalformed(V5, frame(0x30, str("a") + bytes({0x02, 0x23, 0x00})));                  // truncated value
     requireMalformed(V5, frame(0x30, str("a") + bytes({0x06, 0x0B, 0xFF, 0xFF, 0xFF, 0xFF, 0x01})));  // 5-byte varint
-    requireMalformed(V5, frame(0x30, str("a")));  // property length missing
-    requireMalformed(V5, frame(0x30, str("a") + bytes({0x04, 0x03, 0x00, 0x01, 0xFF})));   // content type UTF-8
+    requireMalformed(V5, frame(0x30, str("a")));                                          // property length missing
+    requireMalformed(V5, frame(0x30, str("a") + bytes({0x04, 0x03, 0x00, 0x01, 0xFF})));  // content type UTF-8
     // Several subscription identifiers and user properties are fine; empty topic too.
-    const std::string wire = frame(0x30, str("") + bytes({0x0E, 0x0B, 0x01, 0x0B, 0x02, 0x26}) + str("k") +
-                                             str("v") + bytes({0x23, 0x00, 0x01}) + "pl");
+    const std::string wire = frame(0x30, str("") + bytes({0x0E, 0x0B, 0x01, 0x0B, 0x02, 0x26}) + str("k") + str("v") +
+                                             bytes({0x23, 0x00, 0x01}) + "pl");
     const DecodeResult r = decodeOne(V5, wire);  // the Publish points into `wire`
     REQUIRE(r.ok);
     const auto& p = std::get<Publish>(r.packet);
@@ -285,13 +285,13 @@ TEST_CASE("PUBLISH packet id and properties", "[codec]") {
 TEST_CASE("PUBACK, PUBREC, PUBREL, PUBCOMP", "[codec]") {
     for (int first : {0x40, 0x50, 0x62, 0x70}) {
         INFO("first byte " << first);
-        requireMalformed(V4, bytes({first, 0x03, 0x00, 0x01, 0x00}));   // 3.1.1: exactly 2 bytes
+        requireMalformed(V4, bytes({first, 0x03, 0x00, 0x01, 0x00}));  // 3.1.1: exactly 2 bytes
         requireMalformed(V3, bytes({first, 0x01, 0x01}));
         requireMalformed(V5, bytes({first, 0x01, 0x01}));
-        requireProtocolError(V4, bytes({first, 0x02, 0x00, 0x00}));     // packet id 0
+        requireProtocolError(V4, bytes({first, 0x02, 0x00, 0x00}));  // packet id 0
         requireProtocolError(V5, bytes({first, 0x02, 0x00, 0x00}));
-        requireMalformed(V5, bytes({first, 0x03, 0x00, 0x01, 0x05}));   // unknown reason code
-        requireMalformed(V5, bytes({first, 0x03, 0x00, 0x01, 0x04}));   // DISCONNECT-only code
+        requireMalformed(V5, bytes({first, 0x03, 0x00, 0x01, 0x05}));  // unknown reason code
+        requireMalformed(V5, bytes({first, 0x03, 0x00, 0x01, 0x04}));  // DISCONNECT-only code
         requireProtocolError(V5, bytes({first, 0x07, 0x00, 0x01, 0x00, 0x03, 0x23, 0x00, 0x01}));  // topic alias
         requireMalformed(V5, bytes({first, 0x05, 0x00, 0x01, 0x00, 0x05, 0x1F}));                  // past the end
     }
@@ -308,10 +308,9 @@ TEST_CASE("SUBSCRIBE", "[codec]") {
     const std::string id = bytes({0x00, 0x01});
     // No filter at all: EMQX's choice of 0x8F with protocol_error.
     requireError(V4, frame(0x82, id), ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError);
-    requireError(V5, frame(0x82, id + bytes({0x00})), ReasonCode::TopicFilterInvalid,
-                 ShutdownReason::ProtocolError);
+    requireError(V5, frame(0x82, id + bytes({0x00})), ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError);
     requireProtocolError(V4, frame(0x82, bytes({0x00, 0x00}) + str("a") + bytes({0x00})));  // packet id 0
-    requireMalformed(V4, frame(0x82, id + str("a")));                                        // options missing
+    requireMalformed(V4, frame(0x82, id + str("a")));                                       // options missing
     // 3.1.1: only the QoS bits.
     requireMalformed(V4, frame(0x82, id + str("a") + bytes({0x04})));
     requireMalformed(V3, frame(0x82, id + str("a") + bytes({0x40})));
@@ -319,10 +318,10 @@ TEST_CASE("SUBSCRIBE", "[codec]") {
     CHECK(decodeOne(V4, frame(0x82, id + str("a") + bytes({0x02}))).ok);
     // 5.
     const std::string p0 = bytes({0x00});
-    requireMalformed(V5, frame(0x82, id + p0 + str("a") + bytes({0x03})));       // QoS 3
-    requireProtocolError(V5, frame(0x82, id + p0 + str("a") + bytes({0x30})));   // retain handling 3
-    requireMalformed(V5, frame(0x82, id + p0 + str("a") + bytes({0x40})));       // reserved bit 6
-    requireMalformed(V5, frame(0x82, id + p0 + str("a") + bytes({0x80})));       // reserved bit 7
+    requireMalformed(V5, frame(0x82, id + p0 + str("a") + bytes({0x03})));      // QoS 3
+    requireProtocolError(V5, frame(0x82, id + p0 + str("a") + bytes({0x30})));  // retain handling 3
+    requireMalformed(V5, frame(0x82, id + p0 + str("a") + bytes({0x40})));      // reserved bit 6
+    requireMalformed(V5, frame(0x82, id + p0 + str("a") + bytes({0x80})));      // reserved bit 7
     requireProtocolError(V5, frame(0x82, id + bytes({0x02, 0x0B, 0x00}) + str("a") + bytes({0x00})));  // sub id 0
     requireProtocolError(V5, frame(0x82, id + bytes({0x04, 0x0B, 0x01, 0x0B, 0x02}) + str("a") + bytes({0x00})));
     requireProtocolError(V5, frame(0x82, id + bytes({0x02, 0x01, 0x00}) + str("a") + bytes({0x00})));  // payload fmt
@@ -339,11 +338,10 @@ TEST_CASE("SUBSCRIBE", "[codec]") {
 TEST_CASE("UNSUBSCRIBE", "[codec]") {
     const std::string id = bytes({0x00, 0x01});
     requireError(V4, frame(0xA2, id), ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError);
-    requireError(V5, frame(0xA2, id + bytes({0x00})), ReasonCode::TopicFilterInvalid,
-                 ShutdownReason::ProtocolError);
+    requireError(V5, frame(0xA2, id + bytes({0x00})), ReasonCode::TopicFilterInvalid, ShutdownReason::ProtocolError);
     requireProtocolError(V4, frame(0xA2, bytes({0x00, 0x00}) + str("a")));
     requireProtocolError(V5, frame(0xA2, id + bytes({0x04, 0x1F, 0x00, 0x01, 'r'}) + str("a")));  // reason string
-    requireProtocolError(V5, frame(0xA2, id + bytes({0x02, 0x0B, 0x01}) + str("a")));              // subscription id
+    requireProtocolError(V5, frame(0xA2, id + bytes({0x02, 0x0B, 0x01}) + str("a")));             // subscription id
     requireMalformed(V4, frame(0xA2, id + str("a") + bytes({0x00})));  // a truncated second filter
     CHECK(decodeOne(V5, frame(0xA2, id + bytes({0x06, 0x26}) + str("k") + str("") + str("a"))).ok);
 }
@@ -353,13 +351,13 @@ TEST_CASE("CONNACK, SUBACK, UNSUBACK as a client sees them", "[codec]") {
     requireMalformed(V5, bytes({0x20, 0x03, 0x80, 0x00, 0x00}));
     requireMalformed(V4, bytes({0x20, 0x02, 0x00, 0x06}));  // unknown 3.1.1 return code
     requireMalformed(V4, bytes({0x20, 0x01, 0x00}));
-    requireMalformed(V5, bytes({0x20, 0x02, 0x00, 0x00}));  // 5 needs the property length
-    requireMalformed(V5, bytes({0x20, 0x03, 0x00, 0x01, 0x00}));  // 0x01 is not a CONNACK reason
-    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x24, 0x02}));  // maximum QoS 2
-    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x25, 0x05}));  // retain available 5
-    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x28, 0x02}));  // wildcard available 2
-    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x29, 0x02}));  // sub id available 2
-    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x2A, 0x02}));  // shared available 2
+    requireMalformed(V5, bytes({0x20, 0x02, 0x00, 0x00}));                              // 5 needs the property length
+    requireMalformed(V5, bytes({0x20, 0x03, 0x00, 0x01, 0x00}));                        // 0x01 is not a CONNACK reason
+    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x24, 0x02}));        // maximum QoS 2
+    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x25, 0x05}));        // retain available 5
+    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x28, 0x02}));        // wildcard available 2
+    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x29, 0x02}));        // sub id available 2
+    requireProtocolError(V5, bytes({0x20, 0x05, 0x00, 0x00, 0x02, 0x2A, 0x02}));        // shared available 2
     requireProtocolError(V5, bytes({0x20, 0x06, 0x00, 0x00, 0x03, 0x21, 0x00, 0x00}));  // receive max 0
     requireProtocolError(V5, bytes({0x20, 0x06, 0x00, 0x00, 0x03, 0x18, 0x00, 0x00}));  // will delay
     const DecodeResult c = decodeOne(V4, bytes({0x20, 0x02, 0x00, 0x02}));
@@ -368,15 +366,15 @@ TEST_CASE("CONNACK, SUBACK, UNSUBACK as a client sees them", "[codec]") {
 
     requireMalformed(V4, bytes({0x90, 0x03, 0x00, 0x01, 0x03}));  // 3.1.1 SUBACK code 3
     requireMalformed(V4, bytes({0x90, 0x03, 0x00, 0x01, 0x87}));
-    requireMalformed(V4, bytes({0x90, 0x02, 0x00, 0x01}));        // no return codes
+    requireMalformed(V4, bytes({0x90, 0x02, 0x00, 0x01}));  // no return codes
     requireMalformed(V5, bytes({0x90, 0x04, 0x00, 0x01, 0x00, 0x11}));
     requireProtocolError(V4, bytes({0x90, 0x03, 0x00, 0x00, 0x00}));  // packet id 0
     const DecodeResult s = decodeOne(V4, bytes({0x90, 0x03, 0x00, 0x01, 0x80}));
     REQUIRE(s.ok);
     CHECK(std::get<Suback>(s.packet).reasons == std::vector<ReasonCode>{ReasonCode::UnspecifiedError});
 
-    requireMalformed(V4, bytes({0xB0, 0x03, 0x00, 0x01, 0x00}));      // 3.1.1: packet id only
-    requireMalformed(V5, bytes({0xB0, 0x03, 0x00, 0x01, 0x00}));      // 5: no reason codes
+    requireMalformed(V4, bytes({0xB0, 0x03, 0x00, 0x01, 0x00}));        // 3.1.1: packet id only
+    requireMalformed(V5, bytes({0xB0, 0x03, 0x00, 0x01, 0x00}));        // 5: no reason codes
     requireMalformed(V5, bytes({0xB0, 0x04, 0x00, 0x01, 0x00, 0x01}));  // bad reason code
     requireProtocolError(V4, bytes({0xB0, 0x02, 0x00, 0x00}));
 }
@@ -389,7 +387,7 @@ TEST_CASE("PINGREQ and PINGRESP need remaining length 0", "[codec]") {
 TEST_CASE("DISCONNECT", "[codec]") {
     requireMalformed(V4, bytes({0xE0, 0x01, 0x00}));
     requireMalformed(V3, bytes({0xE0, 0x02, 0x00, 0x00}));
-    requireMalformed(V5, bytes({0xE0, 0x01, 0x01}));   // not a DISCONNECT reason
+    requireMalformed(V5, bytes({0xE0, 0x01, 0x01}));  // not a DISCONNECT reason
     requireMalformed(V5, bytes({0xE0, 0x01, 0x18}));
     requireProtocolError(V5, bytes({0xE0, 0x04, 0x00, 0x02, 0x13, 0x00}));  // server keep alive
     requireMalformed(V5, bytes({0xE0, 0x04, 0x00, 0x02, 0x11, 0x00}));      // truncated value
@@ -400,9 +398,8 @@ TEST_CASE("DISCONNECT", "[codec]") {
 
 TEST_CASE("AUTH", "[codec]") {
     requireError(V4, bytes({0xF0, 0x00}), ReasonCode::MalformedPacket, ShutdownReason::UnexpectedPacket);
-    requireError(V3, bytes({0xF0, 0x02, 0x18, 0x00}), ReasonCode::MalformedPacket,
-                 ShutdownReason::UnexpectedPacket);
-    requireMalformed(V5, bytes({0xF0, 0x01, 0x00 + 0x80}));  // not an AUTH reason
+    requireError(V3, bytes({0xF0, 0x02, 0x18, 0x00}), ReasonCode::MalformedPacket, ShutdownReason::UnexpectedPacket);
+    requireMalformed(V5, bytes({0xF0, 0x01, 0x00 + 0x80}));                 // not an AUTH reason
     requireProtocolError(V5, bytes({0xF0, 0x04, 0x18, 0x02, 0x01, 0x00}));  // payload format
     requireProtocolError(V5, bytes({0xF0, 0x08, 0x18, 0x06, 0x15, 0x00, 0x00, 0x15, 0x00, 0x00}));  // duplicate
     const DecodeResult r = decodeOne(V5, bytes({0xF0, 0x00}));

@@ -25,8 +25,9 @@ TEST_CASE("CONNECT 3.1 bytes", "[codec]") {
     c.protocol_name = "MQIsdp";
     c.keepalive = 60;
     c.client_id = "c";
-    requireExact(ProtocolVersion::V31, c,
-                 bytes({0x10, 0x0F, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03, 0x02, 0x00, 0x3C, 0x00, 0x01, 'c'}));
+    requireExact(
+        ProtocolVersion::V31, c,
+        bytes({0x10, 0x0F, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03, 0x02, 0x00, 0x3C, 0x00, 0x01, 'c'}));
 }
 
 TEST_CASE("CONNECT 3.1.1 bytes with will, username and password", "[codec]") {
@@ -38,10 +39,10 @@ TEST_CASE("CONNECT 3.1.1 bytes with will, username and password", "[codec]") {
     c.username = "u";
     c.password = "p";
     requireExact(ProtocolVersion::V311, c,
-                 bytes({0x10, 0x1E, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0xEE, 0x00, 0x0A,  //
-                        0x00, 0x02, 'i', 'd',                                                 //
-                        0x00, 0x03, 'w', '/', 't', 0x00, 0x03, 'b', 'y', 'e',                 //
-                        0x00, 0x01, 'u', 0x00, 0x01, 'p'}));
+                 bytes({0x10, 0x1E, 0x00, 0x04, 'M',  'Q',  'T',  'T', 0x04, 0xEE, 0x00, 0x0A,  //
+                        0x00, 0x02, 'i',  'd',                                                  //
+                        0x00, 0x03, 'w',  '/',  't',  0x00, 0x03, 'b', 'y',  'e',               //
+                        0x00, 0x01, 'u',  0x00, 0x01, 'p'}));
 }
 
 TEST_CASE("CONNECT 5 bytes with properties", "[codec]") {
@@ -53,10 +54,10 @@ TEST_CASE("CONNECT 5 bytes with properties", "[codec]") {
     c.props.receive_maximum = 10;
     c.props.session_expiry_interval = 120;
     requireExact(ProtocolVersion::V5, c,
-                 bytes({0x10, 0x1F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x1E,  //
-                        0x0F, 0x11, 0x00, 0x00, 0x00, 0x78, 0x21, 0x00, 0x0A,                 //
-                        0x26, 0x00, 0x01, 'k', 0x00, 0x01, 'v',                               //
-                        0x00, 0x03, 'a', 'b', 'c'}));
+                 bytes({0x10, 0x1F, 0x00, 0x04, 'M',  'Q',  'T',  'T',  0x05, 0x02, 0x00, 0x1E,  //
+                        0x0F, 0x11, 0x00, 0x00, 0x00, 0x78, 0x21, 0x00, 0x0A,                    //
+                        0x26, 0x00, 0x01, 'k',  0x00, 0x01, 'v',                                 //
+                        0x00, 0x03, 'a',  'b',  'c'}));
 }
 
 TEST_CASE("CONNECT 5 with will properties and password only", "[codec]") {
@@ -68,22 +69,20 @@ TEST_CASE("CONNECT 5 with will properties and password only", "[codec]") {
     c.will->props.will_delay_interval = 5;
     c.password = std::string("\0", 1);
     requireExact(ProtocolVersion::V5, c,
-                 bytes({0x10, 0x1C, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x44, 0x00, 0x00, 0x00,  //
-                        0x00, 0x00,                                                                //
-                        0x05, 0x18, 0x00, 0x00, 0x00, 0x05,                                        //
-                        0x00, 0x01, 't', 0x00, 0x01, 'x', 0x00, 0x01, 0x00}));
+                 bytes({0x10, 0x1C, 0x00, 0x04, 'M',  'Q',  'T',  'T',  0x05, 0x44, 0x00, 0x00, 0x00,  //
+                        0x00, 0x00,                                                                    //
+                        0x05, 0x18, 0x00, 0x00, 0x00, 0x05,                                            //
+                        0x00, 0x01, 't',  0x00, 0x01, 'x',  0x00, 0x01, 0x00}));
 }
 
 TEST_CASE("CONNACK 3.1.1 bytes", "[codec]") {
     requireExact(ProtocolVersion::V311, Connack{true, ReasonCode::Success, {}}, bytes({0x20, 0x02, 0x01, 0x00}));
-    requireExact(ProtocolVersion::V311, Connack{false, ReasonCode::NotAuthorized, {}},
-                 bytes({0x20, 0x02, 0x00, 0x05}));
+    requireExact(ProtocolVersion::V311, Connack{false, ReasonCode::NotAuthorized, {}}, bytes({0x20, 0x02, 0x00, 0x05}));
     requireExact(ProtocolVersion::V31, Connack{false, ReasonCode::BadUserNameOrPassword, {}},
                  bytes({0x20, 0x02, 0x00, 0x04}));
     // MQTT 5 codes are mapped with toConnackV3.
     CHECK(encode(ProtocolVersion::V311, Connack{false, ReasonCode::Banned, {}}) == bytes({0x20, 0x02, 0x00, 0x05}));
-    CHECK(encode(ProtocolVersion::V311, Connack{false, ReasonCode::ServerBusy, {}}) ==
-          bytes({0x20, 0x02, 0x00, 0x03}));
+    CHECK(encode(ProtocolVersion::V311, Connack{false, ReasonCode::ServerBusy, {}}) == bytes({0x20, 0x02, 0x00, 0x03}));
     CHECK(encode(ProtocolVersion::V311, Connack{false, ReasonCode::UnsupportedProtocolVersion, {}}) ==
           bytes({0x20, 0x02, 0x00, 0x01}));
 }
@@ -115,9 +114,8 @@ TEST_CASE("PUBLISH 5 bytes at QoS 0, 1 and 2", "[codec]") {
     Publish p1{1, false, false, "a/b", 1, {}, "hi"};
     p1.props.topic_alias = 5;
     p1.props.message_expiry_interval = 60;
-    requireExact(ProtocolVersion::V5, p1,
-                 bytes({0x32, 0x12, 0x00, 0x03, 'a', '/', 'b', 0x00, 0x01,  //
-                        0x08, 0x02, 0x00, 0x00, 0x00, 0x3C, 0x23, 0x00, 0x05, 'h', 'i'}));
+    requireExact(ProtocolVersion::V5, p1, bytes({0x32, 0x12, 0x00, 0x03, 'a',  '/',  'b',  0x00, 0x01,  //
+                                                 0x08, 0x02, 0x00, 0x00, 0x00, 0x3C, 0x23, 0x00, 0x05, 'h', 'i'}));
     Publish p2{2, false, false, "a/b", 7, {}, "hi"};
     p2.props.subscription_identifiers = {1, 200};
     requireExact(ProtocolVersion::V5, p2,

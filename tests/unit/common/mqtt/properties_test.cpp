@@ -17,10 +17,10 @@ namespace {
 using Ctx = PropertyContext;
 
 struct Spec {
-    std::string value;          // a valid encoded value
-    std::set<Ctx> allowed;      // transcribed from the spec's table, not from the code
-    bool single = true;         // may appear once
-    std::string bad_value;      // a value that is a protocol error, if any
+    std::string value;      // a valid encoded value
+    std::set<Ctx> allowed;  // transcribed from the spec's table, not from the code
+    bool single = true;     // may appear once
+    std::string bad_value;  // a value that is a protocol error, if any
 };
 
 Spec spec(std::string value, std::set<Ctx> allowed, bool single = true, std::string bad_value = "") {
@@ -47,17 +47,17 @@ std::map<int, Spec> specTable() {
     t[0x19] = spec(bytes({0x01}), {Ctx::Connect}, true, bytes({0xFF}));
     t[0x1A] = spec(str("ri"), connack);
     t[0x1C] = spec(str("sr"), {Ctx::Connack, Ctx::Disconnect});
-    t[0x1F] = spec(str("why"),
-               {Ctx::Connack, Ctx::PubResponse, Ctx::Suback, Ctx::Unsuback, Ctx::Disconnect, Ctx::Auth});
+    t[0x1F] =
+        spec(str("why"), {Ctx::Connack, Ctx::PubResponse, Ctx::Suback, Ctx::Unsuback, Ctx::Disconnect, Ctx::Auth});
     t[0x21] = spec(bytes({0, 1}), {Ctx::Connect, Ctx::Connack}, true, bytes({0, 0}));
     t[0x22] = spec(bytes({0, 0}), {Ctx::Connect, Ctx::Connack});
     t[0x23] = spec(bytes({0, 1}), {Ctx::Publish});
     t[0x24] = spec(bytes({0x00}), connack, true, bytes({0x02}));
     t[0x25] = spec(bytes({0x01}), connack, true, bytes({0x02}));
     t[0x26] = spec(str("k") + str("v"),
-               {Ctx::Connect, Ctx::Will, Ctx::Connack, Ctx::Publish, Ctx::PubResponse, Ctx::Subscribe, Ctx::Suback,
-                Ctx::Unsubscribe, Ctx::Unsuback, Ctx::Disconnect, Ctx::Auth},
-               false);
+                   {Ctx::Connect, Ctx::Will, Ctx::Connack, Ctx::Publish, Ctx::PubResponse, Ctx::Subscribe, Ctx::Suback,
+                    Ctx::Unsubscribe, Ctx::Unsuback, Ctx::Disconnect, Ctx::Auth},
+                   false);
     t[0x27] = spec(bytes({0, 0, 1, 0}), {Ctx::Connect, Ctx::Connack}, true, bytes({0, 0, 0, 0}));
     t[0x28] = spec(bytes({0x01}), connack, true, bytes({0x02}));
     t[0x29] = spec(bytes({0x00}), connack, true, bytes({0x03}));
@@ -65,9 +65,9 @@ std::map<int, Spec> specTable() {
     return t;
 }
 
-const Ctx kAllContexts[] = {Ctx::Connect,   Ctx::Will,   Ctx::Connack,     Ctx::Publish,
-                            Ctx::PubResponse, Ctx::Subscribe, Ctx::Suback, Ctx::Unsubscribe,
-                            Ctx::Unsuback,  Ctx::Disconnect, Ctx::Auth};
+const Ctx kAllContexts[] = {Ctx::Connect,     Ctx::Will,       Ctx::Connack, Ctx::Publish,
+                            Ctx::PubResponse, Ctx::Subscribe,  Ctx::Suback,  Ctx::Unsubscribe,
+                            Ctx::Unsuback,    Ctx::Disconnect, Ctx::Auth};
 
 struct Result {
     bool ok;
@@ -199,12 +199,12 @@ TEST_CASE("properties encode in ascending id order, user properties last", "[cod
     std::string out;
     ByteWriter w(out);
     writeProperties(w, p);
-    const std::string expected = bytes({0x19,                          // length 25
-                                        0x01, 0x01,                    // payload format
-                                        0x0B, 0x02, 0x0B, 0x01,        // subscription ids, in order
-                                        0x27, 0x00, 0x00, 0x01, 0x00,  // maximum packet size
-                                        0x26, 0x00, 0x01, 'b', 0x00, 0x01, '2',
-                                        0x26, 0x00, 0x01, 'a', 0x00, 0x01, '1'});
+    const std::string expected =
+        bytes({0x19,                          // length 25
+               0x01, 0x01,                    // payload format
+               0x0B, 0x02, 0x0B, 0x01,        // subscription ids, in order
+               0x27, 0x00, 0x00, 0x01, 0x00,  // maximum packet size
+               0x26, 0x00, 0x01, 'b',  0x00, 0x01, '2', 0x26, 0x00, 0x01, 'a', 0x00, 0x01, '1'});
     CHECK(out == expected);
     CHECK(propertiesBlockSize(p) == expected.size());
     CHECK(propertiesBodySize(p) == expected.size() - 1);

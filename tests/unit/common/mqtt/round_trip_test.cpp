@@ -26,8 +26,8 @@ TEST_CASE("every packet type round-trips at every protocol level", "[codec]") {
     for (ProtocolVersion v : {ProtocolVersion::V31, ProtocolVersion::V311, ProtocolVersion::V5}) {
         const auto packets = samples::all(v);
         for (size_t i = 0; i < packets.size(); ++i) {
-            INFO("version " << versionName(v) << ", sample " << i << " ("
-                            << packetTypeName(packetType(packets[i])) << ")");
+            INFO("version " << versionName(v) << ", sample " << i << " (" << packetTypeName(packetType(packets[i]))
+                            << ")");
             const std::string wire = encode(v, packets[i]);
             const DecodeResult r = decodeOne(v, wire);
             INFO("error: " << r.err.detail);

@@ -25,9 +25,7 @@ struct Sub {
     uint64_t session = 0;
     uint8_t qos = 0;
     bool operator==(const Sub&) const = default;
-    bool operator<(const Sub& o) const {
-        return std::tie(worker, session, qos) < std::tie(o.worker, o.session, o.qos);
-    }
+    bool operator<(const Sub& o) const { return std::tie(worker, session, qos) < std::tie(o.worker, o.session, o.qos); }
 };
 
 template <class V>
@@ -87,9 +85,24 @@ TEST_CASE("trie: exact filters", "[topic]") {
 TEST_CASE("trie: overlapping wildcard filters", "[topic]") {
     TopicTrie<int> t;
     const std::vector<std::pair<const char*, int>> subs = {
-        {"#", 1},         {"+", 2},         {"a", 3},        {"a/#", 4},    {"a/+", 5},    {"a/b", 6},
-        {"a/+/c", 7},     {"a/b/#", 8},     {"+/b/c", 9},    {"+/+/+", 10}, {"+/#", 11},   {"/#", 12},
-        {"+/", 13},       {"a//c", 14},     {"$SYS/#", 15},  {"$SYS/+", 16}, {"a/b/c", 17}, {"a/+/#", 18},
+        {"#", 1},
+        {"+", 2},
+        {"a", 3},
+        {"a/#", 4},
+        {"a/+", 5},
+        {"a/b", 6},
+        {"a/+/c", 7},
+        {"a/b/#", 8},
+        {"+/b/c", 9},
+        {"+/+/+", 10},
+        {"+/#", 11},
+        {"/#", 12},
+        {"+/", 13},
+        {"a//c", 14},
+        {"$SYS/#", 15},
+        {"$SYS/+", 16},
+        {"a/b/c", 17},
+        {"a/+/#", 18},
         {"sport/tennis/player1/#", 19},
     };
     for (auto& [f, v] : subs) REQUIRE(t.insert(f, v));

@@ -77,8 +77,9 @@ TEST_CASE("trace: packets are described on one line", "[trace]") {
     c.password = "secret";
     c.props.session_expiry_interval = 300;
     std::string d = describePacket(c);
-    CHECK(d == "CONNECT(Proto=MQTT v5, ClientId=c1, CleanStart=true, KeepAlive=30, Username=undefined, "
-               "Password=******, Properties={Session-Expiry-Interval=300})");
+    CHECK(d ==
+          "CONNECT(Proto=MQTT v5, ClientId=c1, CleanStart=true, KeepAlive=30, Username=undefined, "
+          "Password=******, Properties={Session-Expiry-Interval=300})");
     CHECK(d.find("secret") == std::string::npos);
     mqtt::Subscribe s;
     s.packet_id = 3;
@@ -104,11 +105,19 @@ TEST_CASE("trace: one line per event", "[trace]") {
 
 TEST_CASE("trace: the text line shows each field its own way", "[trace]") {
     using Kind = Field::Kind;
-    Event e{Level::Warning, "c1", "p", "t/\n", "delivery_dropped",
-            {{"proto_ver", 5}, {"clean_start", true}, {"topic", "t/\n\"", Kind::ClientBytes},
-             {"payload", std::string("m\x00", 2), Kind::Payload}, {"reason", "a \"quoted\" word"}}};
-    CHECK(formatLine(0, e).ends_with(" msg: delivery_dropped, proto_ver: 5, clean_start: true, topic: t/\\x0a\\\", "
-                                     "payload(2 bytes)=\"m\\x00\", reason: a \"quoted\" word\n"));
+    Event e{Level::Warning,
+            "c1",
+            "p",
+            "t/\n",
+            "delivery_dropped",
+            {{"proto_ver", 5},
+             {"clean_start", true},
+             {"topic", "t/\n\"", Kind::ClientBytes},
+             {"payload", std::string("m\x00", 2), Kind::Payload},
+             {"reason", "a \"quoted\" word"}}};
+    CHECK(
+        formatLine(0, e).ends_with(" msg: delivery_dropped, proto_ver: 5, clean_start: true, topic: t/\\x0a\\\", "
+                                   "payload(2 bytes)=\"m\\x00\", reason: a \"quoted\" word\n"));
 }
 
 TEST_CASE("trace: a note about the trace itself, in its format", "[trace]") {
@@ -122,8 +131,8 @@ TEST_CASE("trace: a note about the trace itself, in its format", "[trace]") {
 TEST_CASE("ctl format: trace, traces and license replies", "[ctl][trace]") {
     using ctl::formatHuman;
     using ctl::Json;
-    Json t = {{"name", "CLI-emqx_c"}, {"named", false}, {"type", "clientid"}, {"target", "emqx_c"},
-              {"level", "debug"}, {"file", "/tmp/trace.log"}, {"matched", 4}, {"status", "running"}};
+    Json t = {{"name", "CLI-emqx_c"}, {"named", false},           {"type", "clientid"}, {"target", "emqx_c"},
+              {"level", "debug"},     {"file", "/tmp/trace.log"}, {"matched", 4},       {"status", "running"}};
     CHECK(formatHuman("trace.start", t) == "trace emqx_c CLI-emqx_c successfully\ndestination: /tmp/trace.log\n");
     CHECK(formatHuman("trace.list", {{"traces", Json::array({t})}}) ==
           "Trace(clientid=emqx_c, level=debug, destination=\"/tmp/trace.log\", matched=4)\n");
@@ -138,8 +147,13 @@ TEST_CASE("ctl format: trace, traces and license replies", "[ctl][trace]") {
 TEST_CASE("ctl format: traces replies are EMQX's", "[ctl][trace]") {
     using ctl::formatHuman;
     using ctl::Json;
-    Json t = {{"name", "nt1"}, {"named", true}, {"type", "clientid"}, {"target", "c1"}, {"status", "running"},
-              {"file", "/d/trace/nt1.log"}, {"end_at", "2024-05-10T10:59:12.000+02:00"},
+    Json t = {{"name", "nt1"},
+              {"named", true},
+              {"type", "clientid"},
+              {"target", "c1"},
+              {"status", "running"},
+              {"file", "/d/trace/nt1.log"},
+              {"end_at", "2024-05-10T10:59:12.000+02:00"},
               {"log_size", {{"emqx@127.0.0.1", 1045}}}};
     CHECK(formatHuman("traces.start", t) ==
           "cluster_trace clientid c1 nt1 successfully\ndestination: /d/trace/nt1.log\n"

@@ -18,8 +18,9 @@ json parsed(const std::string& line) {
 }  // namespace
 
 TEST_CASE("trace json: time, level and msg at the top, the rest under meta", "[trace]") {
-    Event e{Level::Debug, "c1", "127.0.0.1:5555", "t/1", "mqtt_packet_received",
-            {{"packet", "PUBLISH(Q0, R0, D0, Topic=t/1, Payload(2 bytes)=\"hi\")"}}};
+    Event e{Level::Debug,           "c1",
+            "127.0.0.1:5555",       "t/1",
+            "mqtt_packet_received", {{"packet", "PUBLISH(Q0, R0, D0, Topic=t/1, Payload(2 bytes)=\"hi\")"}}};
     std::string line = formatJsonLine(1715336952123, e);
     CHECK(formatEvent(1715336952123, Format::Json, e) == line);
     json j = parsed(line);
@@ -37,7 +38,11 @@ TEST_CASE("trace json: time, level and msg at the top, the rest under meta", "[t
 
 TEST_CASE("trace json: values keep their types and raw strings; nothing unknown is invented", "[trace]") {
     using Kind = Field::Kind;
-    Event e{Level::Info, "", "", "", "client_connected",
+    Event e{Level::Info,
+            "",
+            "",
+            "",
+            "client_connected",
             {{"proto_ver", 5}, {"clean_start", true}, {"topic", "a/\"b\"\n", Kind::ClientBytes}}};
     json j = parsed(formatJsonLine(0, e));
     CHECK(j["level"] == "info");
@@ -47,7 +52,8 @@ TEST_CASE("trace json: values keep their types and raw strings; nothing unknown 
 
 TEST_CASE("trace json: invalid UTF-8 in a client's string does not break the line", "[trace]") {
     using Kind = Field::Kind;
-    Event e{Level::Info, std::string_view("c\xff", 2), "p", "", "m", {{"topic", std::string("t\xfe"), Kind::ClientBytes}}};
+    Event e{
+        Level::Info, std::string_view("c\xff", 2), "p", "", "m", {{"topic", std::string("t\xfe"), Kind::ClientBytes}}};
     json j = parsed(formatJsonLine(0, e));
     CHECK(j["meta"]["clientid"].get<std::string>().starts_with("c"));
     CHECK(j["meta"]["topic"].get<std::string>().starts_with("t"));
@@ -56,7 +62,11 @@ TEST_CASE("trace json: invalid UTF-8 in a client's string does not break the lin
 TEST_CASE("trace json: payloads as EMQX formats them, with payload_encode", "[trace]") {
     using Kind = Field::Kind;
     auto meta = [](std::string payload) {
-        Event e{Level::Warning, "c1", "p", "t", "delivery_dropped",
+        Event e{Level::Warning,
+                "c1",
+                "p",
+                "t",
+                "delivery_dropped",
                 {{"reason", "queue_full"}, {"payload", std::move(payload), Kind::Payload}}};
         return parsed(formatJsonLine(0, e))["meta"];
     };

@@ -32,8 +32,8 @@ TEST_CASE("ws framer: client frames are masked, server frames are not, both get 
         std::string wire;
         client.sendBinary(payload, wire);
         REQUIRE(wire.size() > len + 4);
-        CHECK(static_cast<uint8_t>(wire[0]) == 0x82);        // FIN + binary
-        CHECK((static_cast<uint8_t>(wire[1]) & 0x80) != 0);  // masked
+        CHECK(static_cast<uint8_t>(wire[0]) == 0x82);                 // FIN + binary
+        CHECK((static_cast<uint8_t>(wire[1]) & 0x80) != 0);           // masked
         if (len > 8) CHECK(wire.find(payload) == std::string::npos);  // not in the clear
         bool open = false;
         CHECK(feed(server, wire, open) == payload);

@@ -50,7 +50,7 @@ TEST_CASE("banned: changes and endings are written through; restored bans are no
     CHECK(b.remove("username", "old", seq));
     CHECK(seq == 3);
     CHECK_FALSE(b.isBanned("c", "", "", 100));  // ended
-    CHECK(b.list(200).empty());                  // the other one ended too
+    CHECK(b.list(200).empty());                 // the other one ended too
     CHECK(sink.ops == std::vector<std::string>{"put clientid c", "put peerhost 1.2.3.4", "del username old",
                                                "del clientid c", "del peerhost 1.2.3.4"});
     b.persistTo(nullptr);

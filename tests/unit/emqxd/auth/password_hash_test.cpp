@@ -18,13 +18,15 @@ HashAlgorithm algo(std::string name, std::string pos = "prefix", std::string mac
 TEST_CASE("hash: pbkdf2 known vectors (RFC 6070 for SHA-1, and SHA-256/512)", "[auth][hash]") {
     CHECK(computeHash(algo("pbkdf2", "", "sha", 1), "password", "salt") == "0c60c80f961f0e71f3a9b524af6012062fe037a6");
     CHECK(computeHash(algo("pbkdf2", "", "sha", 2), "password", "salt") == "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957");
-    CHECK(computeHash(algo("pbkdf2", "", "sha", 4096), "password", "salt") == "4b007901b765489abead49d926f721d065a429c1");
+    CHECK(computeHash(algo("pbkdf2", "", "sha", 4096), "password", "salt") ==
+          "4b007901b765489abead49d926f721d065a429c1");
     CHECK(computeHash(algo("pbkdf2", "", "sha256", 1), "password", "salt") ==
           "120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b");
     CHECK(computeHash(algo("pbkdf2", "", "sha256", 4096), "password", "salt") ==
           "c5e478d59288c841aa530db6845c4c8d962893a001ce4e11a4963873aa98134a");
     CHECK(computeHash(algo("pbkdf2", "", "sha512", 2), "password", "salt") ==
-          "e1d9c16aa681708a45f5c7c4e215ceb66e011a2e9f0040713f18aefdb866d53cf76cab2868a39b9f7840edce4fef5a82be67335c77a6068e04112754f27ccf4e");
+          "e1d9c16aa681708a45f5c7c4e215ceb66e011a2e9f0040713f18aefdb866d53cf76cab2868a39b9f7840edce4fef5a82be67335c77a6"
+          "068e04112754f27ccf4e");
 }
 
 TEST_CASE("hash: salted sha256 / sha512, prefix and suffix", "[auth][hash]") {
@@ -33,7 +35,8 @@ TEST_CASE("hash: salted sha256 / sha512, prefix and suffix", "[auth][hash]") {
     CHECK(computeHash(algo("sha256", "suffix"), "public", "salt1") ==
           "081d096e5020914bf037d7922a38ad4663804004e55a519a7afe92001de6e2cc");
     CHECK(computeHash(algo("sha512", "suffix"), "public", "salt1") ==
-          "1e834bddd886534ca7de8ab414e8861072f3164ac273f13c0ca1aac4b5e70839d53529be3d89d34974683cff6312660ce0b5eb35c8b99a2ea4401f9111a1ac25");
+          "1e834bddd886534ca7de8ab414e8861072f3164ac273f13c0ca1aac4b5e70839d53529be3d89d34974683cff6312660ce0b5eb35c8b9"
+          "9a2ea4401f9111a1ac25");
     CHECK(computeHash(algo("plain"), "public", "") == "public");
 }
 

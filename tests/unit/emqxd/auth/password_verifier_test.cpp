@@ -39,7 +39,7 @@ TEST_CASE("password verifier: results come back on the loop thread", "[auth][ver
             results.emplace_back(i, ok);
         });
     }
-    CHECK(results.empty());  // nothing is decided inline
+    CHECK(results.empty());           // nothing is decided inline
     uv_run(&l.loop, UV_RUN_DEFAULT);  // returns once every completion ran
     REQUIRE(results.size() == 3);
     for (auto [i, ok] : results) CHECK(ok == (i != 1));

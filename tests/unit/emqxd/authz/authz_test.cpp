@@ -13,7 +13,8 @@ TEST_CASE("authz: rule evaluation", "[authz]") {
     REQUIRE(az.loadText("t", R"({allow, {username, "u"}, publish, ["a/+/c", "${username}/#"]}.
 {allow, all, subscribe, ["$SYS/#", "#"]}.
 {deny, {ipaddr, "::1"}, all, ["v6"]}.
-{allow, all, all, ["v6"]}.)", err));
+{allow, all, all, ["v6"]}.)",
+                        err));
     authz::ClientInfo u{"c", "u", "10.0.0.1:1"};
     CHECK(az.check(u, authz::Action::Publish, "a/b/c"));
     CHECK_FALSE(az.check(u, authz::Action::Publish, "a/b/c/d"));

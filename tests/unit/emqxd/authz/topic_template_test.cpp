@@ -28,8 +28,8 @@ TEST_CASE("topic template: empty and unsafe values refuse the rule", "[authz]") 
         std::string value;
         char bad;
     };
-    for (const Case& c : {Case{"#", '#'}, Case{"+", '+'}, Case{"a/b", '/'}, Case{std::string("a\0b", 3), '\0'},
-                          Case{"ok+#", '+'}}) {
+    for (const Case& c :
+         {Case{"#", '#'}, Case{"+", '+'}, Case{"a/b", '/'}, Case{std::string("a\0b", 3), '\0'}, Case{"ok+#", '+'}}) {
         r = renderTopicTemplate("pre/%c/#", {"u", c.value}, {}, out);
         CHECK(r.outcome == TemplateOutcome::UnsafeValue);
         CHECK(r.placeholder == "%c");

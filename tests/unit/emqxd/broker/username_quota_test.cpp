@@ -29,6 +29,4 @@ TEST_CASE("username quota: a username with no connection left is forgotten", "[c
     CHECK_FALSE(q.tryAcquire("carol"));
 }
 
-TEST_CASE("username quota: 0 is unlimited", "[core][username_quota]") {
-    CHECK_FALSE(UsernameQuota(0).limited());
-}
+TEST_CASE("username quota: 0 is unlimited", "[core][username_quota]") { CHECK_FALSE(UsernameQuota(0).limited()); }

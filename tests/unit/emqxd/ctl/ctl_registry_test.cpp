@@ -11,10 +11,10 @@
 #include <optional>
 
 #include "emqxd/broker/broker_context.h"
-#include "emqxd/shard/broker_shard.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/session/session.h"
+#include "emqxd/shard/broker_shard.h"
 #include "emqxd/worker/worker.h"
 
 using namespace emqx;
@@ -42,7 +42,8 @@ struct ControlLoop {
     void runUntil(const std::optional<Answer>& answer) {
         uv_timer_t deadline;
         uv_timer_init(&loop, &deadline);
-        uv_timer_start(&deadline, [](uv_timer_t*) {}, 10000, 0);
+        uv_timer_start(
+            &deadline, [](uv_timer_t*) {}, 10000, 0);
         auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (!answer && std::chrono::steady_clock::now() < end) uv_run(&loop, UV_RUN_ONCE);
         uv_close(reinterpret_cast<uv_handle_t*>(&deadline), nullptr);

@@ -106,7 +106,8 @@ TEST_CASE("hook bus: a subscriber behind a switch runs only while it is on", "[c
     HookBus bus;
     Switch tracing;
     int always = 0, gated = 0;
-    bus.add<MessageDropped>(1, [&](const MessageDropped&) { ++gated; }, &tracing);
+    bus.add<MessageDropped>(
+        1, [&](const MessageDropped&) { ++gated; }, &tracing);
     auto m = Message::make("t/1", "x");
 
     CHECK_FALSE(bus.active(HookPoint::MessageDropped));  // registered, switched off: idle
@@ -120,7 +121,7 @@ TEST_CASE("hook bus: a subscriber behind a switch runs only while it is on", "[c
 
     bus.add<MessageDropped>(0, [&](const MessageDropped&) { ++always; });
     tracing.set(false);
-    tracing.set(false);  // turning it off twice counts once
+    tracing.set(false);                            // turning it off twice counts once
     CHECK(bus.active(HookPoint::MessageDropped));  // the ungated subscriber keeps the point live
     bus.run(dropOf(*m));
     CHECK(gated == 1);
@@ -132,7 +133,8 @@ TEST_CASE("hook bus: a switch turned on before its subscribers are added makes t
     Switch on;
     on.set(true);
     int calls = 0;
-    bus.add<MessageDropped>(0, [&](const MessageDropped&) { ++calls; }, &on);
+    bus.add<MessageDropped>(
+        0, [&](const MessageDropped&) { ++calls; }, &on);
     CHECK(bus.active(HookPoint::MessageDropped));
     auto m = Message::make("t/1", "x");
     bus.run(dropOf(*m));

@@ -1,7 +1,7 @@
 // License files: format, Ed25519 signature, dates, and what a license admits.
-#include <catch2/catch.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -70,8 +70,11 @@ struct InstalledManager {
 };
 
 nlohmann::json fields() {
-    return {{"customer", "Acme"},        {"customer_type", "small"},     {"max_connections", 10},
-            {"issued_at", "2024-02-28"}, {"expiry_at", "2024-02-29"}};
+    return {{"customer", "Acme"},
+            {"customer_type", "small"},
+            {"max_connections", 10},
+            {"issued_at", "2024-02-28"},
+            {"expiry_at", "2024-02-29"}};
 }
 
 }  // namespace

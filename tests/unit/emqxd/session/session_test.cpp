@@ -31,7 +31,7 @@ struct FakeSink : DeliverySink {
     std::vector<Out> out;
     uint16_t receive_max = 65535;
     bool output_full = false;
-    size_t room = std::numeric_limits<size_t>::max();  // PUBLISHes the output takes before it is full
+    size_t room = std::numeric_limits<size_t>::max();         // PUBLISHes the output takes before it is full
     size_t max_payload = std::numeric_limits<size_t>::max();  // larger: TooLarge
     int too_large_calls = 0;
     std::string unreadable;  // a payload the receiver may not read (check_on_delivery)
@@ -142,7 +142,7 @@ TEST_CASE("session: No Local drops the session's own messages", "[core][session]
     CHECK(metrics.get(Metric::DeliveryDropped) == 1);
     CHECK(metrics.get(Metric::MessagesDropped) == 1);
 
-    s.deliver(makeMsg("other", 0, 8), opts(0, true), 0);  // another publisher
+    s.deliver(makeMsg("other", 0, 8), opts(0, true), 0);       // another publisher
     s.deliver(makeMsg("own-no-nl", 0, 7), opts(0, false), 0);  // no_local not set
     CHECK(sink.payloads() == std::vector<std::string>{"other", "own-no-nl"});
     CHECK(s.droppedCount() == 1);
@@ -668,7 +668,7 @@ TEST_CASE("session: incoming QoS 2 awaiting PUBREL", "[core][session]") {
     CHECK(s.expireAwaitingRel(5000) == 1);
     CHECK(s.awaitingRelCount() == 1);
     CHECK(s.nextAwaitRelExpiry() == 6000);
-    CHECK_FALSE(s.release(5));  // expired
+    CHECK_FALSE(s.release(5));   // expired
     CHECK(s.awaitRel(5, 5000));  // a new exchange may reuse the id
 
     CHECK(s.release(6));

@@ -67,10 +67,8 @@ TEST_CASE("ack gate: with durable.fsync always an ack waits for the commit of it
         ++sent;
         was_stored = stored;
     };
-    if (gate.mustWait(1, writes))
-        gate.defer(1, writes, send);
-    else
-        send(!gate.anyFailed(writes));  // the writer was quicker than us
+    if (gate.mustWait(1, writes)) gate.defer(1, writes, send);
+    else send(!gate.anyFailed(writes));  // the writer was quicker than us
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (t.store->committedSeq() < writes.last_seq && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));

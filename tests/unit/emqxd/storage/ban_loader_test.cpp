@@ -21,10 +21,7 @@
 using namespace emqx;
 using emqx::test::TempStore;
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("storage: bans written through Banned come back; ended and deleted ones do not", "[storage][banned]") {
     TempStore t(storage::FsyncMode::Batch);

@@ -33,7 +33,7 @@ TEST_CASE("storage: a damaged ban record or key is refused", "[storage][banned]"
     std::string v2 = value;
     v2[0] = 2;  // an unknown version
     CHECK_FALSE(storage::decodeBan(key, v2, out));
-    CHECK_FALSE(storage::decodeBan("username", value, out));           // no separator
-    CHECK_FALSE(storage::decodeBan(storage::banKey("username", ""), value, out));  // nobody
+    CHECK_FALSE(storage::decodeBan("username", value, out));                        // no separator
+    CHECK_FALSE(storage::decodeBan(storage::banKey("username", ""), value, out));   // nobody
     CHECK_FALSE(storage::decodeBan(storage::banKey("nickname", "x"), value, out));  // not clientid|username|peerhost
 }

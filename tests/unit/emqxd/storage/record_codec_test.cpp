@@ -68,7 +68,7 @@ TEST_CASE("storage: a message without properties round-trips, and damage is refu
     requireSameMessage(*m, *back);
     CHECK_FALSE(back->props);
     CHECK_FALSE(storage::decodeMessage(rec.substr(0, rec.size() - 1)));  // truncated
-    CHECK_FALSE(storage::decodeMessage(rec + "x"));                       // trailing bytes
+    CHECK_FALSE(storage::decodeMessage(rec + "x"));                      // trailing bytes
     std::string bad = rec;
     bad[0] = 99;  // unknown version
     CHECK_FALSE(storage::decodeMessage(bad));

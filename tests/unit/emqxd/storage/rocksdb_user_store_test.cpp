@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "emqxd/storage/rocksdb_user_store.h"
 #include "emqxd/storage/durable_store.h"
+#include "emqxd/storage/rocksdb_user_store.h"
 
 using namespace emqx;
 

@@ -9,15 +9,14 @@
 
 #include "emqxd/session/session.h"
 #include "emqxd/storage/durable_store.h"
-#include "tests/unit/emqxd/storage/temp_store.h"
 #include "emqxd/storage/record_codec.h"
 #include "emqxd/storage/session_loader.h"
+#include "tests/unit/emqxd/storage/temp_store.h"
 
 using namespace emqx;
 using emqx::test::TempStore;
 
 namespace {
-
 
 MessagePtr message(std::string payload, uint64_t id, uint8_t qos = 1) {
     auto m = Message::make("t", payload);

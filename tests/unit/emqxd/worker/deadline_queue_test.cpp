@@ -26,8 +26,7 @@ TEST_CASE("deadline queue: empty", "[core][deadline]") {
 
 TEST_CASE("deadline queue: popDue returns due entries in deadline order", "[core][deadline]") {
     DeadlineQueue q;
-    int64_t a = DeadlineQueue::kNone, b = DeadlineQueue::kNone, c = DeadlineQueue::kNone,
-            d = DeadlineQueue::kNone;
+    int64_t a = DeadlineQueue::kNone, b = DeadlineQueue::kNone, c = DeadlineQueue::kNone, d = DeadlineQueue::kNone;
     q.reschedule(DeadlineKind::Connection, 1, a, 300);
     q.reschedule(DeadlineKind::Session, 2, b, 100);
     q.reschedule(DeadlineKind::Connection, 3, c, 200);
@@ -103,7 +102,7 @@ TEST_CASE("deadline queue: a handler may reschedule while popping", "[core][dead
     int calls = 0;
     q.popDue(150, [&](const DeadlineEntry& e) {
         ++calls;
-        slot = DeadlineQueue::kNone;  // the entry is gone: the owner forgets it
+        slot = DeadlineQueue::kNone;            // the entry is gone: the owner forgets it
         q.reschedule(e.kind, e.id, slot, 200);  // next check, after now
     });
     CHECK(calls == 1);

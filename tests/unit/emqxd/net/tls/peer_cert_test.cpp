@@ -66,7 +66,14 @@ TEST_CASE("peer cert: cn, dn, crt, pem and md5 as EMQX computes them", "[core][p
     REQUIRE(cert);
     CHECK(peerCertField(cert.get(), PeerCertField::Cn) == "client-1");
     CHECK(peerCertField(cert.get(), PeerCertField::Dn) == "CN=client-1,O=EMQ\\, Inc.,C=SE");
-    const std::string der_b64 = "MIIBwDCCAWWgAwIBAgIUCJjhDQViKpMRrrJYma2LrceYLikwCgYIKoZIzj0EAwIwNDELMAkGA1UEBhMCU0UxEjAQBgNVBAoMCUVNUSwgSW5jLjERMA8GA1UEAwwIY2xpZW50LTEwIBcNMjYxMTI1MTExMTI2WhgPMjEyNjExMDExMTExMjZaMDQxCzAJBgNVBAYTAlNFMRIwEAYDVQQKDAlFTVEsIEluYy4xETAPBgNVBAMMCGNsaWVudC0xMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEE8lnd8GVUCvnTXuMUM/tuBw7FKJUvo0gG3ypOkYlKNpiEJAhf97sksN9a/Rwf3wdXQJPtI2wgWoXKwcR2KHfa6NTMFEwHQYDVR0OBBYEFI6Tk0TZqH9osc/FM77fPNxeFPDwMB8GA1UdIwQYMBaAFI6Tk0TZqH9osc/FM77fPNxeFPDwMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAIp6O3LZlOjuSIu8ZLH0tPlrXDGNvywjtOkv5eplbZ9qAiEA+qgnFJRQIZC+3USgg9OTVh+ApXs6G6ASIHrCNunSGuk=";
+    const std::string der_b64 =
+        "MIIBwDCCAWWgAwIBAgIUCJjhDQViKpMRrrJYma2LrceYLikwCgYIKoZIzj0EAwIwNDELMAkGA1UEBhMCU0UxEjAQBgNVBAoMCUVNUSwgSW5jLj"
+        "ERMA8GA1UEAwwIY2xpZW50LTEwIBcNMjYxMTI1MTExMTI2WhgPMjEyNjExMDExMTExMjZaMDQxCzAJBgNVBAYTAlNFMRIwEAYDVQQKDAlFTVEs"
+        "IEluYy4xETAPBgNVBAMMCGNsaWVudC0xMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEE8lnd8GVUCvnTXuMUM/"
+        "tuBw7FKJUvo0gG3ypOkYlKNpiEJAhf97sksN9a/Rwf3wdXQJPtI2wgWoXKwcR2KHfa6NTMFEwHQYDVR0OBBYEFI6Tk0TZqH9osc/"
+        "FM77fPNxeFPDwMB8GA1UdIwQYMBaAFI6Tk0TZqH9osc/FM77fPNxeFPDwMA8GA1UdEwEB/"
+        "wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAIp6O3LZlOjuSIu8ZLH0tPlrXDGNvywjtOkv5eplbZ9qAiEA+qgnFJRQIZC+3USgg9OTVh+"
+        "ApXs6G6ASIHrCNunSGuk=";
     CHECK(peerCertField(cert.get(), PeerCertField::Pem) == der_b64);
     CHECK(peerCertField(cert.get(), PeerCertField::Crt) == der_b64);
     CHECK(peerCertField(cert.get(), PeerCertField::Md5) == "fb6d7501d27d9b679d97e7e9c7ec53b4");
