@@ -143,7 +143,7 @@ void BrokerApp::catchSignals() {
 
 bool BrokerApp::startCtl(std::string& error) {
     ctl_ = std::make_unique<CtlServer>(
-        &loop_, *ctx_, workers_, *traces_,
+        &loop_, loop_owner_, *ctx_, workers_, *traces_,
         CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
                  [this](const std::string& id, std::string& e) { return startListener(id, e); }});
     if (ctl_->start(error)) return true;
@@ -198,7 +198,9 @@ int BrokerApp::runControlLoop() {
     std::printf("EMQX %s is running now!\n", EMQX_VERSION);
     std::fflush(stdout);
 
+    loop_owner_.enter();
     uv_run(&loop_, UV_RUN_DEFAULT);
+    loop_owner_.leave();
     for (auto& w : workers_) w->join();
     closeDurable();
     log::info("{} stopped", ctx_->cfg.node.name);
@@ -428,10 +430,10 @@ bool BrokerApp::openDurable(std::string& error) {
 void BrokerApp::restoreSessions() {
     BrokerContext& ctx = *ctx_;
     if (!ctx.durable) return;
-    // Commits wake the workers that hold acks waiting for them.
+    // Commits wake the workers that hold acks waiting for them (on the store's writer thread).
     ctx.durable->setCommitListener([this](uint64_t seq) {
         for (auto& w : workers_)
-            if (w->shard().acks().waitingForCommit()) {
+            if (w->acksWaitForCommit()) {
                 Worker* wp = w.get();
                 wp->post([wp, seq] { wp->shard().acks().onCommitted(seq); });
             }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/app/pid_file.h"
 
 namespace emqx {
@@ -76,6 +77,7 @@ private:
     void closeDurable();
 
     uv_loop_t loop_{};
+    OwnerThread loop_owner_;  // this thread while runControlLoop() runs the loop
     std::unique_ptr<BrokerContext> ctx_;
     // `emqxctl trace`'s traces; after ctx_: its switch counts in ctx_->hooks.
     std::unique_ptr<trace::TraceRegistry> traces_;

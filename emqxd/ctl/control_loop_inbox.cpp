@@ -28,6 +28,7 @@ void ControlLoopInbox::post(Task task) {
 }
 
 void ControlLoopInbox::close() {
+    EMQX_ASSERT_OWNER(owner_);
     {
         std::lock_guard lock(wake_mutex_);
         if (closed_) return;

@@ -47,9 +47,10 @@ std::string ctlSocketPath(const BrokerContext& ctx) {
     return (std::filesystem::path(ctx.cfg.node.data_dir) / "emqxd.sock").string();
 }
 
-CtlServer::CtlServer(uv_loop_t* loop, BrokerContext& ctx, const std::vector<std::unique_ptr<Worker>>& workers,
-                     trace::TraceRegistry& traces, CtlHooks hooks)
+CtlServer::CtlServer(uv_loop_t* loop, const OwnerThread& owner, BrokerContext& ctx,
+                     const std::vector<std::unique_ptr<Worker>>& workers, trace::TraceRegistry& traces, CtlHooks hooks)
     : loop_(loop),
+      owner_(owner),
       ctx_(ctx),
       workers_(workers),
       traces_(traces),
@@ -57,6 +58,7 @@ CtlServer::CtlServer(uv_loop_t* loop, BrokerContext& ctx, const std::vector<std:
       inbox_(loop),
       path_(ctlSocketPath(ctx)),
       read_buffer_(new char[ctl::kMaxLineBytes]) {
+    inbox_.bindOwner(owner);
     ctl::registerCommands(registry_);
 }
 
@@ -67,6 +69,7 @@ CtlServer::~CtlServer() {
 }
 
 bool CtlServer::start(std::string& error) {
+    EMQX_ASSERT_OWNER(owner_);
     if (auto problems = registry_.problems(); !problems.empty()) {
         error = "ctl command registry: " + problems.front();
         return false;
@@ -113,6 +116,7 @@ bool CtlServer::start(std::string& error) {
 }
 
 void CtlServer::stop() {
+    EMQX_ASSERT_OWNER(owner_);
     if (stopped_) return;
     stopped_ = true;
     if (server_) {
@@ -249,6 +253,7 @@ void CtlServer::processLines(Conn& c) {
 }
 
 void CtlServer::dispatch(Conn& c, const std::string& line) {
+    EMQX_ASSERT_OWNER(owner_);
     // Reading pauses until this request is answered and the answer written.
     c.busy = true;
     if (c.reading) {
@@ -268,6 +273,7 @@ void CtlServer::dispatch(Conn& c, const std::string& line) {
 }
 
 void CtlServer::respond(uint64_t conn, std::string line) {
+    EMQX_ASSERT_OWNER(owner_);
     auto it = conns_.find(conn);
     if (it == conns_.end()) return;  // the ctl client went away meanwhile
     Conn& c = *it->second;

@@ -7,7 +7,8 @@
 // is answered and its reply written), an unfinished line is capped at 64 KiB,
 // and a connection idle for 60 s is closed. So a stalled or vanished ctl
 // client costs one socket and never blocks the broker or another ctl client.
-// Owner: the control loop (the main thread).
+// Owner: the control loop (the main thread); `owner` is the thread running it,
+// which BrokerApp records around the loop and the methods assert.
 #include <uv.h>
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <unordered_map>
 
 #include "common/ctl/protocol.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/ctl/ctl_registry.h"
 
@@ -35,8 +37,8 @@ public:
     static constexpr uint64_t kIdleTimeoutMs = 60000;
     static constexpr size_t kMaxConnections = 1024;
 
-    CtlServer(uv_loop_t* loop, BrokerContext& ctx, const std::vector<std::unique_ptr<Worker>>& workers,
-              trace::TraceRegistry& traces, CtlHooks hooks);
+    CtlServer(uv_loop_t* loop, const OwnerThread& owner, BrokerContext& ctx,
+              const std::vector<std::unique_ptr<Worker>>& workers, trace::TraceRegistry& traces, CtlHooks hooks);
     ~CtlServer();
     CtlServer(const CtlServer&) = delete;
     CtlServer& operator=(const CtlServer&) = delete;
@@ -66,6 +68,7 @@ private:
     void closeConn(Conn& c);
 
     uv_loop_t* loop_;
+    const OwnerThread& owner_;
     BrokerContext& ctx_;
     const std::vector<std::unique_ptr<Worker>>& workers_;
     trace::TraceRegistry& traces_;

@@ -14,6 +14,7 @@ namespace emqx {
 Connection::Connection(ConnectionTable& table, uint64_t id, ListenerStats* listener, std::string peer)
     : table_(table), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this, table.shard()) {
     tcp_.data = this;
+    pending_.bindOwner(runtime().owner());
     last_received_ms_ = runtime().nowMs();
     if (listener_ && (!listener_->messages_rate.unlimited() || !listener_->bytes_rate.unlimited()))
         limiter_ = std::make_unique<ReadLimiter>(listener_->messages_rate, listener_->bytes_rate, last_received_ms_);
@@ -24,6 +25,7 @@ Connection::~Connection() = default;
 const config::ListenerConfig& Connection::listenerConfig() const { return listener_->config; }
 
 bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string wire) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     transport_ = std::move(transport);
     wire_ = std::move(wire);
     if (uv_tcp_init(runtime().loop(), &tcp_) != 0) {
@@ -92,6 +94,7 @@ void Connection::pauseReading() {
 }
 
 void Connection::resumeReading() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     limiter_->paused_until_ms = -1;
     // The client may well have kept sending while we did not read: the pause
     // counts as activity, so keepalive never kicks a client we throttled.
@@ -103,6 +106,7 @@ void Connection::resumeReading() {
 }
 
 void Connection::connectDecided() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (!unread_.empty()) consume(nullptr, 0);
     else migrateIfAsked();
     if (input_held_ && !closing_) {
@@ -136,6 +140,7 @@ void Connection::transportInput(const char* data, size_t len) {
 }
 
 void Connection::feed(std::string_view bytes) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (!bytes.empty()) consume(bytes.data(), bytes.size());
 }
 
@@ -158,6 +163,7 @@ void Connection::migrateIfAsked() {
 }
 
 void Connection::migrate(Channel::Migration m, std::string unread) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     std::string carried;
     std::optional<int> fd = detachForMigration(carried);
     if (!fd) return;
@@ -218,12 +224,14 @@ size_t Connection::parse(const char* data, size_t len) {
 }
 
 void Connection::wantFlush() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (dirty_ || !handle_open_) return;
     dirty_ = true;
     table_.markDirty(this);
 }
 
 void Connection::flush() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     dirty_ = false;
     if (writing_ || !handle_open_ || migrating_) return;
     if (transport_ && !pending_.empty() && transport_->established()) {
@@ -326,6 +334,7 @@ void Connection::afterWrite() {
 }
 
 void Connection::close(ShutdownReason reason) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (closing_) return;
     closing_ = true;
     reason_ = reason;
@@ -399,16 +408,19 @@ std::optional<int> Connection::detachForMigration(std::string& carried) {
 }
 
 bool Connection::handshakeTimedOut(int64_t now_ms) const {
+    EMQX_ASSERT_OWNER(table_.runtime().owner());
     if (!transport_ || closing_) return false;
     int64_t deadline = transport_->handshakeTimeoutMs();
     return deadline >= 0 && now_ms >= deadline;
 }
 
 bool Connection::sendTimedOut(int64_t now_ms) const {
+    EMQX_ASSERT_OWNER(table_.runtime().owner());
     return writing_ && now_ms - write_started_ms_ >= listener_->config.tcp_options.send_timeout;
 }
 
 void Connection::forceClose() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (!closing_) close(ShutdownReason::Etimedout);
     finishClose();
 }

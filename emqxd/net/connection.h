@@ -2,7 +2,8 @@
 // One client socket on a worker: reads bytes and splits them into packets for
 // its Channel, queues output and writes it once per loop iteration, and closes
 // with a recorded reason (deferred: freed only in the uv_close callback).
-// Owner: the worker thread that opened it.
+// Owner: the worker thread that opened it (worker().owner(), which its
+// methods and its output buffer assert in debug builds).
 #include <uv.h>
 
 #include <cstdint>

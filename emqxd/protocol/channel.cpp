@@ -24,10 +24,12 @@ int64_t Channel::expiryIntervalMs() const {
 }
 
 uint32_t Channel::maxIncomingPacketSize() const {
+    EMQX_ASSERT_OWNER(runtime().owner());
     return static_cast<uint32_t>(std::min<uint64_t>(ctx().cfg.mqtt.max_packet_size, 268435460u));
 }
 
 std::optional<Channel::Migration> Channel::takeMigration() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (!migration_) return std::nullopt;
     std::optional<Migration> m(std::move(*migration_));
     migration_.reset();
@@ -35,6 +37,7 @@ std::optional<Channel::Migration> Channel::takeMigration() {
 }
 
 void Channel::handle(mqtt::Packet& packet) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (state_ == State::Closed) return;
     ctx().hooks.run(hooks::PacketReceived{*this, packet});
     if (state_ == State::AwaitingConnect) {
@@ -76,6 +79,7 @@ void Channel::handle(mqtt::Packet& packet) {
 }
 
 void Channel::protocolError(const mqtt::ProtocolError& err) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     ShutdownReason reason = err.shutdown_reason;
     runtime().logProtocolError({"frame_parse_error", client_id_, conn_.peer(), shutdownReasonName(reason), err.detail});
     if (state_ == State::AwaitingConnect) {
@@ -134,6 +138,7 @@ void Channel::countSent(PacketType type) {
 }
 
 bool Channel::outputFull() const {
+    EMQX_ASSERT_OWNER(runtime().owner());
     // Bounded per-connection output: beyond it QoS 0 is dropped and QoS 1/2
     // waits in the session, so a slow consumer never grows broker memory.
     constexpr size_t kMaxPendingOutput = 4 * 1024 * 1024;
@@ -141,6 +146,7 @@ bool Channel::outputFull() const {
 }
 
 void Channel::onOutputDrained() {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (session_ && state_ == State::Connected) session_->onOutputDrained(runtime().loopWallMs());
 }
 
@@ -160,6 +166,7 @@ void Channel::onDisconnect(const mqtt::Disconnect& d) {
 }
 
 void Channel::onClose(ShutdownReason reason) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (username_slot_) {
         username_slot_ = false;
         ctx().username_quota.release(username_);
@@ -188,6 +195,7 @@ void Channel::onClose(ShutdownReason reason) {
 }
 
 int64_t Channel::onDeadline(int64_t now_ms) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     const auto& mqtt_cfg = ctx().cfg.mqtt;
     if (conn_.closing()) {
         conn_.forceClose();
@@ -255,6 +263,7 @@ void Channel::scheduleCheck() {
 namespace emqx {
 
 void Channel::checkNoLaterThan(int64_t at_ms) {
+    EMQX_ASSERT_OWNER(runtime().owner());
     if (conn_.deadline_slot != DeadlineQueue::kNone && conn_.deadline_slot <= at_ms) return;
     runtime().schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, at_ms);
 }

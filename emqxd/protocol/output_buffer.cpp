@@ -3,6 +3,7 @@
 namespace emqx {
 
 void OutputBuffer::append(std::string_view bytes) {
+    EMQX_ASSERT_OWNER(owner_);
     if (bytes.empty()) return;
     if (!segments_.empty() && segments_.back().external == nullptr &&
         segments_.back().offset + segments_.back().length == arena_.size()) {
@@ -15,6 +16,7 @@ void OutputBuffer::append(std::string_view bytes) {
 }
 
 void OutputBuffer::appendPayload(const MessagePtr& msg) {
+    EMQX_ASSERT_OWNER(owner_);
     std::string_view payload = msg->payload;
     if (payload.size() <= kInlinePayload) {
         append(payload);
@@ -26,6 +28,7 @@ void OutputBuffer::appendPayload(const MessagePtr& msg) {
 }
 
 void OutputBuffer::appendPublish(const mqtt::PublishTemplate& header, uint16_t packet_id, const MessagePtr& msg) {
+    EMQX_ASSERT_OWNER(owner_);
     const size_t at = arena_.size();
     append(header.header);
     if (header.packet_id_offset != 0) mqtt::writePacketId(arena_.data() + at + header.packet_id_offset, packet_id);
@@ -33,6 +36,7 @@ void OutputBuffer::appendPublish(const mqtt::PublishTemplate& header, uint16_t p
 }
 
 const std::vector<uv_buf_t>& OutputBuffer::buffers() {
+    EMQX_ASSERT_OWNER(owner_);
     bufs_.clear();
     for (const Segment& s : segments_) {
         const char* base = s.external ? s.external : arena_.data() + s.offset;
@@ -42,6 +46,7 @@ const std::vector<uv_buf_t>& OutputBuffer::buffers() {
 }
 
 void OutputBuffer::clear() {
+    EMQX_ASSERT_OWNER(owner_);
     arena_.clear();
     segments_.clear();
     refs_.clear();
@@ -49,6 +54,7 @@ void OutputBuffer::clear() {
 }
 
 void OutputBuffer::shrink() {
+    EMQX_ASSERT_OWNER(owner_);
     if (!empty()) return;
     std::string().swap(arena_);
     std::vector<Segment>().swap(segments_);

@@ -4,6 +4,8 @@
 // referenced (the Message stays alive until the write completes), and the whole
 // lot goes out in one gathered write. The protocol fills it (a concrete type:
 // no indirect call per packet); net's Connection writes it.
+// Owner: its connection's worker thread (bound by the connection; a write
+// request's buffer, swapped with it, is unbound: it is the pool's).
 #include <uv.h>
 
 #include <cstddef>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "common/mqtt/publish_template.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/message/message.h"
 
 namespace emqx {
@@ -21,6 +24,8 @@ public:
     // Payloads up to this size are copied into the arena: a copy is cheaper
     // than an extra iovec and a reference count.
     static constexpr size_t kInlinePayload = 512;
+
+    void bindOwner(const OwnerThread& owner) { owner_.bind(owner); }
 
     void append(std::string_view bytes);
     void appendPayload(const MessagePtr& msg);
@@ -46,6 +51,7 @@ private:
     std::vector<MessagePtr> refs_;
     std::vector<uv_buf_t> bufs_;
     size_t bytes_ = 0;
+    [[no_unique_address]] OwnerRef owner_;  // nothing in release builds: an idle connection's size matters
 };
 
 }  // namespace emqx

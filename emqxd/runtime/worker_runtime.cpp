@@ -14,6 +14,7 @@ WorkerRuntime::WorkerRuntime(uint32_t index, int64_t log_throttle_window_ms)
       read_buffer_(new char[kReadBufferSize]) {
     uv_loop_init(&loop_);
     loop_.data = this;
+    deadlines_.bindOwner(owner_);
     uv_async_init(&loop_, &wakeup_, [](uv_async_t* a) { static_cast<WorkerRuntime*>(a->loop->data)->onWakeup(); });
     uv_timer_init(&loop_, &timer_);
     uv_prepare_init(&loop_, &prepare_);
@@ -68,9 +69,11 @@ void WorkerRuntime::join() {
 }
 
 void WorkerRuntime::run() {
+    owner_.enter();
     uv_run(&loop_, UV_RUN_DEFAULT);
     // Drain the handles closed on the way out.
     uv_run(&loop_, UV_RUN_DEFAULT);
+    owner_.leave();  // the main thread saves and frees what the loop owned
 }
 
 void WorkerRuntime::beginStop() {

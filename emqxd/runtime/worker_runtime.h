@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/log/protocol_error_log.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/runtime/deadline_queue.h"
@@ -58,11 +59,25 @@ public:
         inbox_.pushRange(first, last);
     }
     const Metrics& metrics() const { return metrics_; }
+    // The thread running this loop, set while run() runs it (before and after,
+    // the main thread may touch what the worker owns): every object the worker
+    // owns (connections, channels, sessions, its shard) asserts it in debug
+    // builds (EMQX_ASSERT_OWNER).
+    const OwnerThread& owner() const { return owner_; }
 
     // --- the worker's own thread ---
-    uv_loop_t* loop() { return &loop_; }
-    Metrics& metrics() { return metrics_; }
-    int64_t nowMs() const { return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_))); }
+    uv_loop_t* loop() {
+        EMQX_ASSERT_OWNER(owner_);
+        return &loop_;
+    }
+    Metrics& metrics() {
+        EMQX_ASSERT_OWNER(owner_);
+        return metrics_;
+    }
+    int64_t nowMs() const {
+        EMQX_ASSERT_OWNER(owner_);
+        return static_cast<int64_t>(uv_now(const_cast<uv_loop_t*>(&loop_)));
+    }
     // The wall clock as of this loop iteration: the loop's time plus an offset
     // taken once per iteration, so the per-message path reads no clock.
     int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
@@ -129,6 +144,7 @@ private:
     Inbox<InboxItem> inbox_;
     std::vector<InboxItem> batch_;
     std::thread thread_;
+    OwnerThread owner_;
     Metrics metrics_;
     DeadlineQueue deadlines_;
     ProtocolErrorLog protocol_errors_;

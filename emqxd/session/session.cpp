@@ -10,6 +10,7 @@ Session::Session(uint64_t id, std::string client_id, const SessionServices& serv
     : id_(id), client_id_(std::move(client_id)), services_(services) {}
 
 void Session::attach(DeliverySink* sink, int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     sink_ = sink;
     for (auto& e : inflight_) {
         if (e.pubrec_received) {
@@ -23,6 +24,7 @@ void Session::attach(DeliverySink* sink, int64_t now_ms) {
 }
 
 void Session::detach() {
+    EMQX_ASSERT_OWNER(services_.owner);
     sink_ = nullptr;
     retained_.reset();
 }
@@ -52,6 +54,7 @@ static_assert(sizeof(RetainedBacklog::Entry) <= 40);
 }  // namespace
 
 uint64_t Session::memoryBytes() const {
+    EMQX_ASSERT_OWNER(services_.owner);
     uint64_t n = sizeof(Session) + client_id_.capacity() + username.capacity();
     for (const auto& [filter, sub] : subscriptions_) n += 64 + filter.capacity() + sub.filter.capacity() + sizeof(sub);
     for (const auto& e : inflight_) n += sizeof(e) + msgBytes(e.msg);
@@ -135,6 +138,7 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
 }
 
 void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options, int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     uint8_t qos = std::min(msg->qos, options.qos);
     if (options.no_local && msg->publisher_session == id_) {
         drop(DropReason::NoLocal, msg.get());
@@ -168,6 +172,7 @@ void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options,
 
 void Session::deliverRetained(const std::vector<MessagePtr>& found, const SubscriptionOptions& options,
                               int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     if (found.empty()) return;
     if (!retained_) retained_ = std::make_unique<RetainedBacklog>();
     // What the mqueue holds now arrived before these and goes first.
@@ -216,6 +221,7 @@ QueuedMessage Session::popQueued() {
 }
 
 bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     auto it = std::find_if(inflight_.begin(), inflight_.end(),
                            [&](const InflightEntry& e) { return e.packet_id == packet_id && e.qos == 1; });
     if (it == inflight_.end()) return false;
@@ -229,6 +235,7 @@ bool Session::onPuback(uint16_t packet_id, int64_t now_ms) {
 }
 
 bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     auto it = std::find_if(inflight_.begin(), inflight_.end(),
                            [&](const InflightEntry& e) { return e.packet_id == packet_id && e.qos == 2; });
     if (it == inflight_.end()) return false;
@@ -245,6 +252,7 @@ bool Session::onPubrec(uint16_t packet_id, int64_t now_ms) {
 }
 
 bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     auto it = std::find_if(inflight_.begin(), inflight_.end(),
                            [&](const InflightEntry& e) { return e.packet_id == packet_id && e.pubrec_received; });
     if (it == inflight_.end()) return false;
@@ -256,6 +264,7 @@ bool Session::onPubcomp(uint16_t packet_id, int64_t now_ms) {
 }
 
 int64_t Session::retryDue(int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     if (!sink_ || inflight_.empty()) return -1;
     int64_t next = -1;
     for (auto& e : inflight_) {
@@ -279,19 +288,25 @@ const Session::AwaitingRel& Session::awaitingRel() const {
 }
 
 bool Session::awaitRel(uint16_t packet_id, int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     if (!awaiting_rel_) awaiting_rel_ = std::make_unique<AwaitingRel>();
     return awaiting_rel_->try_emplace(packet_id, now_ms).second;
 }
 
-bool Session::release(uint16_t packet_id) { return awaiting_rel_ && awaiting_rel_->erase(packet_id) > 0; }
+bool Session::release(uint16_t packet_id) {
+    EMQX_ASSERT_OWNER(services_.owner);
+    return awaiting_rel_ && awaiting_rel_->erase(packet_id) > 0;
+}
 
 size_t Session::expireAwaitingRel(int64_t now_ms) {
+    EMQX_ASSERT_OWNER(services_.owner);
     if (!awaiting_rel_) return 0;
     return std::erase_if(*awaiting_rel_,
                          [&](const auto& kv) { return kv.second + services_.cfg.await_rel_timeout <= now_ms; });
 }
 
 int64_t Session::nextAwaitRelExpiry() const {
+    EMQX_ASSERT_OWNER(services_.owner);
     int64_t next = -1;
     for (auto& [pid, at] : awaitingRel()) {
         int64_t due = at + services_.cfg.await_rel_timeout;
@@ -301,6 +316,7 @@ int64_t Session::nextAwaitRelExpiry() const {
 }
 
 std::vector<uint16_t> Session::awaitingRelIds() const {
+    EMQX_ASSERT_OWNER(services_.owner);
     std::vector<uint16_t> ids;
     ids.reserve(awaitingRel().size());
     for (const auto& [pid, at] : awaitingRel()) ids.push_back(pid);
@@ -309,11 +325,13 @@ std::vector<uint16_t> Session::awaitingRelIds() const {
 }
 
 void Session::restoreInflight(InflightEntry e) {
+    EMQX_ASSERT_OWNER(services_.owner);
     last_packet_id_ = std::max(last_packet_id_, e.packet_id);
     inflight_.push_back(std::move(e));
 }
 
 void Session::restoreQueued(QueuedMessage q) {
+    EMQX_ASSERT_OWNER(services_.owner);
     mqueue_msg_bytes_ += msgBytes(q.msg);
     mqueue_.push_back(std::move(q));
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/config/broker_config.h"
+#include "common/thread/owner_thread.h"
 #include "emqxd/message/message.h"
 #include "emqxd/metrics/metrics.h"
 #include "emqxd/router/subscription_options.h"
@@ -92,12 +93,16 @@ class HookBus;
 // What the sessions of one worker share, held by each session as one pointer
 // (an idle session's size matters): the MQTT limits, the worker's counters,
 // the durable journal (null: nothing is journaled) and the hook bus told of
-// delivery drops and acknowledgements (null: nobody is).
+// delivery drops and acknowledgements (null: nobody is), and the worker's
+// thread that the session's methods assert (bound by the shard; sessions are
+// restored on the main thread before that worker's loop runs, which the owner
+// allows; unbound in unit tests).
 struct SessionServices {
     const config::MqttConfig& cfg;
     Metrics& metrics;
     SessionJournal* journal = nullptr;
     const hooks::HookBus* hooks = nullptr;
+    OwnerRef owner{};
 };
 
 class Session {

@@ -7,16 +7,19 @@
 namespace emqx {
 
 bool AckGate::mustWait(uint64_t connection_id, const DurableWrites& writes) const {
+    EMQX_ASSERT_OWNER(owner_);
     if (!deferred_per_connection_.empty() && deferred_per_connection_.contains(connection_id)) return true;
     if (writes.last_seq == 0) return false;
     return store_ && store_->ackWaitsForCommit() && store_->committedSeq() < writes.last_seq;
 }
 
 bool AckGate::anyFailed(const DurableWrites& writes) const {
+    EMQX_ASSERT_OWNER(owner_);
     return writes.last_seq != 0 && store_ && store_->anyFailed(writes.first_seq, writes.last_seq);
 }
 
 void AckGate::defer(uint64_t connection_id, const DurableWrites& writes, Send send) {
+    EMQX_ASSERT_OWNER(owner_);
     uint64_t wait_for = std::max(writes.last_seq, deferred_.empty() ? uint64_t{0} : deferred_.back().wait_for);
     deferred_.push_back(Deferred{wait_for, writes, connection_id, std::move(send)});
     ++deferred_per_connection_[connection_id];
@@ -27,6 +30,7 @@ void AckGate::defer(uint64_t connection_id, const DurableWrites& writes, Send se
 }
 
 void AckGate::onCommitted(uint64_t seq) {
+    EMQX_ASSERT_OWNER(owner_);
     while (!deferred_.empty() && deferred_.front().wait_for <= seq) {
         Deferred a = std::move(deferred_.front());
         deferred_.pop_front();

@@ -2,14 +2,15 @@
 // The acknowledgements (PUBACK, PUBREC) a worker's publishers wait for: one
 // that depends on a durable write is held until the store committed it
 // (durable.fsync always|batch), and the acks of one connection leave in the
-// order their publishes came. Owner: one worker thread; only
-// waitingForCommit() is read by the store's writer thread.
+// order their publishes came. Owner: one worker thread (bound by its shard);
+// only waitingForCommit() is read by the store's writer thread.
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <unordered_map>
 
+#include "common/thread/owner_thread.h"
 #include "emqxd/storage/durable_writes.h"
 
 namespace emqx {
@@ -27,6 +28,7 @@ public:
     using IsOpen = std::function<bool(uint64_t connection_id)>;
 
     AckGate(storage::DurableStore* store, IsOpen is_open) : store_(store), is_open_(std::move(is_open)) {}
+    void bindOwner(const OwnerThread& owner) { owner_.bind(owner); }
 
     // Whether an ack to `connection_id` must wait: it depends on `writes` not
     // yet committed, or acks deferred before it on that connection are still
@@ -54,6 +56,7 @@ private:
     std::deque<Deferred> deferred_;
     std::unordered_map<uint64_t, size_t> deferred_per_connection_;
     std::atomic<bool> waiting_commit_{false};
+    [[no_unique_address]] OwnerRef owner_;
 };
 
 }  // namespace emqx

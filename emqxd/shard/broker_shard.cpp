@@ -21,11 +21,14 @@ BrokerShard::BrokerShard(WorkerRuntime& runtime, BrokerContext& ctx, std::functi
       sessions_(std::make_unique<SessionManager>(runtime, *this)),
       acks_(ctx_.durable.get(), std::move(connection_open)) {
     outgoing_.resize(ctx_.worker_count);
+    // The worker's thread owns the shard, its sessions and its ack gate.
+    acks_.bindOwner(runtime.owner());
 }
 
 BrokerShard::~BrokerShard() = default;
 
 PublishResult BrokerShard::publish(const MessagePtr& published, RouteMemo* memo) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     MessagePtr rewritten;
     const MessagePtr& msg = ctx_.hooks.publish(published, rewritten);  // message.publish: null when dropped
     if (!msg) return {};
@@ -112,6 +115,7 @@ void BrokerShard::journal(const Message& msg, const Subscriber& to, DurableWrite
 }
 
 void BrokerShard::flushOutgoing() {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     for (uint32_t w = 0; w < outgoing_.size(); ++w) {
         auto& out = outgoing_[w];
         if (out.empty()) continue;
@@ -130,6 +134,7 @@ void BrokerShard::flushOutgoing() {
 }
 
 void BrokerShard::deliver(Delivery& d) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     Session* s = sessions_->find(d.session_id);
     if (!s && sessions_->holdForHandOver(d)) return;
     if (d.shared_group != 0 && (!s || !s->connected())) {
@@ -168,6 +173,7 @@ void BrokerShard::setChannelOf(uint64_t session_id, Channel* c) {
 }
 
 void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
+    EMQX_ASSERT_OWNER(runtime_.owner());
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
         if (auto why = ctx_.security->willRefusal(who, will->topic, runtime_.metrics(), wallClockMs())) {

@@ -17,7 +17,9 @@ SessionManager::SessionManager(WorkerRuntime& runtime, BrokerShard& shard)
       shard_(shard),
       ctx_(shard.ctx()),
       index_(runtime.index()),
-      services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks} {}
+      services_{ctx_.cfg.mqtt, runtime.metrics(), ctx_.durable.get(), &ctx_.hooks} {
+    services_.owner.bind(runtime.owner());
+}
 
 SessionManager::~SessionManager() = default;
 

@@ -32,6 +32,8 @@ Worker::Worker(BrokerContext& ctx, uint32_t index, SendToOwner send_to_owner)
 
 Worker::~Worker() { runtime_.join(); }
 
+bool Worker::acksWaitForCommit() const { return shard_.acks().waitingForCommit(); }
+
 void Worker::adoptSocket(int fd, ListenerStats* listener, std::string peer) {
     post(
         [this, fd, listener, peer = std::move(peer)]() mutable { connections_.accept(fd, listener, std::move(peer)); });

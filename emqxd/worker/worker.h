@@ -35,6 +35,9 @@ public:
     void requestStop();
     const Metrics& metrics() const { return runtime_.metrics(); }
     size_t connectionCount() const { return connections_.count(); }
+    // Whether acks of this worker wait for a durable commit (the store's
+    // writer thread asks, to wake only the workers that wait).
+    bool acksWaitForCommit() const;
 
     // --- the worker's own thread ---
     WorkerRuntime& runtime() { return runtime_; }
