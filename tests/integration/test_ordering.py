@@ -11,6 +11,23 @@ SUBSCRIBERS = 6
 PER_PUBLISHER = 300
 
 
+def publish_in_threads(pubs, topic_pattern, count, qos, errors):
+    """Each publisher i, on a thread of its own, publishes b"i:0" .. b"i:<count-1>"
+    to topic_pattern % i and waits for the acknowledgements; failures land in
+    `errors`. Returns the started threads."""
+    def run(idx, p):
+        try:
+            mids = [p.publish(topic_pattern % idx, b"%d:%d" % (idx, n), qos, wait=False) for n in range(count)]
+            p._wait(lambda: set(mids) <= p.published, 30, "all publishes acknowledged")
+        except Exception as e:  # reported by the caller
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(pubs)]
+    for t in threads:
+        t.start()
+    return threads
+
+
 @pytest.mark.parametrize("qos", [0, 1, 2])
 def test_per_publisher_order_across_workers(make_broker, qos):
     # the mqueue must hold the whole backlog of a slow (Python) subscriber: overflow drops by design
@@ -28,18 +45,7 @@ def test_per_publisher_order_across_workers(make_broker, qos):
         pubs.append(p)
 
     errors = []
-
-    def run(idx, p):
-        try:
-            topic = "ord/p%d" % idx
-            mids = [p.publish(topic, b"%d:%d" % (idx, n), qos, wait=False) for n in range(PER_PUBLISHER)]
-            p._wait(lambda: set(mids) <= p.published, 30, "all publishes acknowledged")
-        except Exception as e:  # reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(pubs)]
-    for t in threads:
-        t.start()
+    threads = publish_in_threads(pubs, "ord/p%d", PER_PUBLISHER, qos, errors)
     for t in threads:
         t.join(60)
     assert not errors, errors

@@ -12,12 +12,11 @@ move_connection the CONNECT's socket moves to the worker owning the session;
 with move_session that worker hands the session over by message, the way a
 session moves between nodes.
 """
-import threading
-
 import pytest
 
 from harness import Client, RawClient, mqttbytes as mb, wait_until
 from test_ctl_common import ctl, ctl_json, pytestmark  # noqa: F401
+from test_ordering import publish_in_threads
 
 # The mqueue must hold the backlog of a slow (Python) subscriber: overflow drops by design.
 WORKERS = {"EMQX_NODE__WORKERS": "4", "EMQX_MQTT__MAX_MQUEUE_LEN": "100000"}
@@ -277,18 +276,7 @@ def test_messages_published_during_takeovers_keep_their_order(b):
         p.connect()
         pubs.append(p)
     errors = []
-
-    def run(idx, p):
-        try:
-            mids = [p.publish("own/ord/%d" % idx, b"%d:%d" % (idx, n), 1, wait=False)
-                    for n in range(HANDOVER_PER_PUBLISHER)]
-            p._wait(lambda: set(mids) <= p.published, 30, "all publishes acknowledged")
-        except Exception as e:  # reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(i, p)) for i, p in enumerate(pubs)]
-    for t in threads:
-        t.start()
+    threads = publish_in_threads(pubs, "own/ord/%d", HANDOVER_PER_PUBLISHER, 1, errors)
     got = set()
     total = HANDOVER_PUBLISHERS * HANDOVER_PER_PUBLISHER
 
