@@ -27,7 +27,7 @@ namespace hooks {
 struct ClientConnect {
     static constexpr HookPoint kPoint = HookPoint::ClientConnect;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     const mqtt::Connect& connect;
 };
 
@@ -36,7 +36,7 @@ struct ClientConnect {
 struct ClientConnack {
     static constexpr HookPoint kPoint = HookPoint::ClientConnack;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     const mqtt::Connack& connack;
 };
 
@@ -47,7 +47,7 @@ struct ClientConnack {
 struct ClientAuthenticate {
     static constexpr HookPoint kPoint = HookPoint::ClientAuthenticate;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     const mqtt::Connect& connect;
     bool allowed;
 };
@@ -59,7 +59,7 @@ struct ClientConnected {
     static constexpr HookPoint kPoint = HookPoint::ClientConnected;
     using Result = void;
     BrokerShard& shard;
-    const ClientView& client;
+    ClientView client;
 };
 
 // client.disconnected: a connected client's connection closed (a connection
@@ -68,7 +68,7 @@ struct ClientDisconnected {
     static constexpr HookPoint kPoint = HookPoint::ClientDisconnected;
     using Result = void;
     BrokerShard& shard;
-    const ClientView& client;
+    ClientView client;
     ShutdownReason reason;
 };
 
@@ -78,7 +78,7 @@ struct ClientDisconnected {
 struct ClientAuthorize {
     static constexpr HookPoint kPoint = HookPoint::ClientAuthorize;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     authz::Action action;
     std::string_view topic;
     const authz::Decision& decision;
@@ -123,7 +123,7 @@ struct MessagePublish {
 struct MessageDelivered {
     static constexpr HookPoint kPoint = HookPoint::MessageDelivered;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     const Message& message;
     uint8_t qos;
     uint16_t packet_id;
@@ -181,7 +181,7 @@ struct DeliveryDropped {
 struct PacketReceived {
     static constexpr HookPoint kPoint = HookPoint::PacketReceived;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     const mqtt::Packet& packet;
 };
 
@@ -189,7 +189,7 @@ struct PacketReceived {
 struct PacketSent {
     static constexpr HookPoint kPoint = HookPoint::PacketSent;
     using Result = void;
-    const ClientView& client;
+    ClientView client;
     const mqtt::Packet& packet;
 };
 

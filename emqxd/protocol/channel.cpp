@@ -39,7 +39,7 @@ std::optional<Channel::Migration> Channel::takeMigration() {
 void Channel::handle(mqtt::Packet& packet) {
     EMQX_ASSERT_OWNER(runtime().owner());
     if (state_ == State::Closed) return;
-    ctx().hooks.run(hooks::PacketReceived{*this, packet});
+    ctx().hooks.run(hooks::PacketReceived{view(), packet});
     if (state_ == State::AwaitingConnect) {
         if (auto* c = std::get_if<mqtt::Connect>(&packet)) {
             runtime().metrics().add(Metric::PacketsConnectReceived);
@@ -110,7 +110,7 @@ void Channel::disconnect(ReasonCode code, ShutdownReason reason) {
 }
 
 void Channel::send(const mqtt::Packet& p) {
-    ctx().hooks.run(hooks::PacketSent{*this, p});
+    ctx().hooks.run(hooks::PacketSent{view(), p});
     std::string& bytes = runtime().encodeScratch();
     bytes.clear();
     mqtt::encodePacket(version_, p, bytes);
@@ -190,7 +190,7 @@ void Channel::onClose(ShutdownReason reason) {
     }
     state_ = State::Closed;
     runtime().metrics().add(Metric::ClientDisconnected);
-    ctx().hooks.run(hooks::ClientDisconnected{shard_, *this, reason});
+    ctx().hooks.run(hooks::ClientDisconnected{shard_, view(), reason});
     releaseSession();
 }
 

@@ -35,7 +35,7 @@ struct PasswordCheck;
 struct Refusal;
 }  // namespace auth
 
-class Channel final : public DeliverySink, public hooks::ClientView {
+class Channel final : public DeliverySink {
 public:
     Channel(ConnectionPort& conn, BrokerShard& shard);
 
@@ -81,16 +81,18 @@ public:
     bool outputFull() const override;
     void takeOver(bool discard) override;
 
-    // hooks::ClientView: for hook subscribers, `emqxctl clients` and $SYS events.
-    const std::string& clientId() const override { return client_id_; }
-    const std::string& username() const override { return username_; }
-    uint16_t keepalive() const override { return keepalive_; }
-    bool cleanStart() const override { return clean_start_; }
+    // Who the client is: for hook subscribers (through view()), `emqxctl clients` and $SYS events.
+    const std::string& clientId() const { return client_id_; }
+    const std::string& username() const { return username_; }
+    uint16_t keepalive() const { return keepalive_; }
+    bool cleanStart() const { return clean_start_; }
     const std::string& peer() const override;
-    mqtt::ProtocolVersion protoVer() const override { return version_; }
-    int64_t connectedAtMs() const override;
-    const std::string& listenerBind() const override;
-    int64_t expiryIntervalMs() const override;
+    mqtt::ProtocolVersion protoVer() const { return version_; }
+    int64_t connectedAtMs() const;
+    const std::string& listenerBind() const;
+    int64_t expiryIntervalMs() const;
+
+    hooks::ClientView view() const { return hooks::ClientView::of(*this); }
 
     Session* session() const { return session_; }
     const ConnectionPort& connection() const { return conn_; }

@@ -27,7 +27,7 @@ bool Channel::authorize(authz::Action action, std::string_view topic) {
     }
     if (!result) {
         authz::Decision decision = az.decide(authz::ClientInfo{client_id_, username_, conn_.peer()}, action, topic);
-        ctx().hooks.run(hooks::ClientAuthorize{*this, action, topic, decision});
+        ctx().hooks.run(hooks::ClientAuthorize{view(), action, topic, decision});
         result = decision.allow;
         if (cfg.cache_enable) {
             if (!authz_cache_) authz_cache_ = std::make_unique<authz::Cache>();

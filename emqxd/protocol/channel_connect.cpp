@@ -50,7 +50,7 @@ const std::string& Channel::peer() const { return conn_.peer(); }
 void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
     mqtt::Connack ack;
     ack.reason = code;
-    ctx().hooks.run(hooks::ClientConnack{*this, ack});
+    ctx().hooks.run(hooks::ClientConnack{view(), ack});
     send(ack);
     runtime().metrics().add(Metric::PacketsConnackError);
     if (code == ReasonCode::BadUserNameOrPassword || code == ReasonCode::NotAuthorized)
@@ -65,7 +65,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     version_ = c.version;
     if (hops == 0) runtime().metrics().add(Metric::ClientConnect);
     if (hops == 0) takeIdentity(cfg, conn_, c);  // a migrated CONNECT already carries it
-    if (hops == 0) ctx().hooks.run(hooks::ClientConnect{*this, c});
+    if (hops == 0) ctx().hooks.run(hooks::ClientConnect{view(), c});
     if (auto refuse = license::gate(*ctx().license, ctx().connectionCount(), version_, hops))
         return refuseConnect(*refuse, ShutdownReason::QuotaExceeded);
 
@@ -101,7 +101,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
     // Banned, then the authentication chain (docs/security.md); once, before any migration.
     if (hops == 0 && ctx().security) {
         auto admission = ctx().security->admit(c, conn_.peer(), runtime().metrics(), wallClockMs());
-        if (!admission.check) ctx().hooks.run(hooks::ClientAuthenticate{*this, c, !admission.refusal});
+        if (!admission.check) ctx().hooks.run(hooks::ClientAuthenticate{view(), c, !admission.refusal});
         if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
         if (admission.check) return checkPassword(c, std::move(*admission.check));
     }
@@ -127,7 +127,7 @@ void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
 
 void Channel::onPasswordChecked(const auth::Refusal* refusal) {
     std::unique_ptr<mqtt::Connect> c = std::move(checking_);
-    ctx().hooks.run(hooks::ClientAuthenticate{*this, *c, refusal == nullptr});
+    ctx().hooks.run(hooks::ClientAuthenticate{view(), *c, refusal == nullptr});
     if (refusal) refuseConnect(refusal->code, refusal->reason);
     else admitted(*c, 0);
     conn_.connectDecided();  // parses what came meanwhile, or moves to the session's worker
@@ -207,7 +207,7 @@ void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
             keepalive_ = static_cast<uint16_t>(cfg.server_keepalive);
     }
     openSession(c);
-    ctx().hooks.run(hooks::ClientConnected{shard_, *this});
+    ctx().hooks.run(hooks::ClientConnected{shard_, view()});
     sendConnack(session_present_, assigned);
     runtime().metrics().add(Metric::ClientConnected);
     runtime().metrics().add(Metric::ClientConnack);
@@ -270,7 +270,7 @@ void Channel::sendConnack(bool session_present, const std::string& assigned_id) 
         if (keepalive_ != client_keepalive_) p.server_keep_alive = keepalive_;
         if (!assigned_id.empty()) p.assigned_client_identifier = assigned_id;
     }
-    ctx().hooks.run(hooks::ClientConnack{*this, ack});
+    ctx().hooks.run(hooks::ClientConnack{view(), ack});
     send(ack);
 }
 

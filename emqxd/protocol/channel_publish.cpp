@@ -226,7 +226,7 @@ SendResult Channel::sendPublish(const MessagePtr& msg, uint8_t qos, uint16_t pac
     // Only an alias the client is told about (with the topic) may stand for the topic later.
     if (new_alias != 0) aliases().outbound.emplace(msg->topic, new_alias);
     conn_.output().appendPublish(header, packet_id, msg);
-    ctx().hooks.run(hooks::MessageDelivered{*this, *msg, qos, packet_id, dup, variant.retain});
+    ctx().hooks.run(hooks::MessageDelivered{view(), *msg, qos, packet_id, dup, variant.retain});
     Metrics& metrics = runtime().metrics();
     countSent(PacketType::Publish);
     if (!dup) {

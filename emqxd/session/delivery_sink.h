@@ -2,6 +2,7 @@
 // What a session needs from the connection it is attached to, so the session's
 // delivery rules do not depend on sockets or protocol versions.
 #include <cstdint>
+#include <string>
 
 #include "emqxd/message/message.h"
 #include "emqxd/router/subscription_options.h"
@@ -25,6 +26,12 @@ public:
     // Another connection takes the session: close this one (MQTT 5: 0x8E,
     // or 0x8E as `discarded` for a clean start), leaving the session to it.
     virtual void takeOver(bool discard) = 0;
+    // The address at the other end ("127.0.0.1:53012"), for trace lines about
+    // the session's deliveries; a sink without a socket has none.
+    virtual const std::string& peer() const {
+        static const std::string none;
+        return none;
+    }
 };
 
 }  // namespace emqx

@@ -103,8 +103,7 @@ void willRefused(const TraceRegistry& reg, const hooks::MessageDropped& e) {
 
 void deliveryDropped(const TraceRegistry& reg, const hooks::DeliveryDropped& e) {
     const Session& s = e.session;
-    std::string peer;
-    if (auto* client = dynamic_cast<const hooks::ClientView*>(s.sink())) peer = client->peer();
+    const std::string& peer = s.sink() ? s.sink()->peer() : std::string();
     std::string_view topic = e.message ? std::string_view(e.message->topic) : std::string_view();
     if (!reg.wants(Level::Warning, s.clientId(), peer, topic)) return;
     Event line{Level::Warning, s.clientId(), peer, topic, "delivery_dropped", {{"reason", dropReasonName(e.reason)}}};

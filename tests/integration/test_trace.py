@@ -286,6 +286,25 @@ def test_traces_tail_json_and_errors(broker):
     assert p.returncode == 1 and "already exists" in p.stderr
 
 
+def test_delivery_drops_of_a_connected_client_name_its_peer(make_broker, tmp_path):
+    # The peer comes from the session's connection (its DeliverySink), not from the hook's client.
+    broker = make_broker(env={"EMQX_MQTT__MAX_MQUEUE_LEN": "1", "EMQX_MQTT__MAX_INFLIGHT": "1"})
+    f = tmp_path / "live-drops.log"
+    ctl(broker, "trace", "start", "client", "dr-live", str(f))
+    sub = RawClient(broker, 4)
+    sub.send(mb.connect("dr-live", 4))
+    sub.expect(mb.CONNACK)
+    sub.send(mb.subscribe(1, [("dr/live", 1)]))
+    sub.expect(mb.SUBACK)
+    pub = Client(broker, "dr-live-pub", protocol=5)
+    pub.connect()
+    for i in range(3):  # one in flight (never acknowledged), one queued, one dropped
+        pub.publish("dr/live", b"m%d" % i, 1)
+    peer = "127.0.0.1:%d" % sub.sock.getsockname()[1]
+    text = wait_lines(f, r"clientid=dr-live peername=%s msg: delivery_dropped, reason: queue_full" % re.escape(peer))
+    assert text.count("delivery_dropped") == 1, text
+
+
 def test_trace_reports_delivery_drops(make_broker, tmp_path):
     broker = make_broker(env={"EMQX_MQTT__MAX_MQUEUE_LEN": "2"})
     f = tmp_path / "drops.log"
