@@ -14,7 +14,6 @@ namespace emqx {
 Connection::Connection(ConnectionTable& table, uint64_t id, ListenerStats* listener, std::string peer)
     : table_(table), id_(id), listener_(listener), peer_(std::move(peer)), channel_(*this, table.shard()) {
     tcp_.data = this;
-    pending_.bindOwner(runtime().owner());
     last_received_ms_ = runtime().nowMs();
     if (listener_ && (!listener_->messages_rate.unlimited() || !listener_->bytes_rate.unlimited()))
         limiter_ = std::make_unique<ReadLimiter>(listener_->messages_rate, listener_->bytes_rate, last_received_ms_);
@@ -27,7 +26,7 @@ const config::ListenerConfig& Connection::listenerConfig() const { return listen
 bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string wire) {
     EMQX_ASSERT_OWNER(runtime().owner());
     transport_ = std::move(transport);
-    wire_ = std::move(wire);
+    if (transport_) transport_->wire = std::move(wire);
     if (uv_tcp_init(runtime().loop(), &tcp_) != 0) {
         ::close(fd);
         return false;
@@ -49,7 +48,7 @@ bool Connection::open(int fd, std::unique_ptr<Transport> transport, std::string 
         uv_recv_buffer_size(reinterpret_cast<uv_handle_t*>(&tcp_), &size);
     }
     uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
-    if (!wire_.empty()) wantFlush();
+    if (wireBytes() > 0) wantFlush();
     return true;
 }
 
@@ -121,14 +120,14 @@ void Connection::transportInput(const char* data, size_t len) {
     plain.clear();
     TransportFailure failure;
     bool was_established = transport_->established();
-    bool ok = transport_->input(data, len, plain, wire_, failure);
+    bool ok = transport_->input(data, len, plain, transport_->wire, failure);
     if (!was_established && transport_->established()) {
         std::string fwd = transport_->forwardedFor();
         if (!fwd.empty()) {
             peer_ = net::joinPeer(fwd, net::peerPort(peer_));
         }
     }
-    if (!wire_.empty()) wantFlush();
+    if (wireBytes() > 0) wantFlush();
     if (!plain.empty()) consume(plain.data(), plain.size());
     if (!ok && !closing_) {
         if (!failure.warning.empty())
@@ -234,21 +233,23 @@ void Connection::flush() {
     EMQX_ASSERT_OWNER(runtime().owner());
     dirty_ = false;
     if (writing_ || !handle_open_ || migrating_) return;
-    if (transport_ && !pending_.empty() && transport_->established()) {
+    if (transport_ && hasPending() && transport_->established()) {
         // TLS records / WebSocket frames: the plaintext is copied into them.
-        transport_->output(pending_.buffers(), wire_);
-        pending_.clear();
+        transport_->output(pending_->buffers(), transport_->wire);
+        pending_->clear();
     }
-    if (transport_ ? wire_.empty() : pending_.empty()) return;
-    uv_buf_t wire = uv_buf_init(wire_.data(), static_cast<unsigned>(wire_.size()));
+    if (transport_ ? transport_->wire.empty() : !hasPending()) return;
+    uv_buf_t wire{};
     const uv_buf_t* bufs = &wire;
     unsigned count = 1;
-    if (!transport_) {
-        const std::vector<uv_buf_t>& plain = pending_.buffers();
+    if (transport_) {
+        wire = uv_buf_init(transport_->wire.data(), static_cast<unsigned>(transport_->wire.size()));
+    } else {
+        const std::vector<uv_buf_t>& plain = pending_->buffers();
         bufs = plain.data();
         count = static_cast<unsigned>(plain.size());
     }
-    size_t total = transport_ ? wire_.size() : pending_.size();
+    size_t total = transport_ ? transport_->wire.size() : pending_->size();
     // Most output is taken whole by the kernel: write it now, with no request
     // and no completion callback. (A completed uv_write also costs an
     // epoll_ctl, as libuv re-arms the socket after every one.)
@@ -260,8 +261,8 @@ void Connection::flush() {
     size_t written = taken > 0 ? static_cast<size_t>(taken) : 0;
     runtime().metrics().add(Metric::BytesSent, written);
     if (written == total) {
-        if (transport_) wire_.clear();
-        else pending_.clear();
+        if (transport_) transport_->wire.clear();
+        else pending_->clear();
         afterWrite();
         return;
     }
@@ -273,11 +274,11 @@ void Connection::writeRest(size_t written) {
     writing_->req.data = this;
     std::vector<uv_buf_t> rest;
     if (transport_) {
-        writing_->wire.swap(wire_);
+        writing_->wire.swap(transport_->wire);
         rest.push_back(uv_buf_init(writing_->wire.data(), static_cast<unsigned>(writing_->wire.size())));
     } else {
         std::swap(pending_, writing_->plain);
-        rest = writing_->plain.buffers();
+        rest = writing_->plain->buffers();
     }
     // Skip what the kernel took already.
     size_t skip = written;
@@ -321,15 +322,15 @@ void Connection::onWrite(uv_write_t* req, int status) {
 
 void Connection::afterWrite() {
     if (closing_) {
-        if (pending_.empty() && wire_.empty()) shutdownWrite();
+        if (!hasPending() && wireBytes() == 0) shutdownWrite();
         else flush();
         return;
     }
     channel_.onOutputDrained();
-    if (!pending_.empty() || !wire_.empty()) wantFlush();
+    if (hasPending() || wireBytes() > 0) wantFlush();
     else {
-        pending_.shrink();
-        if (wire_.capacity() > 64 * 1024) std::string().swap(wire_);
+        releaseOutput();
+        if (transport_ && transport_->wire.capacity() > 64 * 1024) std::string().swap(transport_->wire);
     }
 }
 
@@ -347,13 +348,13 @@ void Connection::close(ShutdownReason reason) {
     if (!handle_open_) return;
     if (transport_) {
         // The channel's last words (a DISCONNECT) go before the close_notify / close frame.
-        if (!pending_.empty() && transport_->established()) {
-            transport_->output(pending_.buffers(), wire_);
-            pending_.clear();
+        if (hasPending() && transport_->established()) {
+            transport_->output(pending_->buffers(), transport_->wire);
+            pending_->clear();
         }
-        if (reason != ShutdownReason::Einval) transport_->shutdown(reason, wire_);
+        if (reason != ShutdownReason::Einval) transport_->shutdown(reason, transport_->wire);
     }
-    if ((reason == ShutdownReason::Closed || reason == ShutdownReason::Einval) && wire_.empty()) {
+    if ((reason == ShutdownReason::Closed || reason == ShutdownReason::Einval) && wireBytes() == 0) {
         finishClose();
         return;
     }
@@ -397,8 +398,8 @@ std::optional<int> Connection::detachForMigration(std::string& carried) {
         const std::string& in_flight = writing_ ? writing_->wire : empty;
         if (unwritten > in_flight.size()) unwritten = in_flight.size();
         carried.assign(in_flight, in_flight.size() - unwritten, unwritten);
-        carried += wire_;
-        wire_.clear();
+        carried += transport_->wire;
+        transport_->wire.clear();
     }
     migrating_ = true;
     closing_ = true;

@@ -49,9 +49,12 @@ public:
     void setConnectedAtMs(int64_t t) { connected_at_ms_ = t; }
     bool closing() const override { return closing_; }
 
-    OutputBuffer& output() override { return pending_; }
+    OutputBuffer& output() override {
+        if (!pending_) pending_ = table_.outputBuffers().acquire();
+        return *pending_;
+    }
     // Output not yet acknowledged by the kernel (queued + being written).
-    size_t pendingBytes() const override { return pending_.size() + wire_.size() + writing_bytes_; }
+    size_t pendingBytes() const override { return (pending_ ? pending_->size() : 0) + wireBytes() + writing_bytes_; }
     void wantFlush() override;  // marks the connection for this iteration's flush
     void flush();               // called by its table once per loop iteration
 
@@ -131,10 +134,13 @@ private:
     bool input_held_ = false;  // reading stopped: a password check has a full read buffered
     bool counted_ = true;      // counts in listener->current until closed
     ShutdownReason reason_ = ShutdownReason::Closed;
-    OutputBuffer pending_;
-    std::string unread_;                    // a partial packet carried to the next read
-    std::unique_ptr<Transport> transport_;  // nullptr: plain TCP (zero-copy output)
-    std::string wire_;                      // transport output not yet handed to uv_write
+    size_t wireBytes() const { return transport_ ? transport_->wire.size() : 0; }
+    bool hasPending() const { return pending_ && !pending_->empty(); }
+    // Back to the worker's pool: an idle connection holds no output buffer.
+    void releaseOutput() { table_.outputBuffers().release(std::move(pending_)); }
+    std::unique_ptr<OutputBuffer> pending_;  // from the worker's pool while output is queued
+    std::string unread_;                     // a partial packet carried to the next read
+    std::unique_ptr<Transport> transport_;   // nullptr: plain TCP (zero-copy output)
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;
     std::unique_ptr<ReadLimiter> limiter_;  // only when the listener sets messages_rate or bytes_rate

@@ -58,6 +58,7 @@ public:
     void sendToOwner(MigratingConnection m, uint32_t owner) { send_to_owner_(std::move(m), owner); }
 
     WriteRequestPool& writeRequests() { return write_requests_; }
+    OutputBufferPool& outputBuffers() { return output_buffers_; }
 
 private:
     WorkerRuntime& runtime_;
@@ -68,7 +69,8 @@ private:
     std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
     std::vector<Connection*> dirty_;
     std::atomic<size_t> count_{0};
-    WriteRequestPool write_requests_;
+    OutputBufferPool output_buffers_{runtime_.owner()};
+    WriteRequestPool write_requests_{output_buffers_};
 };
 
 }  // namespace emqx

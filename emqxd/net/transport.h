@@ -56,6 +56,10 @@ public:
     // asked (once per CONNECT) from the certificate OpenSSL keeps anyway: nothing is
     // stored per connection. nullopt without TLS or without a client certificate.
     virtual std::optional<std::string> peerCertField(PeerCertField) const { return std::nullopt; }
+
+    // The connection's wire bytes not yet handed to uv_write (what the calls
+    // above were given as `wire`), kept here so plain TCP carries no string.
+    std::string wire;
 };
 
 // The transport a listener of `stats`' type needs; nullptr for plain TCP.

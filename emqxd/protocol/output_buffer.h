@@ -37,7 +37,12 @@ public:
     // The iovecs of everything appended, valid until the next append or clear.
     const std::vector<uv_buf_t>& buffers();
     void clear();
-    // Frees capacity kept from a burst, so an idle connection holds little.
+    // Bytes held for reuse by the arena and the vectors.
+    size_t capacity() const {
+        return arena_.capacity() + segments_.capacity() * sizeof(Segment) + refs_.capacity() * sizeof(MessagePtr) +
+               bufs_.capacity() * sizeof(uv_buf_t);
+    }
+    // Frees capacity kept from a burst, so a pooled buffer holds little.
     void shrink();
 
 private:

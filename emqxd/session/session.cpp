@@ -62,12 +62,20 @@ uint64_t Session::memoryBytes() const {
     if (retained_) n += sizeof(RetainedBacklog) + retained_->entries.size() * sizeof(RetainedBacklog::Entry);
     n += awaitingRelCount() * 32;
     if (pending_will) n += sizeof(PendingWill) + pending_will->peer.capacity() + msgBytes(pending_will->message);
+    if (drops_) n += sizeof(*drops_);
+    return n;
+}
+
+uint64_t Session::droppedCount() const {
+    uint64_t n = 0;
+    if (drops_)
+        for (uint64_t d : *drops_) n += d;
     return n;
 }
 
 void Session::drop(DropReason reason, const Message* msg) {
-    ++dropped_;
-    ++dropped_by_reason_[static_cast<size_t>(reason)];
+    if (!drops_) drops_ = std::make_unique<std::array<uint64_t, kDropReasonCount>>();
+    ++(*drops_)[static_cast<size_t>(reason)];
     services_.metrics.add(Metric::DeliveryDropped);
     switch (reason) {
         case DropReason::NoLocal: services_.metrics.add(Metric::DeliveryDroppedNoLocal); break;

@@ -160,9 +160,9 @@ public:
     size_t queueLength() const { return mqueue_.size(); }
     size_t retainedBacklogLength() const { return retained_ ? retained_->entries.size() : 0; }
     uint64_t deliveredCount() const { return delivered_; }
-    uint64_t droppedCount() const { return dropped_; }
+    uint64_t droppedCount() const;
     uint64_t enqueuedCount() const { return enqueued_; }
-    uint64_t droppedCount(DropReason r) const { return dropped_by_reason_[static_cast<size_t>(r)]; }
+    uint64_t droppedCount(DropReason r) const { return drops_ ? (*drops_)[static_cast<size_t>(r)] : 0; }
     // Bytes this session holds: itself, its subscriptions, its inflight window,
     // mqueue and awaiting-rel ids, counting each referenced message's topic and
     // payload in full (messages shared with other sessions count for each), and
@@ -234,9 +234,9 @@ private:
     std::unique_ptr<AwaitingRel> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
     uint64_t delivered_ = 0;
-    uint64_t dropped_ = 0;
     uint64_t enqueued_ = 0;
-    std::array<uint64_t, kDropReasonCount> dropped_by_reason_{};
+    // By reason, made at the first drop: most sessions never drop one.
+    std::unique_ptr<std::array<uint64_t, kDropReasonCount>> drops_;
     uint64_t mqueue_msg_bytes_ = 0;  // msgBytes() of every queued message, for memoryBytes()
 };
 
