@@ -78,7 +78,7 @@ void Connection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
     if (self->transport_) self->transportInput(buf->base, static_cast<size_t>(n));
     else self->consume(buf->base, static_cast<size_t>(n));
     if (dry && !self->closing_ && !self->readPaused()) self->pauseReading();
-    if (self->channel_.holdsInput() && !self->closing_ && self->unread_.size() >= WorkerRuntime::kReadBufferSize) {
+    if (self->channel_.holdsInput() && !self->closing_ && self->unreadBytes() >= WorkerRuntime::kReadBufferSize) {
         // Nothing is parsed (so no limit is checked) until the CONNECT is decided: bound what we buffer.
         self->input_held_ = true;
         uv_read_stop(s);
@@ -99,14 +99,14 @@ void Connection::resumeReading() {
     // counts as activity, so keepalive never kicks a client we throttled.
     last_received_ms_ = runtime().nowMs();
     // Packets left buffered by a messages_rate pause go first; they may pause again.
-    if (!unread_.empty()) consume(nullptr, 0);
+    if (unreadBytes() > 0) consume(nullptr, 0);
     if (!closing_ && !readPaused() && !input_held_)
         uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), onAlloc, onRead);
 }
 
 void Connection::connectDecided() {
     EMQX_ASSERT_OWNER(runtime().owner());
-    if (!unread_.empty()) consume(nullptr, 0);
+    if (unreadBytes() > 0) consume(nullptr, 0);
     else migrateIfAsked();
     if (input_held_ && !closing_) {
         input_held_ = false;
@@ -144,21 +144,27 @@ void Connection::feed(std::string_view bytes) {
 }
 
 void Connection::consume(const char* data, size_t len) {
-    if (unread_.empty()) {
+    if (unreadBytes() == 0) {
         size_t used = parse(data, len);
-        if (!closing_) unread_.assign(data + used, len - used);
+        if (!closing_ && used < len) unread().assign(data + used, len - used);
     } else {
-        if (len > 0) unread_.append(data, len);
-        unread_.erase(0, parse(unread_.data(), unread_.size()));
+        if (len > 0) unread_->append(data, len);
+        unread_->erase(0, parse(unread_->data(), unread_->size()));
     }
     migrateIfAsked();
-    if (unread_.capacity() > 4096 && unread_.empty()) std::string().swap(unread_);
+    if (unreadBytes() == 0) table_.partialPackets().release(std::move(unread_));
+}
+
+std::string& Connection::unread() {
+    if (!unread_) unread_ = table_.partialPackets().acquire();
+    return *unread_;
 }
 
 void Connection::migrateIfAsked() {
     auto m = channel_.takeMigration();
     if (!m) return;
-    migrate(std::move(*m), std::move(unread_));
+    migrate(std::move(*m), unreadBytes() > 0 ? std::move(*unread_) : std::string());
+    table_.partialPackets().release(std::move(unread_));
 }
 
 void Connection::migrate(Channel::Migration m, std::string unread) {
@@ -202,7 +208,7 @@ size_t Connection::parse(const char* data, size_t len) {
             return len;
         }
         if (header.packetSize() > len - off) {
-            if (unread_.capacity() < header.packetSize()) unread_.reserve(header.packetSize());
+            if (unread().capacity() < header.packetSize()) unread_->reserve(header.packetSize());
             break;
         }
         if (limiter_ && header.type() == mqtt::PacketType::Publish && !limiter_->takeMessage(runtime().nowMs())) {

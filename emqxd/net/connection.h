@@ -139,8 +139,11 @@ private:
     // Back to the worker's pool: an idle connection holds no output buffer.
     void releaseOutput() { table_.outputBuffers().release(std::move(pending_)); }
     std::unique_ptr<OutputBuffer> pending_;  // from the worker's pool while output is queued
-    std::string unread_;                     // a partial packet carried to the next read
-    std::unique_ptr<Transport> transport_;   // nullptr: plain TCP (zero-copy output)
+    size_t unreadBytes() const { return unread_ ? unread_->size() : 0; }
+    // The partial-packet buffer, borrowed from the worker's pool when first needed.
+    std::string& unread();
+    std::unique_ptr<std::string> unread_;   // a partial packet carried to the next read
+    std::unique_ptr<Transport> transport_;  // nullptr: plain TCP (zero-copy output)
     int64_t last_received_ms_ = 0;
     int64_t connected_at_ms_ = 0;
     std::unique_ptr<ReadLimiter> limiter_;  // only when the listener sets messages_rate or bytes_rate

@@ -59,6 +59,7 @@ public:
 
     WriteRequestPool& writeRequests() { return write_requests_; }
     OutputBufferPool& outputBuffers() { return output_buffers_; }
+    PartialPacketPool& partialPackets() { return partial_packets_; }
 
 private:
     WorkerRuntime& runtime_;
@@ -71,6 +72,7 @@ private:
     std::atomic<size_t> count_{0};
     OutputBufferPool output_buffers_{runtime_.owner()};
     WriteRequestPool write_requests_{output_buffers_};
+    PartialPacketPool partial_packets_;
 };
 
 }  // namespace emqx

@@ -1,19 +1,19 @@
 #pragma once
-// What one gathered write needs while the kernel takes it: the libuv request
-// and the bytes (plain output with its referenced payloads, or transport
-// wire bytes), and the output buffers packets are queued in before it.
-// Connections take both from their worker's pools only while they have
-// output, so an idle connection carries none of it, and a busy one reuses a
-// buffer's capacity instead of growing a new one for every burst.
+// What a connection borrows from its worker only while it has bytes to move,
+// so an idle connection carries none of it and a busy one reuses capacity
+// instead of growing new buffers for every burst: the output buffer packets
+// are queued in, the partial packet carried to the next read, and, while the
+// kernel takes a gathered write, the libuv request with the bytes (plain
+// output with its referenced payloads, or transport wire bytes).
 // Owner: the worker thread.
 #include <uv.h>
 
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "common/thread/owner_thread.h"
 #include "emqxd/protocol/output_buffer.h"
+#include "emqxd/runtime/free_list.h"
 
 namespace emqx {
 
@@ -22,30 +22,40 @@ public:
     explicit OutputBufferPool(const OwnerThread& owner) : owner_(owner) {}
 
     std::unique_ptr<OutputBuffer> acquire() {
-        if (free_.empty()) {
-            auto b = std::make_unique<OutputBuffer>();
-            b->bindOwner(owner_);
-            return b;
-        }
-        std::unique_ptr<OutputBuffer> b = std::move(free_.back());
-        free_.pop_back();
+        std::unique_ptr<OutputBuffer> b = free_.take();
+        b->bindOwner(owner_);
         return b;
     }
 
     void release(std::unique_ptr<OutputBuffer> b) {
         if (!b) return;
-        b->clear();
-        if (free_.size() >= kMaxFree) return;
+        b->clear();  // drops the references to messages at once
         // A burst's capacity is not kept for the next user.
         if (b->capacity() > kKeepCapacity) b->shrink();
-        free_.push_back(std::move(b));
+        free_.give(std::move(b));
     }
 
 private:
-    static constexpr size_t kMaxFree = 512;
     static constexpr size_t kKeepCapacity = 4096;
     const OwnerThread& owner_;
-    std::vector<std::unique_ptr<OutputBuffer>> free_;
+    FreeList<OutputBuffer, 512> free_;
+};
+
+// Buffers for a partial packet waiting for the rest of its bytes.
+class PartialPacketPool {
+public:
+    std::unique_ptr<std::string> acquire() { return free_.take(); }
+
+    void release(std::unique_ptr<std::string> s) {
+        if (!s) return;
+        s->clear();
+        if (s->capacity() > kKeepCapacity) std::string().swap(*s);
+        free_.give(std::move(s));
+    }
+
+private:
+    static constexpr size_t kKeepCapacity = 4096;
+    FreeList<std::string, 512> free_;
 };
 
 struct WriteRequest {
@@ -58,29 +68,20 @@ class WriteRequestPool {
 public:
     explicit WriteRequestPool(OutputBufferPool& buffers) : buffers_(buffers) {}
 
-    WriteRequest* acquire() {
-        if (free_.empty()) return new WriteRequest();
-        WriteRequest* w = free_.back().release();
-        free_.pop_back();
-        return w;
-    }
+    // Owned by the caller until release(): libuv holds it as a raw pointer.
+    WriteRequest* acquire() { return free_.take().release(); }
 
     void release(WriteRequest* w) {
         buffers_.release(std::move(w->plain));
         w->wire.clear();
-        if (free_.size() >= kMaxFree) {
-            delete w;
-            return;
-        }
         if (w->wire.capacity() > kKeepWireCapacity) std::string().swap(w->wire);
-        free_.emplace_back(w);
+        free_.give(std::unique_ptr<WriteRequest>(w));
     }
 
 private:
-    static constexpr size_t kMaxFree = 1024;
     static constexpr size_t kKeepWireCapacity = 64 * 1024;
     OutputBufferPool& buffers_;
-    std::vector<std::unique_ptr<WriteRequest>> free_;
+    FreeList<WriteRequest, 1024> free_;
 };
 
 }  // namespace emqx

@@ -61,3 +61,18 @@ TEST_CASE("write request pool: a request's buffer goes back to the buffer pool",
     CHECK(!again->plain);
     requests.release(again);
 }
+
+TEST_CASE("partial packet pool: a buffer comes back empty, a large one without its capacity", "[core][write_request]") {
+    PartialPacketPool pool;
+    std::unique_ptr<std::string> s = pool.acquire();
+    s->assign(100, 'p');
+    std::string* first = s.get();
+    pool.release(std::move(s));
+    std::unique_ptr<std::string> again = pool.acquire();
+    CHECK(again.get() == first);
+    CHECK(again->empty());
+    CHECK(again->capacity() >= 100);
+    again->assign(64 * 1024, 'p');
+    pool.release(std::move(again));
+    CHECK(pool.acquire()->capacity() < 64);
+}
