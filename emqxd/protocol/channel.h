@@ -39,7 +39,7 @@ class Channel final : public DeliverySink {
 public:
     Channel(ConnectionPort& conn, BrokerShard& shard);
 
-    enum class State { AwaitingConnect, Connected, Closed };
+    enum class State : uint8_t { AwaitingConnect, Connected, Closed };
     State state() const { return state_; }
     mqtt::ProtocolVersion version() const { return version_; }
     uint32_t maxIncomingPacketSize() const;
@@ -158,12 +158,10 @@ private:
 
     ConnectionPort& conn_;
     BrokerShard& shard_;
-    State state_ = State::AwaitingConnect;
     // When the connection was adopted (worker clock): idle_timeout runs from
     // here to the CONNECT, as EMQX's idle timer does; bytes received meanwhile
     // do not push it back (a CONNECT trickled byte by byte would never end).
     int64_t created_ms_;
-    mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::V311;
     std::string client_id_;
     std::string username_;
     bool clean_start_ = true;
@@ -173,6 +171,14 @@ private:
     uint32_t client_max_packet_size_ = 0;  // 0: no limit
     uint16_t client_topic_alias_max_ = 0;
     bool request_problem_info_ = true;
+    // The small fields sit together: an idle connection's size matters.
+    mqtt::ProtocolVersion version_ = mqtt::ProtocolVersion::V311;
+    State state_ = State::AwaitingConnect;
+    bool disconnect_with_will_ = false;
+    bool normal_disconnect_ = false;
+    bool taken_over_ = false;
+    bool username_slot_ = false;  // counted in ctx.username_quota until closed
+    bool session_present_ = false;
     // MQTT 5 topic aliases both ways; made when the first one is used, so the
     // many clients that use none do not carry two empty hash maps (112 B).
     struct TopicAliases {
@@ -187,11 +193,6 @@ private:
     std::unique_ptr<RouteMemo> route_memo_;  // made at the first PUBLISH
     // Held by pointer: most clients have no will, and an idle connection's size matters.
     std::unique_ptr<mqtt::Will> will_;
-    bool disconnect_with_will_ = false;
-    bool normal_disconnect_ = false;
-    bool taken_over_ = false;
-    bool username_slot_ = false;  // counted in ctx.username_quota until closed
-    bool session_present_ = false;
     Session* session_ = nullptr;
     std::unique_ptr<Migration> migration_;             // rare: only while a CONNECT moves to another worker
     std::unique_ptr<mqtt::Connect> checking_;          // the CONNECT while its password is checked
