@@ -206,6 +206,21 @@ struct FlappingDetectConfig {
     Millis ban_time = 300000;
 };
 
+// The HTTP API's listener (EMQX 5's dashboard.listeners.http; emqxd has no
+// dashboard, only the REST API under /api/v5 and /status).
+struct DashboardHttpConfig {
+    bool enable = true;
+    std::string bind = "0.0.0.0:18083";  // port 0: off, as EMQX's `bind = 0`
+    unsigned max_connections = 512;
+    // Ours: a request must arrive whole within this after the connection
+    // opened or the last response was written (EMQX's cowboy has no key for it).
+    Millis idle_timeout = 60000;
+};
+
+struct ApiKeyConfig {
+    std::string bootstrap_file;  // lines key:secret[:role], read at start; empty: none
+};
+
 struct BrokerConfig {
     NodeConfig node;
     std::vector<ListenerConfig> listeners;  // ordered by id
@@ -219,6 +234,8 @@ struct BrokerConfig {
     std::vector<AuthenticatorConfig> authentication;
     AuthorizationConfig authorization;
     FlappingDetectConfig flapping_detect;
+    DashboardHttpConfig dashboard_http;
+    ApiKeyConfig api_key;
 };
 
 }  // namespace emqx::config

@@ -805,6 +805,32 @@ std::vector<KeyDef> buildKeys() {
                             at(&B::flapping_detect, &FD::window_time)));
     k.push_back(durationKey("flapping_detect.ban_time", "5m", 1, 365 * kDay, "How long a flapping client stays banned",
                             at(&B::flapping_detect, &FD::ban_time)));
+
+    // dashboard.listeners.http: the HTTP API (docs/http-api.md)
+    using DH = DashboardHttpConfig;
+    const std::string dh = "dashboard.listeners.http.";
+    k.push_back(boolKey(dh + "enable", "true", "Serve the HTTP API (REST under /api/v5, /status)",
+                        at(&B::dashboard_http, &DH::enable)));
+    {
+        KeyDef bind = stringKey(dh + "bind", "0.0.0.0:18083",
+                                "Address and port of the HTTP API; \"18083\" means 0.0.0.0:18083; 0: off",
+                                at(&B::dashboard_http, &DH::bind), bindAddress);
+        bind.integer_text = true;
+        k.push_back(std::move(bind));
+    }
+    k.push_back(intKey(dh + "max_connections", "512", 1, 1000000,
+                       "Most concurrent HTTP connections; one more is closed at once (and counted)",
+                       at(&B::dashboard_http, &DH::max_connections)));
+    k.push_back(durationKey(dh + "idle_timeout", "60s", 100, kDay,
+                            "Ours (EMQX has no key): close an HTTP connection whose next request has not arrived "
+                            "whole within this since it opened or since the last response was written",
+                            at(&B::dashboard_http, &DH::idle_timeout)));
+
+    // api_key
+    k.push_back(stringKey("api_key.bootstrap_file", "",
+                          "File of API keys loaded at start, one key:secret[:role] a line (role: administrator, "
+                          "viewer or publisher; default administrator); empty: none",
+                          at(&B::api_key, &ApiKeyConfig::bootstrap_file)));
     return k;
 }
 
@@ -899,6 +925,10 @@ std::vector<std::string> sectionDoc(std::string_view section) {
                 "A store that cannot be read stops the start (exit 1) naming its path; start with",
                 "`emqxd console --quarantine-data` (or `bin/emqx start --quarantine-data`) to move it aside and start "
                 "empty."};
+    if (section == "dashboard.listeners.http")
+        return {"The HTTP API (docs/http-api.md): EMQX 5's REST API under /api/v5 and GET /status. Every /api/v5",
+                "request needs an API key (HTTP Basic, key:secret); none exists until one is created with",
+                "`emqxctl api_keys add --name <name>` or listed in api_key.bootstrap_file."};
     if (section == "license")
         return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
                 "community edition: no connection limit, no expiry."};

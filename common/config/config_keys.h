@@ -62,6 +62,7 @@ struct KeyDef {
     std::vector<std::string> example;                       // comment lines shown before the key in etc/emqx.toml
     bool listener = false;                                  // stored per listener (path has a "*" segment)
     bool string_list = false;    // String: an array of strings in the file, held comma-joined ("a,b")
+    bool integer_text = false;   // String: a bare integer in the file is read as its text (EMQX's `bind = 0`)
     bool commented_out = false;  // etc/emqx.toml shows the key commented, so that its unset behaviour applies
     int64_t storage_max = 0;     // largest value the bound field can hold (checked against `max` by a test)
     Setter set;

@@ -348,6 +348,11 @@ private:
                     if (auto v = parseKeyText(key, std::to_string(i->get()), expected)) return v;
                     return bad(expected);
                 }
+                if (auto* i = node.as_integer(); i && key.integer_text) {
+                    std::string expected;
+                    if (auto v = parseKeyText(key, std::to_string(i->get()), expected)) return v;
+                    return bad(expected);
+                }
                 if (auto* arr = node.as_array(); arr && key.string_list) {
                     // ["tlsv1.3", "tlsv1.2"]: held comma-joined, checked item by item.
                     std::string joined;

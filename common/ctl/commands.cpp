@@ -79,6 +79,14 @@ constexpr std::array kBannedAdd{
     ArgSpec{"duration", ArgKind::UInt, false, false, "seconds until the ban ends (default: never)"},
 };
 constexpr std::array kNode{ArgSpec{"node", ArgKind::String, true, true, "a node name, e.g. emqx@10.0.0.2"}};
+constexpr ArgSpec kApiKeyName{"name", ArgKind::String, false, true,
+                              "the key's name: a letter, then letters, digits, - and _"};
+constexpr std::array kApiKeyAdd{
+    kApiKeyName,
+    ArgSpec{"desc", ArgKind::String, false, false, "a description"},
+    ArgSpec{"role", ArgKind::String, false, false, "administrator (the default) | viewer (GET only) | publisher"},
+};
+constexpr std::array kApiKeyDel{kApiKeyName};
 constexpr std::array kBannedDel{
     ArgSpec{"as", ArgKind::String, true, true, "clientid | username | peerhost"},
     ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
@@ -166,6 +174,11 @@ constexpr std::array kCommands{
                 human::banned},
     CommandSpec{"banned.add", "banned", "add", kBannedAdd, "Ban a client id, username or IP address", human::ok},
     CommandSpec{"banned.del", "banned", "del", kBannedDel, "Lift a ban", human::ok},
+    CommandSpec{"api_keys.list", "api_keys", "list", kNoArgs, "List the HTTP API's keys (never their secrets)",
+                human::json},
+    CommandSpec{"api_keys.add", "api_keys", "add", kApiKeyAdd,
+                "Create an HTTP API key; prints its api_key and api_secret (the secret only this once)", human::json},
+    CommandSpec{"api_keys.del", "api_keys", "del", kApiKeyDel, "Delete an HTTP API key", human::json},
     CommandSpec{"pem_cache.clean", "pem_cache", "clean", kPemCacheClean,
                 "Re-read TLS listeners' certificate, key, CA and CRL files for new handshakes", human::pemCacheCleaned},
 };

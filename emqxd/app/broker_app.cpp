@@ -6,9 +6,11 @@
 #include <thread>
 
 #include "common/clock/wall_clock.h"
+#include "emqxd/auth/api_key_store.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
+#include "emqxd/http/http_server.h"
 #include "emqxd/license/license.h"
 #include "emqxd/log/log.h"
 #include "emqxd/net/listener.h"
@@ -51,6 +53,7 @@ BrokerApp::~BrokerApp() {
     closeDurable();  // its writer thread posts to the workers: stop it first
     workers_.clear();
     ctl_.reset();
+    http_.reset();
     uv_loop_close(&loop_);
 }
 
@@ -72,13 +75,14 @@ int BrokerApp::refuseStart(const std::string& error) {
 
 int BrokerApp::run() {
     std::string error;
-    if (!prepareDataDir(error) || !loadLicense(error) || !openStores(error) || !makeListenerStates(error))
+    if (!prepareDataDir(error) || !loadLicense(error) || !loadApiKeys(error) || !openStores(error) ||
+        !makeListenerStates(error))
         return refuseStart(error);
     makeWorkers();
     catchSignals();
     // The ctl socket is up before the MQTT port answers, so whoever waits for
     // the port can use emqxctl at once.
-    if (!startCtl(error) || !bindListeners(error)) return refuseStart(error);
+    if (!startCtl(error) || !startHttp(error) || !bindListeners(error)) return refuseStart(error);
     startServing();
     return runControlLoop();
 }
@@ -141,15 +145,37 @@ void BrokerApp::catchSignals() {
     uv_signal_start(&sigint_, on_signal, SIGINT);
 }
 
-bool BrokerApp::startCtl(std::string& error) {
-    ctl_ = std::make_unique<CtlServer>(
-        &loop_, loop_owner_, *ctx_, workers_, *traces_,
-        CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
-                 [this](const std::string& id, std::string& e) { return startListener(id, e); }});
-    if (ctl_->start(error)) return true;
-    ctl_->stop();
+CtlHooks BrokerApp::ctlHooks() {
+    return CtlHooks{[this](const std::string& id, std::string& e) { return stopListener(id, e); },
+                    [this](const std::string& id, std::string& e) { return startListener(id, e); }};
+}
+
+void BrokerApp::abandonControl() {
+    if (ctl_) ctl_->stop();
+    if (http_) http_->stop();
     uv_run(&loop_, UV_RUN_NOWAIT);
+}
+
+bool BrokerApp::startCtl(std::string& error) {
+    ctl_ = std::make_unique<CtlServer>(&loop_, loop_owner_, *ctx_, workers_, *traces_, ctlHooks());
+    if (ctl_->start(error)) return true;
+    abandonControl();
     return false;
+}
+
+bool BrokerApp::startHttp(std::string& error) {
+    http_ = std::make_unique<http::HttpServer>(&loop_, loop_owner_, *ctx_, workers_, *traces_, ctlHooks());
+    if (http_->start(error)) return true;
+    abandonControl();
+    return false;
+}
+
+bool BrokerApp::loadApiKeys(std::string& error) {
+    std::string path = (std::filesystem::path(ctx_->cfg.node.data_dir) / "api_keys.json").string();
+    auto keys = std::make_shared<auth::ApiKeyStore>(path);
+    if (!keys->load(ctx_->cfg.api_key.bootstrap_file, wallClockMs() / 1000, error)) return false;
+    ctx_->api_keys = std::move(keys);
+    return true;
 }
 
 std::unique_ptr<Listener> BrokerApp::makeListener(ListenerStats& stats) {
@@ -166,8 +192,7 @@ bool BrokerApp::bindListeners(std::string& error) {
         auto l = makeListener(*stats);
         if (!l->start(error)) {
             listeners_.clear();
-            ctl_->stop();
-            uv_run(&loop_, UV_RUN_NOWAIT);
+            abandonControl();
             return false;
         }
         listeners_.push_back(std::move(l));
@@ -214,6 +239,7 @@ void BrokerApp::stop() {
     log::info("stopping: closing listeners and connections");
     for (auto& l : listeners_) l->stop();
     ctl_->stop();
+    http_->stop();
     sys_->stop();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);

@@ -20,6 +20,10 @@ namespace trace {
 class TraceRegistry;
 }
 class CtlServer;
+struct CtlHooks;
+namespace http {
+class HttpServer;
+}
 class Listener;
 class Worker;
 struct ListenerStats;
@@ -56,6 +60,14 @@ private:
     void makeWorkers();
     void catchSignals();
     bool startCtl(std::string& error);
+    // The HTTP API (emqxd/http), bound before the MQTT listeners.
+    bool startHttp(std::string& error);
+    // What ctl commands (from emqxctl or the HTTP API) may ask of BrokerApp.
+    CtlHooks ctlHooks();
+    // Closes the ctl socket and the HTTP API after a failed start.
+    void abandonControl();
+    // The HTTP API's keys: <data_dir>/api_keys.json and api_key.bootstrap_file.
+    bool loadApiKeys(std::string& error);
     bool bindListeners(std::string& error);
     void startServing();
     int runControlLoop();
@@ -83,7 +95,8 @@ private:
     std::unique_ptr<trace::TraceRegistry> traces_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::unique_ptr<SysPublisher> sys_;
-    std::unique_ptr<CtlServer> ctl_;  // outlives the workers: they post completions to it
+    std::unique_ptr<CtlServer> ctl_;          // outlives the workers: they post completions to it
+    std::unique_ptr<http::HttpServer> http_;  // likewise
     std::vector<std::unique_ptr<Worker>> workers_;
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};

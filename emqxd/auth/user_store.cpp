@@ -1,21 +1,16 @@
 #include "emqxd/auth/user_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/fs/private_file.h"
+
 namespace emqx::auth {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
 bool FileUserStore::open(std::string& error) {
@@ -85,35 +80,7 @@ bool FileUserStore::saveLocked(std::string& error) const {
                          {"password_hash", u.password_hash},
                          {"salt", u.salt},
                          {"is_superuser", u.is_superuser}});
-    std::string text = Json{{"users", users}}.dump(1) + "\n";
-    std::error_code ec;
-    fs::create_directories(fs::path(path_).parent_path(), ec);
-    std::string tmp = path_ + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = tmp + ": " + std::strerror(errno);
-        return false;
-    }
-    size_t off = 0;
-    while (off < text.size()) {
-        ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            error = tmp + ": " + std::strerror(errno);
-            ::close(fd);
-            return false;
-        }
-        off += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        error = tmp + ": " + std::strerror(errno);
-        return false;
-    }
-    if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
-        error = path_ + ": " + std::strerror(errno);
-        return false;
-    }
-    return true;
+    return writePrivateFile(path_, Json{{"users", users}}.dump(1) + "\n", error);
 }
 
 namespace {

@@ -30,7 +30,8 @@ class DurableStore;
 }
 namespace auth {
 class Security;
-}
+class ApiKeyStore;
+}  // namespace auth
 
 struct BrokerContext {
     BrokerContext(config::BrokerConfig c, unsigned worker_count);
@@ -79,6 +80,9 @@ struct BrokerContext {
     // (emqxd/auth, emqxd/authz); set by BrokerApp before the workers start;
     // null: everyone is let in and allowed everything.
     std::shared_ptr<auth::Security> security;
+    // The HTTP API's keys (emqxd/auth/api_key_store.h); set by BrokerApp
+    // before anything serves. Control loop only.
+    std::shared_ptr<auth::ApiKeyStore> api_keys;
 };
 
 }  // namespace emqx

@@ -40,6 +40,8 @@ Json clientJson(Worker& w, Session& s) {
         {"mqueue_len", s.queueLength()},
         {"mqueue_enqueued_total", s.enqueuedCount()},
         {"dropped_msgs", s.droppedCount()},
+        {"mqueue_dropped", s.droppedCount(DropReason::QueueFull)},
+        {"listener", c ? Json(c->listenerConfig().id()) : Json(nullptr)},
         {"connected", connected},
         {"created_at", s.created_at_ms},
         {"connected_at", c ? Json(c->connectedAtMs()) : Json(nullptr)},

@@ -17,5 +17,6 @@ void registerLicenseCommands(Registry& registry);       // license
 void registerAuthCommands(Registry& registry);          // users, acl, authz, banned
 void registerTlsCommands(Registry& registry);           // pem_cache
 void registerVmCommands(Registry& registry);            // vm
+void registerApiKeyCommands(Registry& registry);        // api_keys
 
 }  // namespace emqx::ctl

@@ -17,6 +17,7 @@ void registerCommands(Registry& r) {
     registerAuthCommands(r);
     registerTlsCommands(r);
     registerVmCommands(r);
+    registerApiKeyCommands(r);
 }
 
 }  // namespace emqx::ctl

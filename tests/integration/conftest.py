@@ -29,10 +29,12 @@ def make_broker(request):
     started = []
     request.node._brokers = started
 
-    def make(env=None, config=None, args=None, name=None, data_dir=None):
+    def make(env=None, config=None, args=None, name=None, data_dir=None, http=False):
         """data_dir: start on this node.data_dir (kept at stop): a later broker
-        started with the same data_dir finds what this one stored."""
-        b = Broker(env=env, config=config, args=args, name=name or "broker%d" % len(started), data_dir=data_dir)
+        started with the same data_dir finds what this one stored. http: the
+        HTTP API on a free port (broker.http_port)."""
+        b = Broker(env=env, config=config, args=args, name=name or "broker%d" % len(started), data_dir=data_dir,
+                   http=http)
         started.append(b)
         b.start()
         return b

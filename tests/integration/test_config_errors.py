@@ -17,6 +17,7 @@ def run_emqxd(args, env=None, config=None, timeout=10):
     full_env.update({
         "EMQX_NODE__DATA_DIR": os.path.join(tmp, "data"),
         "EMQX_LISTENERS__TCP__DEFAULT__BIND": "127.0.0.1:%d" % free_port(),
+        "EMQX_DASHBOARD__LISTENERS__HTTP__BIND": "0",
     })
     full_env.update(env or {})
     path = None

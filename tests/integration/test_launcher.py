@@ -19,6 +19,7 @@ def launcher(data_dir, port, *args, timeout=60):
         "EMQX_NODE__DATA_DIR": data_dir,
         "EMQX_LISTENERS__TCP__DEFAULT__BIND": "127.0.0.1:%d" % port,
         "EMQX_SYS_TOPICS__SYS_MSG_INTERVAL": "disabled",
+        "EMQX_DASHBOARD__LISTENERS__HTTP__BIND": "0",
     })
     return subprocess.run([LAUNCHER, *args], env=env, capture_output=True, text=True, timeout=timeout)
 

@@ -94,7 +94,7 @@ class Broker:
 
     node = "emqx@127.0.0.1"
 
-    def __init__(self, env=None, config=None, args=None, name="broker", ws=False, data_dir=None):
+    def __init__(self, env=None, config=None, args=None, name="broker", ws=False, data_dir=None, http=False):
         self.env = dict(env or {})
         # data_dir: a node.data_dir the test owns (kept at stop), so that a
         # second broker can start on what the first one left (restart tests).
@@ -104,6 +104,11 @@ class Broker:
         # (ws=True: on a free port, self.ws_port).
         self.ws = ws
         self.ws_port = None
+        # The HTTP API (dashboard.listeners.http) is on by default on 18083,
+        # where parallel brokers would collide: off unless a test asks
+        # (http=True: on 127.0.0.1 and a free port, self.http_port).
+        self.http = http
+        self.http_port = None
         self.config = config
         self.args = list(args or [])
         self.name = name
@@ -174,6 +179,11 @@ class Broker:
                 env["EMQX_LISTENERS__WS__DEFAULT__BIND"] = "127.0.0.1:%d" % self.ws_port
             else:
                 env["EMQX_LISTENERS__WS__DEFAULT__ENABLE"] = "false"
+            if self.http:
+                self.http_port = free_port()
+                env["EMQX_DASHBOARD__LISTENERS__HTTP__BIND"] = "127.0.0.1:%d" % self.http_port
+            else:
+                env["EMQX_DASHBOARD__LISTENERS__HTTP__BIND"] = "0"
             env.update(self.env)
             cmd = [emqxd_bin(), "console"]
             if self.config is not None:

@@ -748,3 +748,20 @@ TEST_CASE("env: EMQX_ names outside the config's sections are not ours and are i
     REQUIRE(r.ok);
     CHECK(r.config.mqtt.max_inflight == 7);
 }
+
+TEST_CASE("dashboard.listeners.http.bind takes EMQX's bare integers: 0 turns the API off", "[config]") {
+    Result off = load("[dashboard.listeners.http]\nbind = 0\n");
+    REQUIRE(off.ok);
+    CHECK(off.config.dashboard_http.bind == "0.0.0.0:0");
+    Result port = load("[dashboard.listeners.http]\nbind = 18084\nidle_timeout = \"5s\"\nmax_connections = 8\n");
+    REQUIRE(port.ok);
+    CHECK(port.config.dashboard_http.bind == "0.0.0.0:18084");
+    CHECK(port.config.dashboard_http.idle_timeout == 5000);
+    CHECK(port.config.dashboard_http.max_connections == 8);
+    CHECK_FALSE(load("[dashboard.listeners.http]\nbind = 70000\n").ok);
+    Result env = loadPath("", {{"EMQX_DASHBOARD__LISTENERS__HTTP__BIND", "127.0.0.1:18090"},
+                               {"EMQX_API_KEY__BOOTSTRAP_FILE", "/etc/keys.txt"}});
+    REQUIRE(env.ok);
+    CHECK(env.config.dashboard_http.bind == "127.0.0.1:18090");
+    CHECK(env.config.api_key.bootstrap_file == "/etc/keys.txt");
+}

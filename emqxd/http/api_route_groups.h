@@ -1,0 +1,17 @@
+#pragma once
+// One function per endpoint group, each in its group's file; apiRoutes()
+// (api_router.cpp) calls them all, in the order the OpenAPI document lists them.
+#include <vector>
+
+#include "emqxd/http/api_route.h"
+
+namespace emqx::http {
+
+void addStatusRoutes(std::vector<Route>& routes);    // /status
+void addNodeRoutes(std::vector<Route>& routes);      // nodes, stats, metrics
+void addListenerRoutes(std::vector<Route>& routes);  // listeners
+void addClientRoutes(std::vector<Route>& routes);    // clients
+void addApiKeyRoutes(std::vector<Route>& routes);    // api_key
+void addDocRoutes(std::vector<Route>& routes);       // /api-docs/swagger.json
+
+}  // namespace emqx::http

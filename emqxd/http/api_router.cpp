@@ -1,0 +1,78 @@
+#include "emqxd/http/api_router.h"
+
+#include <memory>
+
+#include "common/clock/wall_clock.h"
+#include "emqxd/broker/broker_context.h"
+#include "emqxd/http/api_auth.h"
+#include "emqxd/http/api_route_groups.h"
+#include "emqxd/log/log.h"
+
+namespace emqx::http {
+
+const std::string& ApiCall::param(std::string_view name) const {
+    static const std::string none;
+    for (const auto& [n, v] : params)
+        if (n == name) return v;
+    return none;
+}
+
+const std::vector<Route>& apiRoutes() {
+    static const std::vector<Route> routes = [] {
+        std::vector<Route> r;
+        addStatusRoutes(r);
+        addNodeRoutes(r);
+        addListenerRoutes(r);
+        addClientRoutes(r);
+        addApiKeyRoutes(r);
+        addDocRoutes(r);
+        return r;
+    }();
+    return routes;
+}
+
+void dispatchApi(const ApiContext& cx, HttpRequest request, Reply reply) {
+    auto answered = std::make_shared<bool>(false);
+    Reply once = [answered, reply = std::move(reply)](const HttpResponse& r) {
+        if (*answered) return;
+        *answered = true;
+        reply(r);
+    };
+    const Route* route = nullptr;
+    PathParams params;
+    PathMatch match = PathMatch::No;
+    std::string allowed;
+    for (const Route& r : apiRoutes()) {
+        PathParams p;
+        PathMatch m = matchPath(r.pattern, request.path, p);
+        if (m == PathMatch::No) continue;
+        allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
+        if (r.method == request.method) {
+            route = &r;
+            params = std::move(p);
+            match = m;
+        }
+    }
+    if (allowed.empty()) return once(errorResponse(404, "NOT_FOUND", "Request Path Not Found"));
+    if (!route) {
+        HttpResponse r = errorResponse(405, "METHOD_NOT_ALLOWED", request.method + " is not allowed here");
+        r.headers.emplace_back("allow", allowed);
+        return once(r);
+    }
+    if (route->needs_key)
+        if (auto refusal =
+                checkApiKey(request, *cx.broker.api_keys, route->method, route->pattern, wallClockMs() / 1000))
+            return once(*refusal);
+    if (match == PathMatch::BadEncoding)
+        return once(errorResponse(400, "BAD_REQUEST", "bad percent-encoding in the path"));
+    auto query = parseQuery(request.query);
+    if (!query) return once(errorResponse(400, "BAD_REQUEST", "bad percent-encoding in the query string"));
+    try {
+        route->handler(cx, ApiCall{std::move(request), std::move(*query), std::move(params), once});
+    } catch (const std::exception& e) {
+        log::error("http: {} {} failed: {}", route->method, route->pattern, e.what());
+        once(errorResponse(500, "INTERNAL_ERROR", std::string("internal error: ") + e.what()));
+    }
+}
+
+}  // namespace emqx::http

@@ -1,0 +1,54 @@
+#include "emqxd/http/ctl_call.h"
+
+#include <memory>
+
+#include "emqxd/log/log.h"
+
+namespace emqx::http {
+
+void callCtl(const ApiContext& cx, std::string_view name, ctl::Json args, const Reply& reply,
+             std::function<void(ctl::Answer)> done) {
+    auto sink = [reply, done = std::move(done), cmd = std::string(name)](ctl::Answer a) {
+        try {
+            done(std::move(a));
+        } catch (const std::exception& e) {
+            log::error("http: the answer of {} failed: {}", cmd, e.what());
+            reply(errorResponse(500, "INTERNAL_ERROR", std::string("internal error: ") + e.what()));
+        }
+    };
+    cx.registry.dispatch(name, args, cx.ctl, ctl::Responder(std::move(sink)));
+}
+
+void callCtlAll(const ApiContext& cx, std::vector<std::string_view> names, const Reply& reply,
+                std::function<void(std::vector<ctl::Answer>&)> done) {
+    struct State {
+        std::vector<ctl::Answer> answers;
+        size_t remaining;
+        std::function<void(std::vector<ctl::Answer>&)> done;
+    };
+    auto st = std::make_shared<State>(
+        State{std::vector<ctl::Answer>(names.size(), ctl::Answer::ok(nullptr)), names.size(), std::move(done)});
+    if (names.empty()) return st->done(st->answers);
+    for (size_t i = 0; i < names.size(); ++i)
+        callCtl(cx, names[i], ctl::Json::object(), reply, [st, i](ctl::Answer a) {
+            st->answers[i] = std::move(a);
+            if (--st->remaining == 0) st->done(st->answers);
+        });
+}
+
+HttpResponse ctlFailure(const ctl::Answer& a) {
+    namespace code = ctl::code;
+    if (a.code == code::kNotFound) return errorResponse(404, "NOT_FOUND", a.message);
+    if (a.code == code::kBadArgs) return errorResponse(400, "BAD_REQUEST", a.message);
+    if (a.code == code::kShuttingDown) return errorResponse(503, "SERVICE_UNAVAILABLE", a.message);
+    if (a.code == code::kNotAvailable) return errorResponse(501, "NOT_IMPLEMENTED", a.message);
+    return errorResponse(500, "INTERNAL_ERROR", a.message);
+}
+
+const ctl::Answer* firstFailure(const std::vector<ctl::Answer>& answers) {
+    for (const auto& a : answers)
+        if (!a.is_ok) return &a;
+    return nullptr;
+}
+
+}  // namespace emqx::http
