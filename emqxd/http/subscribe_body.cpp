@@ -24,7 +24,7 @@ std::optional<Json> topicArgs(std::string_view clientid, const Json& body, std::
 std::optional<Json> subscribeArgs(std::string_view clientid, const Json& body, std::string& error) {
     auto args = topicArgs(clientid, body, error);
     if (!args) return std::nullopt;
-    (*args)["qos"] = 0;
+    (*args)["qos"] = uint64_t{0};
     for (const char* option : {"qos", "nl", "rap", "rh"}) {
         auto it = body.find(option);
         if (it == body.end()) continue;
