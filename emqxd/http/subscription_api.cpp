@@ -64,17 +64,19 @@ void subscribe(const ApiContext& cx, ApiCall call) {
     });
 }
 
+// As EMQX, unsubscribing from a filter the session does not have is no failure.
+bool unsubscribeFailed(const ctl::Answer& a) {
+    return !a.is_ok && (a.code != ctl::code::kNotFound || ctl::isClientNotFound(a));
+}
+
 void unsubscribe(const ApiContext& cx, ApiCall call) {
     auto body = jsonObjectBody(call);
     if (!body) return;
     std::string error;
     auto args = unsubscribeArgs(call.param("clientid"), *body, error);
     if (!args) return call.reply(errorResponse(400, "BAD_REQUEST", error));
-    callCtl(cx, "subscriptions.del", std::move(*args), call.reply, [reply = call.reply](ctl::Answer a) {
-        // As EMQX: unsubscribing from a filter the session does not have is no error.
-        if (!a.is_ok && (ctl::isClientNotFound(a) || a.code != ctl::code::kNotFound)) return reply(clientFailure(a));
-        reply(noContent());
-    });
+    callCtl(cx, "subscriptions.del", std::move(*args), call.reply,
+            [reply = call.reply](ctl::Answer a) { reply(unsubscribeFailed(a) ? clientFailure(a) : noContent()); });
 }
 
 // The bulk body's items as ctl arguments; nullopt when refused (answered).
@@ -94,12 +96,6 @@ std::optional<std::vector<Json>> bulkArgs(const ApiCall& call, ArgsOf argsOf) {
     return all;
 }
 
-const ctl::Answer* clientMissing(const std::vector<ctl::Answer>& answers) {
-    for (const auto& a : answers)
-        if (ctl::isClientNotFound(a)) return &a;
-    return nullptr;
-}
-
 // EMQX's batch answer: the subscriptions made, or {succeed, failed: [{data, reason}]}
 // when any failed.
 void subscribeBulk(const ApiContext& cx, ApiCall call) {
@@ -108,7 +104,8 @@ void subscribeBulk(const ApiContext& cx, ApiCall call) {
     std::string node = cx.broker.cfg.node.name;
     callCtlEach(cx, "subscriptions.add", *args, call.reply,
                 [node, args = *args, reply = call.reply](std::vector<ctl::Answer>& answers) {
-                    if (clientMissing(answers)) return reply(clientNotFound());
+                    for (const auto& a : answers)
+                        if (ctl::isClientNotFound(a)) return reply(clientNotFound());
                     Json succeed = Json::array();
                     Json failed = Json::array();
                     for (size_t i = 0; i < answers.size(); ++i) {
@@ -128,7 +125,9 @@ void unsubscribeBulk(const ApiContext& cx, ApiCall call) {
     if (!args) return;
     callCtlEach(cx, "subscriptions.del", std::move(*args), call.reply,
                 [reply = call.reply](std::vector<ctl::Answer>& answers) {
-                    reply(clientMissing(answers) ? clientNotFound() : noContent());
+                    for (const auto& a : answers)
+                        if (unsubscribeFailed(a)) return reply(clientFailure(a));
+                    reply(noContent());
                 });
 }
 

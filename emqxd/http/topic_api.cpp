@@ -1,5 +1,7 @@
 // topics (the routes, paged, filtered) and topics/:topic, on the handlers of
 // `emqxctl topics list|show`.
+#include <optional>
+
 #include "common/http/paging.h"
 #include "common/topic/topic.h"
 #include "emqxd/broker/broker_context.h"
@@ -19,12 +21,21 @@ Json emqxRoute(const Json& route) {
     return {{"topic", topic}, {"node", route.at("node")}};
 }
 
-// `topic` as EMQX matches it against the routes: exact, `$share/<group>/<filter>` naming one group's route.
-bool routeMatches(const Json& route, const std::string* topic, const std::string* node) {
-    if (node && route.at("node") != *node) return false;
-    if (!topic) return true;
-    auto parsed = topic::parseFilter(*topic);
-    std::string_view filter = parsed ? parsed->filter : std::string_view(*topic);
+struct RouteFilter {
+    std::optional<std::string> topic;  // exact; `$share/<group>/<filter>` names one group's route
+    std::optional<std::string> node;
+};
+
+std::optional<std::string> queryOption(const QueryParams& q, std::string_view name) {
+    const std::string* v = queryValue(q, name);
+    return v ? std::optional(*v) : std::nullopt;
+}
+
+bool routeMatches(const Json& route, const RouteFilter& f) {
+    if (f.node && route.at("node") != *f.node) return false;
+    if (!f.topic) return true;
+    auto parsed = topic::parseFilter(*f.topic);
+    std::string_view filter = parsed ? parsed->filter : std::string_view(*f.topic);
     std::string_view group = parsed ? parsed->group : std::string_view();
     return route.at("topic") == filter && route.value("group", "") == group;
 }
@@ -33,16 +44,13 @@ void listTopics(const ApiContext& cx, ApiCall call) {
     std::string error;
     auto page = parsePageRequest(call.query, error);
     if (!page) return call.reply(errorResponse(400, "BAD_REQUEST", error));
-    const std::string* topic = queryValue(call.query, "topic");
-    const std::string* node = queryValue(call.query, "node");
+    RouteFilter filter{queryOption(call.query, "topic"), queryOption(call.query, "node")};
     callCtl(cx, "topics.list", Json::object(), call.reply,
-            [page = *page, topic = topic ? std::optional(*topic) : std::nullopt,
-             node = node ? std::optional(*node) : std::nullopt, reply = call.reply](ctl::Answer a) {
+            [page = *page, filter = std::move(filter), reply = call.reply](ctl::Answer a) {
                 if (!a.is_ok) return reply(ctlFailure(a));
                 Json rows = Json::array();
                 for (const Json& route : a.data.at("topics"))
-                    if (routeMatches(route, topic ? &*topic : nullptr, node ? &*node : nullptr))
-                        rows.push_back(emqxRoute(route));
+                    if (routeMatches(route, filter)) rows.push_back(emqxRoute(route));
                 reply(jsonResponse(pageOf(rows, page)));
             });
 }
