@@ -28,11 +28,11 @@ std::optional<Json> subscribeArgs(std::string_view clientid, const Json& body, s
     for (const char* option : {"qos", "nl", "rap", "rh"}) {
         auto it = body.find(option);
         if (it == body.end()) continue;
-        if (!it->is_number_unsigned()) {
+        if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
             error = std::string(option) + ": expected a non-negative integer, got " + it->dump();
             return std::nullopt;
         }
-        (*args)[option] = *it;
+        (*args)[option] = it->get<uint64_t>();  // the ctl arguments' type
     }
     // EMQX's schema refuses the whole request for a bad qos (emqx_schema:qos()).
     if ((*args)["qos"].get<uint64_t>() > 2) {
