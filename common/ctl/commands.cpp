@@ -26,6 +26,9 @@ constexpr std::array kSubscriptionsAdd{
     ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"},
     ArgSpec{"topic", ArgKind::String, true, true, "topic filter"},
     ArgSpec{"qos", ArgKind::UInt, true, true, "0, 1 or 2"},
+    ArgSpec{"nl", ArgKind::UInt, false, false, "No Local: 0 (the default) or 1 (not for a shared subscription)"},
+    ArgSpec{"rap", ArgKind::UInt, false, false, "Retain as Published: 0 (the default) or 1"},
+    ArgSpec{"rh", ArgKind::UInt, false, false, "Retain Handling: 0 (the default), 1 or 2"},
 };
 constexpr std::array kSubscriptionsDel{
     ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"},

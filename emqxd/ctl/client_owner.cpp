@@ -22,7 +22,9 @@ struct Job {
     Responder reply;
 };
 
-void notFound(const Job& job) { job.reply.fail(code::kNotFound, "Not Found: client " + job.client_id); }
+constexpr std::string_view kNoClient = "Not Found: client ";
+
+void notFound(const Job& job) { job.reply.fail(code::kNotFound, std::string(kNoClient) + job.client_id); }
 
 // On the control loop; `retries`: how many more owners to try after this one.
 void runOnOwner(std::shared_ptr<const Job> job, int retries) {
@@ -47,5 +49,7 @@ void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTas
                                                std::move(task), std::move(reply)}),
                1);
 }
+
+bool isClientNotFound(const Answer& a) { return a.code == code::kNotFound && a.message.starts_with(kNoClient); }
 
 }  // namespace emqx::ctl

@@ -28,5 +28,9 @@ using ClientTask = std::function<Answer(Worker& w, Session& s)>;
 // again, it answers not found.
 void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply);
 
+// Whether a per-client command failed because the client has no session (not
+// because of what its task found, e.g. no such subscription).
+bool isClientNotFound(const Answer& a);
+
 }  // namespace ctl
 }  // namespace emqx

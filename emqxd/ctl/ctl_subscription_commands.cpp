@@ -17,20 +17,19 @@ namespace emqx::ctl {
 
 namespace {
 
+Json subscriptionJson(const std::string& client_id, const std::string& filter, const SubscriptionOptions& o) {
+    Json j = {
+        {"clientid", client_id},    {"topic", filter},         {"qos", o.qos},
+        {"nl", o.no_local ? 1 : 0}, {"rh", o.retain_handling}, {"rap", o.retain_as_published ? 1 : 0},
+    };
+    if (o.subscription_id) j["subid"] = o.subscription_id;
+    return j;
+}
+
 Json subscriptionsJson(Session& s) {
     Json out = Json::array();
-    for (const auto& [filter, sub] : s.subscriptions()) {
-        Json j = {
-            {"clientid", s.clientId()},
-            {"topic", filter},
-            {"qos", sub.options.qos},
-            {"nl", sub.options.no_local ? 1 : 0},
-            {"rh", sub.options.retain_handling},
-            {"rap", sub.options.retain_as_published ? 1 : 0},
-        };
-        if (sub.options.subscription_id) j["subid"] = sub.options.subscription_id;
-        out.push_back(std::move(j));
-    }
+    for (const auto& [filter, sub] : s.subscriptions())
+        out.push_back(subscriptionJson(s.clientId(), filter, sub.options));
     return out;
 }
 
@@ -70,18 +69,27 @@ void registerSubscriptionCommands(Registry& r) {
     r.add("subscriptions.add", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         std::string filter = args["topic"].get<std::string>();
         uint64_t qos = args["qos"].get<uint64_t>();
+        uint64_t nl = args.value("nl", uint64_t{0});
+        uint64_t rap = args.value("rap", uint64_t{0});
+        uint64_t rh = args.value("rh", uint64_t{0});
         if (qos > 2) return reply.fail(code::kBadArgs, "qos must be 0, 1 or 2");
-        if (!topic::parseFilter(filter, cx.broker.cfg.mqtt.max_topic_levels))
-            return reply.fail(code::kBadArgs, "invalid topic filter: " + filter);
+        if (nl > 1 || rap > 1) return reply.fail(code::kBadArgs, "nl and rap must be 0 or 1");
+        if (rh > 2) return reply.fail(code::kBadArgs, "rh must be 0, 1 or 2");
+        auto parsed = topic::parseFilter(filter, cx.broker.cfg.mqtt.max_topic_levels);
+        if (!parsed) return reply.fail(code::kBadArgs, "invalid topic filter: " + filter);
+        // EMQX's words for MQTT-3.8.3-4.
+        if (parsed->shared() && nl)
+            return reply.fail(code::kBadArgs,
+                              "Invalid Subscribe options: `no_local` not allowed for shared-sub. See [MQTT-3.8.3-4]");
         qos = std::min<uint64_t>(qos, cx.broker.cfg.mqtt.max_qos_allowed);
+        SubscriptionOptions options{static_cast<uint8_t>(qos), nl == 1, rap == 1, static_cast<uint8_t>(rh), 0};
         runOnClientOwner(
             cx, args["clientid"].get<std::string>(),
-            [filter, qos](Worker& w, Session& s) {
-                SubscriptionOptions options{static_cast<uint8_t>(qos), false, false, 0, 0};
+            [filter, options](Worker& w, Session& s) {
                 w.shard().sessions().addSubscription(s, filter, options);
                 w.shard().sessions().changed(s);
                 w.metrics().add(Metric::ClientSubscribe);
-                return Answer::ok({{"clientid", s.clientId()}, {"topic", filter}, {"qos", qos}});
+                return Answer::ok(subscriptionJson(s.clientId(), filter, options));
             },
             reply);
     });

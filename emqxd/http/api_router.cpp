@@ -25,6 +25,8 @@ const std::vector<Route>& apiRoutes() {
         addListenerRoutes(r);
         addClientRoutes(r);
         addApiKeyRoutes(r);
+        addSubscriptionRoutes(r);
+        addTopicRoutes(r);
         addDocRoutes(r);
         return r;
     }();

@@ -1,6 +1,7 @@
 #include "emqxd/http/ctl_call.h"
 
 #include <memory>
+#include <utility>
 
 #include "emqxd/log/log.h"
 
@@ -19,21 +20,41 @@ void callCtl(const ApiContext& cx, std::string_view name, ctl::Json args, const 
     cx.registry.dispatch(name, args, cx.ctl, ctl::Responder(std::move(sink)));
 }
 
-void callCtlAll(const ApiContext& cx, std::vector<std::string_view> names, const Reply& reply,
-                std::function<void(std::vector<ctl::Answer>&)> done) {
+namespace {
+
+using Call = std::pair<std::string_view, ctl::Json>;
+
+void callAll(const ApiContext& cx, std::vector<Call> calls, const Reply& reply,
+             std::function<void(std::vector<ctl::Answer>&)> done) {
     struct State {
         std::vector<ctl::Answer> answers;
         size_t remaining;
         std::function<void(std::vector<ctl::Answer>&)> done;
     };
     auto st = std::make_shared<State>(
-        State{std::vector<ctl::Answer>(names.size(), ctl::Answer::ok(nullptr)), names.size(), std::move(done)});
-    if (names.empty()) return st->done(st->answers);
-    for (size_t i = 0; i < names.size(); ++i)
-        callCtl(cx, names[i], ctl::Json::object(), reply, [st, i](ctl::Answer a) {
+        State{std::vector<ctl::Answer>(calls.size(), ctl::Answer::ok(nullptr)), calls.size(), std::move(done)});
+    if (calls.empty()) return st->done(st->answers);
+    for (size_t i = 0; i < calls.size(); ++i)
+        callCtl(cx, calls[i].first, std::move(calls[i].second), reply, [st, i](ctl::Answer a) {
             st->answers[i] = std::move(a);
             if (--st->remaining == 0) st->done(st->answers);
         });
+}
+
+}  // namespace
+
+void callCtlAll(const ApiContext& cx, std::vector<std::string_view> names, const Reply& reply,
+                std::function<void(std::vector<ctl::Answer>&)> done) {
+    std::vector<Call> calls;
+    for (std::string_view name : names) calls.emplace_back(name, ctl::Json::object());
+    callAll(cx, std::move(calls), reply, std::move(done));
+}
+
+void callCtlEach(const ApiContext& cx, std::string_view name, std::vector<ctl::Json> args, const Reply& reply,
+                 std::function<void(std::vector<ctl::Answer>&)> done) {
+    std::vector<Call> calls;
+    for (ctl::Json& a : args) calls.emplace_back(name, std::move(a));
+    callAll(cx, std::move(calls), reply, std::move(done));
 }
 
 HttpResponse ctlFailure(const ctl::Answer& a) {

@@ -23,6 +23,11 @@ void callCtl(const ApiContext& cx, std::string_view name, ctl::Json args, const 
 void callCtlAll(const ApiContext& cx, std::vector<std::string_view> names, const Reply& reply,
                 std::function<void(std::vector<ctl::Answer>&)> done);
 
+// Runs command `name` once for each of `args` (in order, all at once) and
+// calls `done` once all have answered, with the answers in the order of `args`.
+void callCtlEach(const ApiContext& cx, std::string_view name, std::vector<ctl::Json> args, const Reply& reply,
+                 std::function<void(std::vector<ctl::Answer>&)> done);
+
 // A failed answer as EMQX would say it: not_found 404 NOT_FOUND, bad_args 400
 // BAD_REQUEST, shutting_down 503, not_available 501, anything else 500.
 HttpResponse ctlFailure(const ctl::Answer& a);

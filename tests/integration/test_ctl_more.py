@@ -27,7 +27,8 @@ def test_subscriptions_add_and_del(broker):
     c = Client(broker, "sa-1", protocol=5)
     c.connect()
     assert ctl(broker, "subscriptions", "add", "sa-1", "sa/+/t", "1") == "ok\n"
-    assert ctl_json(broker, "subscriptions", "add", "sa-1", "sa/x", "2") == {"clientid": "sa-1", "topic": "sa/x", "qos": 2}
+    assert ctl_json(broker, "subscriptions", "add", "sa-1", "sa/x", "2") == {"clientid": "sa-1", "topic": "sa/x", "qos": 2,
+                                                                           "nl": 0, "rap": 0, "rh": 0}
     subs = ctl_json(broker, "subscriptions", "show", "sa-1")["subscriptions"]
     assert {(s["topic"], s["qos"]) for s in subs} == {("sa/+/t", 1), ("sa/x", 2)}
     pub = Client(broker, "sa-pub", protocol=4)
@@ -42,10 +43,23 @@ def test_subscriptions_add_and_del(broker):
     for args, rc, words in ((("subscriptions", "add", "nobody", "x", "0"), 1, "Not Found"),
                             (("subscriptions", "add", "sa-1", "a/#/b", "0"), 2, "invalid topic filter"),
                             (("subscriptions", "add", "sa-1", "a", "3"), 2, "qos"),
+                            (("subscriptions", "add", "sa-1", "a", "0", "--rh", "3"), 2, "rh"),
+                            (("subscriptions", "add", "sa-1", "$share/g/a", "0", "--nl", "1"), 2, "no_local"),
                             (("subscriptions", "del", "sa-1", "not/subscribed"), 1, "Not Found"),
                             (("subscriptions", "del", "nobody", "x"), 1, "Not Found")):
         p = run_ctl(broker, *args)
         assert p.returncode == rc and words in p.stderr, (args, p.returncode, p.stderr)
+
+
+def test_subscriptions_add_with_options(broker):
+    c = Client(broker, "so-1", protocol=5)
+    c.connect()
+    added = ctl_json(broker, "subscriptions", "add", "so-1", "so/t", "1", "--nl", "1", "--rap", "1", "--rh", "2")
+    assert added == {"clientid": "so-1", "topic": "so/t", "qos": 1, "nl": 1, "rap": 1, "rh": 2}
+    shown = ctl_json(broker, "subscriptions", "show", "so-1")["subscriptions"]
+    assert [(s["nl"], s["rap"], s["rh"]) for s in shown] == [(1, 1, 2)]
+    c.publish("so/t", b"own", 1)  # No Local: not back to its publisher
+    c.expect_no_message(0.3)
 
 
 def test_topics_show_and_retainer_topics(broker):

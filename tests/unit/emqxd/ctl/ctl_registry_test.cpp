@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "emqxd/broker/broker_context.h"
+#include "emqxd/ctl/client_owner.h"
 #include "emqxd/ctl/control_loop_inbox.h"
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/session/session.h"
@@ -118,7 +119,9 @@ TEST_CASE("ctl registry: bad requests are answered as errors before any handler 
 
 TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl][session_registry]") {
     Fixture f(2);
-    CHECK(f.call("clients.show", {{"clientid", "c"}}).message == "Not Found: client c");
+    Answer unknown = f.call("clients.show", {{"clientid", "c"}});
+    CHECK(unknown.message == "Not Found: client c");
+    CHECK(isClientNotFound(unknown));
     f.onWorker(1, [](Worker& w) { w.shard().sessions().create("c"); });
     // Worker 0 is busy: a command asking every worker would wait for it.
     test::Hold busy(*f.workers[0]);
@@ -126,9 +129,10 @@ TEST_CASE("ctl registry: a per-client command runs on the client's owner", "[ctl
     REQUIRE(shown.is_ok);
     CHECK(shown.data["client"]["worker"] == 1);
     Answer added = f.call("subscriptions.add", {{"clientid", "c"}, {"topic", "t/#"}, {"qos", 1u}});
-    CHECK(added.data == Json{{"clientid", "c"}, {"topic", "t/#"}, {"qos", 1u}});
+    CHECK(added.data == Json{{"clientid", "c"}, {"topic", "t/#"}, {"qos", 1u}, {"nl", 0}, {"rap", 0}, {"rh", 0}});
     Answer del = f.call("subscriptions.del", {{"clientid", "c"}, {"topic", "x"}});
     CHECK(del.message == "Not Found: subscription c x");
+    CHECK_FALSE(isClientNotFound(del));
     Answer kicked = f.call("clients.kick", {{"clientid", "c"}});
     CHECK(kicked.data == Json{{"clientid", "c"}, {"result", "discarded"}});
     CHECK_FALSE(f.broker.locator.owner("c"));
