@@ -7,11 +7,12 @@
 
 namespace emqx::http {
 
-void addStatusRoutes(std::vector<Route>& routes);    // /status
-void addNodeRoutes(std::vector<Route>& routes);      // nodes, stats, metrics
-void addListenerRoutes(std::vector<Route>& routes);  // listeners
-void addClientRoutes(std::vector<Route>& routes);    // clients
-void addApiKeyRoutes(std::vector<Route>& routes);    // api_key
-void addDocRoutes(std::vector<Route>& routes);       // /api-docs/swagger.json
+void addStatusRoutes(std::vector<Route>& routes);      // /status
+void addNodeRoutes(std::vector<Route>& routes);        // nodes, stats, metrics
+void addListenerRoutes(std::vector<Route>& routes);    // listeners
+void addClientRoutes(std::vector<Route>& routes);      // clients
+void addApiKeyRoutes(std::vector<Route>& routes);      // api_key
+void addPrometheusRoutes(std::vector<Route>& routes);  // prometheus/stats
+void addDocRoutes(std::vector<Route>& routes);         // /api-docs/swagger.json
 
 }  // namespace emqx::http

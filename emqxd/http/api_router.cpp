@@ -25,6 +25,7 @@ const std::vector<Route>& apiRoutes() {
         addListenerRoutes(r);
         addClientRoutes(r);
         addApiKeyRoutes(r);
+        addPrometheusRoutes(r);
         addDocRoutes(r);
         return r;
     }();
