@@ -60,7 +60,7 @@ void addPrometheusRoutes(std::vector<Route>& routes) {
               "Accept: application/json); an API key only when prometheus.enable_basic_auth is true",
               false,
               {{"mode", "string", "node, all_nodes_aggregated or all_nodes_unaggregated (one node: all alike)"}},
-              {200, 400, 401, 403},
+              {200, 400},
               getStats});
 }
 

@@ -19,7 +19,7 @@ void addAll(std::vector<PromSample>& out, const std::string& node, const Json& v
 void addShutdownCounts(std::vector<PromSample>& out, const std::string& node, const Json& listeners) {
     for (const Json& l : listeners.at("listeners"))
         for (const auto& [reason, n] : l.at("shutdown_count").items())
-            out.push_back({"emqx_listener_shutdown_count",
+            out.push_back({"emqx_listener_shutdown_total",
                            MetricType::Counter,
                            "emqxctl listeners: connections closed, by listener and reason (emqxd's, not EMQX's)",
                            {{"node", node},

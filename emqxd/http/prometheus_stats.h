@@ -7,7 +7,7 @@
 // emqx_packets_connect), each with this node's `node` label; the license's
 // expiry (emqx_license_expiry_at, no label, as EMQX) and the cluster's
 // running and stopped nodes as EMQX has them; and ours: every listener's
-// connections closed by reason (emqx_listener_shutdown_count). Pure JSON in,
+// connections closed by reason (emqx_listener_shutdown_total). Pure JSON in,
 // text or JSON out.
 #include <string>
 #include <vector>

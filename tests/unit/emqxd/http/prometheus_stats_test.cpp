@@ -39,10 +39,10 @@ TEST_CASE("prometheus stats: gauges and counters with the node label, shutdowns 
     CHECK(text.find("emqx_packets_connect{node=\"emqx@127.0.0.1\"} 3\n") != std::string::npos);
     CHECK(text.find("emqx_authorization_deny{node=\"emqx@127.0.0.1\"} 1\n") != std::string::npos);
     CHECK(text.find("emqx_cluster_nodes_running{node=\"emqx@127.0.0.1\"} 1\n") != std::string::npos);
-    CHECK(text.find("# TYPE emqx_listener_shutdown_count counter\n"
-                    "emqx_listener_shutdown_count{node=\"emqx@127.0.0.1\",listener_type=\"tcp\",listener_name="
+    CHECK(text.find("# TYPE emqx_listener_shutdown_total counter\n"
+                    "emqx_listener_shutdown_total{node=\"emqx@127.0.0.1\",listener_type=\"tcp\",listener_name="
                     "\"default\",reason=\"keepalive_timeout\"} 2\n"
-                    "emqx_listener_shutdown_count{node=\"emqx@127.0.0.1\",listener_type=\"tcp\",listener_name="
+                    "emqx_listener_shutdown_total{node=\"emqx@127.0.0.1\",listener_type=\"tcp\",listener_name="
                     "\"default\",reason=\"kicked\"} 1\n") != std::string::npos);
     CHECK(text.find("emqx_license_expiry_at") == std::string::npos);
 }
@@ -59,7 +59,7 @@ TEST_CASE("prometheus stats: EMQX's JSON form", "[http]") {
     CHECK(j["emqx_messages_received"].is_number_integer());
     CHECK(j["emqx_packets_connect"] == 3);
     CHECK(j["emqx_license_expiry_at"] == 4102444800);
-    CHECK(j["emqx_listener_shutdown_count"] ==
+    CHECK(j["emqx_listener_shutdown_total"] ==
           Json::array(
               {{{"listener_type", "tcp"}, {"listener_name", "default"}, {"reason", "keepalive_timeout"}, {"value", 2}},
                {{"listener_type", "tcp"}, {"listener_name", "default"}, {"reason", "kicked"}, {"value", 1}}}));
