@@ -217,6 +217,10 @@ struct DashboardHttpConfig {
     Millis idle_timeout = 60000;
 };
 
+struct PrometheusConfig {
+    bool enable_basic_auth = false;  // true: /api/v5/prometheus/* want an API key, as the rest of the API
+};
+
 struct ApiKeyConfig {
     std::string bootstrap_file;  // lines key:secret[:role], read at start; empty: none
 };
@@ -236,6 +240,7 @@ struct BrokerConfig {
     FlappingDetectConfig flapping_detect;
     DashboardHttpConfig dashboard_http;
     ApiKeyConfig api_key;
+    PrometheusConfig prometheus;
 };
 
 }  // namespace emqx::config

@@ -831,6 +831,12 @@ std::vector<KeyDef> buildKeys() {
                           "File of API keys loaded at start, one key:secret[:role] a line (role: administrator, "
                           "viewer or publisher; default administrator); empty: none",
                           at(&B::api_key, &ApiKeyConfig::bootstrap_file)));
+
+    // prometheus: the scrape endpoint of the HTTP API (docs/http-api.md)
+    k.push_back(boolKey("prometheus.enable_basic_auth", "false",
+                        "GET /api/v5/prometheus/stats wants an API key (HTTP Basic) as the rest of the API; "
+                        "false: anyone who reaches the port may scrape",
+                        at(&B::prometheus, &PrometheusConfig::enable_basic_auth)));
     return k;
 }
 

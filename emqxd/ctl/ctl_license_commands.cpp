@@ -33,6 +33,7 @@ Json licenseJson(const BrokerContext& ctx) {
         {"issued_at", orNull(l->issued_at)},
         {"expired", l->expired(now)},
         {"days_left", l->expiry_ms ? Json(l->daysLeft(now)) : Json(nullptr)},
+        {"expiry_epoch", l->expiry_ms ? Json(l->expiry_ms / 1000) : Json(nullptr)},  // EMQX's emqx_license_expiry_at
         {"file", ctx.license->path()},
         {"refused_connections",
          {{"expired", ctx.license->refusedExpired()}, {"max_connections", ctx.license->refusedMaxConnections()}}},

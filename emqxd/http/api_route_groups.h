@@ -14,6 +14,7 @@ void addClientRoutes(std::vector<Route>& routes);        // clients
 void addApiKeyRoutes(std::vector<Route>& routes);        // api_key
 void addSubscriptionRoutes(std::vector<Route>& routes);  // subscriptions, clients/:clientid/(un)subscribe
 void addTopicRoutes(std::vector<Route>& routes);         // topics
+void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -27,6 +27,7 @@ const std::vector<Route>& apiRoutes() {
         addApiKeyRoutes(r);
         addSubscriptionRoutes(r);
         addTopicRoutes(r);
+        addPrometheusRoutes(r);
         addDocRoutes(r);
         return r;
     }();

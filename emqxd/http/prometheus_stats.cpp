@@ -1,0 +1,95 @@
+#include "emqxd/http/prometheus_stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace emqx::http {
+
+namespace {
+
+using ctl::Json;
+
+void addAll(std::vector<PromSample>& out, const std::string& node, const Json& values, MetricType type,
+            const std::string& source) {
+    for (const auto& [dotted, value] : values.items())
+        out.push_back({prometheusName(dotted), type, source + ": " + dotted, {{"node", node}}, value.get<double>()});
+}
+
+void addShutdownCounts(std::vector<PromSample>& out, const std::string& node, const Json& listeners) {
+    for (const Json& l : listeners.at("listeners"))
+        for (const auto& [reason, n] : l.at("shutdown_count").items())
+            out.push_back({"emqx_listener_shutdown_total",
+                           MetricType::Counter,
+                           "emqxctl listeners: connections closed, by listener and reason (emqxd's, not EMQX's)",
+                           {{"node", node},
+                            {"listener_type", l.at("type").get<std::string>()},
+                            {"listener_name", l.at("name").get<std::string>()},
+                            {"reason", reason}},
+                           n.get<double>()});
+}
+
+// A whole number as an integer (12, not 12.0).
+Json number(double v) {
+    if (v == std::trunc(v) && std::fabs(v) <= 9007199254740992.0) return static_cast<int64_t>(v);
+    return v;
+}
+
+}  // namespace
+
+std::string prometheusName(const std::string& dotted) {
+    if (dotted == "packets.connect.received") return "emqx_packets_connect";
+    std::string name = "emqx_" + dotted;
+    std::replace(name.begin(), name.end(), '.', '_');
+    return name;
+}
+
+std::vector<PromSample> prometheusSamples(const std::string& node, const PromSources& s) {
+    std::vector<PromSample> out;
+    addAll(out, node, s.stats, MetricType::Gauge, "emqxctl broker stats");
+    addAll(out, node, s.metrics, MetricType::Counter, "emqxctl broker metrics");
+    out.push_back({"emqx_cluster_nodes_running",
+                   MetricType::Gauge,
+                   "emqxctl cluster status: running nodes",
+                   {{"node", node}},
+                   static_cast<double>(s.cluster.at("running_nodes").size())});
+    out.push_back({"emqx_cluster_nodes_stopped",
+                   MetricType::Gauge,
+                   "emqxctl cluster status: stopped nodes",
+                   {{"node", node}},
+                   static_cast<double>(s.cluster.at("stopped_nodes").size())});
+    const Json& expiry = s.license.at("expiry_epoch");
+    if (expiry.is_number())
+        out.push_back({"emqx_license_expiry_at",
+                       MetricType::Gauge,
+                       "emqxctl license info: when the license expires (Unix time, s)",
+                       {},
+                       expiry.get<double>()});
+    addShutdownCounts(out, node, s.listeners);
+    return out;
+}
+
+std::string prometheusText(const std::vector<PromSample>& samples) {
+    PrometheusText t;
+    for (const auto& s : samples) t.add(s.name, s.type, s.help, s.labels, s.value);
+    return t.text();
+}
+
+Json prometheusJson(const std::string& node, const std::vector<PromSample>& samples) {
+    Json out = Json::object();
+    for (const auto& s : samples) {
+        Json point = Json::object();
+        for (const auto& [label, value] : s.labels)
+            if (label != "node") point[label] = value;
+        if (point.empty()) {
+            out[s.name] = number(s.value);
+            continue;
+        }
+        point["value"] = number(s.value);
+        out[s.name].push_back(point);
+    }
+    out["node"] = node;
+    return out;
+}
+
+}  // namespace emqx::http

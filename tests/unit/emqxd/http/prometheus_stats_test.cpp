@@ -1,0 +1,66 @@
+// /api/v5/prometheus/stats's names, types, labels and JSON form, on answers
+// shaped as the ctl handlers give them.
+#include <catch2/catch.hpp>
+
+#include "emqxd/http/prometheus_stats.h"
+
+using namespace emqx::http;
+using Json = nlohmann::json;
+
+namespace {
+
+const std::string kNode = "emqx@127.0.0.1";
+
+PromSources sources(Json license_expiry = nullptr) {
+    return {{{"connections.count", 2}, {"retained.count", 1}},
+            {{"messages.received", 5}, {"packets.connect.received", 3}, {"authorization.deny", 1}},
+            {{"listeners",
+              {{{"type", "tcp"}, {"name", "default"}, {"shutdown_count", {{"kicked", 1}, {"keepalive_timeout", 2}}}},
+               {{"type", "ws"}, {"name", "default"}, {"shutdown_count", Json::object()}}}}},
+            {{"expiry_epoch", license_expiry}},
+            {{"running_nodes", Json::array({kNode})}, {"stopped_nodes", Json::array()}}};
+}
+
+}  // namespace
+
+TEST_CASE("prometheus stats: EMQX's names for our dotted ones", "[http]") {
+    CHECK(prometheusName("messages.received") == "emqx_messages_received");
+    CHECK(prometheusName("live_connections.count") == "emqx_live_connections_count");
+    CHECK(prometheusName("delivery.dropped.queue_full") == "emqx_delivery_dropped_queue_full");
+    CHECK(prometheusName("packets.connect.received") == "emqx_packets_connect");
+}
+
+TEST_CASE("prometheus stats: gauges and counters with the node label, shutdowns by reason", "[http]") {
+    std::string text = prometheusText(prometheusSamples(kNode, sources()));
+    CHECK(text.find("# TYPE emqx_connections_count gauge\nemqx_connections_count{node=\"emqx@127.0.0.1\"} 2\n") !=
+          std::string::npos);
+    CHECK(text.find("# TYPE emqx_messages_received counter\nemqx_messages_received{node=\"emqx@127.0.0.1\"} 5\n") !=
+          std::string::npos);
+    CHECK(text.find("emqx_packets_connect{node=\"emqx@127.0.0.1\"} 3\n") != std::string::npos);
+    CHECK(text.find("emqx_authorization_deny{node=\"emqx@127.0.0.1\"} 1\n") != std::string::npos);
+    CHECK(text.find("emqx_cluster_nodes_running{node=\"emqx@127.0.0.1\"} 1\n") != std::string::npos);
+    CHECK(text.find("# TYPE emqx_listener_shutdown_total counter\n"
+                    "emqx_listener_shutdown_total{node=\"emqx@127.0.0.1\",listener_type=\"tcp\",listener_name="
+                    "\"default\",reason=\"keepalive_timeout\"} 2\n"
+                    "emqx_listener_shutdown_total{node=\"emqx@127.0.0.1\",listener_type=\"tcp\",listener_name="
+                    "\"default\",reason=\"kicked\"} 1\n") != std::string::npos);
+    CHECK(text.find("emqx_license_expiry_at") == std::string::npos);
+}
+
+TEST_CASE("prometheus stats: the license's expiry, without a node label as in EMQX", "[http]") {
+    std::string text = prometheusText(prometheusSamples(kNode, sources(4102444800)));
+    CHECK(text.find("# TYPE emqx_license_expiry_at gauge\nemqx_license_expiry_at 4102444800\n") != std::string::npos);
+}
+
+TEST_CASE("prometheus stats: EMQX's JSON form", "[http]") {
+    Json j = prometheusJson(kNode, prometheusSamples(kNode, sources(4102444800)));
+    CHECK(j["node"] == kNode);
+    CHECK(j["emqx_connections_count"] == 2);
+    CHECK(j["emqx_messages_received"].is_number_integer());
+    CHECK(j["emqx_packets_connect"] == 3);
+    CHECK(j["emqx_license_expiry_at"] == 4102444800);
+    CHECK(j["emqx_listener_shutdown_total"] ==
+          Json::array(
+              {{{"listener_type", "tcp"}, {"listener_name", "default"}, {"reason", "keepalive_timeout"}, {"value", 2}},
+               {{"listener_type", "tcp"}, {"listener_name", "default"}, {"reason", "kicked"}, {"value", 1}}}));
+}
