@@ -37,6 +37,10 @@ void addCommon(CLI::App* sub, Options& o, std::string& ifaddr) {
     sub->add_option("-i,--interval", o.connect_interval_ms,
                     "Milliseconds between two connection attempts, over all threads (default 10)")
         ->check(CLI::Range(0, 3600000));
+    sub->add_option("--max-pending", o.max_pending,
+                    "Handshakes in progress at once per thread (TCP connect to CONNACK, and SUBACK for sub); "
+                    "below a broker's listen backlog, -i 0 cannot overflow it (default 1024)")
+        ->check(CLI::Range(1, 1000000));
     sub->add_option("-V,--version", o.version, "MQTT protocol version: 3 (3.1), 4 (3.1.1), 5 (default 4)")
         ->check(CLI::IsMember({3, 4, 5}));
     sub->add_option("-u,--username", o.username, "Username");

@@ -22,6 +22,7 @@ struct Options {
     int count = 200;               // -c clients
     int start_number = 0;          // -n: client sequence numbers are start_number+1 ..
     int connect_interval_ms = 10;  // -i: ms between two connection attempts (whole run)
+    int max_pending = 1024;        // --max-pending: handshakes in progress at once, per thread
     int version = 4;               // -V 3|4|5
     std::optional<std::string> username;
     std::optional<std::string> password;

@@ -27,9 +27,8 @@ uint64_t monoNs() {
 namespace {
 
 constexpr size_t kReadBufferSize = 64 * 1024;
-constexpr size_t kOutHighWater = 64 * 1024;     // a publisher stops producing above this much unsent output
-constexpr int kPublishBatch = 64;               // publishes per client per loop turn (fairness)
-constexpr size_t kMaxPendingHandshakes = 1024;  // per loop, when -i 0 asks for everything at once
+constexpr size_t kOutHighWater = 64 * 1024;  // a publisher stops producing above this much unsent output
+constexpr int kPublishBatch = 64;            // publishes per client per loop turn (fairness)
 constexpr uint32_t kMaxPacket = 268435455u + 5u;
 constexpr uint64_t kDrainMs = 3000;   // wait this long for QoS 1/2 acks after publishing stops
 constexpr uint64_t kSafetyMs = 1000;  // then this long for DISCONNECTs to be written
@@ -223,7 +222,7 @@ void Worker::startDue() {
     if (phase_ != Phase::Running) return;
     const uint64_t now = monoNs();
     const uint64_t interval_ns = static_cast<uint64_t>(o_.connect_interval_ms) * 1000000ull;
-    while (next_start_ < clients_.size() && pending_handshakes_ < kMaxPendingHandshakes) {
+    while (next_start_ < clients_.size() && pending_handshakes_ < static_cast<size_t>(o_.max_pending)) {
         Client* c = clients_[next_start_].get();
         if (t0_ns_ + c->global_index * interval_ns > now) break;
         ++next_start_;

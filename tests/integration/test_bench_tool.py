@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -219,6 +220,7 @@ def test_usage_errors_exit_2():
                  ["pub", "-t", "r/%rand_0"],             # %rand_N draws 1..N
                  ["conn", "--ifaddr", "eth0"],           # addresses only, nothing resolved
                  ["conn", "--ifaddr", "::1"],            # an IPv6 source for the IPv4 target
+                 ["conn", "--max-pending", "0"],
                  []):
         rc, s, err = run(args, 10)
         assert rc == 2, (args, rc, err)
@@ -286,6 +288,34 @@ def test_ifaddr_binds_client_k_to_address_k_mod_n(broker):
         b.kill()
     assert rc == 0, b.stderr()
     assert s["connections"]["succeeded"] == 4
+
+
+def test_max_pending_caps_the_handshakes_in_progress():
+    """A listener that accepts and never answers: with --max-pending 3 on one
+    thread, exactly 3 connections reach it; the other 7 never start."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        listener.settimeout(0.2)
+        b = Bench(["conn", "-c", "10", "-i", "0", "--threads", "1", "--max-pending", "3", "--duration", "2",
+                   "-p", str(listener.getsockname()[1])])
+        accepted = []
+        try:
+            while b.proc.poll() is None:
+                try:
+                    accepted.append(listener.accept()[0])
+                except socket.timeout:
+                    pass
+            rc, s = b.finish(10)
+        finally:
+            b.kill()
+            for conn in accepted:
+                conn.close()
+    assert rc == 1, b.stderr()
+    assert len(accepted) == 3
+    c = s["connections"]
+    assert (c["attempted"], c["failed"], c["not_started"]) == (3, 3, 7), c
+    assert c["errors"] == {"run ended before the handshake completed": 3}, c
 
 
 def test_ifaddr_that_is_not_local_fails_the_bind():

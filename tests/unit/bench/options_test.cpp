@@ -61,3 +61,14 @@ TEST_CASE("bench options: --ifaddr on every subcommand", "[bench]") {
     Options bad;
     CHECK(parse({"conn", "--ifaddr", "eth0"}, bad) == 2);
 }
+
+TEST_CASE("bench options: --max-pending handshakes per thread", "[bench]") {
+    Options o;
+    REQUIRE(parse({"conn"}, o) == -1);
+    CHECK(o.max_pending == 1024);
+    Options forty;
+    REQUIRE(parse({"sub", "-t", "x", "--max-pending", "40"}, forty) == -1);
+    CHECK(forty.max_pending == 40);
+    Options zero;
+    CHECK(parse({"conn", "--max-pending", "0"}, zero) == 2);
+}
