@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "bench/options.h"
+
 namespace emqx::bench {
 
 namespace {
@@ -34,6 +36,18 @@ bool TopicTemplate::parse(const std::string& topic, std::string& error) {
         text_ += '/';
         start = slash + 1;
     }
+}
+
+void TopicTemplate::expand(uint64_t seq, const std::string& client_id) {
+    std::string out;
+    size_t from = 0;
+    for (RandomLevel& r : random_levels_) {
+        out += expandPlaceholders(text_.substr(from, r.at - from), seq, client_id);
+        from = r.at;
+        r.at = out.size();
+    }
+    out += expandPlaceholders(text_.substr(from), seq, client_id);
+    text_ = std::move(out);
 }
 
 void TopicTemplate::render(std::mt19937_64& rng, std::string& out) const {

@@ -170,6 +170,9 @@ Worker::Worker(const Options& options, const Target& target, const TransportConf
 
     const uint64_t count = static_cast<uint64_t>(o_.count);
     const uint64_t threads = static_cast<uint64_t>(o_.threads);
+    TopicTemplate pub_topic;
+    if (std::string unused; o_.command == Command::Pub)
+        pub_topic.parse(o_.topics.front(), unused);  // checked by parseOptions
     for (uint64_t g = static_cast<uint64_t>(index); g < count; g += threads) {
         auto c = std::make_unique<Client>();
         c->worker = this;
@@ -177,8 +180,8 @@ Worker::Worker(const Options& options, const Target& target, const TransportConf
         c->seq = static_cast<uint64_t>(o_.start_number) + g + 1;
         c->id = o_.prefix + "_" + commandName(o_.command) + "_" + std::to_string(c->seq);
         if (o_.command == Command::Pub) {
-            std::string unused;  // the pattern was checked by parseOptions
-            c->topic.parse(expandPlaceholders(o_.topics.front(), c->seq, c->id), unused);
+            c->topic = pub_topic;
+            c->topic.expand(c->seq, c->id);
         }
         if (o_.command == Command::Sub) {
             for (const std::string& f : o_.topics) c->filters.push_back(expandPlaceholders(f, c->seq, c->id));

@@ -47,3 +47,24 @@ TEST_CASE("topic template: N must be a whole number from 1", "[bench]") {
     }
     CHECK(t.parse("a/%rand_4294967295", error));
 }
+
+TEST_CASE("topic template: %i and %c are the client's, in the levels that are not random", "[bench]") {
+    TopicTemplate t;
+    std::string error;
+    REQUIRE(t.parse("rt/%i/%rand_2/c-%c/%rand_1", error));
+    t.expand(7, "%rand_0");  // a client id that reads like a random level stays literal
+    std::mt19937_64 rng(3);
+    std::set<std::string> seen;
+    std::string out;
+    for (int i = 0; i < 100; ++i) {
+        t.render(rng, out);
+        seen.insert(out);
+    }
+    CHECK(seen == std::set<std::string>{"rt/7/1/c-%rand_0/1", "rt/7/2/c-%rand_0/1"});
+
+    TopicTemplate fixed;
+    REQUIRE(fixed.parse("bench/%i/%c", error));
+    fixed.expand(12, "id");
+    CHECK_FALSE(fixed.isRandom());
+    CHECK(fixed.text() == "bench/12/id");
+}
