@@ -93,7 +93,7 @@ def wait_sockets_at_most(broker, limit, timeout):
 def one_run(kind, p, args, workdir, live):
     n = p["count"]
     connect_budget = max(120.0, n / 500.0)
-    broker = Broker(kind, p["broker_nofile"])
+    broker = Broker(kind, p["broker_nofile"], workdir)
     live.append(broker)
     time.sleep(SETTLE_S)
     # The kernel first: listing the broker's descriptors makes /proc dentries and inodes.

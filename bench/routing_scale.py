@@ -87,7 +87,7 @@ def one_run(label, args, rundir, live):
     kind, phase = label.split(":")
     s, f = args.subscribers, args.filters
     nofile = nofile_limit_for(s + 500)
-    broker = Broker(kind, nofile)
+    broker = Broker(kind, nofile, rundir)
     live.append(broker)
     time.sleep(SETTLE_S)
     idle_rss_kb = broker.status_kb()

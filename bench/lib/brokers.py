@@ -6,6 +6,7 @@ measured from /proc (CPU, RSS, descriptors) and stopped by its PID.
 Standard library only."""
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -66,17 +67,18 @@ def raise_nofile(limit):
 class Broker:
     """One broker process: kind "emqxd" or "mosquitto"."""
 
-    def __init__(self, kind, nofile, extra_env=None):
+    def __init__(self, kind, nofile, logdir):
+        """Its output goes to logdir/broker.log; its data dir is removed by stop()."""
         assert kind in ("emqxd", "mosquitto"), kind
         self.kind = kind
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="bench-%s." % kind)
-        self.log_path = os.path.join(self.dir, "broker.log")
+        self.log_path = os.path.join(logdir, "broker.log")
         if kind == "emqxd":
             env = dict(os.environ, EMQX_LISTENERS__TCP__DEFAULT__BIND="127.0.0.1:%d" % self.port,
                        EMQX_LISTENERS__TCP__DEFAULT__MAX_CONNECTIONS=str(max(nofile, 1024000)),
                        EMQX_LISTENERS__WS__DEFAULT__ENABLE="false", EMQX_NODE__DATA_DIR=self.dir,
-                       EMQX_NODE__WORKERS="2", **(extra_env or {}))
+                       EMQX_NODE__WORKERS="2")
             argv = [EMQXD, "console"]
         else:
             conf = os.path.join(self.dir, "mosquitto.conf")
@@ -125,7 +127,7 @@ class Broker:
         return n
 
     def stop(self):
-        """SIGTERM, SIGKILL after 60 s; this broker's PID only."""
+        """SIGTERM, SIGKILL after 60 s; this broker's PID only. Then its data dir goes."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -133,3 +135,4 @@ class Broker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
