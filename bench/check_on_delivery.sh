@@ -35,7 +35,7 @@ for check in false true; do
         "$work/acl.conf" "$check" >"$work/emqx-$check.toml"
 done
 emqxd_cmd() {  # PORT CHECK
-    echo "env EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:$1 EMQX_LISTENERS__WS__DEFAULT__ENABLE=false" \
+    echo "env EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:$1 EMQX_LISTENERS__WS__DEFAULT__ENABLE=false EMQX_DASHBOARD__LISTENERS__HTTP__BIND=0" \
         "EMQX_NODE__DATA_DIR=$(mktemp -d "$work/data.XXXXXX") EMQX_NODE__WORKERS=2 EMQX_DURABLE__ENABLE=false" \
         "$emqxd console -c $work/emqx-$2.toml"
 }

@@ -36,7 +36,7 @@ trap cleanup EXIT
 emqxd_cmd() {  # PORT [extra env...]: a compare.sh broker command with a fresh data dir
   local port=$1; shift
   local d; d=$(mktemp -d -p "$TMP")
-  echo "env EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:$port EMQX_LISTENERS__WS__DEFAULT__ENABLE=false EMQX_NODE__DATA_DIR=$d EMQX_NODE__WORKERS=2 $*"
+  echo "env EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:$port EMQX_LISTENERS__WS__DEFAULT__ENABLE=false EMQX_DASHBOARD__LISTENERS__HTTP__BIND=0 EMQX_NODE__DATA_DIR=$d EMQX_NODE__WORKERS=2 $*"
 }
 compare() {  # OUT-NAME compare.sh args...
   local out=$RESULTS/extra-$1-$STAMP.json; shift

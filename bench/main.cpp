@@ -21,6 +21,7 @@
 
 #include "bench/client_transport.h"
 #include "bench/options.h"
+#include "bench/source_addresses.h"
 #include "bench/worker.h"
 
 using namespace emqx::bench;
@@ -48,6 +49,13 @@ void raiseFileLimit(uint64_t wanted) {
                      " clients + 64; expect 'too many open files' failures\n",
                      static_cast<uint64_t>(rl.rlim_cur), wanted - 64);
     }
+}
+
+// "topic a/b" or "100 filters: a/1, a/2, ..."
+std::string topicsText(const std::vector<std::string>& topics) {
+    if (topics.size() == 1) return "topic " + topics.front();
+    return std::to_string(topics.size()) + " filters: " + topics[0] + ", " + topics[1] +
+           (topics.size() > 2 ? ", ..." : "");
 }
 
 double round1(double v) { return std::round(v * 10.0) / 10.0; }
@@ -96,6 +104,13 @@ int main(int argc, char** argv) {
                      "emqx-bench: warning: %s is not a loopback address: load only brokers you run or may test\n",
                      target.text.c_str());
     }
+    for (const sockaddr_storage& source : o.source_addrs) {
+        if (source.ss_family != target.addr.ss_family) {
+            std::fprintf(stderr, "emqx-bench: --ifaddr %s and -h %s are not of the same address family\n",
+                         addressText(source).c_str(), o.host.c_str());
+            return 2;
+        }
+    }
     TransportConfig transport;
     if (!makeTransportConfig(o, target, transport, error)) {
         std::fprintf(stderr, "emqx-bench: %s\n", error.c_str());
@@ -123,7 +138,8 @@ int main(int argc, char** argv) {
                        (o.count == 1 ? " client to " : " clients to ") + target.text + " over " +
                        transportName(transport.kind) + ", MQTT " + versionName(o.version);
     if (o.ssl && o.cacertfile.empty()) what += " (the broker's certificate is not verified: no --cacertfile)";
-    if (o.command != Command::Conn) what += ", QoS " + std::to_string(o.qos) + ", topic " + o.topic;
+    if (o.command != Command::Conn) what += ", QoS " + std::to_string(o.qos) + ", " + topicsText(o.topics);
+    if (!o.source_addrs.empty()) what += ", from " + std::to_string(o.source_addrs.size()) + " local address(es)";
     std::fprintf(stderr, "emqx-bench %s, %d thread%s, %g s\n", what.c_str(), o.threads, o.threads == 1 ? "" : "s",
                  o.duration);
 
@@ -208,6 +224,9 @@ int main(int argc, char** argv) {
         all.pub_stop_ns = std::max(all.pub_stop_ns, t.pub_stop_ns);
         all.first_recv_ns = minNonZero(all.first_recv_ns, t.first_recv_ns);
         all.last_recv_ns = std::max(all.last_recv_ns, t.last_recv_ns);
+        all.subscribed += t.subscribed;
+        all.first_subscribe_ns = minNonZero(all.first_subscribe_ns, t.first_subscribe_ns);
+        all.last_suback_ns = std::max(all.last_suback_ns, t.last_suback_ns);
         for (const auto& [k, v] : t.errors) all.errors[k] += v;
         for (const auto& [k, v] : t.publish_errors) all.publish_errors[k] += v;
         all.latency.merge(t.latency);
@@ -222,10 +241,9 @@ int main(int argc, char** argv) {
     j["protocol_version"] = o.version;
     j["clients"] = o.count;
     j["threads"] = o.threads;
-    if (o.command != Command::Conn) {
-        j["topic"] = o.topic;
-        j["qos"] = o.qos;
-    }
+    if (o.command == Command::Pub) j["topic"] = o.topics.front();
+    if (o.command == Command::Sub) j["topics"] = o.topics;
+    if (o.command != Command::Conn) j["qos"] = o.qos;
     if (o.command == Command::Pub) {
         j["payload_size"] = o.size;
         j["interval_ms"] = o.interval_ms;
@@ -244,6 +262,13 @@ int main(int argc, char** argv) {
     conns["connect_rate"] = round1(rate(all.succeeded, all.first_attempt_ns, all.last_ready_ns, elapsed));
     conns["errors"] = all.errors;
     j["connections"] = conns;
+    if (o.command == Command::Sub) {
+        nlohmann::ordered_json subs;
+        subs["requested"] = static_cast<uint64_t>(o.count) * o.topics.size();
+        subs["granted"] = all.subscribed;
+        subs["rate"] = round1(rate(all.subscribed, all.first_subscribe_ns, all.last_suback_ns, elapsed));
+        j["subscriptions"] = subs;
+    }
     nlohmann::ordered_json msgs;
     msgs["sent"] = all.sent;
     msgs["acked"] = all.acked;

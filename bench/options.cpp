@@ -9,6 +9,9 @@
 #include <iostream>
 #include <thread>
 
+#include "bench/source_addresses.h"
+#include "bench/topic_template.h"
+
 namespace emqx::bench {
 
 const char* commandName(Command c) {
@@ -22,7 +25,7 @@ const char* commandName(Command c) {
 
 namespace {
 
-void addCommon(CLI::App* sub, Options& o) {
+void addCommon(CLI::App* sub, Options& o, std::string& ifaddr) {
     sub->add_option("-h,--host", o.host, "Broker address: an IP literal or localhost (default 127.0.0.1)");
     sub->add_option("-p,--port", o.port,
                     "Broker port (default: EMQX's for the transport: 1883 tcp, 8883 --ssl, 8083 --ws, 8084 --ssl --ws)")
@@ -34,6 +37,10 @@ void addCommon(CLI::App* sub, Options& o) {
     sub->add_option("-i,--interval", o.connect_interval_ms,
                     "Milliseconds between two connection attempts, over all threads (default 10)")
         ->check(CLI::Range(0, 3600000));
+    sub->add_option("--max-pending", o.max_pending,
+                    "Handshakes in progress at once per thread (TCP connect to CONNACK, and SUBACK for sub); "
+                    "below a broker's listen backlog, -i 0 cannot overflow it (default 1024)")
+        ->check(CLI::Range(1, 1000000));
     sub->add_option("-V,--version", o.version, "MQTT protocol version: 3 (3.1), 4 (3.1.1), 5 (default 4)")
         ->check(CLI::IsMember({3, 4, 5}));
     sub->add_option("-u,--username", o.username, "Username");
@@ -48,6 +55,9 @@ void addCommon(CLI::App* sub, Options& o) {
     sub->add_option("--threads", o.threads, "Event-loop threads (default: 2 on 2+ cores, else 1)")
         ->check(CLI::Range(1, 64));
     sub->add_option("--json", o.json_path, "Also write the JSON summary to this file");
+    sub->add_option("--ifaddr", ifaddr,
+                    "Local addresses to connect from, as emqtt_bench: a comma-separated list of IP literals; an item "
+                    "may also be an IPv4 range FIRST-LAST (127.0.0.1-127.0.0.40). Client k uses address k mod count");
     sub->add_flag("-S,--ssl", o.ssl,
                   "MQTT over TLS 1.2/1.3. Without --cacertfile the broker's certificate is NOT verified");
     sub->add_option("--cacertfile", o.cacertfile,
@@ -85,6 +95,15 @@ std::string transportUsageError(const CLI::App* sub, const Options& o) {
     return "";
 }
 
+// pub publishes to one topic; its %rand_N levels must be numbers.
+std::string topicUsageError(const Options& o) {
+    if (o.command != Command::Pub) return "";
+    if (o.topics.size() != 1) return "pub takes one -t/--topic";
+    TopicTemplate t;
+    std::string error;
+    return t.parse(o.topics.front(), error) ? "" : "-t: " + error;
+}
+
 void addQos(CLI::App* sub, Options& o) {
     sub->add_option("-q,--qos", o.qos, "QoS 0|1|2 (default 0)")->check(CLI::IsMember({0, 1, 2}));
 }
@@ -99,13 +118,18 @@ int parseOptions(int argc, char** argv, Options& o) {
         "Progress goes to stderr once a second; the JSON summary to stdout (and --json FILE).\n"
         "Exit codes: 0 run completed, 1 a connection failed, 2 usage error.");
 
+    std::string ifaddr;
     CLI::App* conn = app.add_subcommand("conn", "Open N connections at a given rate and hold them");
-    addCommon(conn, o);
+    addCommon(conn, o, ifaddr);
 
     CLI::App* pub = app.add_subcommand("pub", "N publishers, each publishing every -I ms");
-    addCommon(pub, o);
+    addCommon(pub, o, ifaddr);
     addQos(pub, o);
-    pub->add_option("-t,--topic", o.topic, "Topic; %i = client sequence number, %c = client id")->required();
+    pub->add_option("-t,--topic", o.topics,
+                    "Topic; %i = client sequence number, %c = client id, a level %rand_N = a random number 1..N "
+                    "drawn for every message")
+        ->required()
+        ->allow_extra_args(false);
     pub->add_option("-I,--interval_of_msg", o.interval_ms,
                     "Milliseconds between two publishes of one client, 0 = as fast as flow control allows "
                     "(default 1000)")
@@ -120,10 +144,13 @@ int parseOptions(int argc, char** argv, Options& o) {
                     "Receive Maximum on MQTT 5)")
         ->check(CLI::Range(1, 65535));
 
-    CLI::App* sub = app.add_subcommand("sub", "N subscribers of one filter");
-    addCommon(sub, o);
+    CLI::App* sub = app.add_subcommand("sub", "N subscribers of one or more filters");
+    addCommon(sub, o, ifaddr);
     addQos(sub, o);
-    sub->add_option("-t,--topic", o.topic, "Topic filter; %i and %c as for pub")->required();
+    sub->add_option("-t,--topic", o.topics,
+                    "Topic filter; %i and %c as for pub. Repeat -t to subscribe several filters in one SUBSCRIBE")
+        ->required()
+        ->allow_extra_args(false);
 
     try {
         app.parse(argc, argv);
@@ -145,6 +172,14 @@ int parseOptions(int argc, char** argv, Options& o) {
         return 2;
     }
     if (!chosen->count("--port")) o.port = defaultPort(o);
+    if (const std::string why = topicUsageError(o); !why.empty()) {
+        std::cerr << "emqx-bench: " << why << "\n";
+        return 2;
+    }
+    if (std::string why; chosen->count("--ifaddr") && !parseSourceAddresses(ifaddr, o.source_addrs, why)) {
+        std::cerr << "emqx-bench: --ifaddr: " << why << "\n";
+        return 2;
+    }
 
     if (o.session_expiry && o.version != 5) {
         std::cerr << "emqx-bench: -x/--session-expiry needs -V 5\n";

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace emqx::bench {
 
@@ -21,16 +22,18 @@ struct Options {
     int count = 200;               // -c clients
     int start_number = 0;          // -n: client sequence numbers are start_number+1 ..
     int connect_interval_ms = 10;  // -i: ms between two connection attempts (whole run)
+    int max_pending = 1024;        // --max-pending: handshakes in progress at once, per thread
     int version = 4;               // -V 3|4|5
     std::optional<std::string> username;
     std::optional<std::string> password;
-    std::optional<uint32_t> session_expiry;  // -x, MQTT 5
-    int keepalive = 300;                     // -k seconds, 0 = off
-    bool clean = true;                       // -C
-    std::string prefix;                      // client id prefix
-    double duration = 10;                    // seconds, (0, 3600]
-    int threads = 0;                         // event loops; 0 = default
-    std::string json_path;                   // --json FILE
+    std::optional<uint32_t> session_expiry;      // -x, MQTT 5
+    int keepalive = 300;                         // -k seconds, 0 = off
+    bool clean = true;                           // -C
+    std::string prefix;                          // client id prefix
+    double duration = 10;                        // seconds, (0, 3600]
+    int threads = 0;                             // event loops; 0 = default
+    std::string json_path;                       // --json FILE
+    std::vector<sockaddr_storage> source_addrs;  // --ifaddr: client k binds to source_addrs[k % size]
     // transport
     bool ssl = false;        // -S/--ssl: TLS 1.2/1.3
     std::string cacertfile;  // verify the broker's certificate ("" = no verification)
@@ -39,8 +42,8 @@ struct Options {
     bool ws = false;                // --ws: MQTT over WebSocket (with --ssl: WSS)
     std::string ws_path = "/mqtt";  // --ws-path
     // pub / sub
-    std::string topic;  // -t (pub: topic with %i %c; sub: filter)
-    int qos = 0;        // -q
+    std::vector<std::string> topics;  // -t: pub: one topic (%i %c %rand_N); sub: its filters (%i %c), one SUBSCRIBE
+    int qos = 0;                      // -q
     // pub
     int interval_ms = 1000;  // -I: ms between two publishes of one client, 0 = as fast as possible
     uint64_t limit = 0;      // -L: total messages over all publishers, 0 = no limit

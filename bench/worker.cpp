@@ -1,5 +1,7 @@
 #include "bench/worker.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <unordered_map>
 
 #include "bench/client_transport.h"
+#include "bench/source_addresses.h"
 
 namespace emqx::bench {
 
@@ -24,9 +27,8 @@ uint64_t monoNs() {
 namespace {
 
 constexpr size_t kReadBufferSize = 64 * 1024;
-constexpr size_t kOutHighWater = 64 * 1024;     // a publisher stops producing above this much unsent output
-constexpr int kPublishBatch = 64;               // publishes per client per loop turn (fairness)
-constexpr size_t kMaxPendingHandshakes = 1024;  // per loop, when -i 0 asks for everything at once
+constexpr size_t kOutHighWater = 64 * 1024;  // a publisher stops producing above this much unsent output
+constexpr int kPublishBatch = 64;            // publishes per client per loop turn (fairness)
 constexpr uint32_t kMaxPacket = 268435455u + 5u;
 constexpr uint64_t kDrainMs = 3000;   // wait this long for QoS 1/2 acks after publishing stops
 constexpr uint64_t kSafetyMs = 1000;  // then this long for DISCONNECTs to be written
@@ -59,7 +61,8 @@ struct Client {
     uint64_t global_index = 0;
     uint64_t seq = 0;
     std::string id;
-    std::string topic;
+    TopicTemplate topic;               // pub
+    std::vector<std::string> filters;  // sub
     ClientState state = ClientState::NotStarted;
     bool handshaken = false;
     bool finished = false;
@@ -142,7 +145,8 @@ Worker::Worker(const Options& options, const Target& target, const TransportConf
       transport_(transport),
       index_(index),
       t0_ns_(t0_ns),
-      version_(toVersion(options.version)) {
+      version_(toVersion(options.version)),
+      rng_(std::random_device{}() ^ static_cast<uint64_t>(index)) {
     uv_loop_init(&loop_);
     uv_timer_init(&loop_, &starter_);
     uv_timer_init(&loop_, &deadline_);
@@ -166,13 +170,22 @@ Worker::Worker(const Options& options, const Target& target, const TransportConf
 
     const uint64_t count = static_cast<uint64_t>(o_.count);
     const uint64_t threads = static_cast<uint64_t>(o_.threads);
+    TopicTemplate pub_topic;
+    if (std::string unused; o_.command == Command::Pub)
+        pub_topic.parse(o_.topics.front(), unused);  // checked by parseOptions
     for (uint64_t g = static_cast<uint64_t>(index); g < count; g += threads) {
         auto c = std::make_unique<Client>();
         c->worker = this;
         c->global_index = g;
         c->seq = static_cast<uint64_t>(o_.start_number) + g + 1;
         c->id = o_.prefix + "_" + commandName(o_.command) + "_" + std::to_string(c->seq);
-        if (o_.command != Command::Conn) c->topic = expandPlaceholders(o_.topic, c->seq, c->id);
+        if (o_.command == Command::Pub) {
+            c->topic = pub_topic;
+            c->topic.expand(c->seq, c->id);
+        }
+        if (o_.command == Command::Sub) {
+            for (const std::string& f : o_.topics) c->filters.push_back(expandPlaceholders(f, c->seq, c->id));
+        }
         c->keepalive = static_cast<uint16_t>(o_.keepalive);
         c->max_inflight = static_cast<uint32_t>(o_.inflight);
         if (o_.command == Command::Pub && o_.limit > 0) {
@@ -212,7 +225,7 @@ void Worker::startDue() {
     if (phase_ != Phase::Running) return;
     const uint64_t now = monoNs();
     const uint64_t interval_ns = static_cast<uint64_t>(o_.connect_interval_ms) * 1000000ull;
-    while (next_start_ < clients_.size() && pending_handshakes_ < kMaxPendingHandshakes) {
+    while (next_start_ < clients_.size() && pending_handshakes_ < static_cast<size_t>(o_.max_pending)) {
         Client* c = clients_[next_start_].get();
         if (t0_ns_ + c->global_index * interval_ns > now) break;
         ++next_start_;
@@ -227,7 +240,9 @@ void Worker::startClient(Client* c) {
     ++totals_.attempted;
     ++pending_handshakes_;
     if (!totals_.first_attempt_ns) totals_.first_attempt_ns = monoNs();
-    int r = uv_tcp_init(&loop_, &c->tcp);
+    const sockaddr_storage* source =
+        o_.source_addrs.empty() ? nullptr : &o_.source_addrs[c->global_index % o_.source_addrs.size()];
+    int r = uv_tcp_init_ex(&loop_, &c->tcp, source ? source->ss_family : AF_UNSPEC);
     if (r < 0) {
         fail(c, std::string("socket: ") + uv_strerror(r));
         return;
@@ -236,9 +251,26 @@ void Worker::startClient(Client* c) {
     ++open_tcp_;
     c->tcp.data = c;
     uv_tcp_nodelay(&c->tcp, 1);
+    if (source && (r = bindSource(c, *source)) < 0) {
+        fail(c, "bind " + addressText(*source) + ": " + uv_strerror(r));
+        return;
+    }
     c->connect_req.data = c;
     r = uv_tcp_connect(&c->connect_req, &c->tcp, reinterpret_cast<const sockaddr*>(&target_.addr), connectCb);
     if (r < 0) fail(c, std::string("connect: ") + uv_strerror(r));
+}
+
+// The local port is left to connect(), which needs it unique per 4-tuple only
+// (IP_BIND_ADDRESS_NO_PORT): a plain bind would need it unique per address,
+// so one address could not hold more connections than it has ephemeral ports.
+// Best effort: where the option is refused, the bind still works, with that limit.
+int Worker::bindSource(Client* c, const sockaddr_storage& source) {
+    uv_os_fd_t fd = -1;
+    const int r = uv_fileno(reinterpret_cast<uv_handle_t*>(&c->tcp), &fd);
+    if (r < 0) return r;
+    const int on = 1;
+    ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &on, sizeof on);
+    return uv_tcp_bind(&c->tcp, reinterpret_cast<const sockaddr*>(&source), 0);
 }
 
 void Worker::onConnect(Client* c, int status) {
@@ -294,11 +326,14 @@ void Worker::onConnack(Client* c, const mqtt::Connack& ack) {
     if (o_.command == Command::Sub) {
         mqtt::Subscribe s;
         s.packet_id = 1;
-        mqtt::SubscriptionRequest req;
-        req.filter = c->topic;
-        req.qos = static_cast<uint8_t>(o_.qos);
-        s.subscriptions.push_back(std::move(req));
+        for (const std::string& f : c->filters) {
+            mqtt::SubscriptionRequest req;
+            req.filter = f;
+            req.qos = static_cast<uint8_t>(o_.qos);
+            s.subscriptions.push_back(std::move(req));
+        }
         send(c, s);
+        if (!totals_.first_subscribe_ns) totals_.first_subscribe_ns = monoNs();
         c->state = ClientState::WaitSuback;
         return;
     }
@@ -306,15 +341,18 @@ void Worker::onConnack(Client* c, const mqtt::Connack& ack) {
 }
 
 void Worker::onSuback(Client* c, const mqtt::Suback& ack) {
-    if (c->state != ClientState::WaitSuback || ack.packet_id != 1) {
+    if (c->state != ClientState::WaitSuback || ack.packet_id != 1 || ack.reasons.size() != c->filters.size()) {
         fail(c, "protocol: unexpected SUBACK");
         return;
     }
-    if (ack.reasons.empty() || static_cast<uint8_t>(ack.reasons[0]) >= 0x80) {
-        const mqtt::ReasonCode rc = ack.reasons.empty() ? mqtt::ReasonCode::UnspecifiedError : ack.reasons[0];
-        fail(c, "SUBACK refused: " + reasonText(rc));
-        return;
+    for (mqtt::ReasonCode rc : ack.reasons) {
+        if (static_cast<uint8_t>(rc) >= 0x80) {
+            fail(c, "SUBACK refused: " + reasonText(rc));
+            return;
+        }
     }
+    totals_.subscribed += c->filters.size();
+    totals_.last_suback_ns = monoNs();
     handshakeDone(c);
 }
 
@@ -815,7 +853,12 @@ void Worker::emitPublish(Client* c) {
     mqtt::Publish& p = pub_template_;
     p.qos = static_cast<uint8_t>(o_.qos);
     p.retain = o_.retain;
-    p.topic = c->topic;
+    if (c->topic.isRandom()) {
+        c->topic.render(rng_, topic_buf_);
+        p.topic = topic_buf_;
+    } else {
+        p.topic = c->topic.text();
+    }
     p.packet_id = 0;
     if (o_.qos > 0) {
         uint16_t pid = c->next_pid;

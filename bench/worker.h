@@ -13,11 +13,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "bench/histogram.h"
 #include "bench/options.h"
+#include "bench/topic_template.h"
 #include "common/mqtt/codec.h"
 
 namespace emqx::bench {
@@ -41,6 +43,8 @@ struct WorkerTotals {
     uint64_t first_attempt_ns = 0, last_ready_ns = 0;
     uint64_t first_sent_ns = 0, last_sent_ns = 0, pub_stop_ns = 0;
     uint64_t first_recv_ns = 0, last_recv_ns = 0;
+    uint64_t subscribed = 0;  // sub: filters granted by SUBACKs
+    uint64_t first_subscribe_ns = 0, last_suback_ns = 0;
     std::map<std::string, uint64_t> errors;          // why connections failed or were lost
     std::map<std::string, uint64_t> publish_errors;  // PUBACK/PUBREC reason codes >= 0x80
     LatencyHistogram latency;
@@ -85,6 +89,7 @@ private:
     enum class Phase { Running, Draining, Closing };
 
     void startClient(Client* c);
+    int bindSource(Client* c, const sockaddr_storage& source);
     void startDue();
     void fail(Client* c, const std::string& reason);
     void closeClient(Client* c);
@@ -145,6 +150,8 @@ private:
     std::string payload_fill_;
     mqtt::Packet scratch_;        // decode target, reused
     mqtt::Publish pub_template_;  // encode source, reused
+    std::mt19937_64 rng_;         // %rand_N topic levels ...
+    std::string topic_buf_;       // ... drawn here, for the message being encoded
 
     LiveCounters live_;
     WorkerTotals totals_;

@@ -16,7 +16,7 @@ broker_start() {
     while [ -e "$dir/broker.$n.log" ]; do n=$((n + 1)); done
     BROKER_LOG="$dir/broker.$n.log"
     env EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:"$port" \
-        EMQX_LISTENERS__WS__DEFAULT__ENABLE=false \
+        EMQX_LISTENERS__WS__DEFAULT__ENABLE=false EMQX_DASHBOARD__LISTENERS__HTTP__BIND=0 \
         EMQX_NODE__DATA_DIR="$dir" EMQX_NODE__WORKERS=2 \
         "$@" "$EMQXD" console >"$BROKER_LOG" 2>&1 </dev/null &
     BROKER_PID=$!

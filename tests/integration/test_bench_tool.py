@@ -10,13 +10,14 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
 
 import pytest
 
-from harness import Broker, free_port, wait_until
+from harness import Broker, Client, free_port, wait_until
 from harness.broker import emqxd_bin, is_mosquitto
 from test_ctl_common import ctl_json, shutdown_counts
 from test_tls import certs  # noqa: F401  (the module-scoped certificate fixture)
@@ -214,10 +215,113 @@ def test_usage_errors_exit_2():
                  ["conn", "-V", "5", "-x"],
                  ["conn", "-x", "10"],                   # session expiry needs MQTT 5
                  ["nosuchcommand"],
+                 ["sub", "-t", "a", "b"],                # one filter per -t, as emqtt_bench
+                 ["pub", "-t", "a", "-t", "b"],          # pub publishes to one topic
+                 ["pub", "-t", "r/%rand_0"],             # %rand_N draws 1..N
+                 ["conn", "--ifaddr", "eth0"],           # addresses only, nothing resolved
+                 ["conn", "--ifaddr", "::1"],            # an IPv6 source for the IPv4 target
+                 ["conn", "--max-pending", "0"],
                  []):
         rc, s, err = run(args, 10)
         assert rc == 2, (args, rc, err)
         assert s is None, (args, s)
+
+
+def test_sub_subscribes_every_filter_in_one_subscribe(broker):
+    filters = ["mf/%i/e", "mf/%i/+/w", "+/%i/h/#"]
+    sub = Bench(["sub", "-c", "3", "-q", "1", "--duration", "30"] + sum((["-t", f] for f in filters), [])
+                + target(broker))
+    try:
+        sub.wait_for(r"all 3 clients connected and subscribed", 10)
+        assert "3 filters: mf/%i/e, mf/%i/+/w, ..." in sub.stderr(), sub.stderr()
+        if not is_mosquitto():
+            subs = ctl_json(broker, "subscriptions", "show", sub_client_id(sub, 2))["subscriptions"]
+            assert sorted(s["topic"] for s in subs) == ["+/2/h/#", "mf/2/+/w", "mf/2/e"], subs
+        p = Client(broker, "mf-pub", protocol=4)
+        p.connect()
+        for topic in ("mf/2/e", "mf/2/x/w", "z/2/h", "z/3/h/i/j", "mf/2/w", "mf/4/e"):  # the last two match none
+            p.publish(topic, b"12345678", qos=1)
+        wait_until(lambda: sub.last_recv_total() >= 4, 10, what="4 messages at the subscribers")
+        sub.interrupt()
+        rc, s = sub.finish(10)
+    finally:
+        sub.kill()
+    assert rc == 0, sub.stderr()
+    assert s["topics"] == filters, s
+    assert s["subscriptions"]["requested"] == 9 and s["subscriptions"]["granted"] == 9, s["subscriptions"]
+    assert s["subscriptions"]["rate"] > 0, s["subscriptions"]
+    assert s["messages"]["received"] == 4, s["messages"]
+
+
+def sub_client_id(bench, seq):
+    """The id emqx-bench gave to client `seq` (its prefix is emqx-bench-<pid>)."""
+    return "emqx-bench-%d_sub_%d" % (bench.proc.pid, seq)
+
+
+def test_pub_draws_rand_levels_for_every_message(broker):
+    c = Client(broker, "rand-watch", protocol=4)
+    c.connect()
+    c.subscribe("rnd/#", 1)
+    rc, pub, err = run(["pub", "-c", "1", "-I", "0", "-q", "1", "-L", "300", "-s", "16",
+                        "-t", "rnd/%rand_3/x/%rand_2", "--duration", "20"] + target(broker), 30)
+    assert rc == 0, err
+    assert pub["topic"] == "rnd/%rand_3/x/%rand_2" and pub["messages"]["acked"] == 300, pub
+    topics = {m.topic for m in c.wait_messages(300)}
+    # 300 draws leave none of the 6 topics out (the chance is 6 * (5/6)^300)
+    assert topics == {"rnd/%d/x/%d" % (a, b) for a in (1, 2, 3) for b in (1, 2)}, topics
+
+
+@pytest.mark.skipif(is_mosquitto(), reason="emqxctl shows the peer address")
+def test_ifaddr_binds_client_k_to_address_k_mod_n(broker):
+    b = Bench(["conn", "-c", "4", "-i", "0", "--prefix", "ifa", "--ifaddr", "127.0.0.2,127.0.0.3-127.0.0.4",
+               "--duration", "30"] + target(broker))
+    try:
+        b.wait_for(r"all 4 clients connected", 10)
+        assert "from 3 local address(es)" in b.stderr(), b.stderr()
+        peers = {c["clientid"]: c for c in ctl_json(broker, "clients", "list")["clients"]}
+        hosts = {cid: c["peername"].rsplit(":", 1)[0] for cid, c in peers.items()}
+        assert hosts == {"ifa_conn_1": "127.0.0.2", "ifa_conn_2": "127.0.0.3", "ifa_conn_3": "127.0.0.4",
+                         "ifa_conn_4": "127.0.0.2"}, peers
+        b.interrupt()
+        rc, s = b.finish(10)
+    finally:
+        b.kill()
+    assert rc == 0, b.stderr()
+    assert s["connections"]["succeeded"] == 4
+
+
+def test_max_pending_caps_the_handshakes_in_progress():
+    """A listener that accepts and never answers: with --max-pending 3 on one
+    thread, exactly 3 connections reach it; the other 7 never start."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        listener.settimeout(0.2)
+        b = Bench(["conn", "-c", "10", "-i", "0", "--threads", "1", "--max-pending", "3", "--duration", "2",
+                   "-p", str(listener.getsockname()[1])])
+        accepted = []
+        try:
+            while b.proc.poll() is None:
+                try:
+                    accepted.append(listener.accept()[0])
+                except socket.timeout:
+                    pass
+            rc, s = b.finish(10)
+        finally:
+            b.kill()
+            for conn in accepted:
+                conn.close()
+    assert rc == 1, b.stderr()
+    assert len(accepted) == 3
+    c = s["connections"]
+    assert (c["attempted"], c["failed"], c["not_started"]) == (3, 3, 7), c
+    assert c["errors"] == {"run ended before the handshake completed": 3}, c
+
+
+def test_ifaddr_that_is_not_local_fails_the_bind():
+    rc, s, err = run(["conn", "-c", "2", "-p", str(free_port()), "--ifaddr", "192.0.2.1", "--duration", "2"], 20)
+    assert rc == 1, err
+    assert s["connections"]["errors"] == {"bind 192.0.2.1: address not available": 2}, s["connections"]
 
 
 # -- TLS, WebSocket, WSS ------------------------------------------------------------------
