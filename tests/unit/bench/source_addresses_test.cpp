@@ -25,7 +25,7 @@ std::string errorOf(const std::string& spec) {
 
 }  // namespace
 
-TEST_CASE("--ifaddr: one address, a list, ranges, IPv6", "[bench]") {
+TEST_CASE("source addresses (--ifaddr): one address, a list, ranges, IPv6", "[bench]") {
     std::vector<sockaddr_storage> out;
     std::string error;
     REQUIRE(parseSourceAddresses("127.0.0.2", out, error));
@@ -45,7 +45,7 @@ TEST_CASE("--ifaddr: one address, a list, ranges, IPv6", "[bench]") {
     CHECK(out[0].ss_family == AF_INET6);
 }
 
-TEST_CASE("--ifaddr: the biggest list allowed", "[bench]") {
+TEST_CASE("source addresses (--ifaddr): the biggest list allowed", "[bench]") {
     std::vector<sockaddr_storage> out;
     std::string error;
     REQUIRE(parseSourceAddresses("127.0.0.0-127.0.15.255", out, error));
@@ -53,7 +53,7 @@ TEST_CASE("--ifaddr: the biggest list allowed", "[bench]") {
     CHECK(addressText(out.back()) == "127.0.15.255");
 }
 
-TEST_CASE("--ifaddr: what is refused, and why", "[bench]") {
+TEST_CASE("source addresses (--ifaddr): what is refused, and why", "[bench]") {
     CHECK(errorOf("localhost") == "'localhost' is not an IP address (names and interfaces are not resolved)");
     CHECK(errorOf("eth0") == "'eth0' is not an IP address (names and interfaces are not resolved)");
     CHECK(errorOf("127.0.0.1,") == "empty item in '127.0.0.1,'");
