@@ -47,7 +47,8 @@ TEST_CASE("api keys: create, authenticate, remove", "[api_key]") {
     CHECK(secret->size() == 43);
     const ApiKey* k = store.find("ops");
     REQUIRE(k);
-    CHECK(k->api_key.size() == 16);
+    const std::string api_key = k->api_key;  // k dies with the key's removal below
+    CHECK(api_key.size() == 16);
     CHECK(k->desc == "for scripts");
     CHECK(store.authenticate(k->api_key, *secret, 1000) == k);
     CHECK_FALSE(store.authenticate(k->api_key, *secret + "x", 1000));
@@ -64,7 +65,7 @@ TEST_CASE("api keys: create, authenticate, remove", "[api_key]") {
     CHECK_FALSE(store.create("good", "", "root", 1000, error));
     CHECK(store.remove("ops", error) == ApiKeyStore::Removal::Removed);
     CHECK(store.remove("ops", error) == ApiKeyStore::Removal::NotFound);
-    CHECK_FALSE(store.authenticate(k->api_key, *secret, 1000));
+    CHECK_FALSE(store.authenticate(api_key, *secret, 1000));
 }
 
 TEST_CASE("api keys: kept across a restart", "[api_key]") {
