@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from harness import Api, Broker, Client, RawClient, mosquitto_pub, use_shared_broker, wait_until
+from harness import Api, Broker, Client, RawClient, mosquitto_pub, start_api_broker, use_shared_broker, wait_until
 from harness import mqttbytes as mb
 from harness.http_api import basic
 from test_ctl_common import QUIET_SYS, ctl, ctl_json, pytestmark, run_ctl  # noqa: F401
@@ -22,10 +22,7 @@ VIEWER = ("boot-viewer", "boot-viewer-secret")
 
 @pytest.fixture(scope="module")
 def _broker(tmp_path_factory):
-    keys = tmp_path_factory.mktemp("http-api") / "api_keys.txt"
-    keys.write_text("%s:%s\n\n%s:%s:viewer\n" % (ADMIN + VIEWER))
-    b = Broker(env=dict(QUIET_SYS, EMQX_API_KEY__BOOTSTRAP_FILE=str(keys)), name="http-api", http=True)
-    b.start()
+    b = start_api_broker(tmp_path_factory, "http-api", [ADMIN, (), VIEWER + ("viewer",)], QUIET_SYS)  # (): a blank line
     yield b
     b.stop()
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from harness import Api, Broker, Client, RawClient, mosquitto_pub, use_shared_broker, wait_until
+from harness import Api, Client, RawClient, mosquitto_pub, start_api_broker, use_shared_broker, wait_until
 from harness import mqttbytes as mb
 from test_ctl_common import QUIET_SYS, ctl, ctl_json, pytestmark  # noqa: F401
 from test_license import make_key, make_license
@@ -21,11 +21,7 @@ LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
 
 
 def start(tmp_path_factory, name, env):
-    keys = tmp_path_factory.mktemp(name) / "api_keys.txt"
-    keys.write_text("%s:%s\n" % ADMIN)
-    b = Broker(env=dict(QUIET_SYS, EMQX_API_KEY__BOOTSTRAP_FILE=str(keys), **env), name=name, http=True)
-    b.start()
-    return b
+    return start_api_broker(tmp_path_factory, name, [ADMIN], dict(QUIET_SYS, **env))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ real publishes reach it or not, list subscriptions and routes with paging and
 filters, and every refusal (bad bodies, unknown client, a viewer's POST)."""
 import pytest
 
-from harness import Api, Broker, Client, MosquittoSub, mosquitto_pub, use_shared_broker, wait_until
+from harness import Api, Client, MosquittoSub, mosquitto_pub, start_api_broker, use_shared_broker, wait_until
 from test_ctl_common import QUIET_SYS, ctl_json, pytestmark  # noqa: F401
 
 NODE = "emqx@127.0.0.1"
@@ -14,10 +14,7 @@ VIEWER = ("rest-viewer", "rest-viewer-secret")
 
 @pytest.fixture(scope="module")
 def _broker(tmp_path_factory):
-    keys = tmp_path_factory.mktemp("http-rest") / "api_keys.txt"
-    keys.write_text("%s:%s\n%s:%s:viewer\n" % (ADMIN + VIEWER))
-    b = Broker(env=dict(QUIET_SYS, EMQX_API_KEY__BOOTSTRAP_FILE=str(keys)), name="http-rest", http=True)
-    b.start()
+    b = start_api_broker(tmp_path_factory, "http-rest", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS)
     yield b
     b.stop()
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from harness import Api, Broker, Client, free_port, use_shared_broker, wait_until
+from harness import Api, Broker, Client, free_port, start_api_broker, use_shared_broker, wait_until
 from test_ctl_common import QUIET_SYS, pytestmark  # noqa: F401
 from test_http_api import ADMIN
 
@@ -19,12 +19,8 @@ IDLE_S = 1.0
 
 @pytest.fixture(scope="module")
 def _broker(tmp_path_factory):
-    keys = tmp_path_factory.mktemp("http-server") / "api_keys.txt"
-    keys.write_text("%s:%s\n" % ADMIN)
-    env = dict(QUIET_SYS, EMQX_API_KEY__BOOTSTRAP_FILE=str(keys),
-               EMQX_DASHBOARD__LISTENERS__HTTP__IDLE_TIMEOUT="%dms" % (IDLE_S * 1000))
-    b = Broker(env=env, name="http-server", http=True)
-    b.start()
+    env = dict(QUIET_SYS, EMQX_DASHBOARD__LISTENERS__HTTP__IDLE_TIMEOUT="%dms" % (IDLE_S * 1000))
+    b = start_api_broker(tmp_path_factory, "http-server", [ADMIN], env)
     yield b
     b.stop()
 

@@ -67,3 +67,14 @@ class Api:
 
     def post(self, path, body, **kw):
         return self.request("POST", path, body=body, **kw)
+
+
+def start_api_broker(tmp_path_factory, name, keys, env):
+    """A started broker with the HTTP API on a free port and `keys` ((key,
+    secret) or (key, secret, role)) in its api_key.bootstrap_file."""
+    from .broker import Broker
+    path = tmp_path_factory.mktemp(name) / "api_keys.txt"
+    path.write_text("".join(":".join(k) + "\n" for k in keys))
+    b = Broker(env=dict(env, EMQX_API_KEY__BOOTSTRAP_FILE=str(path)), name=name, http=True)
+    b.start()
+    return b
