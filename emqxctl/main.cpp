@@ -35,6 +35,7 @@ struct BoundArg {
     const ArgSpec* spec = nullptr;
     CLI::Option* option = nullptr;
     std::string str;
+    std::vector<std::string> strs;
     uint64_t num = 0;
     bool flag = false;
 };
@@ -152,6 +153,7 @@ int main(int argc, char** argv) {
             ba.spec = &a;
             std::string name = a.positional ? std::string(a.name) : "--" + std::string(a.name);
             if (a.kind == ArgKind::Flag) ba.option = target->add_flag(name, ba.flag, std::string(a.help));
+            else if (a.kind == ArgKind::StringList) ba.option = target->add_option(name, ba.strs, std::string(a.help));
             else if (a.kind != ArgKind::UInt) ba.option = target->add_option(name, ba.str, std::string(a.help));
             else ba.option = target->add_option(name, ba.num, std::string(a.help));
             if (a.required) ba.option->required();
@@ -208,6 +210,8 @@ int main(int argc, char** argv) {
             req.args[std::string(a.spec->name)] = ec ? a.str : abs.lexically_normal().string();
         } else if (a.spec->kind == ArgKind::Flag) {
             req.args[std::string(a.spec->name)] = a.flag;
+        } else if (a.spec->kind == ArgKind::StringList) {
+            req.args[std::string(a.spec->name)] = a.strs;
         } else req.args[std::string(a.spec->name)] = a.num;
     }
 

@@ -67,8 +67,9 @@ def raise_nofile(limit):
 class Broker:
     """One broker process: kind "emqxd" or "mosquitto"."""
 
-    def __init__(self, kind, nofile, logdir):
-        """Its output goes to logdir/broker.log; its data dir is removed by stop()."""
+    def __init__(self, kind, nofile, logdir, binary=None, env_more=None):
+        """Its output goes to logdir/broker.log; its data dir is removed by stop().
+        `binary`: another emqxd than EMQXD; `env_more`: more environment (config keys)."""
         assert kind in ("emqxd", "mosquitto"), kind
         self.kind = kind
         self.port = free_port()
@@ -79,7 +80,8 @@ class Broker:
                        EMQX_LISTENERS__TCP__DEFAULT__MAX_CONNECTIONS=str(max(nofile, 1024000)),
                        EMQX_LISTENERS__WS__DEFAULT__ENABLE="false", EMQX_DASHBOARD__LISTENERS__HTTP__BIND="0", EMQX_NODE__DATA_DIR=self.dir,
                        EMQX_NODE__WORKERS="2")
-            argv = [EMQXD, "console"]
+            env.update(env_more or {})
+            argv = [binary or EMQXD, "console"]
         else:
             conf = os.path.join(self.dir, "mosquitto.conf")
             with open(conf, "w") as f:

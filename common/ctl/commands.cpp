@@ -1,5 +1,6 @@
 #include "common/ctl/commands.h"
 
+#include <algorithm>
 #include <array>
 
 #include "common/ctl/format.h"
@@ -13,7 +14,13 @@ constexpr std::array kListenerId{ArgSpec{"id", ArgKind::String, true, true, "lis
 constexpr std::array kClientId{ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"}};
 constexpr std::array kClientsList{
     ArgSpec{"limit", ArgKind::UInt, false, false, "print at most N clients (default 10000)"},
+    ArgSpec{"skip", ArgKind::UInt, false, false, "leave out the first N (by client id) of those that pass"},
     ArgSpec{"match", ArgKind::String, false, false, "only clients whose id contains SUBSTR"},
+    ArgSpec{"clientid", ArgKind::StringList, false, false, "only this client id (repeatable)"},
+    ArgSpec{"username", ArgKind::StringList, false, false, "only this username (repeatable)"},
+    ArgSpec{"like_username", ArgKind::String, false, false, "only clients whose username contains SUBSTR"},
+    ArgSpec{"ip_address", ArgKind::String, false, false, "only clients connected from this IP address"},
+    ArgSpec{"conn_state", ArgKind::String, false, false, "connected | disconnected | idle"},
 };
 constexpr std::array kRetainerClean{
     ArgSpec{"topic", ArgKind::String, true, false, "only this topic's retained message (default: all)"}};
@@ -196,6 +203,14 @@ const CommandSpec* findCommand(std::string_view name) {
     return nullptr;
 }
 
+namespace {
+
+bool isStringList(const Json& j) {
+    return j.is_array() && std::all_of(j.begin(), j.end(), [](const Json& e) { return e.is_string(); });
+}
+
+}  // namespace
+
 bool validateArgs(const CommandSpec& spec, const Json& args, std::string& error) {
     if (!args.is_object()) {
         error = "args must be an object";
@@ -209,14 +224,16 @@ bool validateArgs(const CommandSpec& spec, const Json& args, std::string& error)
             error = std::string(spec.name) + ": unknown argument \"" + it.key() + "\"";
             return false;
         }
-        bool ok = a->kind == ArgKind::UInt   ? it->is_number_unsigned()
-                  : a->kind == ArgKind::Flag ? it->is_boolean()
-                                             : it->is_string();
+        bool ok = a->kind == ArgKind::UInt         ? it->is_number_unsigned()
+                  : a->kind == ArgKind::Flag       ? it->is_boolean()
+                  : a->kind == ArgKind::StringList ? isStringList(*it)
+                                                   : it->is_string();
         if (!ok) {
             error = std::string(spec.name) + ": argument \"" + it.key() + "\" must be " +
-                    (a->kind == ArgKind::UInt   ? "a non-negative integer"
-                     : a->kind == ArgKind::Flag ? "a boolean"
-                                                : "a string");
+                    (a->kind == ArgKind::UInt         ? "a non-negative integer"
+                     : a->kind == ArgKind::Flag       ? "a boolean"
+                     : a->kind == ArgKind::StringList ? "a list of strings"
+                                                      : "a string");
             return false;
         }
         if (a->kind == ArgKind::Path &&

@@ -16,7 +16,8 @@ namespace emqx::ctl {
 // Path: a string naming a file; emqxctl sends it made absolute against its
 // own working directory, and the daemon refuses a relative one.
 // Flag: a --<name> option without a value; sent as true when given.
-enum class ArgKind { String, UInt, Path, Flag };
+// StringList: a repeatable option (--clientid a --clientid b), a JSON array of strings.
+enum class ArgKind { String, UInt, Path, Flag, StringList };
 
 struct ArgSpec {
     std::string_view name;  // key in "args"; the option is --<name> unless positional

@@ -37,13 +37,16 @@ std::optional<PageRequest> parsePageRequest(const QueryParams& q, std::string& e
     return p;
 }
 
+nlohmann::json pageMeta(const PageRequest& p, uint64_t count) {
+    return {{"page", p.page}, {"limit", p.limit}, {"count", count}, {"hasnext", rowsBefore(p) + p.limit < count}};
+}
+
 nlohmann::json pageOf(const nlohmann::json& rows, const PageRequest& p) {
     const uint64_t count = rows.size();
-    const uint64_t first = (p.page - 1) * p.limit;
+    const uint64_t first = rowsBefore(p);
     nlohmann::json data = nlohmann::json::array();
     for (uint64_t i = first; i < count && i < first + p.limit; ++i) data.push_back(rows[i]);
-    return {{"data", std::move(data)},
-            {"meta", {{"page", p.page}, {"limit", p.limit}, {"count", count}, {"hasnext", first + p.limit < count}}}};
+    return {{"data", std::move(data)}, {"meta", pageMeta(p, count)}};
 }
 
 }  // namespace emqx::http

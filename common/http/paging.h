@@ -27,4 +27,11 @@ std::optional<PageRequest> parsePageRequest(const QueryParams& q, std::string& e
 // The page of `rows` (a JSON array, in order): {"data", "meta"}.
 nlohmann::json pageOf(const nlohmann::json& rows, const PageRequest& p);
 
+// How many rows come before page `p`.
+inline uint64_t rowsBefore(const PageRequest& p) { return (p.page - 1) * p.limit; }
+
+// The "meta" of page `p` when `count` rows pass in all (for endpoints whose
+// handlers page themselves).
+nlohmann::json pageMeta(const PageRequest& p, uint64_t count);
+
 }  // namespace emqx::http

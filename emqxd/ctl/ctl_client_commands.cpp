@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "emqxd/broker/broker_context.h"
+#include "emqxd/ctl/client_filter.h"
 #include "emqxd/ctl/client_owner.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/for_each_worker.h"
@@ -76,38 +77,83 @@ Answer kickClient(Worker& w, Session& s) {
     return Answer::ok(answer);
 }
 
+// One worker's clients that pass the filter: the ids of the first `wanted`
+// of them by client id, and how many pass in all.
+struct PassingIds {
+    std::vector<std::string> ids;
+    uint64_t total = 0;
+};
+
+PassingIds passingIds(Worker& w, const ClientFilter& filter, uint64_t wanted) {
+    std::vector<const Session*> passing;
+    w.shard().sessions().forEach([&](Session& s) {
+        Channel* ch = w.shard().channelOf(s.id());
+        bool connected = ch && !ch->connection().closing();
+        std::string_view peer = ch ? std::string_view(ch->connection().peer()) : std::string_view();
+        if (clientPasses(filter, s.clientId(), s.username, peer, connected)) passing.push_back(&s);
+    });
+    auto byId = [](const Session* a, const Session* b) { return a->clientId() < b->clientId(); };
+    auto keep = passing.begin() + static_cast<long>(std::min<uint64_t>(wanted, passing.size()));
+    std::partial_sort(passing.begin(), keep, passing.end(), byId);
+    PassingIds out{{}, passing.size()};
+    out.ids.reserve(static_cast<size_t>(keep - passing.begin()));
+    for (auto it = passing.begin(); it != keep; ++it) out.ids.push_back((*it)->clientId());
+    return out;
+}
+
+// A page of clients in client id order, from every worker, in two rounds:
+// the workers name the ids that could be on the page (the first skip + limit
+// of theirs), then the owners of the page's ids write those rows. So a page
+// costs a filter pass and its own rows in JSON, whatever page it is and
+// however many sessions there are. A session that ends between the rounds
+// is left out of the page.
+void listClients(const CommandContext& cx, const Json& args, const Responder& reply) {
+    std::string error;
+    auto filter = clientFilterFromArgs(args, error);
+    if (!filter) return reply.fail(code::kBadArgs, error);
+    uint64_t limit = args.value("limit", kDefaultClientLimit);
+    uint64_t skip = args.value("skip", uint64_t{0});
+    uint64_t wanted = skip > UINT64_MAX - limit ? UINT64_MAX : skip + limit;
+    const auto* workers = &cx.workers;
+    ControlLoopInbox* back = &cx.control_loop;
+    forEachWorker<PassingIds>(
+        cx.workers, cx.control_loop,
+        [wanted, filter = std::move(*filter)](Worker& w) { return passingIds(w, filter, wanted); },
+        [workers, back, skip, limit, reply](std::vector<PassingIds>& parts) {
+            std::vector<std::pair<std::string_view, size_t>> ids;  // (client id, worker)
+            uint64_t total = 0;
+            for (size_t w = 0; w < parts.size(); ++w) {
+                total += parts[w].total;
+                for (const std::string& id : parts[w].ids) ids.emplace_back(id, w);
+            }
+            std::sort(ids.begin(), ids.end());
+            auto page_ids = std::make_shared<std::vector<std::vector<std::string>>>(parts.size());
+            for (uint64_t i = skip; i < ids.size() && i - skip < limit; ++i)
+                (*page_ids)[ids[i].second].emplace_back(ids[i].first);
+            bool truncated = total > skip + std::min<uint64_t>(limit, ids.size() > skip ? ids.size() - skip : 0);
+            forEachWorker<Json>(
+                *workers, *back,
+                [page_ids](Worker& w) {
+                    Json rows = Json::array();
+                    for (const std::string& id : (*page_ids)[w.index()])
+                        if (Session* s = w.shard().sessions().findByClientId(id)) rows.push_back(clientJson(w, *s));
+                    return rows;
+                },
+                [total, truncated, reply](std::vector<Json>& parts) {
+                    Json clients = Json::array();
+                    for (Json& p : parts)
+                        for (Json& row : p) clients.push_back(std::move(row));
+                    std::sort(clients.begin(), clients.end(),
+                              [](const Json& a, const Json& b) { return a["clientid"] < b["clientid"]; });
+                    reply.ok({{"clients", std::move(clients)}, {"total", total}, {"truncated", truncated}});
+                });
+        });
+}
+
 }  // namespace
 
 void registerClientCommands(Registry& r) {
-    r.add("clients.list", [](const CommandContext& cx, const Json& args, const Responder& reply) {
-        uint64_t limit = args.value("limit", kDefaultClientLimit);
-        std::string match = args.value("match", std::string());
-        forEachWorker<Json>(
-            cx.workers, cx.control_loop,
-            [limit, match](Worker& w) {
-                Json part = {{"clients", Json::array()}, {"total", 0}};
-                uint64_t total = 0;
-                w.shard().sessions().forEach([&](Session& s) {
-                    if (!match.empty() && s.clientId().find(match) == std::string::npos) return;
-                    ++total;
-                    if (part["clients"].size() < limit) part["clients"].push_back(clientJson(w, s));
-                });
-                part["total"] = total;
-                return part;
-            },
-            [limit, reply](std::vector<Json>& parts) {
-                Json clients = Json::array();
-                uint64_t total = 0;
-                for (auto& p : parts) {
-                    total += p["total"].get<uint64_t>();
-                    for (auto& c : p["clients"]) clients.push_back(std::move(c));
-                }
-                std::sort(clients.begin(), clients.end(),
-                          [](const Json& a, const Json& b) { return a["clientid"] < b["clientid"]; });
-                if (clients.size() > limit) clients.erase(clients.begin() + static_cast<long>(limit), clients.end());
-                reply.ok({{"clients", clients}, {"total", total}, {"truncated", total > clients.size()}});
-            });
-    });
+    r.add("clients.list", listClients);
 
     r.add("clients.show", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         runOnClientOwner(cx, args["clientid"].get<std::string>(), showClient, reply);

@@ -1,7 +1,5 @@
 // clients (paged, filtered), clients/:clientid GET and DELETE (a kick), on
 // the handlers of `emqxctl clients list|show|kick`.
-#include <limits>
-
 #include "common/http/paging.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/http/api_route_groups.h"
@@ -20,21 +18,19 @@ void listClients(const ApiContext& cx, ApiCall call) {
     std::string error;
     auto page = parsePageRequest(call.query, error);
     if (!page) return call.reply(errorResponse(400, "BAD_REQUEST", error));
-    auto filter = parseClientFilter(call.query, cx.broker.cfg.node.name, error);
-    if (!filter) return call.reply(errorResponse(400, "BAD_REQUEST", error));
-    Json args = {{"limit", std::numeric_limits<uint64_t>::max()}};
-    if (!filter->like_clientid.empty()) args["match"] = filter->like_clientid;
+    bool other_node = false;
+    auto args = clientListArgs(call.query, cx.broker.cfg.node.name, other_node, error);
+    if (!args) return call.reply(errorResponse(400, "BAD_REQUEST", error));
+    if (other_node) return call.reply(jsonResponse({{"data", Json::array()}, {"meta", pageMeta(*page, 0)}}));
+    (*args)["skip"] = rowsBefore(*page);
+    (*args)["limit"] = page->limit;
     const BrokerContext* ctx = &cx.broker;
-    callCtl(cx, "clients.list", args, call.reply,
-            [ctx, page = *page, filter = *filter, reply = call.reply](ctl::Answer a) {
-                if (!a.is_ok) return reply(ctlFailure(a));
-                Json rows = Json::array();
-                for (Json& row : a.data.at("clients"))
-                    if (clientMatches(filter, row)) rows.push_back(std::move(row));
-                Json out = pageOf(rows, page);
-                for (Json& c : out["data"]) c = emqxClient(c, ctx->cfg.mqtt, ctx->cfg.node.name);
-                reply(jsonResponse(out));
-            });
+    callCtl(cx, "clients.list", std::move(*args), call.reply, [ctx, page = *page, reply = call.reply](ctl::Answer a) {
+        if (!a.is_ok) return reply(ctlFailure(a));
+        Json data = Json::array();
+        for (const Json& row : a.data.at("clients")) data.push_back(emqxClient(row, ctx->cfg.mqtt, ctx->cfg.node.name));
+        reply(jsonResponse({{"data", std::move(data)}, {"meta", pageMeta(page, a.data.at("total").get<uint64_t>())}}));
+    });
 }
 
 void getClient(const ApiContext& cx, ApiCall call) {

@@ -1,9 +1,5 @@
 #include "emqxd/http/client_view.h"
 
-#include <arpa/inet.h>
-
-#include <algorithm>
-
 #include "common/net/peer_address.h"
 #include "common/trace/trace_format.h"
 
@@ -12,11 +8,6 @@ namespace emqx::http {
 namespace {
 
 using ctl::Json;
-
-bool isIpAddress(const std::string& s) {
-    unsigned char buf[sizeof(in6_addr)];
-    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
 
 std::string text(const Json& row, const char* key) {
     auto it = row.find(key);
@@ -30,53 +21,24 @@ Json limit(unsigned v) { return v == 0 ? Json("infinity") : Json(v); }
 
 }  // namespace
 
-std::optional<ClientFilter> parseClientFilter(const QueryParams& q, std::string_view this_node, std::string& error) {
-    ClientFilter f;
+std::optional<Json> clientListArgs(const QueryParams& q, std::string_view this_node, bool& other_node,
+                                   std::string& error) {
+    Json args = Json::object();
+    other_node = false;
     for (const auto& [name, value] : q) {
-        if (name == "clientid") f.clientids.push_back(value);
-        else if (name == "username") f.usernames.push_back(value);
-        else if (name == "like_clientid") f.like_clientid = value;
-        else if (name == "like_username") f.like_username = value;
-        else if (name == "node") f.other_node = value != this_node;
-        else if (name == "ip_address") {
-            if (!isIpAddress(value)) {
-                error = "the ip_address parameter expected type is ip, but the value is " + value;
-                return std::nullopt;
-            }
-            f.ip_address = value;
-        } else if (name == "conn_state") {
-            if (value != "connected" && value != "idle" && value != "disconnected") {
-                error = "conn_state: expected connected, idle or disconnected, got \"" + value + "\"";
-                return std::nullopt;
-            }
-            f.conn_state = value;
-        } else if (name == "clean_start" || name == "proto_ver" || name == "gte_created_at" ||
-                   name == "lte_created_at" || name == "gte_connected_at" || name == "lte_connected_at" ||
-                   name == "fields") {
+        if (name == "clientid" || name == "username") {
+            if (!args.contains(name)) args[name] = Json::array();
+            args[name].push_back(value);
+        } else if (name == "like_clientid") args["match"] = value;
+        else if (name == "like_username" || name == "ip_address" || name == "conn_state") args[name] = value;
+        else if (name == "node") other_node = value != this_node;
+        else if (name == "clean_start" || name == "proto_ver" || name == "gte_created_at" || name == "lte_created_at" ||
+                 name == "gte_connected_at" || name == "lte_connected_at" || name == "fields") {
             error = name + ": this filter is not available yet (docs/http-api.md)";
             return std::nullopt;
         }
     }
-    return f;
-}
-
-bool clientMatches(const ClientFilter& f, const Json& row) {
-    if (f.other_node) return false;
-    std::string id = text(row, "clientid");
-    std::string user = text(row, "username");
-    if (!f.clientids.empty() && std::find(f.clientids.begin(), f.clientids.end(), id) == f.clientids.end())
-        return false;
-    if (!f.usernames.empty() && std::find(f.usernames.begin(), f.usernames.end(), user) == f.usernames.end())
-        return false;
-    if (!f.like_clientid.empty() && id.find(f.like_clientid) == std::string::npos) return false;
-    if (!f.like_username.empty() && user.find(f.like_username) == std::string::npos) return false;
-    if (!f.ip_address.empty() && net::peerHost(text(row, "peername")) != f.ip_address) return false;
-    if (!f.conn_state.empty()) {
-        // A session exists from CONNECT on: no row is ever idle (before CONNECT).
-        bool connected = row.value("connected", false);
-        if (f.conn_state != (connected ? "connected" : "disconnected")) return false;
-    }
-    return true;
+    return args;
 }
 
 Json emqxClient(const Json& row, const config::MqttConfig& mqtt, std::string_view node) {

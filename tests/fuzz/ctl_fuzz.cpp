@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/ctl/commands.h"
 #include "common/ctl/protocol.h"
@@ -65,6 +66,10 @@ void checkArgs(const ctl::CommandSpec& spec, const Json& args) {
         // What the handlers do (ctl_commands.cpp): these must not throw.
         if (a.kind == ctl::ArgKind::UInt) {
             (void)args[name].get<uint64_t>();
+        } else if (a.kind == ctl::ArgKind::Flag) {
+            (void)args[name].get<bool>();
+        } else if (a.kind == ctl::ArgKind::StringList) {
+            (void)args[name].get<std::vector<std::string>>();
         } else {
             const std::string& s = args[name].get_ref<const std::string&>();
             if (a.kind == ctl::ArgKind::Path) check(!s.empty() && s.front() == '/');

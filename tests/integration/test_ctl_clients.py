@@ -2,7 +2,7 @@
 import re
 
 from harness import Client, RawClient, mosquitto_pub, mqttbytes as mb, wait_until
-from test_ctl_common import ctl, ctl_json, pytestmark  # noqa: F401
+from test_ctl_common import ctl, ctl_json, pytestmark, run_ctl  # noqa: F401
 
 CLIENT_LINE = re.compile(
     r"^Client\((?P<id>[^,]+), username=(?P<username>[^,]+), peername=(?P<peer>[^,]+), "
@@ -55,6 +55,38 @@ def test_clients_list_limit_and_match(broker):
     assert len(data["clients"]) == 1 and data["total"] == 3 and data["truncated"] is True
     assert len(ctl(broker, "clients", "list", "--limit", "2").splitlines()) == 2
     assert ctl(broker, "clients", "list", "--match", "nothing-like-this") == "No clients.\n"
+
+
+def test_clients_list_skip_pages_in_client_id_order_across_workers(broker):
+    names = ["skp-%02d" % i for i in range(12)]
+    for name in reversed(names):
+        Client(broker, name, protocol=4).connect()
+    assert len({c["worker"] for c in _clients(broker, "--match", "skp-")["clients"]}) > 1
+    pages = [_clients(broker, "--match", "skp-", "--skip", str(skip), "--limit", "5") for skip in (0, 5, 10, 15)]
+    assert [[c["clientid"] for c in p["clients"]] for p in pages] == [names[0:5], names[5:10], names[10:12], []]
+    assert [p["total"] for p in pages] == [12] * 4
+    assert [p["truncated"] for p in pages] == [True, True, False, False]
+
+
+def test_clients_list_filters(broker):
+    for i in range(3):
+        Client(broker, "cf-%d" % i, protocol=4, username="cfu-%d" % i).connect()
+    off = Client(broker, "cf-off", protocol=5, clean=False, username="cfu-off",
+                 connect_props={"SessionExpiryInterval": 300})
+    off.connect()
+    off.disconnect()
+
+    def ids(*filters):
+        return [c["clientid"] for c in _clients(broker, "--match", "cf-", *filters)["clients"]]
+    wait_until(lambda: ids("--conn_state", "disconnected") == ["cf-off"], 5, what="cf-off offline")
+    assert ids("--clientid", "cf-2", "--clientid", "cf-0") == ["cf-0", "cf-2"]
+    assert ids("--username", "cfu-1") == ["cf-1"]
+    assert ids("--like_username", "u-o") == ["cf-off"]
+    assert ids("--conn_state", "connected") == ["cf-0", "cf-1", "cf-2"]
+    assert ids("--conn_state", "idle") == []
+    assert ids("--ip_address", "127.0.0.1", "--username", "cfu-0", "--username", "cfu-off") == ["cf-0"]
+    bad = run_ctl(broker, "clients", "list", "--conn_state", "asleep")
+    assert bad.returncode == 2 and "conn_state: expected connected, idle or disconnected" in bad.stderr
 
 
 def test_clients_show(broker):
