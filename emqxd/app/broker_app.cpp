@@ -182,7 +182,7 @@ bool BrokerApp::loadApiKeys(std::string& error) {
 }
 
 bool BrokerApp::loadAdmins(std::string& error) {
-    const DashboardConfig& d = ctx_->cfg.dashboard;
+    const config::DashboardConfig& d = ctx_->cfg.dashboard;
     auto admins =
         std::make_shared<auth::AdminStore>((std::filesystem::path(ctx_->cfg.node.data_dir) / "admins.json").string());
     if (!admins->load(d.default_username, d.default_password, error)) return false;
