@@ -117,8 +117,11 @@ AdminStore::Result AdminStore::add(const std::string& username, std::string_view
     error = adminUsernameProblem(username);
     if (error.empty()) error = adminPasswordProblem(password);
     if (error.empty()) error = adminRoleProblem(role);
-    if (error.empty() && by_name_.contains(username)) error = "username_already_exists";
     if (!error.empty()) return Result::Invalid;
+    if (by_name_.contains(username)) {
+        error = "username_already_exists";
+        return Result::Exists;
+    }
     auto before = by_name_;
     by_name_[username] = Entry{{username, description, role}, makeHash(passwordHash(), password)};
     return commit(std::move(before), error);

@@ -52,9 +52,9 @@ public:
     std::vector<AdminUser> list() const;  // by username
     const AdminUser* find(std::string_view username) const;
 
-    // Invalid: the input breaks a rule or the username is taken ("error" is
-    // EMQX's reason); NotSaved: the file could not be written (nothing changed).
-    enum class Result { Done, NotFound, Invalid, NotSaved };
+    // Invalid: the input breaks a rule ("error" is EMQX's reason); Exists: the
+    // username is taken; NotSaved: the file could not be written (nothing changed).
+    enum class Result { Done, NotFound, Invalid, Exists, NotSaved };
     Result add(const std::string& username, std::string_view password, const std::string& role,
                const std::string& description, std::string& error);
     Result setPassword(const std::string& username, std::string_view password, std::string& error);

@@ -21,6 +21,7 @@ bool failed(Result r, const std::string& error, const Responder& reply) {
         case Result::Done: return false;
         case Result::NotFound: reply.fail(code::kNotFound, "username_not_found"); return true;
         case Result::Invalid: reply.fail(code::kBadArgs, error); return true;
+        case Result::Exists: reply.fail(code::kFailed, error); return true;
         case Result::NotSaved: reply.fail(code::kFailed, error); return true;
     }
     return true;

@@ -67,8 +67,12 @@ void login(const ApiContext& cx, ApiCall call) {
     bool must_change = user->username == b.cfg.dashboard.default_username &&
                        auth::constantTimeEquals(*password, b.cfg.dashboard.default_password);
     std::string token = b.dashboard_tokens->issue({user->username, user->role, must_change}, now);
-    log::info("dashboard: {} logged in from {}{}", user->username, address,
-              must_change ? " with the default password, which it must change before anything else" : "");
+    if (must_change)
+        log::warn(
+            "dashboard: {} logged in from {} with the default password, which it must change before anything "
+            "else",
+            user->username, address);
+    else log::info("dashboard: {} logged in from {}", user->username, address);
     call.reply(jsonResponse(
         {{"token", token}, {"version", EMQX_VERSION}, {"license", {{"edition", "opensource"}}}, {"role", user->role}}));
 }

@@ -56,7 +56,8 @@ void updateUser(const ApiContext& cx, ApiCall call) {
     switch (cx.broker.admins->update(username, new_role, *description, error)) {
         case auth::AdminStore::Result::Done: break;
         case auth::AdminStore::Result::NotFound: return call.reply(userNotFound("username_not_found"));
-        case auth::AdminStore::Result::Invalid: return call.reply(errorResponse(400, "BAD_REQUEST", error));
+        case auth::AdminStore::Result::Invalid:
+        case auth::AdminStore::Result::Exists: return call.reply(errorResponse(400, "BAD_REQUEST", error));
         case auth::AdminStore::Result::NotSaved: return call.reply(errorResponse(500, "INTERNAL_ERROR", error));
     }
     // As EMQX: a token carries its role, so a new role means a new login.

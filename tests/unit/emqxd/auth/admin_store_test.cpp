@@ -107,7 +107,7 @@ TEST_CASE("admins: add, change the password, update, remove, all kept", "[admins
         CHECK(store.add("ops", "s3cret-pass", "root", "", error) == AdminStore::Result::Invalid);
         CHECK(error == "Role does not exist");
         REQUIRE(store.add("ops", "s3cret-pass", "viewer", "night shift", error) == AdminStore::Result::Done);
-        CHECK(store.add("ops", "other-pass1", "viewer", "", error) == AdminStore::Result::Invalid);
+        CHECK(store.add("ops", "other-pass1", "viewer", "", error) == AdminStore::Result::Exists);
         CHECK(error == "username_already_exists");
         CHECK(store.setPassword("ops", "12345678", error) == AdminStore::Result::Invalid);
         CHECK(store.authenticate("ops", "s3cret-pass"));  // a refused change changes nothing
