@@ -59,6 +59,17 @@ std::optional<HttpResponse> checkToken(std::string_view token, auth::DashboardTo
     return std::nullopt;
 }
 
+std::optional<HttpResponse> checkApiKey(const HttpRequest& req, const auth::ApiKeyStore& keys, std::string_view method,
+                                        std::string_view pattern, int64_t now_s) {
+    const std::string* header = req.header("authorization");
+    auto creds = header ? parseBasicAuth(*header) : std::nullopt;
+    if (!creds) return unauthorized("AUTHORIZATION_HEADER_ERROR", "Support authorization: basic");
+    const auth::ApiKey* key = keys.authenticate(creds->user, creds->password, now_s);
+    if (!key) return unauthorized("BAD_API_KEY_OR_SECRET", "Check api_key/api_secret");
+    if (!roleAllows(key->role, method, pattern)) return roleRefused();
+    return std::nullopt;
+}
+
 }  // namespace
 
 bool roleAllows(std::string_view role, std::string_view method, std::string_view pattern) {
@@ -77,17 +88,6 @@ std::string_view bearerToken(const HttpRequest& req) {
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
     return token;
-}
-
-std::optional<HttpResponse> checkApiKey(const HttpRequest& req, const auth::ApiKeyStore& keys, std::string_view method,
-                                        std::string_view pattern, int64_t now_s) {
-    const std::string* header = req.header("authorization");
-    auto creds = header ? parseBasicAuth(*header) : std::nullopt;
-    if (!creds) return unauthorized("AUTHORIZATION_HEADER_ERROR", "Support authorization: basic");
-    const auth::ApiKey* key = keys.authenticate(creds->user, creds->password, now_s);
-    if (!key) return unauthorized("BAD_API_KEY_OR_SECRET", "Check api_key/api_secret");
-    if (!roleAllows(key->role, method, pattern)) return roleRefused();
-    return std::nullopt;
 }
 
 std::optional<HttpResponse> checkCaller(const HttpRequest& req, const auth::ApiKeyStore& keys,

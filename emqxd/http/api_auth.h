@@ -28,13 +28,10 @@ namespace emqx::http {
 inline constexpr std::string_view kLogoutPath = "/api/v5/logout";
 inline constexpr std::string_view kChangePasswordPath = "/api/v5/users/:username/change_pwd";
 
-// nullopt: the request may run the route (`method` on `pattern`); otherwise
-// the answer that refuses it.
-std::optional<HttpResponse> checkApiKey(const HttpRequest& req, const auth::ApiKeyStore& keys, std::string_view method,
-                                        std::string_view pattern, int64_t now_s);
-
-// The same for every /api/v5 route: an API key, or a login token (whose
-// expiry moves on, as in EMQX). `params`: the route's path parameters.
+// nullopt: the request may run the route (`method` on `pattern`): it carries
+// an API key, or a login token (whose expiry moves on, as in EMQX), whose
+// role allows it; otherwise the answer that refuses it. `params`: the
+// route's path parameters.
 std::optional<HttpResponse> checkCaller(const HttpRequest& req, const auth::ApiKeyStore& keys,
                                         auth::DashboardTokens& tokens, std::string_view method,
                                         std::string_view pattern, const PathParams& params, int64_t now_ms);

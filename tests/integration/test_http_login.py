@@ -26,7 +26,8 @@ LOCK_ENV = {
 
 @pytest.fixture(scope="module")
 def _broker(tmp_path_factory):
-    b = start_api_broker(tmp_path_factory, "http-login", [KEY], dict(QUIET_SYS, **LOCK_ENV))
+    env = dict(QUIET_SYS, EMQX_PROMETHEUS__ENABLE_BASIC_AUTH="true", **LOCK_ENV)
+    b = start_api_broker(tmp_path_factory, "http-login", [KEY], env)
     yield b
     b.stop()
 
@@ -133,8 +134,9 @@ def test_a_login_token_works_on_every_route_until_logout(broker):
     r = call(broker, "POST", "/api/v5/login", "username=ops", headers={"Content-Type": "text/plain"})
     assert r.status == 415, r
     token = token_of(broker, "ops", "0ps-password")
-    for path in ("/api/v5/nodes", "/api/v5/clients", "/api/v5/api_key", "/api/v5/users"):
+    for path in ("/api/v5/nodes", "/api/v5/clients", "/api/v5/api_key", "/api/v5/users", "/api/v5/prometheus/stats"):
         assert call(broker, "GET", path, token=token).status == 200, path
+    refused(call(broker, "GET", "/api/v5/prometheus/stats"), 401, "AUTHORIZATION_HEADER_ERROR")
     refused(call(broker, "GET", "/api/v5/nodes", token=token + "x"), 401, "BAD_TOKEN")
     refused(call(broker, "POST", "/api/v5/logout", {"username": "admin"}, token=token), 401,
             "WRONG_TOKEN_OR_USERNAME")
