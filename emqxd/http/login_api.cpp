@@ -21,8 +21,6 @@ namespace emqx::http {
 
 namespace {
 
-using ctl::Json;
-
 HttpResponse locked(int64_t retry_after_ms) {
     int64_t seconds = (retry_after_ms + 999) / 1000;
     HttpResponse r = errorResponse(
