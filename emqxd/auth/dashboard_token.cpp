@@ -39,6 +39,15 @@ DashboardTokens::DashboardTokens(int64_t ttl_ms) : ttl_ms_(ttl_ms) {}
 
 std::string DashboardTokens::issue(TokenOwner owner, int64_t now_ms) {
     std::erase_if(by_hash_, [now_ms](const auto& kv) { return kv.second.expires_at_ms <= now_ms; });
+    size_t held = 0;
+    auto least_recent = by_hash_.end();
+    for (auto it = by_hash_.begin(); it != by_hash_.end(); ++it) {
+        if (it->second.owner.username != owner.username) continue;
+        ++held;
+        if (least_recent == by_hash_.end() || it->second.expires_at_ms < least_recent->second.expires_at_ms)
+            least_recent = it;
+    }
+    if (held >= kMaxPerUser) by_hash_.erase(least_recent);
     std::string token = newToken();
     by_hash_[tokenHash(token)] = Entry{std::move(owner), now_ms + ttl_ms_};
     return token;

@@ -23,6 +23,10 @@ struct TokenOwner {
 
 class DashboardTokens {
 public:
+    // Live tokens one user may hold; a login past it drops the user's least
+    // recently used one, so logging in in a loop cannot fill the memory.
+    static constexpr size_t kMaxPerUser = 100;
+
     explicit DashboardTokens(int64_t ttl_ms);
 
     // A new token for `owner`, valid until now + ttl. Expired tokens are

@@ -30,9 +30,25 @@ TEST_CASE("tokens: issued at random, verified, expiring after the last use", "[d
 TEST_CASE("tokens: no two alike", "[dashboard_token]") {
     DashboardTokens tokens(60'000);
     std::set<std::string> seen;
-    for (int i = 0; i < 1000; ++i) seen.insert(tokens.issue({"admin", "administrator", false}, 0));
+    for (int i = 0; i < 1000; ++i) seen.insert(tokens.issue({"user" + std::to_string(i), "administrator", false}, 0));
     CHECK(seen.size() == 1000);
     CHECK(tokens.size() == 1000);
+}
+
+TEST_CASE("tokens: a user holds at most kMaxPerUser, the least recently used goes", "[dashboard_token]") {
+    DashboardTokens tokens(60'000);
+    std::string first = tokens.issue({"admin", "administrator", false}, 0);
+    std::string second = tokens.issue({"admin", "administrator", false}, 1);
+    TokenOwner o;
+    REQUIRE(tokens.verify(first, 2, o) == DashboardTokens::Check::Valid);  // used: second is now the oldest
+    for (size_t i = 2; i < DashboardTokens::kMaxPerUser; ++i) tokens.issue({"admin", "administrator", false}, 3);
+    std::string other = tokens.issue({"ops", "viewer", false}, 3);
+    CHECK(tokens.size() == DashboardTokens::kMaxPerUser + 1);
+    tokens.issue({"admin", "administrator", false}, 4);
+    CHECK(tokens.size() == DashboardTokens::kMaxPerUser + 1);
+    CHECK(tokens.verify(second, 5, o) == DashboardTokens::Check::Unknown);
+    CHECK(tokens.verify(first, 5, o) == DashboardTokens::Check::Valid);
+    CHECK(tokens.verify(other, 5, o) == DashboardTokens::Check::Valid);
 }
 
 TEST_CASE("tokens: issuing forgets the expired ones", "[dashboard_token]") {
