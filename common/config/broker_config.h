@@ -217,6 +217,20 @@ struct DashboardHttpConfig {
     Millis idle_timeout = 60000;
 };
 
+// The dashboard's login (EMQX 5's dashboard.* keys; docs/http-api.md).
+struct DashboardConfig {
+    // The user made at the first start (no <data_dir>/admins.json yet); its
+    // token may only change this password until it is changed.
+    std::string default_username = "admin";
+    std::string default_password = "public";
+    Millis token_expired_time = 3600000;  // a token lives this long past its last use
+    // EMQX 6's lock-out, counted per source address here: this many failed
+    // logins within the interval lock the address out for the duration.
+    unsigned unsuccessful_login_max_attempts = 5;
+    Millis unsuccessful_login_interval = 300000;
+    Millis unsuccessful_login_lock_duration = 600000;
+};
+
 struct PrometheusConfig {
     bool enable_basic_auth = false;  // true: /api/v5/prometheus/* want an API key, as the rest of the API
 };
@@ -238,6 +252,7 @@ struct BrokerConfig {
     std::vector<AuthenticatorConfig> authentication;
     AuthorizationConfig authorization;
     FlappingDetectConfig flapping_detect;
+    DashboardConfig dashboard;
     DashboardHttpConfig dashboard_http;
     ApiKeyConfig api_key;
     PrometheusConfig prometheus;

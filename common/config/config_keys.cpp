@@ -806,6 +806,27 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(durationKey("flapping_detect.ban_time", "5m", 1, 365 * kDay, "How long a flapping client stays banned",
                             at(&B::flapping_detect, &FD::ban_time)));
 
+    // dashboard: the login (docs/http-api.md)
+    using DC = DashboardConfig;
+    k.push_back(stringKey("dashboard.default_username", "admin",
+                          "The dashboard user made at the first start (when <data_dir>/admins.json does not exist)",
+                          at(&B::dashboard, &DC::default_username)));
+    k.push_back(stringKey("dashboard.default_password", "public",
+                          "That user's first password; until it is changed, its login may only change it",
+                          at(&B::dashboard, &DC::default_password)));
+    k.push_back(durationKey("dashboard.token_expired_time", "60m", 1000, 365 * kDay,
+                            "A login token expires this long after its last use",
+                            at(&B::dashboard, &DC::token_expired_time)));
+    k.push_back(intKey("dashboard.unsuccessful_login_max_attempts", "5", 1, 1000000,
+                       "Failed logins from one address within unsuccessful_login_interval that lock it out",
+                       at(&B::dashboard, &DC::unsuccessful_login_max_attempts)));
+    k.push_back(durationKey("dashboard.unsuccessful_login_interval", "5m", 1000, kDay,
+                            "The window failed logins are counted in",
+                            at(&B::dashboard, &DC::unsuccessful_login_interval)));
+    k.push_back(durationKey("dashboard.unsuccessful_login_lock_duration", "10m", 1000, kDay,
+                            "How long a locked-out address is refused (LOGIN_LOCKED), even with the right password",
+                            at(&B::dashboard, &DC::unsuccessful_login_lock_duration)));
+
     // dashboard.listeners.http: the HTTP API (docs/http-api.md)
     using DH = DashboardHttpConfig;
     const std::string dh = "dashboard.listeners.http.";
@@ -931,10 +952,13 @@ std::vector<std::string> sectionDoc(std::string_view section) {
                 "A store that cannot be read stops the start (exit 1) naming its path; start with",
                 "`emqxd console --quarantine-data` (or `bin/emqx start --quarantine-data`) to move it aside and start "
                 "empty."};
+    if (section == "dashboard")
+        return {"The dashboard's users and login (docs/http-api.md): POST /api/v5/login answers a bearer token",
+                "for /api/v5; emqxctl admins add|passwd|del manages the users."};
     if (section == "dashboard.listeners.http")
         return {"The HTTP API (docs/http-api.md): EMQX 5's REST API under /api/v5 and GET /status. Every /api/v5",
-                "request needs an API key (HTTP Basic, key:secret); none exists until one is created with",
-                "`emqxctl api_keys add --name <name>` or listed in api_key.bootstrap_file."};
+                "request needs an API key (HTTP Basic, key:secret; none exists until one is created with",
+                "`emqxctl api_keys add --name <name>` or listed in api_key.bootstrap_file) or a login's token."};
     if (section == "license")
         return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
                 "community edition: no connection limit, no expiry."};

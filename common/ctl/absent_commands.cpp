@@ -8,7 +8,6 @@ namespace {
 
 constexpr std::array kAbsent{
     AbsentSpec{"a2a_registry", "", "there is no agent registry"},
-    AbsentSpec{"admins", "", "there is no dashboard, so no dashboard users"},
     AbsentSpec{"cluster_call", "", kNoClusterYet},
     AbsentSpec{"conf", "", "the configuration is etc/emqx.toml, read at start"},
     AbsentSpec{"data", "", "there is no data export or import"},

@@ -97,6 +97,19 @@ constexpr std::array kApiKeyAdd{
     ArgSpec{"role", ArgKind::String, false, false, "administrator (the default) | viewer (GET only) | publisher"},
 };
 constexpr std::array kApiKeyDel{kApiKeyName};
+constexpr ArgSpec kAdminUsername{"username", ArgKind::String, true, true,
+                                 "the dashboard user: letters, digits and _ (at most 100)"};
+constexpr ArgSpec kAdminPassword{
+    "password", ArgKind::String, true, true,
+    "8 to 64 ASCII characters, from at least two of letters, digits and specials (stored hashed, never logged)"};
+constexpr std::array kAdminsAdd{
+    kAdminUsername,
+    kAdminPassword,
+    ArgSpec{"description", ArgKind::String, true, false, "a description (default: none)"},
+    ArgSpec{"role", ArgKind::String, true, false, "administrator (the default) | viewer (GET only)"},
+};
+constexpr std::array kAdminsPasswd{kAdminUsername, kAdminPassword};
+constexpr std::array kAdminsDel{kAdminUsername};
 constexpr std::array kBannedDel{
     ArgSpec{"as", ArgKind::String, true, true, "clientid | username | peerhost"},
     ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
@@ -189,6 +202,11 @@ constexpr std::array kCommands{
     CommandSpec{"api_keys.add", "api_keys", "add", kApiKeyAdd,
                 "Create an HTTP API key; prints its api_key and api_secret (the secret only this once)", human::json},
     CommandSpec{"api_keys.del", "api_keys", "del", kApiKeyDel, "Delete an HTTP API key", human::json},
+    CommandSpec{"admins.add", "admins", "add", kAdminsAdd, "Add a dashboard user", human::ok},
+    CommandSpec{"admins.passwd", "admins", "passwd", kAdminsPasswd,
+                "Reset a dashboard user's password (its login tokens are revoked)", human::ok},
+    CommandSpec{"admins.del", "admins", "del", kAdminsDel, "Delete a dashboard user (its login tokens are revoked)",
+                human::ok},
     CommandSpec{"pem_cache.clean", "pem_cache", "clean", kPemCacheClean,
                 "Re-read TLS listeners' certificate, key, CA and CRL files for new handshakes", human::pemCacheCleaned},
 };

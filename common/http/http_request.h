@@ -14,6 +14,7 @@ struct HttpRequest {
     std::vector<std::pair<std::string, std::string>> headers;  // names lower-case, in arrival order
     std::string body;
     bool keep_alive = true;  // the client may send another request on this connection
+    std::string peer;        // the client's address, "1.2.3.4:5" / "[::1]:5" (set by the server)
 
     // The first header named `name` (lower-case), or null.
     const std::string* header(std::string_view name) const {

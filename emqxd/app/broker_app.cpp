@@ -6,7 +6,10 @@
 #include <thread>
 
 #include "common/clock/wall_clock.h"
+#include "emqxd/auth/admin_store.h"
 #include "emqxd/auth/api_key_store.h"
+#include "emqxd/auth/dashboard_token.h"
+#include "emqxd/auth/login_lock.h"
 #include "emqxd/auth/security.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_server.h"
@@ -75,8 +78,8 @@ int BrokerApp::refuseStart(const std::string& error) {
 
 int BrokerApp::run() {
     std::string error;
-    if (!prepareDataDir(error) || !loadLicense(error) || !loadApiKeys(error) || !openStores(error) ||
-        !makeListenerStates(error))
+    if (!prepareDataDir(error) || !loadLicense(error) || !loadApiKeys(error) || !loadAdmins(error) ||
+        !openStores(error) || !makeListenerStates(error))
         return refuseStart(error);
     makeWorkers();
     catchSignals();
@@ -175,6 +178,18 @@ bool BrokerApp::loadApiKeys(std::string& error) {
     auto keys = std::make_shared<auth::ApiKeyStore>(path);
     if (!keys->load(ctx_->cfg.api_key.bootstrap_file, wallClockMs() / 1000, error)) return false;
     ctx_->api_keys = std::move(keys);
+    return true;
+}
+
+bool BrokerApp::loadAdmins(std::string& error) {
+    const config::DashboardConfig& d = ctx_->cfg.dashboard;
+    auto admins =
+        std::make_shared<auth::AdminStore>((std::filesystem::path(ctx_->cfg.node.data_dir) / "admins.json").string());
+    if (!admins->load(d.default_username, d.default_password, error)) return false;
+    ctx_->admins = std::move(admins);
+    ctx_->dashboard_tokens = std::make_shared<auth::DashboardTokens>(d.token_expired_time);
+    ctx_->login_lock = std::make_shared<auth::LoginLock>(
+        d.unsuccessful_login_max_attempts, d.unsuccessful_login_interval, d.unsuccessful_login_lock_duration);
     return true;
 }
 

@@ -68,6 +68,9 @@ private:
     void abandonControl();
     // The HTTP API's keys: <data_dir>/api_keys.json and api_key.bootstrap_file.
     bool loadApiKeys(std::string& error);
+    // The dashboard's users (<data_dir>/admins.json, made from dashboard.default_* at the
+    // first start), its login tokens and lock-out.
+    bool loadAdmins(std::string& error);
     bool bindListeners(std::string& error);
     void startServing();
     int runControlLoop();

@@ -31,6 +31,9 @@ class DurableStore;
 namespace auth {
 class Security;
 class ApiKeyStore;
+class AdminStore;
+class DashboardTokens;
+class LoginLock;
 }  // namespace auth
 
 struct BrokerContext {
@@ -83,6 +86,12 @@ struct BrokerContext {
     // The HTTP API's keys (emqxd/auth/api_key_store.h); set by BrokerApp
     // before anything serves. Control loop only.
     std::shared_ptr<auth::ApiKeyStore> api_keys;
+    // The dashboard's users, login tokens and failed-login lock-out
+    // (emqxd/auth/admin_store.h, dashboard_token.h, login_lock.h); set by
+    // BrokerApp before anything serves. Control loop only.
+    std::shared_ptr<auth::AdminStore> admins;
+    std::shared_ptr<auth::DashboardTokens> dashboard_tokens;
+    std::shared_ptr<auth::LoginLock> login_lock;
 };
 
 }  // namespace emqx

@@ -18,5 +18,6 @@ void registerAuthCommands(Registry& registry);          // users, acl, authz, ba
 void registerTlsCommands(Registry& registry);           // pem_cache
 void registerVmCommands(Registry& registry);            // vm
 void registerApiKeyCommands(Registry& registry);        // api_keys
+void registerAdminCommands(Registry& registry);         // admins
 
 }  // namespace emqx::ctl

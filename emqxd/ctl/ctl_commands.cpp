@@ -18,6 +18,7 @@ void registerCommands(Registry& r) {
     registerTlsCommands(r);
     registerVmCommands(r);
     registerApiKeyCommands(r);
+    registerAdminCommands(r);
 }
 
 }  // namespace emqx::ctl

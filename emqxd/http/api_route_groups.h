@@ -12,6 +12,8 @@ void addNodeRoutes(std::vector<Route>& routes);          // nodes, stats, metric
 void addListenerRoutes(std::vector<Route>& routes);      // listeners
 void addClientRoutes(std::vector<Route>& routes);        // clients
 void addApiKeyRoutes(std::vector<Route>& routes);        // api_key
+void addLoginRoutes(std::vector<Route>& routes);         // login, logout
+void addUserRoutes(std::vector<Route>& routes);          // users (the dashboard's)
 void addSubscriptionRoutes(std::vector<Route>& routes);  // subscriptions, clients/:clientid/(un)subscribe
 void addTopicRoutes(std::vector<Route>& routes);         // topics
 void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats

@@ -25,6 +25,8 @@ const std::vector<Route>& apiRoutes() {
         addListenerRoutes(r);
         addClientRoutes(r);
         addApiKeyRoutes(r);
+        addLoginRoutes(r);
+        addUserRoutes(r);
         addSubscriptionRoutes(r);
         addTopicRoutes(r);
         addPrometheusRoutes(r);
@@ -63,8 +65,8 @@ void dispatchApi(const ApiContext& cx, HttpRequest request, Reply reply) {
         return once(r);
     }
     if (route->needs_key)
-        if (auto refusal =
-                checkApiKey(request, *cx.broker.api_keys, route->method, route->pattern, wallClockMs() / 1000))
+        if (auto refusal = checkCaller(request, *cx.broker.api_keys, *cx.broker.dashboard_tokens, route->method,
+                                       route->pattern, params, wallClockMs()))
             return once(*refusal);
     if (match == PathMatch::BadEncoding)
         return once(errorResponse(400, "BAD_REQUEST", "bad percent-encoding in the path"));

@@ -117,6 +117,7 @@ void HttpServer::refuse() {
 void HttpServer::onRequest(HttpConnection& c, HttpRequest request) {
     EMQX_ASSERT_OWNER(owner_);
     std::string what = request.method + " " + request.path;
+    request.peer = c.peer();
     dispatchApi(api_cx_, std::move(request), [this, id = c.id(), what](const HttpResponse& r) {
         auto it = conns_.find(id);
         if (it == conns_.end()) return;  // the client went away meanwhile

@@ -28,4 +28,12 @@ std::optional<ctl::Json> jsonArrayBody(const ApiCall& call) {
     return jsonBody(call, ctl::Json::value_t::array, "array");
 }
 
+std::optional<std::string> stringField(const ApiCall& call, const ctl::Json& body, std::string_view name) {
+    auto it = body.find(name);
+    if (it == body.end() || it->is_null()) return std::string();
+    if (it->is_string()) return it->get<std::string>();
+    call.reply(errorResponse(400, "BAD_REQUEST", std::string(name) + ": expected a string"));
+    return std::nullopt;
+}
+
 }  // namespace emqx::http

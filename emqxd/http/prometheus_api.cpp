@@ -32,7 +32,8 @@ bool modeKnown(const ApiCall& call) {
 
 void getStats(const ApiContext& cx, ApiCall call) {
     if (cx.broker.cfg.prometheus.enable_basic_auth)
-        if (auto refusal = checkApiKey(call.request, *cx.broker.api_keys, "GET", kStatsPath, wallClockMs() / 1000))
+        if (auto refusal = checkCaller(call.request, *cx.broker.api_keys, *cx.broker.dashboard_tokens, "GET",
+                                       kStatsPath, call.params, wallClockMs()))
             return call.reply(*refusal);
     if (!modeKnown(call)) return;
     std::string node = cx.broker.cfg.node.name;

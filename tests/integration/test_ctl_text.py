@@ -120,7 +120,7 @@ def test_an_unknown_command_lists_the_commands(broker):
 
 
 @pytest.mark.parametrize("args", [
-    ["plugins", "list"], ["admins", "list"], ["a2a_registry"], ["conf", "show"], ["data", "export"], ["ds", "info"],
+    ["plugins", "list"], ["a2a_registry"], ["conf", "show"], ["data", "export"], ["ds", "info"],
     ["exclusive", "list"], ["gateway", "list"], ["mnesia"], ["olp", "status"], ["rules", "list"],
     ["cluster_call", "status"], ["observer", "status"], ["rebalance"], ["eviction"], ["session-top", "status"],
     ["vm", "ports"], ["clients", "stats", "f.csv"], ["listeners", "enable", "tcp:default", "true"],
