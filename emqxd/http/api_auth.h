@@ -1,8 +1,8 @@
 #pragma once
 // Who may call a route: HTTP Basic with an API key and its secret (EMQX 5's
 // API keys), and what the key's role lets it do (EMQX's roles:
-// administrator everything, viewer GET only, publisher only publishing,
-// which is not built yet). Refusals carry EMQX's codes: 401
+// administrator everything, viewer GET only, publisher only POST
+// /api/v5/publish and /publish/bulk). Refusals carry EMQX's codes: 401
 // AUTHORIZATION_HEADER_ERROR without Basic credentials, 401
 // BAD_API_KEY_OR_SECRET for a wrong, disabled or expired key, 403
 // UNAUTHORIZED_ROLE; the 401 bodies say how to create a key.

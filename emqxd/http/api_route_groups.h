@@ -15,6 +15,7 @@ void addApiKeyRoutes(std::vector<Route>& routes);        // api_key
 void addSubscriptionRoutes(std::vector<Route>& routes);  // subscriptions, clients/:clientid/(un)subscribe
 void addTopicRoutes(std::vector<Route>& routes);         // topics
 void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats
+void addPublishRoutes(std::vector<Route>& routes);       // publish, publish/bulk
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -28,6 +28,7 @@ const std::vector<Route>& apiRoutes() {
         addSubscriptionRoutes(r);
         addTopicRoutes(r);
         addPrometheusRoutes(r);
+        addPublishRoutes(r);
         addDocRoutes(r);
         return r;
     }();
