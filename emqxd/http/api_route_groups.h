@@ -16,6 +16,8 @@ void addSubscriptionRoutes(std::vector<Route>& routes);  // subscriptions, clien
 void addTopicRoutes(std::vector<Route>& routes);         // topics
 void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats
 void addPublishRoutes(std::vector<Route>& routes);       // publish, publish/bulk
+void addRetainerRoutes(std::vector<Route>& routes);      // mqtt/retainer
+void addBannedRoutes(std::vector<Route>& routes);        // banned
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -29,6 +29,8 @@ const std::vector<Route>& apiRoutes() {
         addTopicRoutes(r);
         addPrometheusRoutes(r);
         addPublishRoutes(r);
+        addRetainerRoutes(r);
+        addBannedRoutes(r);
         addDocRoutes(r);
         return r;
     }();

@@ -1,0 +1,142 @@
+#include "emqxd/http/banned_body.h"
+
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <ctime>
+
+namespace emqx::http {
+
+namespace {
+
+using ctl::Json;
+
+// `n` digits at `pos`, or -1.
+int digits(std::string_view s, size_t pos, size_t n) {
+    if (pos + n > s.size()) return -1;
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool validIp(const std::string& ip) {
+    unsigned char buf[16];
+    return inet_pton(AF_INET, ip.c_str(), buf) == 1 || inet_pton(AF_INET6, ip.c_str(), buf) == 1;
+}
+
+// A time field: RFC 3339 or seconds since the epoch.
+std::optional<int64_t> epochSeconds(const Json& v) {
+    if (v.is_number_integer()) return v.get<int64_t>();
+    if (v.is_string()) return parseRfc3339(v.get<std::string>());
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int64_t> parseRfc3339(std::string_view s) {
+    // YYYY-MM-DDTHH:MM:SS
+    if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+        s[16] != ':')
+        return std::nullopt;
+    int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
+        minute > 59 || second < 0 || second > 60)
+        return std::nullopt;
+    size_t pos = 19;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        size_t start = pos;
+        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+        if (pos == start) return std::nullopt;
+    }
+    int64_t offset = 0;
+    std::string_view zone = s.substr(pos);
+    if (zone == "Z" || zone == "z") {
+        offset = 0;
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+        int oh = digits(zone, 1, 2), om = digits(zone, 4, 2);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
+        offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    } else {
+        return std::nullopt;
+    }
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    std::time_t t = timegm(&tm);
+    if (tm.tm_mday != day) return std::nullopt;  // timegm rolled 31 April over into May
+    return static_cast<int64_t>(t) - offset;
+}
+
+std::optional<Json> banArgs(const Json& body, int64_t now_s, std::string& error) {
+    if (!body.is_object()) {
+        error = "the ban must be a JSON object";
+        return std::nullopt;
+    }
+    auto text = [&](const char* name, const char* fallback) -> std::optional<std::string> {
+        auto it = body.find(name);
+        if (it == body.end() || it->is_null()) {
+            if (fallback) return std::string(fallback);
+            error = std::string(name) + ": a string is required";
+            return std::nullopt;
+        }
+        if (!it->is_string()) {
+            error = std::string(name) + ": expected a string, got " + it->dump();
+            return std::nullopt;
+        }
+        return it->get<std::string>();
+    };
+    auto as = text("as", nullptr);
+    if (!as) return std::nullopt;
+    if (*as != "clientid" && *as != "username" && *as != "peerhost") {
+        error = "as: expected clientid, username or peerhost, got " + *as;
+        return std::nullopt;
+    }
+    auto who = text("who", nullptr);
+    if (!who) return std::nullopt;
+    if (who->empty()) {
+        error = "who: must not be empty";
+        return std::nullopt;
+    }
+    if (*as == "peerhost" && !validIp(*who)) {
+        error = "who: not an IP address: " + *who;
+        return std::nullopt;
+    }
+    auto by = text("by", "mgmt_api");
+    auto reason = text("reason", "");
+    if (!by || !reason) return std::nullopt;
+    Json args = {{"as", *as}, {"who", *who}, {"by", *by}, {"reason", *reason}};
+    int64_t at = now_s;
+    if (auto it = body.find("at"); it != body.end() && !it->is_null()) {
+        auto v = epochSeconds(*it);
+        if (!v || *v < 0) {
+            error = "at: expected an RFC 3339 time or seconds since the epoch, got " + it->dump();
+            return std::nullopt;
+        }
+        at = *v;
+    }
+    args["at"] = static_cast<uint64_t>(at);
+    if (auto it = body.find("until"); it != body.end() && !it->is_null() && *it != "infinity") {
+        auto v = epochSeconds(*it);
+        if (!v || *v < 0) {
+            error = "until: expected infinity, an RFC 3339 time or seconds since the epoch, got " + it->dump();
+            return std::nullopt;
+        }
+        if (*v <= now_s) {
+            error = "already_expired: until is not in the future";
+            return std::nullopt;
+        }
+        args["until"] = static_cast<uint64_t>(*v);
+    }
+    return args;
+}
+
+}  // namespace emqx::http
