@@ -18,6 +18,7 @@ void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats
 void addPublishRoutes(std::vector<Route>& routes);       // publish, publish/bulk
 void addRetainerRoutes(std::vector<Route>& routes);      // mqtt/retainer
 void addBannedRoutes(std::vector<Route>& routes);        // banned
+void addTraceRoutes(std::vector<Route>& routes);         // trace
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

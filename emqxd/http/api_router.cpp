@@ -31,6 +31,7 @@ const std::vector<Route>& apiRoutes() {
         addPublishRoutes(r);
         addRetainerRoutes(r);
         addBannedRoutes(r);
+        addTraceRoutes(r);
         addDocRoutes(r);
         return r;
     }();
