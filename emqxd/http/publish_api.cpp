@@ -34,6 +34,22 @@ Outcome matchedNobody() { return {202, Json{{"reason_code", 16}, {"message", "no
 
 Outcome notDispatched() { return {503, Json{{"reason_code", 131}, {"message", "failed_to_dispatch"}}}; }
 
+// The durable store refused to keep it (a full disk): what a client's PUBACK
+// says then (0x97 quota exceeded), as a temporary failure.
+Outcome notStored() { return {503, Json{{"reason_code", 151}, {"message", "quota_exceeded"}}}; }
+
+// The outcome of one dispatched message, handed to `answer` once what the
+// publish queued in the durable store (a retained message, journals of
+// offline durable sessions) is committed, as a client's PUBACK waits: a 200
+// is never lost to a crash. Runs on worker 0; `answer` runs on the thread
+// that completes it (worker 0 or the store's writer).
+void whenStored(const std::shared_ptr<storage::DurableStore>& store, const PublishResult& result,
+                std::function<void(bool stored)> answer) {
+    if (result.durable.refused) return answer(false);
+    if (!store || result.durable.last_seq == 0 || !store->ackWaitsForCommit()) return answer(true);
+    store->whenCommitted(result.durable.last_seq, [answer] { answer(true); });
+}
+
 // A message id as EMQX shows its GUIDs, time first, so ids sort by publish
 // time; the sequence keeps two in one millisecond apart. Control loop only.
 std::string nextMessageId() {
@@ -72,9 +88,13 @@ void publishAll(const ApiContext& cx, std::vector<PublishRequest> requests,
         bool posted = !cx.broker.stopping &&
                       BrokerShard::publishFromOutside(
                           cx.broker, makeMessage(cx.broker, requests[i]),
-                          [back, finish, ok = std::move(ok)](const PublishResult& result) {  // on worker 0
+                          [back, finish, ok = std::move(ok), store = cx.broker.durable](const PublishResult& result) {
                               bool matched = result.targets > 0;
-                              back->post([finish, ok, matched] { finish(matched ? ok : matchedNobody()); });
+                              whenStored(store, result, [back, finish, ok, matched](bool stored) {
+                                  back->post([finish, ok, matched, stored] {  // on the control loop
+                                      finish(!stored ? notStored() : matched ? ok : matchedNobody());
+                                  });
+                              });
                           });
         if (!posted) finish(notDispatched());
     }

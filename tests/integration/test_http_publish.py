@@ -189,3 +189,28 @@ def test_a_publisher_key_may_publish_and_nothing_else_and_a_viewer_may_not_publi
     r = api.with_key("pub-admin", "wrong").post("/api/v5/publish", {"topic": "api/roles", "payload": "x"})
     assert r.status == 401 and r.json()["code"] == "BAD_API_KEY_OR_SECRET", r
     c.expect_no_message()
+
+
+# ---- durability -------------------------------------------------------------------------------
+
+
+def test_a_200_for_an_offline_durable_session_survives_kill9(make_broker, tmp_path):
+    """The answer waits for the journal's commit, as a client's PUBACK does."""
+    data = str(tmp_path / "data")
+    keys = tmp_path / "api_keys.txt"
+    keys.write_text(":".join(ADMIN) + "\n")
+    env = dict(QUIET_SYS, EMQX_API_KEY__BOOTSTRAP_FILE=str(keys), EMQX_DURABLE__FSYNC="batch")
+    b1 = make_broker(data_dir=data, env=env, http=True)
+    c = Client(b1, "pub-durable", clean=False, connect_props={"SessionExpiryInterval": 3600})
+    c.connect()
+    c.subscribe("api/durable/#", 1)
+    c.disconnect()
+    api = Api(b1, *ADMIN)
+    answers = [api.post("/api/v5/publish", {"topic": "api/durable/%d" % i, "payload": "p%d" % i, "qos": 1})
+               for i in range(20)]
+    assert [r.status for r in answers] == [200] * 20, answers
+    assert b1.kill9() == -9  # straight after the last answer: nothing else had time to commit it
+    b2 = make_broker(data_dir=data, env=env, http=True)
+    back = Client(b2, "pub-durable", clean=False, connect_props={"SessionExpiryInterval": 3600})
+    assert back.connect().session_present
+    assert [m.payload for m in back.wait_messages(20)] == [b"p%d" % i for i in range(20)]
