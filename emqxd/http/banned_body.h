@@ -6,15 +6,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "common/ctl/protocol.h"
 
 namespace emqx::http {
-
-// "2021-10-25T21:48:47+08:00", "...Z", with optional fractions of a second
-// -> seconds since the epoch; nullopt for anything else.
-std::optional<int64_t> parseRfc3339(std::string_view text);
 
 // The args of banned.add; nullopt with why. A ban that would already have
 // ended at `now_s` is refused, as EMQX does.

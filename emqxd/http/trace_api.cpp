@@ -3,10 +3,10 @@
 // `emqxctl traces list|start|stop|delete` and `trace tail`.
 #include <algorithm>
 
+#include "common/clock/rfc3339.h"
 #include "common/clock/wall_clock.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/http/api_route_groups.h"
-#include "emqxd/http/banned_body.h"
 #include "emqxd/http/ctl_call.h"
 #include "emqxd/http/json_body.h"
 
