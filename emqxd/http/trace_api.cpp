@@ -2,9 +2,12 @@
 // trace/:name/log (EMQX 5.8's emqx_mgmt_api_trace), on the handlers of
 // `emqxctl traces list|start|stop|delete` and `trace tail`.
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "common/clock/rfc3339.h"
 #include "common/clock/wall_clock.h"
+#include "common/http/zip_stored.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/http/api_route_groups.h"
 #include "emqxd/http/ctl_call.h"
@@ -139,6 +142,29 @@ void clearTraces(const ApiContext& cx, ApiCall call) {
     });
 }
 
+// EMQX's download: a zip of the trace's log, `<node>-<name>.log` in it. The
+// log is bounded by trace.max_file_size; it is read here, on the control loop,
+// as `trace tail` reads it.
+void downloadTrace(const ApiContext& cx, ApiCall call) {
+    std::string name = call.param("name");
+    callCtl(cx, "traces.list", Json::object(), call.reply,
+            [name, node = cx.broker.cfg.node.name, reply = call.reply](ctl::Answer a) {
+                if (!a.is_ok) return reply(ctlFailure(a));
+                for (const Json& t : a.data.at("traces")) {
+                    if (t.at("name") != name) continue;
+                    std::ifstream f(t.at("file").get<std::string>(), std::ios::binary);
+                    std::ostringstream log;  // no file yet: nothing traced yet
+                    if (f) log << f.rdbuf();
+                    HttpResponse r{200,
+                                   {{"content-type", "application/octet-stream"},
+                                    {"content-disposition", "attachment; filename=\"" + name + ".zip\""}},
+                                   zipOneStored(node + "-" + name + ".log", log.str(), wallClockMs())};
+                    return reply(r);
+                }
+                reply(traceNotFound(name));
+            });
+}
+
 // At most `limit` bytes of `data`, not cutting a UTF-8 character in two (the
 // next read starts where this one ends).
 size_t utf8Prefix(const std::string& data, size_t limit) {
@@ -189,6 +215,14 @@ void addTraceRoutes(std::vector<Route>& routes) {
         "PUT", "/api/v5/trace/:name/stop", "Trace", "Stop a trace (its log stays)", true, {}, {200, 404}, stopTrace});
     routes.push_back(Route{
         "DELETE", "/api/v5/trace/:name", "Trace", "Delete a trace and its log", true, {}, {204, 404}, deleteTrace});
+    routes.push_back(Route{"GET",
+                           "/api/v5/trace/:name/download",
+                           "Trace",
+                           "The trace's log as a zip",
+                           true,
+                           {},
+                           {200, 404},
+                           downloadTrace});
     routes.push_back(Route{"GET",
                            "/api/v5/trace/:name/log",
                            "Trace",

@@ -2,6 +2,8 @@
 named trace made through the API records a real client's packets, its log is
 read back by position, it is listed, stopped and deleted; bad bodies are 400
 with a reason, unknown names 404, a viewer may list but not start one."""
+import io
+import zipfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -73,6 +75,14 @@ def test_a_trace_made_through_the_api_records_a_client_and_is_read_stopped_and_d
     # The same trace as emqxctl's.
     assert [x["name"] for x in ctl_json(broker, "traces", "list")["traces"]] == ["tr-client"]
 
+    download = api.get("/api/v5/trace/tr-client/download")
+    assert download.status == 200 and download.headers["content-type"] == "application/octet-stream", download
+    assert 'filename="tr-client.zip"' in download.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(download.body)) as z:
+        assert z.testzip() is None and z.namelist() == [NODE + "-tr-client.log"]
+        zipped = z.read(NODE + "-tr-client.log").decode()
+    assert "Topic=tr/topic" in zipped and zipped.startswith(read_log(api, "tr-client")[:100])
+
     stopped = api.request("PUT", "/api/v5/trace/tr-client/stop")
     assert (stopped.status, stopped.json()) == (200, {"enable": False, "name": "tr-client"}), stopped
     assert listed(api)["tr-client"]["status"] == "stopped"
@@ -80,7 +90,7 @@ def test_a_trace_made_through_the_api_records_a_client_and_is_read_stopped_and_d
     assert gone.status == 204, gone
     assert "tr-client" not in listed(api)
     for r in (api.delete("/api/v5/trace/tr-client"), api.request("PUT", "/api/v5/trace/tr-client/stop"),
-              api.get("/api/v5/trace/tr-client/log")):
+              api.get("/api/v5/trace/tr-client/log"), api.get("/api/v5/trace/tr-client/download")):
         assert (r.status, r.json()) == (404, {"code": "NOT_FOUND", "message": "tr-client NOT FOUND"}), r
 
 
