@@ -1,7 +1,8 @@
 // publish and publish/bulk (EMQX 5.8's emqx_mgmt_api_publish): messages made
 // here go through the same dispatch as a client's (BrokerShard::
 // publishFromOutside), so retain, metrics, the journal and traces apply; the
-// answer waits for the dispatch to say whether anyone matched.
+// answer waits for the dispatch to say whether anyone matched and for the
+// durable commit of what it stored.
 #include <memory>
 
 #include "common/clock/wall_clock.h"
@@ -24,7 +25,8 @@ using ctl::Json;
 // What EMQX records as the publisher of a message from the HTTP API.
 constexpr std::string_view kPublisher = "http_api";
 
-// EMQX's status for one message: 200 matched someone, 202 nobody, 503 not dispatched.
+// EMQX's status for one message: 200 matched someone, 202 nobody, 503 not
+// dispatched (or not stored).
 struct Outcome {
     int status;
     Json body;
