@@ -40,7 +40,7 @@ Outcome notDispatched() { return {503, Json{{"reason_code", 131}, {"message", "f
 // says then (0x97 quota exceeded), as a temporary failure.
 Outcome notStored() { return {503, Json{{"reason_code", 151}, {"message", "quota_exceeded"}}}; }
 
-// The outcome of one dispatched message, handed to `answer` once what the
+// Whether one dispatched message was stored, handed to `answer` once what the
 // publish queued in the durable store (a retained message, journals of
 // offline durable sessions) is committed, as a client's PUBACK waits: a 200
 // is never lost to a crash. Runs on worker 0; `answer` runs on the thread
@@ -49,7 +49,10 @@ void whenStored(const std::shared_ptr<storage::DurableStore>& store, const Publi
                 std::function<void(bool stored)> answer) {
     if (result.durable.refused) return answer(false);
     if (!store || result.durable.last_seq == 0 || !store->ackWaitsForCommit()) return answer(true);
-    store->whenCommitted(result.durable.last_seq, [answer] { answer(true); });
+    DurableWrites writes = result.durable;
+    store->whenCommitted(writes.last_seq, [store, writes, answer] {
+        answer(!store->anyFailed(writes.first_seq, writes.last_seq));  // a commit fails on a full disk
+    });
 }
 
 // A message id as EMQX shows its GUIDs, time first, so ids sort by publish
