@@ -22,6 +22,8 @@ constexpr std::array kClientsList{
     ArgSpec{"ip_address", ArgKind::String, false, false, "only clients connected from this IP address"},
     ArgSpec{"conn_state", ArgKind::String, false, false, "connected | disconnected | idle"},
 };
+constexpr std::array kRetainerMessages{
+    ArgSpec{"topic", ArgKind::String, true, false, "only the messages whose topic matches this filter"}};
 constexpr std::array kRetainerClean{
     ArgSpec{"topic", ArgKind::String, true, false, "only this topic's retained message (default: all)"}};
 constexpr std::array kLogLevel{ArgSpec{"level", ArgKind::String, true, true,
@@ -87,6 +89,9 @@ constexpr std::array kBannedAdd{
     ArgSpec{"who", ArgKind::String, true, true, "the client id, username or IP address"},
     ArgSpec{"reason", ArgKind::String, false, false, "why (shown by banned list)"},
     ArgSpec{"duration", ArgKind::UInt, false, false, "seconds until the ban ends (default: never)"},
+    ArgSpec{"until", ArgKind::UInt, false, false, "when the ban ends, in seconds since the epoch (default: never)"},
+    ArgSpec{"by", ArgKind::String, false, false, "who bans (default: emqxctl)"},
+    ArgSpec{"at", ArgKind::UInt, false, false, "when the ban was made, in seconds since the epoch (default: now)"},
 };
 constexpr std::array kNode{ArgSpec{"node", ArgKind::String, true, true, "a node name, e.g. emqx@10.0.0.2"}};
 constexpr ArgSpec kApiKeyName{"name", ArgKind::String, false, true,
@@ -150,6 +155,10 @@ constexpr std::array kCommands{
                 human::retainedTopics},
     CommandSpec{"retainer.clean", "retainer", "clean", kRetainerClean, "Delete retained messages (all, or one topic)",
                 human::retainedCleaned},
+    CommandSpec{"retainer.messages", "retainer", "messages", kRetainerMessages,
+                "List retained messages (topic, id, QoS, publisher, time)", human::retainedMessages},
+    CommandSpec{"retainer.show", "retainer", "show", kTopic, "Show one topic's retained message, payload in base64",
+                human::retainedMessage},
     CommandSpec{"log.set-level", "log", "set-level", kLogLevel, "Set the log level at run time", human::logLevel},
     CommandSpec{"log.primary-level", "log", "primary-level", kLogPrimaryLevel, "Show or set the primary log level",
                 human::logLevel},

@@ -127,6 +127,12 @@ std::string banLine(const Json& b) {
            ", at=" + scalar(field(b, "at")) + ", until=" + scalar(field(b, "until")) + ")";
 }
 
+std::string retainedLine(const Json& m) {
+    return "Retained(topic=" + scalar(field(m, "topic")) + ", msgid=" + scalar(field(m, "msgid")) +
+           ", qos=" + scalar(field(m, "qos")) + ", from_clientid=" + scalar(field(m, "from_clientid")) +
+           ", publish_at=" + scalar(field(m, "publish_at")) + ")";
+}
+
 std::string subscriptionLine(const Json& s) {
     return scalar(field(s, "clientid")) + " -> topic:" + scalar(field(s, "topic")) + " qos:" + scalar(field(s, "qos")) +
            " nl:" + scalar(field(s, "nl")) + " rh:" + scalar(field(s, "rh")) + " rap:" + scalar(field(s, "rap"));
@@ -316,6 +322,14 @@ std::string retainedCleaned(const Json& data) {
     const Json& topic = field(data, "topic");
     if (topic.is_null()) return "Cleaned all retained messages\n";
     return "Cleaned retained messages for topic " + scalar(topic) + "\n";
+}
+
+std::string retainedMessages(const Json& data) {
+    return listLines(field(data, "messages"), "No retained messages.", retainedLine);
+}
+
+std::string retainedMessage(const Json& data) {
+    return retainedLine(data) + "\npayload (base64): " + scalar(field(data, "payload")) + "\n";
 }
 
 std::string logLevel(const Json& data) { return scalar(field(data, "level")) + "\n"; }

@@ -50,6 +50,8 @@ std::string routes(const Json& data);
 std::string retainedCount(const Json& data);
 std::string retainedTopics(const Json& data);
 std::string retainedCleaned(const Json& data);
+std::string retainedMessages(const Json& data);
+std::string retainedMessage(const Json& data);
 std::string logLevel(const Json& data);
 std::string traces(const Json& data);
 std::string traceStarted(const Json& data);

@@ -121,10 +121,15 @@ void registerAuthCommands(Registry& r) {
         std::string who = args["who"].get<std::string>();
         if (!auth::Banned::validAs(as)) return reply.fail(code::kBadArgs, "as must be clientid, username or peerhost");
         if (who.empty()) return reply.fail(code::kBadArgs, "who must not be empty");
+        if (args.contains("duration") && args.contains("until"))
+            return reply.fail(code::kBadArgs, "give duration or until, not both");
         int64_t now = wallClockMs();
         uint64_t duration = args.value("duration", uint64_t{0});
-        auth::BanEntry e{as,        who, args.value("reason", std::string()),
-                         "emqxctl", now, duration ? now + static_cast<int64_t>(duration) * 1000 : 0};
+        int64_t until = duration ? now + static_cast<int64_t>(duration) * 1000 : 0;
+        if (args.contains("until")) until = static_cast<int64_t>(args["until"].get<uint64_t>()) * 1000;
+        int64_t at = args.contains("at") ? static_cast<int64_t>(args["at"].get<uint64_t>()) * 1000 : now;
+        auth::BanEntry e{as, who,  args.value("reason", std::string()), args.value("by", std::string("emqxctl")),
+                         at, until};
         uint64_t seq = cx.broker.security->banned().add(e);
         answerOnceCommitted(cx, seq, reply, banJson(e));
     });

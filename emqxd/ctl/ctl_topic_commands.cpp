@@ -1,11 +1,15 @@
 // topics (the router's routes) and retainer (the retained messages): both
 // shared structures, read on the control loop.
+#include <map>
 #include <optional>
 #include <set>
 
+#include "common/http/base64.h"
+#include "common/topic/topic.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
+#include "emqxd/message/message_id.h"
 
 namespace emqx::ctl {
 
@@ -25,6 +29,29 @@ Json routesJson(const BrokerContext& ctx, std::optional<std::string_view> only) 
         out.push_back(std::move(r));
     }
     return out;
+}
+
+// The retained messages whose topic matches `filter` ("" for all), by topic.
+std::map<std::string, MessagePtr> retained(const BrokerContext& ctx, const std::string& filter) {
+    std::map<std::string, MessagePtr> out;
+    auto keep = [&](const MessagePtr& m) { out.emplace(m->topic, m); };
+    if (!filter.empty()) ctx.retain->match(filter, keep);
+    else
+        for (const char* all : {"#", "$SYS/#"}) ctx.retain->match(all, keep);
+    return out;
+}
+
+// A retained message without its payload. The store keeps no GUID: the id is
+// the publish time in microseconds and the durable id (with durable storage)
+// or a hash of the topic, which names the message as long as it is retained
+// (one per topic).
+Json retainedSummary(const Message& m) {
+    uint64_t low = m.durable_id ? m.durable_id : std::hash<std::string_view>{}(m.topic);
+    return {{"topic", m.topic},
+            {"msgid", messageIdHex(static_cast<uint64_t>(m.received_at_ms) * 1000, low)},
+            {"qos", m.qos},
+            {"from_clientid", m.publisher},
+            {"publish_at", m.received_at_ms}};
 }
 
 }  // namespace
@@ -60,6 +87,27 @@ void registerTopicCommands(Registry& r) {
             return reply.fail(code::kBadArgs, "retainer.clean: topic must not be empty");
         size_t removed = cx.broker.retain->erase(topic.is_string() ? topic.get<std::string>() : std::string());
         reply.ok({{"topic", topic}, {"removed", removed}});
+    });
+
+    r.add("retainer.messages", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        std::string filter = args.value("topic", std::string());
+        if (args.contains("topic") && !topic::isValidTopicFilter(filter, cx.broker.cfg.mqtt.max_topic_levels))
+            return reply.fail(code::kBadArgs, "retainer.messages: not a topic filter: " + filter);
+        Json list = Json::array();
+        for (const auto& [topic, m] : retained(cx.broker, filter)) list.push_back(retainedSummary(*m));
+        reply.ok({{"messages", list}});
+    });
+
+    r.add("retainer.show", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        std::string topic = args["topic"].get<std::string>();
+        if (!topic::isValidTopicName(topic))
+            return reply.fail(code::kBadArgs, "retainer.show: not a topic name: " + topic);
+        auto found = retained(cx.broker, topic);
+        if (found.empty()) return reply.fail(code::kNotFound, "Not Found: retained message of " + topic);
+        const Message& m = *found.begin()->second;
+        Json data = retainedSummary(m);
+        data["payload"] = http::base64Encode(m.payload);  // JSON strings carry no arbitrary bytes
+        reply.ok(data);
     });
 }
 

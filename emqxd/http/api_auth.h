@@ -2,13 +2,14 @@
 // Who may call a route: HTTP Basic with an API key and its secret (EMQX 5's
 // API keys) or a dashboard login's token (Bearer, POST /api/v5/login), and
 // what the key's or user's role lets it do (EMQX's roles: administrator
-// everything, viewer GET only, publisher only publishing, which is not built
-// yet). Refusals carry EMQX's codes: 401 AUTHORIZATION_HEADER_ERROR without
-// credentials, 401 BAD_API_KEY_OR_SECRET for a wrong, disabled or expired
-// key, 401 BAD_TOKEN / TOKEN_TIME_OUT for an unknown / expired token, 403
-// UNAUTHORIZED_ROLE; the 401 bodies say how to get credentials. A token of
-// the default user logged in with the default password may only change that
-// password or log out (403 DEFAULT_CREDENTIALS_NOT_CHANGED otherwise).
+// everything, viewer GET only, publisher only POST /api/v5/publish and
+// /publish/bulk). Refusals carry EMQX's codes: 401 AUTHORIZATION_HEADER_ERROR
+// without credentials, 401 BAD_API_KEY_OR_SECRET for a wrong, disabled or
+// expired key, 401 BAD_TOKEN / TOKEN_TIME_OUT for an unknown / expired
+// token, 403 UNAUTHORIZED_ROLE; the 401 bodies say how to get credentials. A
+// token of the default user logged in with the default password may only
+// change that password or log out (403 DEFAULT_CREDENTIALS_NOT_CHANGED
+// otherwise).
 #include <cstdint>
 #include <optional>
 #include <string_view>

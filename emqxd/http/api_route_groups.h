@@ -17,6 +17,10 @@ void addUserRoutes(std::vector<Route>& routes);          // users (the dashboard
 void addSubscriptionRoutes(std::vector<Route>& routes);  // subscriptions, clients/:clientid/(un)subscribe
 void addTopicRoutes(std::vector<Route>& routes);         // topics
 void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats
+void addPublishRoutes(std::vector<Route>& routes);       // publish, publish/bulk
+void addRetainerRoutes(std::vector<Route>& routes);      // mqtt/retainer
+void addBannedRoutes(std::vector<Route>& routes);        // banned
+void addTraceRoutes(std::vector<Route>& routes);         // trace
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -30,6 +30,10 @@ const std::vector<Route>& apiRoutes() {
         addSubscriptionRoutes(r);
         addTopicRoutes(r);
         addPrometheusRoutes(r);
+        addPublishRoutes(r);
+        addRetainerRoutes(r);
+        addBannedRoutes(r);
+        addTraceRoutes(r);
         addDocRoutes(r);
         return r;
     }();

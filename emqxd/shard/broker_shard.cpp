@@ -86,10 +86,14 @@ void BrokerShard::dispatch(const MessagePtr& msg, RouteMemo* memo, RouteScope sc
     if (local_.empty()) local_.swap(local);
 }
 
-void BrokerShard::publishFromOutside(BrokerContext& ctx, MessagePtr msg) {
-    if (ctx.shards.empty()) return;
+bool BrokerShard::publishFromOutside(BrokerContext& ctx, MessagePtr msg, PublishDone done) {
+    if (ctx.shards.empty()) return false;
     BrokerShard* shard = ctx.shards.front();
-    shard->runtime_.post([shard, msg = std::move(msg)] { shard->publish(msg); });
+    shard->runtime_.post([shard, msg = std::move(msg), done = std::move(done)] {
+        PublishResult result = shard->publish(msg);
+        if (done) done(result);
+    });
+    return true;
 }
 
 void BrokerShard::target(const MessagePtr& msg, const Subscriber& to, uint64_t shared_group, DurableWrites& writes) {

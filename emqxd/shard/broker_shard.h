@@ -91,7 +91,13 @@ public:
     // topics; the HTTP API and bridges to come) through the same dispatch as a
     // client's: worker 0's shard routes it, so retain_available, metrics and the
     // journal apply, and messages from one caller keep their order. Any thread.
-    static void publishFromOutside(BrokerContext& ctx, MessagePtr msg);
+    // `done`, when given, gets what the publish did (whether it reached
+    // anyone: the HTTP API's 200 or 202); it runs on worker 0's thread, so it
+    // must only hand the result on (e.g. post it to the control loop), never
+    // touch that worker's state. False when there is no worker to publish on
+    // (the message was dropped and `done` will not run).
+    using PublishDone = std::function<void(const PublishResult&)>;
+    static bool publishFromOutside(BrokerContext& ctx, MessagePtr msg, PublishDone done = nullptr);
 
 private:
     // Routes `msg` (within `scope`) and serves this worker's targets; counts
