@@ -1,6 +1,6 @@
 #include "common/http/basic_auth.h"
 
-#include "common/http/base64.h"
+#include "common/encoding/base64.h"
 
 #include <algorithm>
 #include <cctype>

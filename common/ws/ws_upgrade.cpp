@@ -1,13 +1,14 @@
 #include "common/ws/ws_upgrade.h"
 
 #include <http_parser.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+
+#include "common/encoding/base64.h"
 
 namespace emqx::ws {
 
@@ -230,17 +231,13 @@ std::string websocketAccept(std::string_view key) {
     in += "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     unsigned char digest[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char*>(in.data()), in.size(), digest);
-    unsigned char out[32];
-    const int n = EVP_EncodeBlock(out, digest, SHA_DIGEST_LENGTH);
-    return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    return base64Encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 std::string newWebsocketKey() {
     unsigned char nonce[16];
     if (RAND_bytes(nonce, sizeof nonce) != 1) std::abort();  // no randomness: nothing sensible to go on with
-    unsigned char out[32];
-    const int n = EVP_EncodeBlock(out, nonce, sizeof nonce);
-    return std::string(reinterpret_cast<char*>(out), static_cast<size_t>(n));
+    return base64Encode(std::string_view(reinterpret_cast<const char*>(nonce), sizeof nonce));
 }
 
 std::string upgradeRequest(std::string_view host, std::string_view path, std::string_view key,

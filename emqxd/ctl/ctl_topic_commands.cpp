@@ -4,7 +4,7 @@
 #include <optional>
 #include <set>
 
-#include "common/http/base64.h"
+#include "common/encoding/base64.h"
 #include "common/topic/topic.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_command_groups.h"
@@ -106,7 +106,7 @@ void registerTopicCommands(Registry& r) {
         if (found.empty()) return reply.fail(code::kNotFound, "Not Found: retained message of " + topic);
         const Message& m = *found.begin()->second;
         Json data = retainedSummary(m);
-        data["payload"] = http::base64Encode(m.payload);  // JSON strings carry no arbitrary bytes
+        data["payload"] = base64Encode(m.payload);  // JSON strings carry no arbitrary bytes
         reply.ok(data);
     });
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "common/http/base64.h"
+#include "common/encoding/base64.h"
 #include "common/mqtt/byte_writer.h"
 #include "common/mqtt/properties_codec.h"
 #include "common/topic/topic.h"

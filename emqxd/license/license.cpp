@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "common/clock/wall_clock.h"
+#include "common/encoding/base64.h"
 
 namespace emqx::license {
 
@@ -23,18 +24,13 @@ constexpr unsigned char kBuiltinKey[32] = {0x7b, 0x34, 0xf3, 0x55, 0xa4, 0xe3, 0
 
 constexpr int64_t kDayMs = 86400 * 1000LL;
 
-std::optional<std::string> base64Decode(std::string_view in) {
+// The signature as license files carry it: base64 that may be wrapped.
+std::optional<std::string> unwrappedBase64Decode(std::string_view in) {
     std::string s;
     for (char c : in)
         if (c != '\n' && c != '\r' && c != ' ') s += c;
-    if (s.empty() || s.size() % 4 != 0) return std::nullopt;
-    std::string out(s.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-    if (n < 0) return std::nullopt;
-    size_t pad = s.ends_with("==") ? 2 : s.ends_with("=") ? 1 : 0;
-    out.resize(static_cast<size_t>(n) - pad);
-    return out;
+    if (s.empty()) return std::nullopt;
+    return base64Decode(s);
 }
 
 struct PkeyFree {
@@ -109,7 +105,7 @@ std::optional<License> parseLicense(std::string_view text, const std::string& pu
         return std::nullopt;
     }
     const std::string& payload = outer["license"].get_ref<const std::string&>();
-    auto sig = base64Decode(outer["signature"].get<std::string>());
+    auto sig = unwrappedBase64Decode(outer["signature"].get<std::string>());
     if (!sig) {
         error = "invalid license file: signature is not base64";
         return std::nullopt;

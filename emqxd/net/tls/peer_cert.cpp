@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/encoding/base64.h"
+
 namespace emqx {
 
 namespace {
@@ -53,10 +55,7 @@ std::optional<std::string> distinguishedName(X509* cert) {
 std::optional<std::string> base64Der(X509* cert) {
     std::vector<unsigned char> d = der(cert);
     if (d.empty()) return std::nullopt;
-    std::string out(4 * ((d.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), d.data(), static_cast<int>(d.size()));
-    out.resize(static_cast<size_t>(n));
-    return out;
+    return base64Encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 
 std::optional<std::string> md5Der(X509* cert) {

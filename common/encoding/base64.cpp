@@ -1,10 +1,10 @@
-#include "common/http/base64.h"
+#include "common/encoding/base64.h"
 
 #include <openssl/evp.h>
 
 #include <algorithm>
 
-namespace emqx::http {
+namespace emqx {
 
 std::string base64Encode(std::string_view bytes) {
     std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');  // EVP_EncodeBlock writes a terminating NUL
@@ -32,4 +32,4 @@ std::optional<std::string> base64Decode(std::string_view text) {
     return out;
 }
 
-}  // namespace emqx::http
+}  // namespace emqx

@@ -1,12 +1,12 @@
 #pragma once
-// Base64 (RFC 4648, standard alphabet, padded) for what the HTTP API carries
-// in JSON and headers: Basic credentials, publish payloads, retained payloads.
-// Pure code.
+// Base64 (RFC 4648, standard alphabet, padded): the HTTP API's Basic
+// credentials and payloads, WebSocket keys, license signatures, PEM bodies of
+// peer certificates. Pure code.
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace emqx::http {
+namespace emqx {
 
 std::string base64Encode(std::string_view bytes);
 
@@ -14,4 +14,4 @@ std::string base64Encode(std::string_view bytes);
 // whitespace, '=' only as the last one or two characters).
 std::optional<std::string> base64Decode(std::string_view text);
 
-}  // namespace emqx::http
+}  // namespace emqx
