@@ -229,6 +229,8 @@ struct DashboardConfig {
     unsigned unsuccessful_login_max_attempts = 5;
     Millis unsuccessful_login_interval = 300000;
     Millis unsuccessful_login_lock_duration = 600000;
+    // As EMQX: a request with an Origin header gets Access-Control-Allow-Origin: *.
+    bool cors = false;
 };
 
 struct PrometheusConfig {

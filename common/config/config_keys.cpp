@@ -826,6 +826,10 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(durationKey("dashboard.unsuccessful_login_lock_duration", "10m", 1000, kDay,
                             "How long a locked-out address is refused (LOGIN_LOCKED), even with the right password",
                             at(&B::dashboard, &DC::unsuccessful_login_lock_duration)));
+    k.push_back(boolKey("dashboard.cors", "false",
+                        "Let web pages of other origins call the API: answers to requests with an Origin header "
+                        "carry Access-Control-Allow-Origin: *, and OPTIONS preflights are answered",
+                        at(&B::dashboard, &DC::cors)));
 
     // dashboard.listeners.http: the HTTP API (docs/http-api.md)
     using DH = DashboardHttpConfig;

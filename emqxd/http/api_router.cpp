@@ -40,12 +40,33 @@ const std::vector<Route>& apiRoutes() {
     return routes;
 }
 
+namespace {
+
+// dashboard.cors: a browser's preflight before a cross-origin call with
+// credentials or a body (EMQX answers the call itself, as below, with the
+// origin header only).
+HttpResponse corsPreflight(const HttpRequest& request, const std::string& allowed) {
+    HttpResponse r;
+    r.status = 204;
+    const std::string* asked = request.header("access-control-request-headers");
+    r.headers.emplace_back("access-control-allow-methods", allowed + ", OPTIONS");
+    r.headers.emplace_back("access-control-allow-headers", asked ? *asked : "authorization, content-type");
+    r.headers.emplace_back("access-control-max-age", "86400");
+    return r;
+}
+
+}  // namespace
+
 void dispatchApi(const ApiContext& cx, HttpRequest request, Reply reply) {
     auto answered = std::make_shared<bool>(false);
-    Reply once = [answered, reply = std::move(reply)](const HttpResponse& r) {
+    const bool cors = cx.broker.cfg.dashboard.cors && request.header("origin");
+    Reply once = [answered, cors, reply = std::move(reply)](const HttpResponse& r) {
         if (*answered) return;
         *answered = true;
-        reply(r);
+        if (!cors) return reply(r);
+        HttpResponse with_origin = r;
+        with_origin.headers.emplace_back("access-control-allow-origin", "*");
+        reply(with_origin);
     };
     const Route* route = nullptr;
     PathParams params;
@@ -63,6 +84,7 @@ void dispatchApi(const ApiContext& cx, HttpRequest request, Reply reply) {
         }
     }
     if (allowed.empty()) return once(errorResponse(404, "NOT_FOUND", "Request Path Not Found"));
+    if (!route && cors && request.method == "OPTIONS") return once(corsPreflight(request, allowed));
     if (!route) {
         HttpResponse r = errorResponse(405, "METHOD_NOT_ALLOWED", request.method + " is not allowed here");
         r.headers.emplace_back("allow", allowed);

@@ -45,6 +45,13 @@ def curl(broker, path, *args):
     return int(code), body
 
 
+def test_no_cors_by_default(api):
+    """dashboard.cors is false: no Access-Control-Allow-Origin, no preflight (test_http_cors.py has it on)."""
+    origin = {"Origin": "http://dashboard.example:8080"}
+    assert "access-control-allow-origin" not in api.get("/api/v5/nodes", headers=origin).headers
+    assert Api(api.broker).request("OPTIONS", "/api/v5/nodes", headers=origin).status == 405
+
+
 # ---- /status ----------------------------------------------------------------------------------
 
 
