@@ -9,11 +9,12 @@
 //     filters are the common case; a PUBLISH costs one hash of the topic and
 //     one lookup for all of them, whatever their number.
 //   - a trie holding only the filters with '+' or '#'. Each node has its
-//     literal children in a hash map keyed by level (transparent hash, so a
-//     std::string_view level is looked up without building a std::string),
+//     literal children in a LevelTable (open addressing; each child keeps its
+//     own level, looked up by std::string_view: see level_table.h),
 //     the '+' child as a separate pointer, the values of filters ending at the
 //     node, and the values of filters "<node>/#" (`hashValues`: '#' is always
-//     last, so it never needs a node of its own).
+//     last, so it never needs a node of its own). So matching a level costs
+//     one hash lookup (the literal), whatever wildcards the node has.
 //   Keeping exact filters out of the trie keeps it small (only wildcard
 //   prefixes), so a topic walk usually stops after a level or two instead of
 //   descending through every level of a deep exact-filter path. Measured with
@@ -46,6 +47,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/topic/level_table.h"
 #include "common/topic/topic.h"
 
 namespace emqx::topic {
@@ -56,6 +58,22 @@ struct StringHash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
+
+}  // namespace emqx::topic
+
+// libstdc++ stores a node's hash code only for hashes it does not deem fast
+// (std::hash<std::string> is not, a custom hash is). Without the code, a lookup
+// hashes the key of each node it walks past to see where the bucket ends, and
+// every rehash hashes every key again: at a million filters each is a cache
+// miss on the node's string. Profiled while subscribing 200k filters, 19% of
+// the broker's CPU was exact_'s lookups and rehashes. The code costs no
+// memory: an exact_ node still fits its 80 B glibc chunk.
+#if defined(__GLIBCXX__)
+template <>
+struct std::__is_fast_hash<emqx::topic::StringHash> : std::false_type {};
+#endif
+
+namespace emqx::topic {
 
 template <class Value>
 class TopicTrie {
@@ -69,7 +87,8 @@ public:
         : exact_(std::move(o.exact_)),
           root_(std::move(o.root_)),
           filterCount_(std::exchange(o.filterCount_, 0)),
-          valueCount_(std::exchange(o.valueCount_, 0)) {
+          valueCount_(std::exchange(o.valueCount_, 0)),
+          nodeCount_(std::exchange(o.nodeCount_, 0)) {
         o.clear();
     }
     TopicTrie& operator=(TopicTrie&& o) noexcept {
@@ -78,6 +97,7 @@ public:
             root_ = std::move(o.root_);
             filterCount_ = std::exchange(o.filterCount_, 0);
             valueCount_ = std::exchange(o.valueCount_, 0);
+            nodeCount_ = std::exchange(o.nodeCount_, 0);
             o.clear();
         }
         return *this;
@@ -135,8 +155,7 @@ public:
             if (level == "+") {
                 node = node->plus.get();
             } else {
-                auto it = node->children.find(level);
-                node = it == node->children.end() ? nullptr : it->second.get();
+                node = node->children.find(level);
             }
             if (node == nullptr) return nullptr;
             if (e == filter.size()) return node->values.empty() ? nullptr : &node->values;
@@ -175,9 +194,8 @@ public:
             const size_t e = levelEnd(topic, f.pos);
             const bool last = e == topic.size();
             const size_t next = last ? e : e + 1;
-            if (!node->children.empty()) {
-                auto it = node->children.find(topic.substr(f.pos, e - f.pos));
-                if (it != node->children.end()) stack.push({it->second.get(), next, last});
+            if (const Node* child = node->children.find(topic.substr(f.pos, e - f.pos))) {
+                stack.push({child, next, last});
             }
             if (node->plus && !(atRoot && dollar)) stack.push({node->plus.get(), next, last});
         }
@@ -196,18 +214,22 @@ public:
     size_t filterCount() const { return filterCount_; }
     size_t valueCount() const { return valueCount_; }
     bool empty() const { return valueCount_ == 0; }
+    // Trie nodes below the root: one per distinct prefix of the wildcard
+    // filters, '#' levels excluded. What the trie's memory grows with.
+    size_t nodeCount() const { return nodeCount_; }
 
     void clear() {
         exact_.clear();
         root_ = Node{};
         filterCount_ = 0;
         valueCount_ = 0;
+        nodeCount_ = 0;
     }
 
 private:
     struct Node {
-        using Children = std::unordered_map<std::string, std::unique_ptr<Node>, StringHash, std::equal_to<>>;
-        Children children;
+        std::string level;           // its key in the parent's `children` (empty: the root and '+' nodes)
+        LevelTable<Node> children;   // the literal levels below
         std::unique_ptr<Node> plus;  // the '+' level
         Values values;               // filters ending at this node
         Values hashValues;           // filters "<this node>/#" ("#" at the root)
@@ -217,6 +239,7 @@ private:
         Node& operator=(Node&& o) noexcept {
             if (this != &o) {
                 releaseChildren();
+                level = std::move(o.level);
                 children = std::move(o.children);
                 plus = std::move(o.plus);
                 values = std::move(o.values);
@@ -236,8 +259,7 @@ private:
             std::vector<std::unique_ptr<Node>> pending;
             auto detach = [&pending](Node& n) {
                 if (n.plus) pending.push_back(std::move(n.plus));
-                for (auto& [level, child] : n.children) pending.push_back(std::move(child));
-                n.children.clear();
+                n.children.drainInto(pending);
             };
             detach(*this);
             while (!pending.empty()) {
@@ -313,6 +335,11 @@ private:
         return true;
     }
 
+    std::unique_ptr<Node> newNode() {
+        ++nodeCount_;
+        return std::make_unique<Node>();
+    }
+
     template <class Eq>
     bool insertImpl(std::string_view filter, const Value& v, Eq&& eq, bool assign) {
         if (!isValidTopicFilter(filter)) return false;
@@ -328,14 +355,14 @@ private:
             const std::string_view level = filter.substr(pos, e - pos);
             if (level == "#") return addTo(node->hashValues, v, eq, assign);  // always last
             if (level == "+") {
-                if (!node->plus) node->plus = std::make_unique<Node>();
+                if (!node->plus) node->plus = newNode();
                 node = node->plus.get();
             } else {
-                auto it = node->children.find(level);
-                if (it == node->children.end()) {
-                    it = node->children.emplace(std::string(level), std::make_unique<Node>()).first;
-                }
-                node = it->second.get();
+                node = node->children.findOrAdd(level, [&] {
+                    std::unique_ptr<Node> n = newNode();
+                    n->level = level;
+                    return n;
+                });
             }
             if (e == filter.size()) return addTo(node->values, v, eq, assign);
             pos = e + 1;
@@ -348,8 +375,7 @@ private:
     size_t eraseWildcard(std::string_view filter, Pred& pred) {
         struct Step {
             Node* parent;
-            Node* child;
-            typename Node::Children::iterator it;  // children.end(): the '+' child
+            Node* child;  // parent->plus, or parent's literal child child->level
         };
         std::vector<Step> path;
         Node* node = &root_;
@@ -366,13 +392,11 @@ private:
             if (level == "+") {
                 if (!node->plus) break;
                 child = node->plus.get();
-                path.push_back({node, child, node->children.end()});
             } else {
-                auto it = node->children.find(level);
-                if (it == node->children.end()) break;
-                child = it->second.get();
-                path.push_back({node, child, it});
+                child = node->children.find(level);
+                if (!child) break;
             }
+            path.push_back({node, child});
             if (e == filter.size()) {
                 removed = removeFrom(child->values, pred);
                 break;
@@ -381,10 +405,11 @@ private:
             pos = e + 1;
         }
         for (auto s = path.rbegin(); s != path.rend() && s->child->isEmpty(); ++s) {
-            if (s->it == s->parent->children.end()) {
+            --nodeCount_;
+            if (s->child == s->parent->plus.get()) {
                 s->parent->plus.reset();
             } else {
-                s->parent->children.erase(s->it);
+                s->parent->children.erase(s->child->level);
             }
         }
         return removed;
@@ -399,7 +424,7 @@ private:
             size_t depth;
             size_t saved;  // path.size() before this node's level was appended
             bool plus_done;
-            typename Node::Children::const_iterator next;
+            size_t next;  // the next slot of node->children to look at
         };
         std::string path;
         std::vector<Walk> stack;
@@ -409,7 +434,7 @@ private:
                 const std::string filter = depth == 0 ? std::string("#") : path + "/#";
                 for (const Value& v : n.hashValues) visit(std::string_view(filter), v);
             }
-            stack.push_back({&n, depth, saved, false, n.children.begin()});
+            stack.push_back({&n, depth, saved, false, 0});
         };
         enter(root_, 0, 0);
         while (!stack.empty()) {
@@ -423,10 +448,9 @@ private:
                     level = "+";
                 }
             }
-            if (child == nullptr && w.next != w.node->children.end()) {
-                level = w.next->first;
-                child = w.next->second.get();
-                ++w.next;
+            while (child == nullptr && w.next < w.node->children.capacity()) {
+                child = w.node->children.at(w.next++);
+                if (child) level = child->level;
             }
             if (child == nullptr) {
                 path.resize(w.saved);
@@ -445,6 +469,7 @@ private:
     Node root_;
     size_t filterCount_ = 0;
     size_t valueCount_ = 0;
+    size_t nodeCount_ = 0;
 };
 
 }  // namespace emqx::topic

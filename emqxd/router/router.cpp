@@ -39,10 +39,9 @@ bool Router::unsubscribe(std::string_view filter, uint64_t session_id) {
 
 void Router::subscribeDirect(std::string_view filter, const Subscriber& s) {
     std::unique_lock lock(mutex_);
-    bool replaced = direct_.erase(filter, s);
-    bool added = direct_.insert(filter, s);
-    if (added && !replaced) subscriptions_.add();
-    if (replaced && !added) subscriptions_.sub();
+    // One walk: a session's second SUBSCRIBE to a filter overwrites its options in place.
+    const bool added = direct_.insertOrAssign(filter, s, std::equal_to<>());
+    if (added) subscriptions_.add();
     changed();
 }
 

@@ -393,3 +393,70 @@ TEST_CASE("trie: 65,535-level wildcard filters do not recurse per level", "[topi
     }  // destroyed with a 65,535-node path
     SUCCEED();
 }
+
+TEST_CASE("trie: '+' and '#' at several depths come and go, nodes pruned", "[topic]") {
+    TopicTrie<int> t;
+    // Every wildcard position of a 4-level path, and '#' after each prefix.
+    const std::vector<std::pair<const char*, int>> subs = {
+        {"+/b/c/d", 1}, {"a/+/c/d", 2}, {"a/b/+/d", 3}, {"a/b/c/+", 4}, {"+/+/+/+", 5},
+        {"#", 6},       {"a/#", 7},     {"a/b/#", 8},   {"a/b/c/#", 9}, {"+/b/#", 10},
+    };
+    for (auto& [f, v] : subs) REQUIRE(t.insert(f, v));
+    // Prefixes: + +/b +/b/c +/b/c/d a a/+ a/+/c a/+/c/d a/b a/b/+ a/b/+/d a/b/c a/b/c/+
+    // +/+ +/+/+ +/+/+/+: '#' adds no node.
+    CHECK(t.nodeCount() == 16);
+    CHECK(matchAll(t, "a/b/c/d") == ints({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+    CHECK(matchAll(t, "a/b/c") == ints({6, 7, 8, 9, 10}));  // "x/#" matches its parent x
+    CHECK(matchAll(t, "x/b/c/d") == ints({1, 5, 6, 10}));
+    CHECK(matchAll(t, "a/x/c/d") == ints({2, 5, 6, 7}));
+    CHECK(matchAll(t, "a/b/x/d") == ints({3, 5, 6, 7, 8, 10}));
+    CHECK(matchAll(t, "a/b/c/x") == ints({4, 5, 6, 7, 8, 9, 10}));
+
+    // Unsubscribing one wildcard leaves its neighbours at the same depth.
+    CHECK(t.erase("a/b/+/d", 3));
+    CHECK(t.nodeCount() == 14);  // a/b/+/d and a/b/+, left empty
+    CHECK(matchAll(t, "a/b/x/d") == ints({5, 6, 7, 8, 10}));
+    CHECK(t.erase("a/b/#", 8));
+    CHECK(matchAll(t, "a/b/x/d") == ints({5, 6, 7, 10}));
+    CHECK(matchAll(t, "a/b/c/x") == ints({4, 5, 6, 7, 9, 10}));
+    CHECK(t.erase("+/b/#", 10));
+    CHECK(t.nodeCount() == 14);  // +/b still leads to +/b/c/d
+    CHECK(matchAll(t, "x/b") == ints({6}));
+    CHECK(t.erase("+/b/c/d", 1));
+    CHECK(t.nodeCount() == 11);  // +/b/c/d, +/b/c, +/b; + stays for +/+/+/+
+    CHECK(matchAll(t, "x/b/c/d") == ints({5, 6}));
+    CHECK(t.erase("#", 6));
+    CHECK(matchAll(t, "x") == ints({}));
+    CHECK(matchAll(t, "a") == ints({7}));
+
+    for (auto& [f, v] : subs) t.erase(f, v);
+    CHECK(t.empty());
+    CHECK(t.nodeCount() == 0);
+    CHECK(matchAll(t, "a/b/c/d").empty());
+    REQUIRE(t.insert("a/+/#", 11));
+    CHECK(t.nodeCount() == 2);
+    CHECK(matchAll(t, "a/x") == ints({11}));
+    t.clear();
+    CHECK(t.nodeCount() == 0);
+}
+
+TEST_CASE("trie: '$' topics are not matched by a leading wildcard, deeper ones match '$' levels", "[topic]") {
+    TopicTrie<int> t;
+    for (auto& [f, v] : std::vector<std::pair<const char*, int>>{
+             {"#", 1}, {"+/x", 2}, {"+/#", 3}, {"+/+", 4}, {"$SYS/#", 5}, {"$SYS/+", 6}, {"a/+", 7}, {"a/#", 8}})
+        REQUIRE(t.insert(f, v));
+    CHECK(matchAll(t, "$SYS/x") == ints({5, 6}));
+    CHECK(matchAll(t, "$SYS") == ints({5}));
+    CHECK(matchAll(t, "$other/x").empty());
+    CHECK(matchAll(t, "a/$x") == ints({1, 3, 4, 7, 8}));
+    CHECK(matchAll(t, "b/x") == ints({1, 2, 3, 4}));
+}
+
+TEST_CASE("trie: the maps keep each key's hash code (libstdc++)", "[topic]") {
+#if defined(__GLIBCXX__)
+    // Without it every lookup re-hashes the keys it walks past (see StringHash).
+    CHECK(std::__cache_default<std::string, emqx::topic::StringHash>::value);
+#else
+    SUCCEED("another standard library decides on its own");
+#endif
+}

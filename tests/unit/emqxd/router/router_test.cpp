@@ -159,6 +159,17 @@ TEST_CASE("router: resubscribe replaces options without a duplicate", "[core][ro
     CHECK(hits[0].qos == 2);
     CHECK(hits[0].worker == 1);
 
+    // The same for an exact filter (kept apart from the wildcard trie).
+    r.subscribe("a/b/c", sub(1, 0, 1));
+    r.subscribe("a/b/c", sub(1, 1, 0));
+    CHECK(r.subscriptions().value() == 2);
+    auto exact = routeOf(r, makeMsg("a/b/c"));
+    REQUIRE(exact.size() == 1);
+    CHECK(exact[0].qos == 0);
+    CHECK(exact[0].worker == 1);
+    r.unsubscribe("a/b/c", 1);
+    CHECK(routeOf(r, makeMsg("a/b/c")).empty());
+
     r.subscribe("$share/g/s", sub(1, 0, 0));
     r.subscribe("$share/g/s", sub(1, 0, 1));
     CHECK(r.subscriptions().value() == 2);
