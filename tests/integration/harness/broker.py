@@ -37,11 +37,20 @@ def emqxd_bin():
     return path
 
 
+_handed_out = set()
+
+
 def free_port():
-    """A port that was free a moment ago (bind :0, read, close)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port that was free a moment ago (bind :0, read, close), and not one
+    this process handed out before: the kernel may give a just-closed port
+    again, and a broker with two listeners would get one port twice."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def wait_until(pred, timeout, interval=0.02, what="condition"):
