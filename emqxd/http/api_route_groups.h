@@ -11,6 +11,7 @@ void addStatusRoutes(std::vector<Route>& routes);        // /status
 void addNodeRoutes(std::vector<Route>& routes);          // nodes, stats, metrics
 void addListenerRoutes(std::vector<Route>& routes);      // listeners
 void addClientRoutes(std::vector<Route>& routes);        // clients
+void addClientAdminRoutes(std::vector<Route>& routes);   // clients/kickout/bulk, clients/:clientid/authorization/cache
 void addApiKeyRoutes(std::vector<Route>& routes);        // api_key
 void addLoginRoutes(std::vector<Route>& routes);         // login, logout
 void addUserRoutes(std::vector<Route>& routes);          // users (the dashboard's)

@@ -24,6 +24,7 @@ const std::vector<Route>& apiRoutes() {
         addNodeRoutes(r);
         addListenerRoutes(r);
         addClientRoutes(r);
+        addClientAdminRoutes(r);
         addApiKeyRoutes(r);
         addLoginRoutes(r);
         addUserRoutes(r);
