@@ -28,6 +28,7 @@ const std::vector<Route>& apiRoutes() {
         addApiKeyRoutes(r);
         addLoginRoutes(r);
         addUserRoutes(r);
+        addAuthnUserRoutes(r);
         addSubscriptionRoutes(r);
         addTopicRoutes(r);
         addPrometheusRoutes(r);
