@@ -202,6 +202,8 @@ constexpr std::array kCommands{
                 "Re-read the ACL files (a bad file is refused, the old rules stay)", human::aclReloaded},
     CommandSpec{"authz.cache-clean", "authz", "cache-clean", kCacheClean,
                 "Empty the authorization cache of all clients or one", human::authzCacheCleaned},
+    CommandSpec{"authz.cache-list", "authz", "cache-list", kClientId, "Show one client's cached authorization results",
+                human::json},
     CommandSpec{"banned.list", "banned", "list", kNoArgs, "List banned client ids, usernames and addresses",
                 human::banned},
     CommandSpec{"banned.add", "banned", "add", kBannedAdd, "Ban a client id, username or IP address", human::ok},

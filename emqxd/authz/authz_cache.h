@@ -26,6 +26,16 @@ public:
     }
     size_t size() const { return index_.size(); }
 
+    // Each result still served at `now_ms` for `generation`, most recently used
+    // first: f(action, topic, allow, expires_ms). For `GET .../authorization/cache`.
+    template <class F>
+    void forEachLive(int64_t now_ms, uint64_t generation, F&& f) const {
+        for (const Entry& e : order_)
+            if (e.generation == generation && e.expires_ms > now_ms)
+                f(e.key[0] == 'p' ? Action::Publish : Action::Subscribe, std::string_view(e.key).substr(1), e.allow,
+                  e.expires_ms);
+    }
+
 private:
     struct Entry {
         std::string key;  // action letter + topic

@@ -15,6 +15,7 @@ void registerLogCommands(Registry& registry);           // log
 void registerTraceCommands(Registry& registry);         // trace, traces
 void registerLicenseCommands(Registry& registry);       // license
 void registerAuthCommands(Registry& registry);          // users, acl, authz, banned
+void registerAuthzCacheCommands(Registry& registry);    // authz cache-list
 void registerTlsCommands(Registry& registry);           // pem_cache
 void registerVmCommands(Registry& registry);            // vm
 void registerApiKeyCommands(Registry& registry);        // api_keys

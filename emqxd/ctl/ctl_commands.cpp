@@ -15,6 +15,7 @@ void registerCommands(Registry& r) {
     registerTraceCommands(r);
     registerLicenseCommands(r);
     registerAuthCommands(r);
+    registerAuthzCacheCommands(r);
     registerTlsCommands(r);
     registerVmCommands(r);
     registerApiKeyCommands(r);

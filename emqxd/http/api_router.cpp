@@ -24,9 +24,11 @@ const std::vector<Route>& apiRoutes() {
         addNodeRoutes(r);
         addListenerRoutes(r);
         addClientRoutes(r);
+        addClientAdminRoutes(r);
         addApiKeyRoutes(r);
         addLoginRoutes(r);
         addUserRoutes(r);
+        addAuthnUserRoutes(r);
         addSubscriptionRoutes(r);
         addTopicRoutes(r);
         addPrometheusRoutes(r);

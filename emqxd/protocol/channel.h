@@ -102,6 +102,8 @@ public:
     void checkNoLaterThan(int64_t at_ms);
     // `emqxctl authz cache-clean`: forget this client's cached authorization results.
     void clearAuthzCache() { authz_cache_.reset(); }
+    // Null until the first cached check (or after a clean).
+    const authz::Cache* authzCache() const { return authz_cache_.get(); }
 
 private:
     void onConnect(mqtt::Connect& c, int hops);
