@@ -11,11 +11,6 @@ namespace {
 
 using ctl::Json;
 
-HttpResponse clientFailure(const ctl::Answer& a) {
-    if (ctl::isClientNotFound(a)) return errorResponse(404, "CLIENTID_NOT_FOUND", "Client ID not found");
-    return ctlFailure(a);
-}
-
 // As EMQX: every id is kicked where it has a session; an id without one is
 // passed over, not an error.
 void kickoutClients(const ApiContext& cx, ApiCall call) {

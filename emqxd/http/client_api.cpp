@@ -12,8 +12,6 @@ namespace {
 
 using ctl::Json;
 
-HttpResponse clientNotFound() { return errorResponse(404, "CLIENTID_NOT_FOUND", "Client ID not found"); }
-
 void listClients(const ApiContext& cx, ApiCall call) {
     std::string error;
     auto page = parsePageRequest(call.query, error);
@@ -37,7 +35,7 @@ void getClient(const ApiContext& cx, ApiCall call) {
     const BrokerContext* ctx = &cx.broker;
     callCtl(cx, "clients.show", {{"clientid", call.param("clientid")}}, call.reply,
             [ctx, reply = call.reply](ctl::Answer a) {
-                if (!a.is_ok) return reply(a.code == ctl::code::kNotFound ? clientNotFound() : ctlFailure(a));
+                if (!a.is_ok) return reply(clientFailure(a));
                 reply(jsonResponse(emqxClient(a.data.at("client"), ctx->cfg.mqtt, ctx->cfg.node.name)));
             });
 }
@@ -45,7 +43,7 @@ void getClient(const ApiContext& cx, ApiCall call) {
 void kickClient(const ApiContext& cx, ApiCall call) {
     callCtl(cx, "clients.kick", {{"clientid", call.param("clientid")}}, call.reply,
             [reply = call.reply](ctl::Answer a) {
-                if (!a.is_ok) return reply(a.code == ctl::code::kNotFound ? clientNotFound() : ctlFailure(a));
+                if (!a.is_ok) return reply(clientFailure(a));
                 reply(noContent());
             });
 }

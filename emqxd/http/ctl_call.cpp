@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "emqxd/ctl/client_owner.h"
 #include "emqxd/log/log.h"
 
 namespace emqx::http {
@@ -64,6 +65,11 @@ HttpResponse ctlFailure(const ctl::Answer& a) {
     if (a.code == code::kShuttingDown) return errorResponse(503, "SERVICE_UNAVAILABLE", a.message);
     if (a.code == code::kNotAvailable) return errorResponse(501, "NOT_IMPLEMENTED", a.message);
     return errorResponse(500, "INTERNAL_ERROR", a.message);
+}
+
+HttpResponse clientFailure(const ctl::Answer& a) {
+    if (ctl::isClientNotFound(a)) return errorResponse(404, "CLIENTID_NOT_FOUND", "Client ID not found");
+    return ctlFailure(a);
 }
 
 const ctl::Answer* firstFailure(const std::vector<ctl::Answer>& answers) {

@@ -32,6 +32,10 @@ void callCtlEach(const ApiContext& cx, std::string_view name, std::vector<ctl::J
 // BAD_REQUEST, shutting_down 503, not_available 501, anything else 500.
 HttpResponse ctlFailure(const ctl::Answer& a);
 
+// A failed answer of a command about one client: 404 CLIENTID_NOT_FOUND when
+// it has no session (ctl::isClientNotFound), else as ctlFailure.
+HttpResponse clientFailure(const ctl::Answer& a);
+
 // The first failed answer, or null when all succeeded.
 const ctl::Answer* firstFailure(const std::vector<ctl::Answer>& answers);
 

@@ -17,10 +17,6 @@ namespace {
 using ctl::Json;
 using ArgsOf = std::optional<Json> (*)(std::string_view clientid, const Json& body, std::string& error);
 
-HttpResponse clientNotFound() { return errorResponse(404, "CLIENTID_NOT_FOUND", "Client ID not found"); }
-
-HttpResponse clientFailure(const ctl::Answer& a) { return ctl::isClientNotFound(a) ? clientNotFound() : ctlFailure(a); }
-
 void listSubscriptions(const ApiContext& cx, ApiCall call) {
     std::string error;
     auto page = parsePageRequest(call.query, error);
@@ -105,7 +101,7 @@ void subscribeBulk(const ApiContext& cx, ApiCall call) {
     callCtlEach(cx, "subscriptions.add", *args, call.reply,
                 [node, args = *args, reply = call.reply](std::vector<ctl::Answer>& answers) {
                     for (const auto& a : answers)
-                        if (ctl::isClientNotFound(a)) return reply(clientNotFound());
+                        if (ctl::isClientNotFound(a)) return reply(clientFailure(a));
                     Json succeed = Json::array();
                     Json failed = Json::array();
                     for (size_t i = 0; i < answers.size(); ++i) {
