@@ -35,7 +35,10 @@ async function show() {
   const s = session();
   document.getElementById("top").hidden = !s || name === "login";
   if (!s || name === "login") {
-    loginPage(view);
+    // The page asked for (#/clients) once logged in; a hash that does not
+    // change fires no hashchange, so show() is called then.
+    const next = name && name !== "login" ? location.hash : "#/overview";
+    loginPage(view, () => (location.hash === next ? show() : (location.hash = next)));
     return;
   }
   document.getElementById("who").textContent = s.username;

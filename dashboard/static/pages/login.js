@@ -16,7 +16,8 @@ async function login(username, password) {
   }
 }
 
-export function loginPage(view) {
+// `done` opens the dashboard once logged in.
+export function loginPage(view, done) {
   const status = el("div");
   const form = el("form", { id: "login-form" },
     el("label", {}, "Username", el("input", { name: "username", value: "admin", autocomplete: "username" })),
@@ -27,8 +28,8 @@ export function loginPage(view) {
     const { username, password } = formValues(form);
     status.replaceChildren();
     try {
-      if (await login(username, password)) location.hash = "#/overview";
-      else changePassword(view, username, password);
+      if (await login(username, password)) done();
+      else changePassword(view, username, password, done);
     } catch (e) {
       dropSession();
       status.append(message(e.message));
@@ -37,7 +38,7 @@ export function loginPage(view) {
   view.append(el("section", { class: "login" }, el("h1", {}, "emqxd dashboard"), form, status));
 }
 
-function changePassword(view, username, oldPassword) {
+function changePassword(view, username, oldPassword, done) {
   const status = el("div");
   const form = el("form", { id: "change-password-form" },
     el("label", {}, "New password", el("input", { name: "new_pwd", type: "password", autocomplete: "new-password" })),
@@ -51,7 +52,7 @@ function changePassword(view, username, oldPassword) {
     try {
       await call("POST", "/api/v5/users/" + encodeURIComponent(username) + "/change_pwd", { old_pwd: oldPassword, new_pwd });
       await login(username, new_pwd);
-      location.hash = "#/overview";
+      done();
     } catch (e) {
       status.append(message(e.message));
     }
