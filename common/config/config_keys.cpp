@@ -826,6 +826,10 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(durationKey("dashboard.unsuccessful_login_lock_duration", "10m", 1000, kDay,
                             "How long a locked-out address is refused (LOGIN_LOCKED), even with the right password",
                             at(&B::dashboard, &DC::unsuccessful_login_lock_duration)));
+    k.push_back(stringKey("dashboard.static_dir", "",
+                          "Ours: the directory the dashboard is served from (index.html, static/); empty: the "
+                          "dashboard/ directory of the source tree emqxd was built from",
+                          at(&B::dashboard, &DC::static_dir)));
 
     // dashboard.listeners.http: the HTTP API (docs/http-api.md)
     using DH = DashboardHttpConfig;
