@@ -11,7 +11,7 @@ const puppeteer = require("puppeteer-core");
 
 const cfg = JSON.parse(process.argv[2]);
 const WAIT_MS = 20000;
-const report = { pages: {}, browser_pid: null };
+const report = { pages: {} };
 let page;
 
 // Waits until `selector`'s rendered text has (or, with absent, lacks) `text`.
