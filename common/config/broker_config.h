@@ -206,8 +206,8 @@ struct FlappingDetectConfig {
     Millis ban_time = 300000;
 };
 
-// The HTTP API's listener (EMQX 5's dashboard.listeners.http; emqxd has no
-// dashboard, only the REST API under /api/v5 and /status).
+// The HTTP API's listener (EMQX 5's dashboard.listeners.http): the REST API
+// under /api/v5 and /status, and the dashboard's files (StaticFiles).
 struct DashboardHttpConfig {
     bool enable = true;
     std::string bind = "0.0.0.0:18083";  // port 0: off, as EMQX's `bind = 0`
@@ -231,6 +231,9 @@ struct DashboardConfig {
     Millis unsuccessful_login_lock_duration = 600000;
     // As EMQX: a request with an Origin header gets Access-Control-Allow-Origin: *.
     bool cors = false;
+    // Ours: where the dashboard's files are; "" is the dashboard/ directory
+    // of the source tree emqxd was built from (EMQXD_DASHBOARD_DIR).
+    std::string static_dir;
 };
 
 struct PrometheusConfig {

@@ -830,6 +830,10 @@ std::vector<KeyDef> buildKeys() {
                         "Let web pages of other origins call the API: answers to requests with an Origin header "
                         "carry Access-Control-Allow-Origin: *, and OPTIONS preflights are answered",
                         at(&B::dashboard, &DC::cors)));
+    k.push_back(stringKey("dashboard.static_dir", "",
+                          "Ours: the directory the dashboard is served from (index.html, static/); empty: the "
+                          "dashboard/ directory of the source tree emqxd was built from",
+                          at(&B::dashboard, &DC::static_dir)));
 
     // dashboard.listeners.http: the HTTP API (docs/http-api.md)
     using DH = DashboardHttpConfig;

@@ -49,6 +49,7 @@ bool HttpServer::start(std::string& error) {
         error = "ctl command registry: " + problems.front();
         return false;
     }
+    if (!loadDashboard(error)) return false;
     sockaddr_storage addr;
     std::string why;
     if (!parseBindAddress(cfg.bind, addr, why)) {
@@ -68,6 +69,24 @@ bool HttpServer::start(std::string& error) {
         return false;
     }
     log::info("http: the HTTP API listens on {}", cfg.bind);
+    return true;
+}
+
+// The configured directory must load; the built-in one may be absent (an
+// emqxd copied away from its source tree), which leaves only the REST API.
+bool HttpServer::loadDashboard(std::string& error) {
+    const std::string& dir = ctx_.cfg.dashboard.static_dir;
+    std::string why;
+    if (dashboard_.load(dir.empty() ? EMQXD_DASHBOARD_DIR : dir, why)) {
+        log::info("http: the dashboard is served from {} ({} files)", dir.empty() ? EMQXD_DASHBOARD_DIR : dir,
+                  dashboard_.size());
+        return true;
+    }
+    if (!dir.empty()) {
+        error = "dashboard.static_dir: " + why;
+        return false;
+    }
+    log::warn("http: no dashboard ({}); set dashboard.static_dir", why);
     return true;
 }
 
@@ -118,12 +137,14 @@ void HttpServer::onRequest(HttpConnection& c, HttpRequest request) {
     EMQX_ASSERT_OWNER(owner_);
     std::string what = request.method + " " + request.path;
     request.peer = c.peer();
-    dispatchApi(api_cx_, std::move(request), [this, id = c.id(), what](const HttpResponse& r) {
+    Reply reply = [this, id = c.id(), what](const HttpResponse& r) {
         auto it = conns_.find(id);
         if (it == conns_.end()) return;  // the client went away meanwhile
         log::debug("http: {} {} -> {}", it->second->peer(), what, r.status);
         it->second->respond(r);
-    });
+    };
+    if (dashboard_.size() > 0 && StaticFiles::owns(request.path)) return reply(dashboard_.serve(request));
+    dispatchApi(api_cx_, std::move(request), std::move(reply));
 }
 
 void HttpServer::onClosing(HttpConnection& c) { conns_.erase(c.id()); }

@@ -2,7 +2,8 @@
 // The HTTP API's server (docs/http-api.md): a TCP listener on the control
 // loop beside the ctl socket, bound at dashboard.listeners.http.bind. It is
 // the registry's second transport: each request runs through the route table
-// (api_router.h), whose endpoints call the handlers emqxctl runs. At most
+// (api_router.h), whose endpoints call the handlers emqxctl runs; "/" and
+// "/static/..." are the dashboard's files (static_files.h). At most
 // dashboard.listeners.http.max_connections connections: one more is closed
 // as soon as it is accepted, and counted (logged when the limit is first
 // reached and when it is left). Requests are bounded (HttpLimits); each
@@ -23,6 +24,7 @@
 #include "emqxd/ctl/ctl_registry.h"
 #include "emqxd/http/api_route.h"
 #include "emqxd/http/http_connection.h"
+#include "emqxd/http/static_files.h"
 
 namespace emqx {
 
@@ -53,6 +55,7 @@ public:
     void onClosing(HttpConnection& c) override;
 
 private:
+    bool loadDashboard(std::string& error);
     static void onConnection(uv_stream_t* server, int status);
     void accept();
     void refuse();
@@ -66,6 +69,7 @@ private:
     ctl::CommandContext ctl_cx_;
     ApiContext api_cx_;
     HttpLimits limits_;
+    StaticFiles dashboard_;
     uv_tcp_t* server_ = nullptr;  // freed in its close callback
     bool stopped_ = false;
     uint64_t next_id_ = 1;
