@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from harness import Api, Broker, Client, RawClient, mosquitto_pub, start_api_broker, use_shared_broker, wait_until
+from harness import Api, Broker, Client, RawClient, shared_api_broker_fixtures, wait_until
 from harness import mqttbytes as mb
 from harness.http_api import basic
 from test_ctl_common import QUIET_SYS, ctl, ctl_json, pytestmark, run_ctl  # noqa: F401
@@ -20,21 +20,7 @@ ADMIN = ("boot-admin", "boot-admin-secret")
 VIEWER = ("boot-viewer", "boot-viewer-secret")
 
 
-@pytest.fixture(scope="module")
-def _broker(tmp_path_factory):
-    b = start_api_broker(tmp_path_factory, "http-api", [ADMIN, (), VIEWER + ("viewer",)], QUIET_SYS)  # (): a blank line
-    yield b
-    b.stop()
-
-
-@pytest.fixture
-def broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture
-def api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures("http-api", [ADMIN, (), VIEWER + ("viewer",)], QUIET_SYS, ADMIN)  # (): a blank line
 
 
 def curl(broker, path, *args):

@@ -11,28 +11,14 @@ import time
 
 import pytest
 
-from harness import Api, Client, RawClient, start_api_broker, use_shared_broker, wait_until
+from harness import Api, Client, RawClient, shared_api_broker_fixtures, wait_until
 from harness import mqttbytes as mb
 from test_ctl_common import QUIET_SYS, ctl_json, pytestmark  # noqa: F401
 
 ADMIN = ("more-admin", "more-admin-secret")
 
 
-@pytest.fixture(scope="module")
-def _broker(tmp_path_factory):
-    b = start_api_broker(tmp_path_factory, "http-more", [ADMIN], QUIET_SYS)
-    yield b
-    b.stop()
-
-
-@pytest.fixture
-def broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture
-def api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures("http-more", [ADMIN], QUIET_SYS, ADMIN)
 
 
 def connected(broker, clientid):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from harness import Api, Client, MosquittoSub, start_api_broker, use_shared_broker
+from harness import Api, Client, MosquittoSub, shared_api_broker_fixtures
 from test_ctl_common import QUIET_SYS, ctl_json, pytestmark  # noqa: F401
 
 ADMIN = ("pub-admin", "pub-admin-secret")
@@ -18,23 +18,9 @@ PUBLISHER = ("pub-publisher", "pub-publisher-secret")
 MAX_PACKET = 4096
 
 
-@pytest.fixture(scope="module")
-def _broker(tmp_path_factory):
-    env = dict(QUIET_SYS, EMQX_MQTT__MAX_PACKET_SIZE=str(MAX_PACKET))
-    b = start_api_broker(tmp_path_factory, "http-publish",
-                         [ADMIN, VIEWER + ("viewer",), PUBLISHER + ("publisher",)], env)
-    yield b
-    b.stop()
-
-
-@pytest.fixture
-def broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture
-def api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures(
+    "http-publish", [ADMIN, VIEWER + ("viewer",), PUBLISHER + ("publisher",)],
+    dict(QUIET_SYS, EMQX_MQTT__MAX_PACKET_SIZE=str(MAX_PACKET)), ADMIN)
 
 
 def subscriber(broker, client_id, topic, qos=0, **kw):

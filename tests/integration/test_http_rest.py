@@ -2,9 +2,8 @@
 and codes): subscribe and unsubscribe a real client through the API and see
 real publishes reach it or not, list subscriptions and routes with paging and
 filters, and every refusal (bad bodies, unknown client, a viewer's POST)."""
-import pytest
 
-from harness import Api, Client, MosquittoSub, mosquitto_pub, start_api_broker, use_shared_broker, wait_until
+from harness import Api, Client, MosquittoSub, mosquitto_pub, shared_api_broker_fixtures, wait_until
 from test_ctl_common import QUIET_SYS, ctl_json, pytestmark  # noqa: F401
 
 NODE = "emqx@127.0.0.1"
@@ -12,21 +11,7 @@ ADMIN = ("rest-admin", "rest-admin-secret")
 VIEWER = ("rest-viewer", "rest-viewer-secret")
 
 
-@pytest.fixture(scope="module")
-def _broker(tmp_path_factory):
-    b = start_api_broker(tmp_path_factory, "http-rest", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS)
-    yield b
-    b.stop()
-
-
-@pytest.fixture
-def broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture
-def api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures("http-rest", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS, ADMIN)
 
 
 def connected(broker, client_id, **kw):

@@ -10,28 +10,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from harness import Api, Client, mosquitto_pub, start_api_broker, use_shared_broker
+from harness import Client, mosquitto_pub, shared_api_broker_fixtures
 from test_ctl_common import QUIET_SYS, ctl, ctl_json, pytestmark  # noqa: F401
 
 ADMIN = ("rb-admin", "rb-admin-secret")
 VIEWER = ("rb-viewer", "rb-viewer-secret")
 
 
-@pytest.fixture(scope="module")
-def _broker(tmp_path_factory):
-    b = start_api_broker(tmp_path_factory, "http-retainer-banned", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS)
-    yield b
-    b.stop()
-
-
-@pytest.fixture
-def broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture
-def api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures("http-retainer-banned", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS, ADMIN)
 
 
 def message_path(topic):

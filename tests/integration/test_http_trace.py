@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from harness import Api, Client, start_api_broker, use_shared_broker, wait_until
+from harness import Client, shared_api_broker_fixtures, wait_until
 from test_ctl_common import QUIET_SYS, ctl_json, pytestmark  # noqa: F401
 
 ADMIN = ("tr-admin", "tr-admin-secret")
@@ -16,21 +16,7 @@ VIEWER = ("tr-viewer", "tr-viewer-secret")
 NODE = "emqx@127.0.0.1"
 
 
-@pytest.fixture(scope="module")
-def _broker(tmp_path_factory):
-    b = start_api_broker(tmp_path_factory, "http-trace", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS)
-    yield b
-    b.stop()
-
-
-@pytest.fixture
-def broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture
-def api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures("http-trace", [ADMIN, VIEWER + ("viewer",)], QUIET_SYS, ADMIN)
 
 
 def listed(api):

@@ -78,3 +78,30 @@ def start_api_broker(tmp_path_factory, name, keys, env):
     b = Broker(env=dict(env, EMQX_API_KEY__BOOTSTRAP_FILE=str(path)), name=name, http=True)
     b.start()
     return b
+
+
+def shared_api_broker_fixtures(name, keys, env, admin):
+    """The fixtures of a test file whose tests share one broker with the HTTP
+    API (started by start_api_broker): `_broker` (the module's), `broker`
+    (it, with its log in a failing test's report) and `api` (requests with
+    the `admin` key). Assign them at module level:
+    `_broker, broker, api = shared_api_broker_fixtures(...)`."""
+    import pytest
+
+    from .clients import use_shared_broker
+
+    @pytest.fixture(scope="module", name="_broker")
+    def module_broker(tmp_path_factory):
+        b = start_api_broker(tmp_path_factory, name, keys, env)
+        yield b
+        b.stop()
+
+    @pytest.fixture(name="broker")
+    def test_broker(request, _broker):
+        return use_shared_broker(request, _broker)
+
+    @pytest.fixture(name="api")
+    def admin_api(broker):
+        return Api(broker, *admin)
+
+    return module_broker, test_broker, admin_api

@@ -51,7 +51,9 @@ async function clickInRow(container, rowText, label) {
   if (!clicked) throw new Error(`no "${label}" button in the row of ${rowText} in ${container}`);
 }
 
+// A page renders after its hash changes: wait for the field first.
 async function fill(selector, value) {
+  await page.waitForSelector(selector, { timeout: WAIT_MS });
   await page.$eval(selector, (e) => (e.value = ""));
   await page.type(selector, value);
 }
