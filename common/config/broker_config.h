@@ -231,7 +231,7 @@ struct DashboardConfig {
     Millis unsuccessful_login_lock_duration = 600000;
     // As EMQX: a request with an Origin header gets Access-Control-Allow-Origin: *.
     bool cors = false;
-    // Ours: where the dashboard's files are; "" is the dashboard/ directory
+    // Ours: where the dashboard's files are; "" is the emqxd/http/dashboard/ directory
     // of the source tree emqxd was built from (EMQXD_DASHBOARD_DIR).
     std::string static_dir;
 };

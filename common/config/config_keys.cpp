@@ -832,7 +832,7 @@ std::vector<KeyDef> buildKeys() {
                         at(&B::dashboard, &DC::cors)));
     k.push_back(stringKey("dashboard.static_dir", "",
                           "Ours: the directory the dashboard is served from (index.html, static/); empty: the "
-                          "dashboard/ directory of the source tree emqxd was built from",
+                          "emqxd/http/dashboard/ directory of the source tree emqxd was built from",
                           at(&B::dashboard, &DC::static_dir)));
 
     // dashboard.listeners.http: the HTTP API (docs/http-api.md)
