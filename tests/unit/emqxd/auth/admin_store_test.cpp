@@ -3,38 +3,15 @@
 // every change kept in the file across a restart.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "emqxd/auth/admin_store.h"
+#include "tests/unit/temp_dir.h"
 
 using namespace emqx::auth;
-
-namespace {
-
-struct TempDir {
-    std::filesystem::path dir;
-    TempDir() {
-        dir = std::filesystem::temp_directory_path() /
-              ("emqx-admins-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
-    }
-    ~TempDir() { std::filesystem::remove_all(dir); }
-    std::string file(const char* name) const { return (dir / name).string(); }
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
+using emqx::test::readWholeFile;
+using emqx::test::TempDir;
 
 TEST_CASE("admins: EMQX's password rules", "[admins]") {
     CHECK(adminPasswordProblem("abc1") == "The range of password length is 8~64");
@@ -75,7 +52,7 @@ TEST_CASE("admins: the default user is made at the first start only", "[admins]"
         CHECK_FALSE(store.authenticate("admin", "Public"));
         CHECK_FALSE(store.authenticate("nobody", "public"));
         // The file holds a salted hash, never the password, and only its owner may read it.
-        std::string kept = slurp(t.file("admins.json"));
+        std::string kept = readWholeFile(t.file("admins.json"));
         CHECK(kept.find("\"public\"") == std::string::npos);
         CHECK(kept.find("password_hash") != std::string::npos);
         CHECK(std::filesystem::status(t.file("admins.json")).permissions() ==

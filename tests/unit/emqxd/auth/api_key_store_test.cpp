@@ -3,38 +3,15 @@
 // bootstrap file's keys (which win over a kept key with the same api_key).
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "emqxd/auth/api_key_store.h"
+#include "tests/unit/temp_dir.h"
 
 using namespace emqx::auth;
-
-namespace {
-
-struct TempDir {
-    std::filesystem::path dir;
-    TempDir() {
-        dir = std::filesystem::temp_directory_path() /
-              ("emqx-apikeys-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
-    }
-    ~TempDir() { std::filesystem::remove_all(dir); }
-    std::string file(const char* name) const { return (dir / name).string(); }
-};
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-}  // namespace
+using emqx::test::readWholeFile;
+using emqx::test::TempDir;
 
 TEST_CASE("api keys: create, authenticate, remove", "[api_key]") {
     TempDir t;
@@ -54,7 +31,7 @@ TEST_CASE("api keys: create, authenticate, remove", "[api_key]") {
     CHECK_FALSE(store.authenticate(k->api_key, *secret + "x", 1000));
     CHECK_FALSE(store.authenticate("nope", *secret, 1000));
     // The file holds the hash, never the secret.
-    std::string kept = slurp(t.file("api_keys.json"));
+    std::string kept = readWholeFile(t.file("api_keys.json"));
     CHECK(kept.find(k->api_key) != std::string::npos);
     CHECK(kept.find(*secret) == std::string::npos);
     CHECK(std::filesystem::status(t.file("api_keys.json")).permissions() ==
@@ -100,7 +77,7 @@ TEST_CASE("api keys: the bootstrap file's keys, which win and are not kept", "[a
     CHECK(k->from_bootstrap);
     auto secret = store.create("other", "", "administrator", 1000, error);
     REQUIRE(secret);
-    CHECK(slurp(t.file("api_keys.json")).find("boot-key") == std::string::npos);
+    CHECK(readWholeFile(t.file("api_keys.json")).find("boot-key") == std::string::npos);
 
     std::ofstream(t.file("bad.txt")) << "ok:fine\nbroken\n";
     ApiKeyStore bad(t.file("api_keys.json"));

@@ -2,8 +2,6 @@
 // read back after a reopen; a users.json is imported once and renamed.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -11,29 +9,21 @@
 
 #include "emqxd/storage/durable_store.h"
 #include "emqxd/storage/rocksdb_user_store.h"
+#include "tests/unit/temp_dir.h"
 
 using namespace emqx;
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path dir;
-    TempDir() {
-        dir = std::filesystem::temp_directory_path() /
-              ("emqx-users-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this)));
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
-    }
-    ~TempDir() { std::filesystem::remove_all(dir); }
-    std::shared_ptr<storage::DurableStore> open() const {
-        std::string error;
-        storage::DurableStore::OpenFailure failure;
-        std::shared_ptr<storage::DurableStore> s(
-            storage::DurableStore::open((dir / "rocksdb").string(), storage::FsyncMode::Batch, error, failure));
-        REQUIRE(s);
-        return s;
-    }
-};
+// The durable store of a test, in its own temporary directory.
+std::shared_ptr<storage::DurableStore> openStore(const test::TempDir& tmp) {
+    std::string error;
+    storage::DurableStore::OpenFailure failure;
+    std::shared_ptr<storage::DurableStore> s(
+        storage::DurableStore::open((tmp.dir / "rocksdb").string(), storage::FsyncMode::Batch, error, failure));
+    REQUIRE(s);
+    return s;
+}
 
 std::vector<auth::UserRecord> readAll(storage::DurableStore& s) {
     std::vector<auth::UserRecord> users;
@@ -45,8 +35,8 @@ std::vector<auth::UserRecord> readAll(storage::DurableStore& s) {
 }  // namespace
 
 TEST_CASE("rocksdb users: put and erase are committed when they return", "[auth][users]") {
-    TempDir t;
-    auto s = t.open();
+    test::TempDir t;
+    auto s = openStore(t);
     auth::RocksDbUserStore users(s, {});
     std::string error;
     REQUIRE(users.put({"bob", "h1", "s1", false}, error));
@@ -61,7 +51,7 @@ TEST_CASE("rocksdb users: put and erase are committed when they return", "[auth]
     CHECK_FALSE(users.find("alice"));
 
     s->close();
-    s = t.open();
+    s = openStore(t);
     auto back = readAll(*s);
     REQUIRE(back.size() == 1);
     CHECK(back[0].user_id == "bob");
@@ -71,11 +61,11 @@ TEST_CASE("rocksdb users: put and erase are committed when they return", "[auth]
 }
 
 TEST_CASE("rocksdb users: a users.json is imported once, the store's own users kept", "[auth][users]") {
-    TempDir t;
+    test::TempDir t;
     auto file = (t.dir / "users.json").string();
     std::ofstream(file) << R"({"users": [{"user_id": "old", "password_hash": "x", "salt": "y", "is_superuser": true},
                                          {"user_id": "kept", "password_hash": "from-file", "salt": ""}]})";
-    auto s = t.open();
+    auto s = openStore(t);
     auth::RocksDbUserStore users(s, {{"kept", "from-store", "", false}});
     size_t imported = 0;
     std::string error;
@@ -88,6 +78,6 @@ TEST_CASE("rocksdb users: a users.json is imported once, the store's own users k
     REQUIRE(users.importFile(file, imported, error));  // no file any more: nothing to do
     CHECK(imported == 0);
     s->close();
-    s = t.open();
+    s = openStore(t);
     CHECK(readAll(*s).size() == 1);  // only "old" was written: "kept" came from the caller, not the store
 }
