@@ -128,9 +128,10 @@ void listClients(const CommandContext& cx, const Json& args, const Responder& re
             }
             std::sort(ids.begin(), ids.end());
             auto page_ids = std::make_shared<std::vector<std::vector<std::string>>>(parts.size());
-            for (uint64_t i = skip; i < ids.size() && i - skip < limit; ++i)
+            uint64_t on_page = 0;
+            for (uint64_t i = skip; i < ids.size() && on_page < limit; ++i, ++on_page)
                 (*page_ids)[ids[i].second].emplace_back(ids[i].first);
-            bool truncated = total > skip + std::min<uint64_t>(limit, ids.size() > skip ? ids.size() - skip : 0);
+            bool truncated = total > skip + on_page;
             forEachWorker<Json>(
                 *workers, *back,
                 [page_ids](Worker& w) {
