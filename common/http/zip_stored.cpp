@@ -1,6 +1,7 @@
 #include "common/http/zip_stored.h"
 
-#include <array>
+#include <zlib.h>
+
 #include <ctime>
 
 namespace emqx::http {
@@ -48,18 +49,8 @@ void commonFields(std::string& out, std::string_view name, uint32_t crc, uint32_
 }  // namespace
 
 uint32_t crc32(std::string_view bytes) {
-    static const std::array<uint32_t, 256> table = [] {
-        std::array<uint32_t, 256> t{};
-        for (uint32_t i = 0; i < 256; ++i) {
-            uint32_t c = i;
-            for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        return t;
-    }();
-    uint32_t c = 0xFFFFFFFFu;
-    for (unsigned char b : bytes) c = table[(c ^ b) & 0xFF] ^ (c >> 8);
-    return c ^ 0xFFFFFFFFu;
+    return static_cast<uint32_t>(
+        ::crc32_z(::crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
 }
 
 std::string zipOneStored(std::string_view name, std::string_view data, int64_t wall_ms) {

@@ -8,7 +8,7 @@
 
 namespace emqx::http {
 
-// CRC-32 (IEEE 802.3, the zip and gzip one).
+// CRC-32 (IEEE 802.3, the zip and gzip one), zlib's.
 uint32_t crc32(std::string_view bytes);
 
 // The archive holding `data` as `name`, modified at `wall_ms` (UTC; zip keeps
