@@ -7,7 +7,7 @@
 
 #include "common/clock/rfc3339.h"
 #include "common/clock/wall_clock.h"
-#include "common/http/zip_stored.h"
+#include "common/http/zip_archive.h"
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/http/api_route_groups.h"
 #include "emqxd/http/ctl_call.h"
@@ -155,10 +155,16 @@ void downloadTrace(const ApiContext& cx, ApiCall call) {
                     std::ifstream f(t.at("file").get<std::string>(), std::ios::binary);
                     std::ostringstream log;  // no file yet: nothing traced yet
                     if (f) log << f.rdbuf();
+                    std::string zip;
+                    try {
+                        zip = zipOneFile(node + "-" + name + ".log", log.str(), wallClockMs());
+                    } catch (const std::runtime_error& e) {
+                        return reply(errorResponse(500, "INTERNAL_ERROR", e.what()));
+                    }
                     HttpResponse r{200,
                                    {{"content-type", "application/octet-stream"},
                                     {"content-disposition", "attachment; filename=\"" + name + ".zip\""}},
-                                   zipOneStored(node + "-" + name + ".log", log.str(), wallClockMs())};
+                                   std::move(zip)};
                     return reply(r);
                 }
                 reply(traceNotFound(name));
