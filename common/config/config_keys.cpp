@@ -603,9 +603,9 @@ std::vector<KeyDef> buildKeys() {
         name.commented_out = true;
         k.push_back(std::move(name));
     }
-    k.push_back(secret(stringKey("node.cookie", "emqxsecretcookie",
-                                 "Secret shared by the nodes of a cluster and by emqxctl",
-                                 at(&B::node, &NodeConfig::cookie), nonEmpty)));
+    k.push_back(
+        secret(stringKey("node.cookie", "emqxsecretcookie", "Secret shared by the nodes of a cluster and by emqxctl",
+                         at(&B::node, &NodeConfig::cookie), nonEmpty)));
     k.push_back(stringKey("node.data_dir", "data", "Directory for persistent data, logs and the control socket",
                           at(&B::node, &NodeConfig::data_dir), nonEmpty));
     k.push_back(stringKey("node.ctl_socket", "", "Unix socket emqxctl talks to; empty: <data_dir>/emqxd.sock",

@@ -2,9 +2,9 @@
 // A file replaced whole or not at all: written to <path>.tmp with its final
 // mode, fsynced, renamed over <path>. A reader sees the old text or the new,
 // never a part.
+#include <sys/types.h>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 namespace emqx {
 

@@ -90,8 +90,9 @@ std::optional<std::string> newRules(const ApiContext& cx, const ApiCall& call, c
     if (auto e = body.find("enable"); e != body.end()) {
         if (!e->is_boolean()) return refuse("enable: expected true or false");
         if (e->get<bool>() != source.enable)
-            return refuse("enable: turning the source on or off is not built here; set authorization.sources in "
-                          "etc/emqx.toml");
+            return refuse(
+                "enable: turning the source on or off is not built here; set authorization.sources in "
+                "etc/emqx.toml");
     }
     auto r = body.find("rules");
     if (r == body.end() || !r->is_string()) return refuse("rules: expected a string, the ACL file's text");
@@ -127,8 +128,8 @@ void updateSource(const ApiContext& cx, ApiCall call) {
                 // Another source failed to load: the rules in force stayed, so the file goes back too.
                 std::string ignored;
                 if (old) replaceFile(path, *old, fileMode(path), ignored);
-                reply(errorResponse(500, "INTERNAL_ERROR", "the ACL was not reloaded, the file is as it was: " +
-                                                               a.message));
+                reply(errorResponse(500, "INTERNAL_ERROR",
+                                    "the ACL was not reloaded, the file is as it was: " + a.message));
             });
 }
 

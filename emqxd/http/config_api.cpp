@@ -39,8 +39,9 @@ void getConfigRoot(const ApiContext& cx, ApiCall call) {
 }
 
 void refuseConfigChange(const ApiContext&, ApiCall call) {
-    HttpResponse r = errorResponse(405, "METHOD_NOT_ALLOWED",
-                                   "configs are read-only here: change etc/emqx.toml (or EMQX_* variables) and restart");
+    HttpResponse r =
+        errorResponse(405, "METHOD_NOT_ALLOWED",
+                      "configs are read-only here: change etc/emqx.toml (or EMQX_* variables) and restart");
     r.headers.emplace_back("allow", "GET");
     call.reply(r);
 }

@@ -10,8 +10,8 @@ import stat
 import pytest
 
 from harness import Client, mqttbytes as mb
-from harness.clients import RawClient, use_shared_broker
-from harness.http_api import Api, start_api_broker
+from harness.clients import RawClient
+from harness.http_api import Api, shared_api_broker_fixtures
 from test_ctl_common import QUIET_SYS, ctl_json, pytestmark  # noqa: F401
 from test_license import make_key, make_license
 
@@ -30,31 +30,17 @@ def setup(tmp_path_factory):
     return {"dir": d, "acl": acl, "key": key, "pub": pub}
 
 
-def admin_env(setup):
+def admin_env(request):
+    setup = request.getfixturevalue("setup")
     return dict(QUIET_SYS,
                 EMQX_AUTHORIZATION__SOURCES='[{type = "file", path = "%s"}]' % setup["acl"],
-                EMQX_AUTHORIZATION__CACHE__ENABLE="true",
                 EMQX_LICENSE__PUBLIC_KEY_FILE=setup["pub"],
                 EMQX_MQTT__MAX_INFLIGHT="17",
                 EMQX_MQTT__SESSION_EXPIRY_INTERVAL="90m",
                 EMQX_DASHBOARD__DEFAULT_PASSWORD=DASHBOARD_PASSWORD)
 
 
-@pytest.fixture(scope="module", name="_broker")
-def module_broker(tmp_path_factory, setup):
-    b = start_api_broker(tmp_path_factory, "http-admin", [ADMIN], admin_env(setup))
-    yield b
-    b.stop()
-
-
-@pytest.fixture(name="broker")
-def test_broker(request, _broker):
-    return use_shared_broker(request, _broker)
-
-
-@pytest.fixture(name="api")
-def admin_api(broker):
-    return Api(broker, *ADMIN)
+_broker, broker, api = shared_api_broker_fixtures("http-admin", [ADMIN], admin_env, ADMIN)
 
 
 def suback_code(broker, client_id, topic):
