@@ -161,6 +161,12 @@ KeyDef floatKey(std::string path, std::string def, double above, std::string doc
     return k;
 }
 
+// A key whose value is never read back (EMQX's sensitive fields).
+KeyDef secret(KeyDef k) {
+    k.secret = true;
+    return k;
+}
+
 // ---- string checks ------------------------------------------------------------
 
 std::string nonEmpty(std::string& s) { return s.empty() ? "a non-empty string" : ""; }
@@ -597,8 +603,9 @@ std::vector<KeyDef> buildKeys() {
         name.commented_out = true;
         k.push_back(std::move(name));
     }
-    k.push_back(stringKey("node.cookie", "emqxsecretcookie", "Secret shared by the nodes of a cluster and by emqxctl",
-                          at(&B::node, &NodeConfig::cookie), nonEmpty));
+    k.push_back(
+        secret(stringKey("node.cookie", "emqxsecretcookie", "Secret shared by the nodes of a cluster and by emqxctl",
+                         at(&B::node, &NodeConfig::cookie), nonEmpty)));
     k.push_back(stringKey("node.data_dir", "data", "Directory for persistent data, logs and the control socket",
                           at(&B::node, &NodeConfig::data_dir), nonEmpty));
     k.push_back(stringKey("node.ctl_socket", "", "Unix socket emqxctl talks to; empty: <data_dir>/emqxd.sock",
@@ -811,9 +818,9 @@ std::vector<KeyDef> buildKeys() {
     k.push_back(stringKey("dashboard.default_username", "admin",
                           "The dashboard user made at the first start (when <data_dir>/admins.json does not exist)",
                           at(&B::dashboard, &DC::default_username)));
-    k.push_back(stringKey("dashboard.default_password", "public",
-                          "That user's first password; until it is changed, its login may only change it",
-                          at(&B::dashboard, &DC::default_password)));
+    k.push_back(secret(stringKey("dashboard.default_password", "public",
+                                 "That user's first password; until it is changed, its login may only change it",
+                                 at(&B::dashboard, &DC::default_password))));
     k.push_back(durationKey("dashboard.token_expired_time", "60m", 1000, 365 * kDay,
                             "A login token expires this long after its last use",
                             at(&B::dashboard, &DC::token_expired_time)));
@@ -1110,32 +1117,42 @@ std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std:
     return fail(expectedText(key));
 }
 
+std::vector<std::string> listItems(const std::string& joined) {
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (!joined.empty() && start <= joined.size()) {
+        size_t comma = joined.find(',', start);
+        items.push_back(joined.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return items;
+}
+
+std::optional<std::string> integerWords(const KeyDef& key, int64_t v) {
+    // The default's own spelling wins when it means the same value (0 written "infinity").
+    for (const auto& [word, value] : key.specials)
+        if (value == v) return word;
+    switch (key.type) {
+        case KeyType::Duration: return formatDuration(v);
+        case KeyType::Size: return formatSize(v);
+        default: return std::nullopt;
+    }
+}
+
 namespace {
 std::string renderScalar(const KeyDef& key, const Scalar& s) {
     if (auto* b = std::get_if<bool>(&s)) return *b ? "true" : "false";
     if (auto* str = std::get_if<std::string>(&s); str && key.string_list) {
         std::string out = "[";
-        size_t start = 0;
-        while (!str->empty() && start <= str->size()) {
-            size_t comma = str->find(',', start);
-            out += (start ? ", " : "") +
-                   quoteString(str->substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-        }
+        for (const std::string& item : listItems(*str)) out += (out.size() > 1 ? ", " : "") + quoteString(item);
         return out + "]";
     }
     if (auto* d = std::get_if<double>(&s)) return formatFloat(*d);
     if (auto* str = std::get_if<std::string>(&s)) return quoteString(*str);
     int64_t v = std::get<int64_t>(s);
-    // The default's own spelling wins when it means the same value (0 written "infinity").
-    for (const auto& [word, value] : key.specials)
-        if (value == v) return quoteString(word);
-    switch (key.type) {
-        case KeyType::Duration: return quoteString(formatDuration(v));
-        case KeyType::Size: return quoteString(formatSize(v));
-        default: return std::to_string(v);
-    }
+    if (auto words = integerWords(key, v)) return quoteString(*words);
+    return std::to_string(v);
 }
 }  // namespace
 
@@ -1197,10 +1214,29 @@ BrokerConfig defaultConfig() {
     return c;
 }
 
+void forEachSetting(const BrokerConfig& config,
+                    const std::function<void(const KeyDef& key, const ListenerConfig* listener)>& visit) {
+    bool listeners_done = false;
+    for (const KeyDef& key : configKeys()) {
+        if (!key.listener) {
+            visit(key, nullptr);
+            continue;
+        }
+        if (listeners_done) continue;
+        listeners_done = true;  // all listener rows are contiguous: visit them per listener
+        std::vector<const ListenerConfig*> sorted;
+        for (const ListenerConfig& l : config.listeners) sorted.push_back(&l);
+        std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->id() < b->id(); });
+        for (const ListenerConfig* l : sorted)
+            for (const KeyDef& lk : configKeys())
+                if (lk.listener && lk.path.starts_with("listeners." + l->type + ".")) visit(lk, l);
+    }
+}
+
 std::string renderConfig(const BrokerConfig& config) {
     std::string out;
     std::string section;
-    auto emit = [&](const KeyDef& key, const ListenerConfig* l) {
+    forEachSetting(config, [&](const KeyDef& key, const ListenerConfig* l) {
         std::vector<std::string> segs = key.segments();
         std::string sec;
         for (size_t i = 0; i + 1 < segs.size(); ++i) {
@@ -1212,22 +1248,7 @@ std::string renderConfig(const BrokerConfig& config) {
             section = sec;
         }
         out += segs.back() + " = " + renderValue(key, key.get(config, l)) + "\n";
-    };
-    bool listeners_done = false;
-    for (const KeyDef& key : configKeys()) {
-        if (!key.listener) {
-            emit(key, nullptr);
-            continue;
-        }
-        if (listeners_done) continue;
-        listeners_done = true;  // all listener rows are contiguous: emit them per listener
-        std::vector<const ListenerConfig*> sorted;
-        for (const ListenerConfig& l : config.listeners) sorted.push_back(&l);
-        std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->id() < b->id(); });
-        for (const ListenerConfig* l : sorted)
-            for (const KeyDef& lk : configKeys())
-                if (lk.listener && lk.path.starts_with("listeners." + l->type + ".")) emit(lk, l);
-    }
+    });
     return out;
 }
 

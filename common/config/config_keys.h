@@ -65,6 +65,7 @@ struct KeyDef {
     bool integer_text = false;   // String: a bare integer in the file is read as its text (EMQX's `bind = 0`)
     bool commented_out = false;  // etc/emqx.toml shows the key commented, so that its unset behaviour applies
     int64_t storage_max = 0;     // largest value the bound field can hold (checked against `max` by a test)
+    bool secret = false;         // shown as "******" wherever the config is read back (GET /api/v5/configs)
     Setter set;
     Getter get;
 
@@ -108,6 +109,14 @@ std::string expectedText(const KeyDef& key);
 // text after "expected " (a TableList is parsed by the loader, not here).
 std::optional<Value> parseKeyText(const KeyDef& key, std::string_view text, std::string& expected);
 
+// The items of a string_list value held comma-joined ("a,b"); none for "".
+std::vector<std::string> listItems(const std::string& joined);
+
+// How an integer value of `key` is written as text: its special word
+// ("infinity"), or a duration or size ("15s", "1MB"); nullopt when it is
+// written as a plain number.
+std::optional<std::string> integerWords(const KeyDef& key, int64_t value);
+
 // A value rendered as TOML: 32, true, 1.5, "15s", "disabled", "round_robin",
 // [{topic = "t", qos = 1}].
 std::string renderValue(const KeyDef& key, const Value& value);
@@ -118,6 +127,11 @@ ListenerConfig defaultListener(const std::string& type, const std::string& name)
 
 // The configuration with every key at its table default: one listener, tcp.default.
 BrokerConfig defaultConfig();
+
+// Calls `visit` for every key of `config` in the order etc/emqx.toml lists
+// them, listener keys once per listener (ordered by id) with that listener.
+void forEachSetting(const BrokerConfig& config,
+                    const std::function<void(const KeyDef& key, const ListenerConfig* listener)>& visit);
 
 // The effective configuration as TOML (every key, every listener, no docs).
 // Two configs are equal for the broker when their renderings are equal.

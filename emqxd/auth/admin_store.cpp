@@ -3,7 +3,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "common/fs/private_file.h"
+#include "common/fs/replace_file.h"
 
 namespace emqx::auth {
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "common/fs/private_file.h"
+#include "common/fs/replace_file.h"
 
 namespace emqx::auth {
 

@@ -23,6 +23,9 @@ void addPublishRoutes(std::vector<Route>& routes);       // publish, publish/bul
 void addRetainerRoutes(std::vector<Route>& routes);      // mqtt/retainer
 void addBannedRoutes(std::vector<Route>& routes);        // banned
 void addTraceRoutes(std::vector<Route>& routes);         // trace
+void addAuthzSourceRoutes(std::vector<Route>& routes);   // authorization/sources
+void addLicenseRoutes(std::vector<Route>& routes);       // license
+void addConfigRoutes(std::vector<Route>& routes);        // configs (read-only)
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -36,6 +36,9 @@ const std::vector<Route>& apiRoutes() {
         addRetainerRoutes(r);
         addBannedRoutes(r);
         addTraceRoutes(r);
+        addAuthzSourceRoutes(r);
+        addLicenseRoutes(r);
+        addConfigRoutes(r);
         addDocRoutes(r);
         return r;
     }();

@@ -6,6 +6,8 @@
 
 #include <cstdio>
 
+#include "common/config/config_keys.h"
+
 namespace emqx {
 
 namespace {
@@ -27,18 +29,6 @@ bool readable(const std::string& path) {
         return true;
     }
     return false;
-}
-
-std::vector<std::string> splitList(const std::string& s) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (!s.empty() && start <= s.size()) {
-        size_t comma = s.find(',', start);
-        out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
 }
 
 // The CRLs of `crlfile` go into the context's trust store, and every client
@@ -129,7 +119,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc,
     SSL_CTX_set_verify(ctx, mode, nullptr);
 
     int min_v = 0, max_v = 0;
-    for (const std::string& v : splitList(o.versions)) {
+    for (const std::string& v : config::listItems(o.versions)) {
         int n = v == "tlsv1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
         if (min_v == 0 || n < min_v) min_v = n;
         if (n > max_v) max_v = n;
@@ -140,7 +130,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc,
 
     if (!o.ciphers.empty()) {
         std::string v12, v13;
-        for (const std::string& c : splitList(o.ciphers)) {
+        for (const std::string& c : config::listItems(o.ciphers)) {
             std::string& dst = c.rfind("TLS_", 0) == 0 ? v13 : v12;
             dst += (dst.empty() ? "" : ":") + c;
         }

@@ -85,14 +85,16 @@ def shared_api_broker_fixtures(name, keys, env, admin):
     API (started by start_api_broker): `_broker` (the module's), `broker`
     (it, with its log in a failing test's report) and `api` (requests with
     the `admin` key). Assign them at module level:
-    `_broker, broker, api = shared_api_broker_fixtures(...)`."""
+    `_broker, broker, api = shared_api_broker_fixtures(...)`. `env` may be a
+    function of the fixture request, for an environment naming files that
+    module-scoped fixtures made (request.getfixturevalue)."""
     import pytest
 
     from .clients import use_shared_broker
 
     @pytest.fixture(scope="module", name="_broker")
-    def module_broker(tmp_path_factory):
-        b = start_api_broker(tmp_path_factory, name, keys, env)
+    def module_broker(request, tmp_path_factory):
+        b = start_api_broker(tmp_path_factory, name, keys, env(request) if callable(env) else env)
         yield b
         b.stop()
 

@@ -1,6 +1,7 @@
-#include "common/fs/private_file.h"
+#include "common/fs/replace_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,13 +11,15 @@
 
 namespace emqx {
 
-bool writePrivateFile(const std::string& path, std::string_view text, std::string& error) {
+bool replaceFile(const std::string& path, std::string_view text, mode_t mode, std::string& error) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     std::string tmp = path + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    // open's mode is narrowed by the umask and ignored for a stale .tmp: set it.
+    if (fd < 0 || ::fchmod(fd, mode) != 0) {
         error = tmp + ": " + std::strerror(errno);
+        if (fd >= 0) ::close(fd);
         return false;
     }
     size_t off = 0;
