@@ -47,7 +47,7 @@ EXPECTED = {
     "banned": ["Banned clients", BANNED, "banned from the dashboard", XSS.replace("MARK", "banned_who"),
                XSS.replace("MARK", "banned_reason"), "2099-01-0"],
     "license_refused": ["License", "community"],
-    "license": ["Applied the license of " + CUSTOMER, CUSTOMER, "standard", "2099-12-31", str(MAX_CONNECTIONS)],
+    "license": ["Applied the new license", CUSTOMER, "standard", "2099-12-31", str(MAX_CONNECTIONS)],
     "alarms_active": ["Alarms", "license_quota"],
     "alarms_history": ["History", "license_quota"],
     "new_user": ["dash_ops", "Overview"],
@@ -120,6 +120,8 @@ def test_a_browser_administers_users_keys_bans_the_license_and_alarms(broker, ke
         for c in checks.clients:
             c.close()
     check_pages(report, EXPECTED)
+    # The edit made the viewer an administrator.
+    assert "dash_ops\tadministrator\t" in report["pages"]["users"]["parts"]["#user-list"]
     # The HTML that clients chose is text on every page: no <img> made of it, none of its code run.
     assert {name: page["images"] for name, page in report["pages"].items() if page["images"]} == {}
     assert report["xss_ran"] == []

@@ -26,7 +26,7 @@ export function licensePage(view) {
   upload.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (await act(status, () => call("POST", "/api/v5/license", { key: formValues(upload).key.trim() }),
-      (l) => `Applied the license of ${l.customer}`, refresh)) upload.reset();
+      "Applied the new license", refresh)) upload.reset();
   });
   refresh().catch((e) => status.replaceChildren(message(e.message)));
 }
