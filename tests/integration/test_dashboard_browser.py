@@ -6,19 +6,21 @@ the password as the API forces, see the overview's counts and charts, find the c
 holds, show it, kick it (mosquitto_sub exits, the list loses it), and visit
 subscriptions, topics, retained messages, listeners, traces (start, watch the
 log live, download) and metrics. Every page is screenshotted and its rendered
-text checked."""
+text checked; a client whose id is HTML is shown as text."""
 import os
 import zipfile
 
 import pytest
 
-from harness import Api, Broker, BrokerError, MosquittoSub, mosquitto_pub, wait_until
+from harness import Api, Broker, BrokerError, Client, MosquittoSub, mosquitto_pub, wait_until
 from harness.broker import is_mosquitto
-from harness.browser import browser_config, check_pages, run_browser_flow
+from harness.browser import INJECTED, browser_config, check_pages, run_browser_flow
 
 pytestmark = pytest.mark.skipif(is_mosquitto(), reason="emqxd's dashboard")
 
 NEW_PASSWORD = "dash-Board-42"
+# A client id that is HTML: the pages must show it as text.
+INJECTED_ID = INJECTED % "clientid"
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +89,10 @@ EXPECTED = {
     "login": ["emqxd dashboard", "Log in"],
     "change_password": ["Change the default password", "New password"],
     "overview": ["Overview", "Node emqx@", "Connections", "Sessions", "Topics", "Messages per second"],
-    "clients": ["Clients", "dash-sub", "dash-watch"],
+    "clients": ["Clients", "dash-sub", "dash-watch", INJECTED_ID],
     "client_detail": ["Client dash-sub", "dash/kick/#"],
     "clients_after_kick": ["Kicked dash-sub", "dash-watch"],
-    "subscriptions": ["Subscriptions", "dash-watch", "dash/retained/#"],
+    "subscriptions": ["Subscriptions", "dash-watch", "dash/retained/#", INJECTED_ID, "dash/injected"],
     "topics": ["Topics", "dash/retained/#"],
     "retained": ["Retained messages", "dash/retained/1", "kept-for-the-dashboard"],
     "listeners": ["Listeners", "tcp:default", "kicked"],
@@ -104,6 +106,9 @@ def test_a_browser_logs_in_kicks_a_client_and_sees_every_page(broker, tmp_path):
     # MQTT 5: mosquitto_sub exits on the kick's DISCONNECT 0x98 (with 3.1.1 it reconnects).
     kicked = MosquittoSub(broker, "dash/kick/#", protocol=5, client_id="dash-sub").wait_subscribed()
     watch = MosquittoSub(broker, "dash/retained/#", client_id="dash-watch").wait_subscribed()
+    injected = Client(broker, client_id=INJECTED_ID)
+    assert injected.connect().rc == 0
+    injected.subscribe("dash/injected")
     try:
         out = tmp_path / "shots"
         out.mkdir()
@@ -121,3 +126,4 @@ def test_a_browser_logs_in_kicks_a_client_and_sees_every_page(broker, tmp_path):
     finally:
         kicked.stop()
         watch.stop()
+        injected.close()

@@ -11,6 +11,9 @@ import subprocess
 import threading
 import time
 
+# HTML that records `where` in window.injected if a page ever takes it as HTML.
+INJECTED = "<img src=x onerror=\"(window.injected=window.injected||[]).push('%s')\">"
+
 JS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "js")
 
 
@@ -69,9 +72,13 @@ def run_browser_flow(script, cfg, checkpoints=None, timeout=150):
 
 def check_pages(report, expected):
     """The flow ran without an error, and each page of `expected` ({name:
-    [texts]}) was screenshotted (a PNG with something on it) showing its texts."""
+    [texts]}) was screenshotted (a PNG with something on it) showing its texts.
+    No page made an <img> or ran code of the HTML that the tests put in
+    client-chosen text (INJECTED): every page shows it as text."""
     assert "error" not in report, report.get("error")
     assert report["page_errors"] == []
+    as_html = {n: (p["images"], p["injected"]) for n, p in report["pages"].items() if p["images"] or p["injected"]}
+    assert not as_html, "pages that took text as HTML (<img> count, code run): %r" % as_html
     for name, texts in expected.items():
         page = report["pages"][name]
         for text in texts:

@@ -34,16 +34,18 @@ class Dashboard {
     }
   }
 
-  // A screenshot of the page, its text, the text of `selectors` and the
-  // number of <img> elements in the view (the dashboard has none of its own).
+  // A screenshot of the page, its text, the text of `selectors`, the number
+  // of <img> elements in the view (the dashboard has none of its own) and
+  // what the tests' HTML in client-chosen text recorded if it ever ran
+  // (window.injected).
   async shot(name, selectors = []) {
     const file = path.join(this.cfg.out, name + ".png");
     await this.page.screenshot({ path: file, fullPage: true });
     const parts = {};
     for (const s of selectors) parts[s] = await this.page.$eval(s, (e) => e.innerText);
-    const [text, images] = await this.page.evaluate(() =>
-      [document.body.innerText, document.querySelectorAll("#view img").length]);
-    this.report.pages[name] = { screenshot: file, text, parts, images };
+    const [text, images, injected] = await this.page.evaluate(() =>
+      [document.body.innerText, document.querySelectorAll("#view img").length, window.injected || []]);
+    this.report.pages[name] = { screenshot: file, text, parts, images, injected };
   }
 
   async open(name) {
