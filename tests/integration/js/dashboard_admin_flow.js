@@ -7,7 +7,7 @@
 // the history emptied). Every page gets client-chosen text that is HTML
 // (cfg.xss, with %s for where it is) and must show it as text.
 // Usage: node dashboard_admin_flow.js '<json: url, chromium, profile, out, password, user, user_password,
-//   user_new_password, banned, xss, license>'
+//   user_new_password, banned, xss, license, customer>'
 const { runFlow } = require("./dashboard_driver");
 
 // The page's one error line (role=alert) has `text`.
