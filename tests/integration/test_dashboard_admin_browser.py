@@ -44,7 +44,7 @@ EXPECTED = {
     "api_keys_taken": ["name_already_existed", "dash-viewer"],
     "banned": ["Banned clients", BANNED, "banned from the dashboard", INJECTED % "banned_who",
                INJECTED % "banned_reason", "2099-01-0"],
-    "license_refused": ["License", "community"],
+    "license_refused": ["License", "invalid license", "community"],
     "license": ["Applied the new license", CUSTOMER, "standard", "2099-12-31", str(MAX_CONNECTIONS)],
     "alarms_active": ["Alarms", "license_quota"],
     "alarms_history": ["History", "license_quota"],
