@@ -12,6 +12,11 @@ import { retainedPage } from "./pages/retained.js";
 import { listenersPage } from "./pages/listeners.js";
 import { tracesPage } from "./pages/traces.js";
 import { metricsPage } from "./pages/metrics.js";
+import { alarmsPage } from "./pages/alarms.js";
+import { bannedPage } from "./pages/banned.js";
+import { usersPage } from "./pages/users.js";
+import { apiKeysPage } from "./pages/api_keys.js";
+import { licensePage } from "./pages/license.js";
 
 const pages = [
   ["overview", "Overview", overviewPage],
@@ -22,6 +27,11 @@ const pages = [
   ["listeners", "Listeners", listenersPage],
   ["traces", "Traces", tracesPage],
   ["metrics", "Metrics", metricsPage],
+  ["alarms", "Alarms", alarmsPage],
+  ["banned", "Banned", bannedPage],
+  ["users", "Users", usersPage],
+  ["api-keys", "API keys", apiKeysPage],
+  ["license", "License", licensePage],
 ];
 
 let cleanup = null;

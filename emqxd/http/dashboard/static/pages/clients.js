@@ -2,6 +2,7 @@
 // with its subscriptions, kick one (DELETE /api/v5/clients/:clientid).
 import { call, enc, get } from "../api.js";
 import { el, fields, formValues, message, table } from "../ui.js";
+import { act } from "./action.js";
 import { poll } from "./poll.js";
 
 export function clientsPage(view) {
@@ -38,14 +39,8 @@ export function clientsPage(view) {
     }
   };
   const kick = async (id) => {
-    try {
-      await call("DELETE", "/api/v5/clients/" + enc(id));
-      status.replaceChildren(message(`Kicked ${id}`, "notice"));
+    if (await act(status, () => call("DELETE", "/api/v5/clients/" + enc(id)), `Kicked ${id}`, refresh))
       detail.replaceChildren();
-      await refresh();
-    } catch (e) {
-      status.replaceChildren(message(e.message));
-    }
   };
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();

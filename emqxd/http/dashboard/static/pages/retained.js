@@ -2,6 +2,7 @@
 // demand, and deleting one.
 import { call, enc, get } from "../api.js";
 import { el, fields, message } from "../ui.js";
+import { act } from "./action.js";
 import { listPage } from "./simple_list.js";
 
 export function retainedPage(view) {
@@ -25,15 +26,8 @@ export function retainedPage(view) {
       detail.replaceChildren(message(e.message));
     }
   };
-  const remove = async (topic) => {
-    try {
-      await call("DELETE", "/api/v5/mqtt/retainer/message/" + enc(topic));
-      detail.replaceChildren(message("Deleted the retained message on " + topic, "notice"));
-      await page.refresh();
-    } catch (e) {
-      detail.replaceChildren(message(e.message));
-    }
-  };
+  const remove = (topic) => act(detail, () => call("DELETE", "/api/v5/mqtt/retainer/message/" + enc(topic)),
+    "Deleted the retained message on " + topic, page.refresh);
   return page.stop;
 }
 

@@ -3,6 +3,7 @@
 // stop or delete it.
 import { call, download, enc, get } from "../api.js";
 import { el, formValues, message, table } from "../ui.js";
+import { act } from "./action.js";
 import { poll } from "./poll.js";
 
 export function tracesPage(view) {
@@ -28,18 +29,11 @@ export function tracesPage(view) {
       ["", (t) => el("span", {},
         el("button", { type: "button", class: "watch", onclick: () => watch(t.name) }, "View log"), " ",
         el("button", { type: "button", onclick: () => save(t.name) }, "Download"), " ",
-        el("button", { type: "button", onclick: () => act("PUT", `/api/v5/trace/${enc(t.name)}/stop`) }, "Stop"), " ",
-        el("button", { type: "button", onclick: () => act("DELETE", "/api/v5/trace/" + enc(t.name)) }, "Delete"))],
+        el("button", { type: "button", onclick: () => change("PUT", `/api/v5/trace/${enc(t.name)}/stop`, `Trace ${t.name} stopped`) }, "Stop"), " ",
+        el("button", { type: "button", onclick: () => change("DELETE", "/api/v5/trace/" + enc(t.name), `Trace ${t.name} deleted`) }, "Delete"))],
     ], traces, "No traces"));
   };
-  const act = async (method, path) => {
-    try {
-      await call(method, path);
-      await refresh();
-    } catch (e) {
-      status.replaceChildren(message(e.message));
-    }
-  };
+  const change = (method, path, notice) => act(status, () => call(method, path), notice, refresh);
   const watch = (name) => {
     stopWatching();
     const pre = el("pre", { class: "log" });
@@ -70,14 +64,8 @@ export function tracesPage(view) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const { name, type, target } = formValues(form);
-    try {
-      await call("POST", "/api/v5/trace", { name, type, [type]: target });
-      status.replaceChildren(message(`Trace ${name} started`, "notice"));
-      await refresh();
-      watch(name);
-    } catch (e) {
-      status.replaceChildren(message(e.message));
-    }
+    if (await act(status, () => call("POST", "/api/v5/trace", { name, type, [type]: target }), `Trace ${name} started`,
+      refresh)) watch(name);
   });
   const stopList = poll(5000, listStatus, refresh);
   return () => {
