@@ -297,3 +297,32 @@ TEST_CASE("channel: a CONNECT that moved three times and still missed its owner 
         CHECK(migration->hops == 3);
     }
 }
+
+TEST_CASE("channel: a SUBSCRIBE and an UNSUBSCRIBE change the router once each, whatever their filter count",
+          "[core][channel]") {
+    Broker b;
+    FakeConnection& c = b.connect("many");
+    c.received();
+    mqtt::Subscribe s = subscribe("a/1", 0);
+    for (const char* filter : {"a/+", "$share/g/a/2", "a/#"}) s.subscriptions.push_back(subscribe(filter, 0).subscriptions[0]);
+    uint64_t before = b.ctx.router.generation();
+    Broker::send(c, s);
+    CHECK(only<mqtt::Suback>(c.received()).reasons.size() == 4);
+    CHECK(b.ctx.router.generation() == before + 1);
+    CHECK(b.ctx.router.subscriptions().value() == 4);
+
+    mqtt::Unsubscribe u;
+    u.packet_id = 2;
+    u.filters = {"a/1", "a/+", "$share/g/a/2"};
+    before = b.ctx.router.generation();
+    Broker::send(c, u);
+    CHECK(only<mqtt::Unsuback>(c.received()).reasons.size() == 3);
+    CHECK(b.ctx.router.generation() == before + 1);
+    CHECK(b.ctx.router.subscriptions().value() == 1);
+
+    // The session's end takes its last route out the same way.
+    before = b.ctx.router.generation();
+    Broker::send(c, mqtt::Disconnect{});
+    CHECK(b.ctx.router.generation() == before + 1);
+    CHECK(b.ctx.router.subscriptions().value() == 0);
+}
