@@ -170,14 +170,12 @@ void SessionManager::schedule(Session& s) {
 }
 
 void SessionManager::unschedule(Session& s) {
-    if (s.deadline_slot != DeadlineQueue::kNone)
-        runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
+    runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
 }
 
 void SessionManager::onDeadline(uint64_t id) {
     Session* s = find(id);
     if (!s) return;
-    s->deadline_slot = DeadlineQueue::kNone;
     if (s->connected()) return;
     int64_t wall = wallClockMs();
     if (s->pending_will && wall >= s->pending_will->at_ms) {
