@@ -194,6 +194,8 @@ void Channel::onClose(ShutdownReason reason) {
     releaseSession();
 }
 
+Channel* channelOf(Session& s) { return dynamic_cast<Channel*>(s.sink()); }
+
 int64_t Channel::onDeadline(int64_t now_ms) {
     EMQX_ASSERT_OWNER(runtime().owner());
     const auto& mqtt_cfg = ctx().cfg.mqtt;

@@ -146,7 +146,6 @@ void SessionManager::end(Session& s) {
 void SessionManager::forget(Session& s) {
     if (auto it = ids_by_client_.find(s.clientId()); it != ids_by_client_.end() && it->second == s.id())
         ids_by_client_.erase(it);
-    shard_.setChannelOf(s.id(), nullptr);
     sessions_.erase(s.id());
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();

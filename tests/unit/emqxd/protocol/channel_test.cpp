@@ -158,7 +158,7 @@ TEST_CASE("channel: CONNECT opens a session on this worker and answers CONNACK",
     Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
     CHECK(s->connected());
-    CHECK(b.worker->shard().channelOf(s->id()) == &c.channel);
+    CHECK(channelOf(*s) == &c.channel);
 }
 
 TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[core][channel]") {
@@ -171,7 +171,7 @@ TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[c
     CHECK(only<mqtt::Connack>(second.received()).session_present);
     Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
-    CHECK(b.worker->shard().channelOf(s->id()) == &second.channel);
+    CHECK(channelOf(*s) == &second.channel);
 
     SECTION("a clean start discards it instead") {
         FakeConnection& third = b.connect("dev-1", ProtocolVersion::V5, true);
@@ -260,7 +260,7 @@ TEST_CASE("channel: the session outlives its connection only with an expiry inte
     Session* s = b.worker->shard().sessions().findByClientId("dev-2");
     REQUIRE(s);
     CHECK_FALSE(s->connected());
-    CHECK(b.worker->shard().channelOf(s->id()) == nullptr);
+    CHECK(channelOf(*s) == nullptr);
 }
 
 TEST_CASE("channel: a CONNECT whose session lives on another worker moves there", "[core][channel]") {
