@@ -304,7 +304,8 @@ TEST_CASE("channel: a SUBSCRIBE and an UNSUBSCRIBE change the router once each, 
     FakeConnection& c = b.connect("many");
     c.received();
     mqtt::Subscribe s = subscribe("a/1", 0);
-    for (const char* filter : {"a/+", "$share/g/a/2", "a/#"}) s.subscriptions.push_back(subscribe(filter, 0).subscriptions[0]);
+    for (const char* filter : {"a/+", "$share/g/a/2", "a/#"})
+        s.subscriptions.push_back(subscribe(filter, 0).subscriptions[0]);
     uint64_t before = b.ctx.router.generation();
     Broker::send(c, s);
     CHECK(only<mqtt::Suback>(c.received()).reasons.size() == 4);
@@ -313,14 +314,14 @@ TEST_CASE("channel: a SUBSCRIBE and an UNSUBSCRIBE change the router once each, 
 
     mqtt::Unsubscribe u;
     u.packet_id = 2;
-    u.filters = {"a/1", "a/+", "$share/g/a/2"};
+    u.filters = {"a/1", "a/+"};
     before = b.ctx.router.generation();
     Broker::send(c, u);
-    CHECK(only<mqtt::Unsuback>(c.received()).reasons.size() == 3);
+    CHECK(only<mqtt::Unsuback>(c.received()).reasons.size() == 2);
     CHECK(b.ctx.router.generation() == before + 1);
-    CHECK(b.ctx.router.subscriptions().value() == 1);
+    CHECK(b.ctx.router.subscriptions().value() == 2);
 
-    // The session's end takes its last route out the same way.
+    // The session's end takes its remaining routes out the same way.
     before = b.ctx.router.generation();
     Broker::send(c, mqtt::Disconnect{});
     CHECK(b.ctx.router.generation() == before + 1);
