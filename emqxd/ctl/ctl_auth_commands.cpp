@@ -102,8 +102,8 @@ void registerAuthCommands(Registry& r) {
         }
         runOnClientOwner(
             cx, target,
-            [target](Worker& w, Session& s) {
-                if (Channel* ch = w.shard().channelOf(s.id())) ch->clearAuthzCache();
+            [target](Worker&, Session& s) {
+                if (Channel* ch = channelOf(s)) ch->clearAuthzCache();
                 return Answer::ok({{"target", target}, {"result", "cleaned"}});
             },
             reply);

@@ -44,7 +44,7 @@ void registerAuthzCacheCommands(Registry& r) {
         runOnClientOwner(
             cx, clientid,
             [clientid, az](Worker& w, Session& s) {
-                Channel* ch = w.shard().channelOf(s.id());
+                Channel* ch = channelOf(s);
                 Json cache = ch && az ? cachedResults(w, *ch, *az) : Json::array();
                 return Answer::ok({{"clientid", clientid}, {"cache", std::move(cache)}});
             },

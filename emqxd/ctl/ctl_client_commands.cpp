@@ -22,7 +22,7 @@ constexpr uint64_t kDefaultClientLimit = 10000;
 
 // One client's line, built on the worker that owns the session.
 Json clientJson(Worker& w, Session& s) {
-    Channel* ch = w.shard().channelOf(s.id());
+    Channel* ch = channelOf(s);
     const ConnectionPort* c = ch ? &ch->connection() : nullptr;
     bool connected = c && !c->closing();
     Json j = {
@@ -68,7 +68,7 @@ Answer showClient(Worker& w, Session& s) {
 
 Answer kickClient(Worker& w, Session& s) {
     Json answer = {{"clientid", s.clientId()}, {"result", "discarded"}};
-    if (Channel* ch = w.shard().channelOf(s.id()); ch && !ch->connection().closing()) {
+    if (Channel* ch = channelOf(s); ch && !ch->connection().closing()) {
         ch->connection().close(ShutdownReason::Kicked);
         answer["result"] = "kicked";
     } else {
@@ -87,7 +87,7 @@ struct PassingIds {
 PassingIds passingIds(Worker& w, const ClientFilter& filter, uint64_t wanted) {
     std::vector<const Session*> passing;
     w.shard().sessions().forEach([&](Session& s) {
-        Channel* ch = w.shard().channelOf(s.id());
+        Channel* ch = channelOf(s);
         bool connected = ch && !ch->connection().closing();
         std::string_view peer = ch ? std::string_view(ch->connection().peer()) : std::string_view();
         if (clientPasses(filter, s.clientId(), s.username, peer, connected)) passing.push_back(&s);

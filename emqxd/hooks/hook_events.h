@@ -85,7 +85,8 @@ struct ClientAuthorize {
 };
 
 // session.subscribed: a subscription added or replaced (SUBSCRIBE, auto
-// subscribe). EMQX: (ClientInfo, Topic, SubOpts).
+// subscribe). EMQX: (ClientInfo, Topic, SubOpts). Run as each filter enters
+// the session; the router gets the packet's filters together after the last.
 struct SessionSubscribed {
     static constexpr HookPoint kPoint = HookPoint::SessionSubscribed;
     using Result = void;

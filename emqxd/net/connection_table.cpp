@@ -62,8 +62,7 @@ void ConnectionTable::connectionClosed(uint64_t id) {
     if (it == connections_.end()) return;
     Connection* c = it->second.get();
     std::erase(dirty_, c);
-    if (c->deadline_slot != DeadlineQueue::kNone)
-        runtime_.schedule(DeadlineKind::Connection, id, c->deadline_slot, DeadlineQueue::kNone);
+    runtime_.schedule(DeadlineKind::Connection, id, c->deadline_slot, DeadlineQueue::kNone);
     connections_.erase(it);
     count_.store(connections_.size(), std::memory_order_relaxed);
     if (runtime_.stopping() && connections_.empty()) runtime_.closeLoopHandles();
@@ -88,7 +87,6 @@ void ConnectionTable::onDeadline(uint64_t id, int64_t now) {
     Connection* found = find(id);
     if (!found) return;
     Connection& c = *found;
-    c.deadline_slot = DeadlineQueue::kNone;
     if (c.handshakeTimedOut(now)) {
         c.close(ShutdownReason::SslHandshakeTimeout);  // schedules its linger deadline
         return;

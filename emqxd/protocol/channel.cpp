@@ -194,6 +194,8 @@ void Channel::onClose(ShutdownReason reason) {
     releaseSession();
 }
 
+Channel* channelOf(Session& s) { return dynamic_cast<Channel*>(s.sink()); }
+
 int64_t Channel::onDeadline(int64_t now_ms) {
     EMQX_ASSERT_OWNER(runtime().owner());
     const auto& mqtt_cfg = ctx().cfg.mqtt;
@@ -264,7 +266,7 @@ namespace emqx {
 
 void Channel::checkNoLaterThan(int64_t at_ms) {
     EMQX_ASSERT_OWNER(runtime().owner());
-    if (conn_.deadline_slot != DeadlineQueue::kNone && conn_.deadline_slot <= at_ms) return;
+    if (conn_.deadline_slot.scheduled() && conn_.deadline_slot.at() <= at_ms) return;
     runtime().schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, at_ms);
 }
 

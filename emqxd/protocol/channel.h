@@ -202,4 +202,8 @@ private:
     std::unique_ptr<authz::Cache> authz_cache_;        // made on the first check when authorization.cache.enable
 };
 
+// The channel attached to a client's session, if any: the session's sink is
+// its connection's channel (an internal subscriber's session has another sink).
+Channel* channelOf(Session& s);
+
 }  // namespace emqx

@@ -224,7 +224,7 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
     UsernameQuota& quota = ctx().username_quota;
     if (!quota.limited() || !c.username || c.username->empty()) return true;
     if (Session* s = shard_.sessions().findByClientId(c.client_id)) {
-        Channel* old = shard_.channelOf(s->id());
+        Channel* old = channelOf(*s);
         if (old && old->username_slot_ && old->username_ == *c.username) {
             old->username_slot_ = false;
             username_slot_ = true;
@@ -243,7 +243,6 @@ void Channel::openSession(mqtt::Connect& c) {
     OpenedSession opened = shard_.sessions().open(SessionRequest{client_id_, username_, clean_start_, expiry});
     session_ = &opened.session;
     session_present_ = opened.present;
-    shard_.setChannelOf(session_->id(), this);
     state_ = State::Connected;
 }
 
@@ -316,7 +315,6 @@ void Channel::releaseSession() {
     if (!session_) return;
     Session& s = *session_;
     session_ = nullptr;
-    shard_.setChannelOf(s.id(), nullptr);
     bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
     uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;
     MessagePtr will = send_will ? willMessage() : nullptr;

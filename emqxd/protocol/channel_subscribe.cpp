@@ -63,6 +63,7 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
     reasons.reserve(s.subscriptions.size());
     retain_skip.assign(s.subscriptions.size(), false);
     uint32_t sub_id = s.props.subscription_identifiers.empty() ? 0 : s.props.subscription_identifiers[0];
+    RouteBatch routes;
     for (size_t i = 0; i < s.subscriptions.size(); ++i) {
         const auto& r = s.subscriptions[i];
         auto parsed = topic::parseFilter(r.filter, cfg.max_topic_levels);
@@ -93,10 +94,11 @@ std::vector<ReasonCode> Channel::subscribeAll(const mqtt::Subscribe& s, bool fro
                                     sub_id};
         bool existed = session_->subscriptions().contains(r.filter);
         retain_skip[i] = shared || (existed && r.retain_handling == 1);
-        shard_.sessions().addSubscription(*session_, r.filter, options);
+        shard_.sessions().addSubscription(*session_, r.filter, options, routes);
         ctx().hooks.run(hooks::SessionSubscribed{*session_, r.filter, options});
         runtime().metrics().add(Metric::ClientSubscribe);
     }
+    shard_.sessions().applyRoutes(routes);
     return reasons;
 }
 
@@ -116,8 +118,9 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
     runtime().metrics().add(Metric::PacketsUnsubscribeReceived);
     mqtt::Unsuback ack;
     ack.packet_id = u.packet_id;
+    RouteBatch routes;
     for (const std::string& filter : u.filters) {
-        if (!shard_.sessions().removeSubscription(*session_, filter)) {
+        if (!shard_.sessions().removeSubscription(*session_, filter, routes)) {
             ack.reasons.push_back(ReasonCode::NoSubscriptionExisted);
             continue;
         }
@@ -125,6 +128,7 @@ void Channel::onUnsubscribe(const mqtt::Unsubscribe& u) {
         ctx().hooks.run(hooks::SessionUnsubscribed{*session_, filter});
         ack.reasons.push_back(ReasonCode::Success);
     }
+    shard_.sessions().applyRoutes(routes);
     shard_.sessions().changed(*session_);
     if (version_ != ProtocolVersion::V5) ack.reasons.clear();
     send(ack);

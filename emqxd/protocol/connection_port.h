@@ -49,7 +49,7 @@ public:
     virtual bool sendTimedOut(int64_t now_ms) const = 0;
 
     // The connection's entry in its worker's deadline queue.
-    int64_t deadline_slot = DeadlineQueue::kNone;
+    DeadlineSlot deadline_slot;
 };
 
 }  // namespace emqx

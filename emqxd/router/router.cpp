@@ -6,6 +6,8 @@
 #include <random>
 #include <stdexcept>
 
+#include "emqxd/router/route_batch.h"
+
 namespace emqx {
 
 SharedStrategy sharedStrategyFromName(std::string_view name) {
@@ -22,6 +24,30 @@ SharedStrategy sharedStrategyFromName(std::string_view name) {
 Router::Router(unsigned /*workers*/, SharedStrategy strategy) : strategy_(strategy) {}
 
 bool Router::subscribe(std::string_view filter, const Subscriber& s) {
+    std::unique_lock lock(mutex_);
+    if (!subscribeLocked(filter, s)) return false;
+    changed();
+    return true;
+}
+
+bool Router::unsubscribe(std::string_view filter, uint64_t session_id) {
+    std::unique_lock lock(mutex_);
+    if (!unsubscribeLocked(filter, session_id)) return false;
+    changed();
+    return true;
+}
+
+void Router::apply(const RouteBatch& batch) {
+    if (batch.empty()) return;
+    std::unique_lock lock(mutex_);
+    for (const RouteBatch::Change& c : batch.changes()) {
+        if (c.add) subscribeLocked(c.filter, c.subscriber);
+        else unsubscribeLocked(c.filter, c.subscriber.session_id);
+    }
+    changed();
+}
+
+bool Router::subscribeLocked(std::string_view filter, const Subscriber& s) {
     auto parsed = topic::parseFilter(filter);
     if (!parsed) return false;
     if (parsed->shared()) subscribeShared(filter, *parsed, s);
@@ -29,7 +55,7 @@ bool Router::subscribe(std::string_view filter, const Subscriber& s) {
     return true;
 }
 
-bool Router::unsubscribe(std::string_view filter, uint64_t session_id) {
+bool Router::unsubscribeLocked(std::string_view filter, uint64_t session_id) {
     auto parsed = topic::parseFilter(filter);
     if (!parsed) return false;
     if (parsed->shared()) unsubscribeShared(filter, session_id);
@@ -38,24 +64,17 @@ bool Router::unsubscribe(std::string_view filter, uint64_t session_id) {
 }
 
 void Router::subscribeDirect(std::string_view filter, const Subscriber& s) {
-    std::unique_lock lock(mutex_);
     // One walk: a session's second SUBSCRIBE to a filter overwrites its options in place.
-    const bool added = direct_.insertOrAssign(filter, s, std::equal_to<>());
-    if (added) subscriptions_.add();
-    changed();
+    if (direct_.insertOrAssign(filter, s, std::equal_to<>())) subscriptions_.add();
 }
 
 void Router::unsubscribeDirect(std::string_view filter, uint64_t session_id) {
-    std::unique_lock lock(mutex_);
     Subscriber key;
     key.session_id = session_id;
     if (direct_.erase(filter, key)) subscriptions_.sub();
-    changed();
 }
 
 void Router::subscribeShared(std::string_view display, const topic::ParsedFilter& parsed, const Subscriber& s) {
-    std::unique_lock lock(mutex_);
-    changed();
     auto it = group_ids_.find(display);
     SharedGroup* g;
     if (it == group_ids_.end()) {
@@ -85,8 +104,6 @@ void Router::subscribeShared(std::string_view display, const topic::ParsedFilter
 }
 
 void Router::unsubscribeShared(std::string_view display, uint64_t session_id) {
-    std::unique_lock lock(mutex_);
-    changed();
     auto it = group_ids_.find(display);
     if (it == group_ids_.end()) return;
     uint64_t id = it->second;

@@ -49,6 +49,8 @@ struct RouteTarget {
 // message that came from another node: forwarding it again could loop).
 enum class RouteScope { Cluster, ThisNode };
 
+class RouteBatch;
+
 class Router {
 public:
     Router(unsigned workers, SharedStrategy strategy);
@@ -59,6 +61,10 @@ public:
     // (nothing changed) for a filter topic::parseFilter refuses.
     bool subscribe(std::string_view filter, const Subscriber& s);
     bool unsubscribe(std::string_view filter, uint64_t session_id);
+    // Every change of `batch`, in order, under one writer lock, as subscribe
+    // and unsubscribe would make them one by one (refused filters skipped);
+    // the generation moves once.
+    void apply(const RouteBatch& batch);
     // Shared groups prefer members whose session has a live connection.
     void setOnline(uint64_t session_id, bool online);
 
@@ -135,6 +141,9 @@ private:
         mutable std::atomic<uint64_t> sticky_session{0};  // the sticky strategy's member
     };
 
+    // Under the writer lock; false for a filter topic::parseFilter refuses.
+    bool subscribeLocked(std::string_view filter, const Subscriber& s);
+    bool unsubscribeLocked(std::string_view filter, uint64_t session_id);
     void subscribeDirect(std::string_view filter, const Subscriber& s);
     void unsubscribeDirect(std::string_view filter, uint64_t session_id);
     // `display`: the whole filter ("$share/g/t"); `parsed`: its group and real filter.

@@ -120,7 +120,6 @@ void WorkerRuntime::onTimer() {
             handlers_.deadline(e, now);
             return;
         }
-        log_window_slot_ = DeadlineQueue::kNone;
         protocol_errors_.windowEnded();
     });
     armTimer();

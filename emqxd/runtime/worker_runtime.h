@@ -82,7 +82,7 @@ public:
     // taken once per iteration, so the per-message path reads no clock.
     int64_t loopWallMs() const { return nowMs() + wall_offset_ms_; }
 
-    void schedule(DeadlineKind kind, uint64_t id, int64_t& slot, int64_t at_ms) {
+    void schedule(DeadlineKind kind, uint64_t id, DeadlineSlot& slot, int64_t at_ms) {
         deadlines_.reschedule(kind, id, slot, at_ms);
     }
     // A warning about a peer's error (throttled: see ProtocolErrorLog).
@@ -148,7 +148,7 @@ private:
     Metrics metrics_;
     DeadlineQueue deadlines_;
     ProtocolErrorLog protocol_errors_;
-    int64_t log_window_slot_ = DeadlineQueue::kNone;
+    DeadlineSlot log_window_slot_;
     int64_t timer_armed_at_ = -1;
     int64_t wall_offset_ms_ = 0;  // wallClockMs() - nowMs(), see loopWallMs()
     std::unique_ptr<char[]> read_buffer_;

@@ -192,7 +192,7 @@ public:
     int64_t disconnected_at_ms = 0;
     std::string username;
     // An offline session's end, or a pending will's publish time, in the worker's DeadlineQueue.
-    int64_t deadline_slot = DeadlineQueue::kNone;
+    DeadlineSlot deadline_slot;
     // A will waiting for its Will Delay Interval. It keeps what its
     // authorization needs when it is sent, after the connection is gone.
     struct PendingWill {

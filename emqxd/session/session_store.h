@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "emqxd/message/message.h"
+#include "emqxd/router/route_batch.h"
 #include "emqxd/router/subscription_options.h"
 
 namespace emqx {
@@ -76,10 +77,26 @@ public:
     // Ends the session now: routes, pending will, stored record (a kick of an offline session, an expiry).
     virtual void end(Session& s) = 0;
 
-    // Adds or replaces `filter` in the session and the router.
-    virtual void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) = 0;
+    // Adds or replaces `filter` in the session; its route goes into
+    // `routes`, for applyRoutes once the packet's filters are all in (one
+    // router lock per SUBSCRIBE). `filter` must outlive the apply.
+    virtual void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options,
+                                 RouteBatch& routes) = 0;
     // False when the session had no such subscription.
-    virtual bool removeSubscription(Session& s, const std::string& filter) = 0;
+    virtual bool removeSubscription(Session& s, const std::string& filter, RouteBatch& routes) = 0;
+    virtual void applyRoutes(const RouteBatch& routes) = 0;
+    // One filter, routed at once.
+    void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) {
+        RouteBatch routes;
+        addSubscription(s, filter, options, routes);
+        applyRoutes(routes);
+    }
+    bool removeSubscription(Session& s, const std::string& filter) {
+        RouteBatch routes;
+        bool removed = removeSubscription(s, filter, routes);
+        applyRoutes(routes);
+        return removed;
+    }
     // After CONNECT or a change of subscriptions: a persistent session's record is rewritten.
     virtual void changed(Session& s) = 0;
 };

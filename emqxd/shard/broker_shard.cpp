@@ -166,16 +166,6 @@ void BrokerShard::deliver(Delivery& d) {
     s->deliver(d.msg, d.options, runtime_.loopWallMs());
 }
 
-Channel* BrokerShard::channelOf(uint64_t session_id) {
-    auto it = attached_.find(session_id);
-    return it == attached_.end() ? nullptr : it->second;
-}
-
-void BrokerShard::setChannelOf(uint64_t session_id, Channel* c) {
-    if (c) attached_[session_id] = c;
-    else attached_.erase(session_id);
-}
-
 void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
     EMQX_ASSERT_OWNER(runtime_.owner());
     if (ctx_.security) {

@@ -26,7 +26,6 @@
 
 namespace emqx {
 
-class Channel;
 struct BrokerContext;
 struct Subscriber;
 class SessionManager;
@@ -81,9 +80,6 @@ public:
     // The sessions this worker owns (their life cycle and hand-over).
     SessionManager& sessions() { return *sessions_; }
     const SessionManager& sessions() const { return *sessions_; }
-    // The channel (of a connection) currently attached to a session, if any.
-    Channel* channelOf(uint64_t session_id);
-    void setChannelOf(uint64_t session_id, Channel* c);
     AckGate& acks() { return acks_; }
     const AckGate& acks() const { return acks_; }
 
@@ -115,7 +111,6 @@ private:
     BrokerContext& ctx_;
     const uint32_t index_;
     std::unique_ptr<SessionManager> sessions_;
-    std::unordered_map<uint64_t, Channel*> attached_;
     std::vector<std::vector<Delivery>> outgoing_;    // per target worker, reused
     std::vector<std::vector<MessagePtr>> to_nodes_;  // per peer node (by NodeId), reused; empty on a single node
     std::vector<Delivery> local_;

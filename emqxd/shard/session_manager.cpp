@@ -66,7 +66,7 @@ Session& SessionManager::createInternal(std::string name) {
 }
 
 void SessionManager::endInternal(Session& s) {
-    for (auto& [filter, sub] : s.subscriptions()) ctx_.router.unsubscribe(filter, s.id());
+    unrouteAll(s);
     internal_.erase(s.id());
 }
 
@@ -125,7 +125,7 @@ void SessionManager::release(Session& s, ReleasedSession released) {
 }
 
 void SessionManager::end(Session& s) {
-    for (auto& [filter, sub] : s.subscriptions()) ctx_.router.unsubscribe(filter, s.id());
+    unrouteAll(s);
     unschedule(s);
     std::unique_ptr<Session::PendingWill> will = std::move(s.pending_will);
     std::string username = will ? s.username : std::string();
@@ -146,7 +146,6 @@ void SessionManager::end(Session& s) {
 void SessionManager::forget(Session& s) {
     if (auto it = ids_by_client_.find(s.clientId()); it != ids_by_client_.end() && it->second == s.id())
         ids_by_client_.erase(it);
-    shard_.setChannelOf(s.id(), nullptr);
     sessions_.erase(s.id());
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();
@@ -170,14 +169,12 @@ void SessionManager::schedule(Session& s) {
 }
 
 void SessionManager::unschedule(Session& s) {
-    if (s.deadline_slot != DeadlineQueue::kNone)
-        runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
+    runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
 }
 
 void SessionManager::onDeadline(uint64_t id) {
     Session* s = find(id);
     if (!s) return;
-    s->deadline_slot = DeadlineQueue::kNone;
     if (s->connected()) return;
     int64_t wall = wallClockMs();
     if (s->pending_will && wall >= s->pending_will->at_ms) {
@@ -194,20 +191,29 @@ void SessionManager::onDeadline(uint64_t id) {
     schedule(*s);
 }
 
-void SessionManager::addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) {
+void SessionManager::addSubscription(Session& s, const std::string& filter, SubscriptionOptions options,
+                                     RouteBatch& routes) {
     // Durable when the session is persistent and durable storage is on, so
     // publishers journal what they route to it.
     options.durable = ctx_.durable && s.expiry_interval_s > 0;
     s.subscriptions().insert_or_assign(filter, Subscription{filter, options});
-    ctx_.router.subscribe(filter, Subscriber{index_, s.id(), options});
+    routes.subscribe(filter, Subscriber{index_, s.id(), options});
 }
 
-bool SessionManager::removeSubscription(Session& s, const std::string& filter) {
+bool SessionManager::removeSubscription(Session& s, const std::string& filter, RouteBatch& routes) {
     auto it = s.subscriptions().find(filter);
     if (it == s.subscriptions().end()) return false;
     s.subscriptions().erase(it);
-    ctx_.router.unsubscribe(filter, s.id());
+    routes.unsubscribe(filter, s.id());
     return true;
+}
+
+void SessionManager::applyRoutes(const RouteBatch& routes) { ctx_.router.apply(routes); }
+
+void SessionManager::unrouteAll(const Session& s) {
+    RouteBatch routes;
+    for (auto& [filter, sub] : s.subscriptions()) routes.unsubscribe(filter, s.id());
+    ctx_.router.apply(routes);
 }
 
 void SessionManager::changed(Session& s) {
@@ -216,7 +222,9 @@ void SessionManager::changed(Session& s) {
     std::vector<Subscription> changed;
     for (auto& [filter, sub] : s.subscriptions())
         if (sub.options.durable != durable) changed.push_back(sub);
-    for (Subscription& sub : changed) addSubscription(s, sub.filter, sub.options);
+    RouteBatch routes;
+    for (Subscription& sub : changed) addSubscription(s, sub.filter, sub.options, routes);
+    ctx_.router.apply(routes);
     if (durable) {
         ctx_.durable->putSession(s.clientId(), storage::encodeSession(s));
         s.stored = true;
@@ -230,7 +238,9 @@ Session& SessionManager::restore(storage::StoredSession&& st) {
     s.disconnected_at_ms = st.disconnected_at_ms;
     s.username = std::move(st.username);
     s.stored = true;
-    for (const Subscription& sub : st.subscriptions) addSubscription(s, sub.filter, sub.options);
+    RouteBatch routes;
+    for (const Subscription& sub : st.subscriptions) addSubscription(s, sub.filter, sub.options, routes);
+    ctx_.router.apply(routes);
     ctx_.router.setOnline(s.id(), false);
     for (InflightEntry& e : st.inflight) s.restoreInflight(std::move(e));
     for (QueuedMessage& q : st.mqueue) s.restoreQueued(std::move(q));
@@ -297,7 +307,9 @@ void SessionManager::handOver(Session& s, uint32_t to) {
     const std::string client_id = s.clientId();
     // Before the routes move: the requester must know the id before a delivery for it can reach it.
     post(to, [id](SessionManager& m) { m.onStarted(id); });
-    for (auto& [filter, sub] : s.subscriptions()) ctx_.router.subscribe(filter, Subscriber{to, id, sub.options});
+    RouteBatch routes;
+    for (auto& [filter, sub] : s.subscriptions()) routes.subscribe(filter, Subscriber{to, id, sub.options});
+    ctx_.router.apply(routes);
     ctx_.locator.transfer(client_id, index_, to);
     unschedule(s);
     Outgoing& out = outgoing_[id];

@@ -52,8 +52,12 @@ public:
     void release(Session& s, ReleasedSession released) override;
     void requestHandOver(std::string client_id, bool clean_start, uint32_t owner, HandOverDone done) override;
     void end(Session& s) override;
-    void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options) override;
-    bool removeSubscription(Session& s, const std::string& filter) override;
+    using SessionStore::addSubscription;
+    using SessionStore::removeSubscription;
+    void addSubscription(Session& s, const std::string& filter, SubscriptionOptions options,
+                         RouteBatch& routes) override;
+    bool removeSubscription(Session& s, const std::string& filter, RouteBatch& routes) override;
+    void applyRoutes(const RouteBatch& routes) override;
     void changed(Session& s) override;
 
     // `id` 0: a new id; otherwise a restored or arriving session's own
@@ -102,6 +106,8 @@ private:
     // Closes the connection attached to `s`, if any: another one takes the session.
     void takeOver(Session& s, bool discard);
     void forget(Session& s);
+    // Takes every route of `s` out of the router, under one lock.
+    void unrouteAll(const Session& s);
 
     // Owner side of a hand-over (the messages between workers, in order).
     void onRequest(const std::string& client_id, Request r);

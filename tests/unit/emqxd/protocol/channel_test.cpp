@@ -158,7 +158,7 @@ TEST_CASE("channel: CONNECT opens a session on this worker and answers CONNACK",
     Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
     CHECK(s->connected());
-    CHECK(b.worker->shard().channelOf(s->id()) == &c.channel);
+    CHECK(channelOf(*s) == &c.channel);
 }
 
 TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[core][channel]") {
@@ -171,7 +171,7 @@ TEST_CASE("channel: a second CONNECT of a client id takes the session over", "[c
     CHECK(only<mqtt::Connack>(second.received()).session_present);
     Session* s = b.worker->shard().sessions().findByClientId("dev-1");
     REQUIRE(s);
-    CHECK(b.worker->shard().channelOf(s->id()) == &second.channel);
+    CHECK(channelOf(*s) == &second.channel);
 
     SECTION("a clean start discards it instead") {
         FakeConnection& third = b.connect("dev-1", ProtocolVersion::V5, true);
@@ -260,7 +260,7 @@ TEST_CASE("channel: the session outlives its connection only with an expiry inte
     Session* s = b.worker->shard().sessions().findByClientId("dev-2");
     REQUIRE(s);
     CHECK_FALSE(s->connected());
-    CHECK(b.worker->shard().channelOf(s->id()) == nullptr);
+    CHECK(channelOf(*s) == nullptr);
 }
 
 TEST_CASE("channel: a CONNECT whose session lives on another worker moves there", "[core][channel]") {
@@ -296,4 +296,34 @@ TEST_CASE("channel: a CONNECT that moved three times and still missed its owner 
         REQUIRE(migration);
         CHECK(migration->hops == 3);
     }
+}
+
+TEST_CASE("channel: a SUBSCRIBE and an UNSUBSCRIBE change the router once each, whatever their filter count",
+          "[core][channel]") {
+    Broker b;
+    FakeConnection& c = b.connect("many");
+    c.received();
+    mqtt::Subscribe s = subscribe("a/1", 0);
+    for (const char* filter : {"a/+", "$share/g/a/2", "a/#"})
+        s.subscriptions.push_back(subscribe(filter, 0).subscriptions[0]);
+    uint64_t before = b.ctx.router.generation();
+    Broker::send(c, s);
+    CHECK(only<mqtt::Suback>(c.received()).reasons.size() == 4);
+    CHECK(b.ctx.router.generation() == before + 1);
+    CHECK(b.ctx.router.subscriptions().value() == 4);
+
+    mqtt::Unsubscribe u;
+    u.packet_id = 2;
+    u.filters = {"a/1", "a/+"};
+    before = b.ctx.router.generation();
+    Broker::send(c, u);
+    CHECK(only<mqtt::Unsuback>(c.received()).reasons.size() == 2);
+    CHECK(b.ctx.router.generation() == before + 1);
+    CHECK(b.ctx.router.subscriptions().value() == 2);
+
+    // The session's end takes its remaining routes out the same way.
+    before = b.ctx.router.generation();
+    Broker::send(c, mqtt::Disconnect{});
+    CHECK(b.ctx.router.generation() == before + 1);
+    CHECK(b.ctx.router.subscriptions().value() == 0);
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "emqxd/router/route_batch.h"
 #include "emqxd/router/router.h"
 
 using namespace emqx;
@@ -613,4 +614,28 @@ TEST_CASE("router: a node route change makes remembered routes stale", "[core][r
     g = r.generation();
     r.removeNodeRoute("t/1", 2);
     CHECK(r.generation() != g);
+}
+
+TEST_CASE("router: a batch makes its changes in order, moving the generation once", "[core][router]") {
+    Router r(1, SharedStrategy::Random);
+    r.subscribe("gone/soon", sub(9));
+    RouteBatch batch;
+    batch.subscribe("a/+", sub(1));
+    batch.subscribe("$share/g/a/b", sub(2));
+    batch.subscribe("a/#", sub(3, 0, 1));
+    batch.subscribe("a/#", sub(3, 0, 2));  // a later change of the same filter wins
+    batch.subscribe("bad/#/x", sub(4));    // refused, the rest still made
+    batch.unsubscribe("gone/soon", 9);
+    const uint64_t g = r.generation();
+    r.apply(batch);
+    CHECK(r.generation() == g + 1);
+    CHECK(r.subscriptions().value() == 3);
+    std::vector<Hit> hits = routeOf(r, makeMsg("a/b"));
+    REQUIRE(hits.size() == 3);
+    CHECK(std::count_if(hits.begin(), hits.end(), [](const Hit& h) { return h.session == 3 && h.qos == 2; }) == 1);
+    CHECK(routeOf(r, makeMsg("gone/soon")).empty());
+
+    RouteBatch none;
+    r.apply(none);
+    CHECK(r.generation() == g + 1);
 }

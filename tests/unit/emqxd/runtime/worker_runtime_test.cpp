@@ -57,7 +57,7 @@ TEST_CASE("runtime: inbox batches and deadlines go to the worker's handlers, in 
     WorkerRuntime rt(3, 60000);
     std::vector<std::string> seen;
     std::promise<void> done;
-    int64_t slot = DeadlineQueue::kNone;
+    DeadlineSlot slot;
     rt.setHandlers({
         .batch =
             [&](std::vector<WorkerRuntime::InboxItem>& batch) {
