@@ -1,7 +1,10 @@
 #pragma once
 // A FIFO on one vector: unlike std::deque (which allocates a map and a 512-byte
 // block even when empty) it holds no memory until the first push, so an idle
-// session costs nothing for its queue. Popped slots are reclaimed in bulk.
+// session costs nothing for its queue. Popped slots are reclaimed in bulk, so
+// taking the front is O(1) amortised: a session's mqueue, and its inflight
+// window, whose acknowledgements come in send order all but always (erasing
+// from the middle of a vector moved every entry behind it, on every PUBACK).
 #include <cstddef>
 #include <utility>
 #include <vector>
@@ -17,6 +20,19 @@ public:
     const T& front() const { return items_[head_]; }
 
     void push_back(T item) { items_.push_back(std::move(item)); }
+
+    using iterator = typename std::vector<T>::iterator;
+    using const_iterator = typename std::vector<T>::const_iterator;
+    iterator begin() { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
+    iterator end() { return items_.end(); }
+    const_iterator begin() const { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
+    const_iterator end() const { return items_.end(); }
+
+    // The front in O(1); another entry by moving those behind it.
+    void erase(iterator at) {
+        if (at == begin()) pop_front();
+        else items_.erase(at);
+    }
 
     // Front to back (durable storage saves a session's queue in order).
     template <class F>

@@ -176,7 +176,7 @@ public:
 
     // Durable storage (emqxd/storage): the state a persistent session saves,
     // and the way it comes back into a new Session at start.
-    const std::vector<InflightEntry>& inflight() const { return inflight_; }
+    const FifoQueue<InflightEntry>& inflight() const { return inflight_; }
     template <class F>
     void forEachQueued(F&& f) const {
         mqueue_.forEach(f);
@@ -222,7 +222,7 @@ private:
     const SessionServices& services_;
     DeliverySink* sink_ = nullptr;
     std::map<std::string, Subscription, std::less<>> subscriptions_;
-    std::vector<InflightEntry> inflight_;  // in send order; at most max_inflight
+    FifoQueue<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;
     std::unique_ptr<RetainedBacklog> retained_;  // null when empty
     // Packet id -> arrival of incoming QoS 2 messages awaiting PUBREL (up to

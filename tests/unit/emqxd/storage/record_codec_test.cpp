@@ -103,7 +103,7 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
     s.attach(&sink, 0);
     for (int i = 0; i < 5; ++i) s.deliver(richMessage("m" + std::to_string(i)), o2, 0);
     REQUIRE(s.inflightCount() == 2);
-    REQUIRE(s.onPubrec(s.inflight()[0].packet_id, 0));  // the first is past PUBREC: no payload kept
+    REQUIRE(s.onPubrec(s.inflight().begin()[0].packet_id, 0));  // the first is past PUBREC: no payload kept
     s.detach();
     REQUIRE(s.queueLength() == 3);
     s.awaitRel(9, 0);
@@ -123,10 +123,10 @@ TEST_CASE("storage: a session round-trips: expiry, subscriptions, inflight, mque
     CHECK(st.subscriptions[1].filter == "a/+");
     CHECK(st.subscriptions[1].options == o1);
     REQUIRE(st.inflight.size() == 2);
-    CHECK(st.inflight[0].packet_id == s.inflight()[0].packet_id);
+    CHECK(st.inflight[0].packet_id == s.inflight().begin()[0].packet_id);
     CHECK(st.inflight[0].pubrec_received);
     CHECK_FALSE(st.inflight[0].msg);
-    CHECK(st.inflight[1].packet_id == s.inflight()[1].packet_id);
+    CHECK(st.inflight[1].packet_id == s.inflight().begin()[1].packet_id);
     CHECK(st.inflight[1].qos == 2);
     CHECK_FALSE(st.inflight[1].pubrec_received);
     REQUIRE(st.inflight[1].msg);
@@ -166,7 +166,7 @@ TEST_CASE("storage: a hand-over record carries the journaled messages a stored o
         m->durable_id = 100 + i;
         s.deliver(m, journaled, 0);
     }
-    REQUIRE(s.onPubrec(s.inflight()[0].packet_id, 0));  // past PUBREC: no message left, the journal id stays
+    REQUIRE(s.onPubrec(s.inflight().begin()[0].packet_id, 0));  // past PUBREC: no message left, the journal id stays
     s.detach();
 
     storage::StoredSession stored;
