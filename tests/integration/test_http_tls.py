@@ -17,11 +17,12 @@ import time
 
 import pytest
 
-from harness import Api, Broker, free_port, start_api_broker, use_shared_broker, wait_until
+from harness import Api, free_port, start_api_broker, use_shared_broker
 from harness.pki import Ca
 from test_config_errors import run_emqxd
 from test_ctl_common import QUIET_SYS, pytestmark  # noqa: F401
 from test_http_api import ADMIN
+from test_http_server import read_until_closed
 
 HANDSHAKE_S = 1.0
 # The server certificate's notAfter, as `openssl ca -enddate` takes it, and as Unix seconds.
@@ -48,19 +49,24 @@ def https_env(pki, port, **ssl_options):
     return env
 
 
+def start_https(tmp_path_factory, pki, name, env=None, **ssl_options):
+    """A broker with the API on http and https (b.https_port) and `env` besides."""
+    port = free_port()
+    b = start_api_broker(tmp_path_factory, name, [ADMIN], dict(QUIET_SYS, **https_env(pki, port, **ssl_options),
+                                                                 **(env or {})))
+    b.https_port = port
+    return b
+
+
 @pytest.fixture(scope="module")
 def _broker(tmp_path_factory, pki):
     """http and https at once; an ssl MQTT listener with the same certificate (for the expiry metric)."""
-    port = free_port()
-    env = dict(QUIET_SYS, **https_env(pki, port, handshake_timeout="%dms" % (HANDSHAKE_S * 1000)))
-    env.update({
+    b = start_https(tmp_path_factory, pki, "https", {
         "EMQX_LISTENERS__SSL__DEFAULT__ENABLE": "true",
         "EMQX_LISTENERS__SSL__DEFAULT__BIND": "127.0.0.1:%d" % free_port(),
         "EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__CERTFILE": pki.path("server.pem"),
         "EMQX_LISTENERS__SSL__DEFAULT__SSL_OPTIONS__KEYFILE": pki.path("server.key"),
-    })
-    b = start_api_broker(tmp_path_factory, "https", [ADMIN], env)
-    b.https_port = port
+    }, handshake_timeout="%dms" % (HANDSHAKE_S * 1000))
     yield b
     b.stop()
 
@@ -72,12 +78,9 @@ def broker(request, _broker):
 
 @pytest.fixture(scope="module")
 def _strict_broker(tmp_path_factory, pki):
-    """https only: TLS 1.3 only, and a client certificate from the CA required."""
-    port = free_port()
-    env = dict(QUIET_SYS, **https_env(pki, port, versions="tlsv1.3", verify="verify_peer",
-                                      fail_if_no_peer_cert="true", cacertfile=pki.path("ca.pem")))
-    b = start_api_broker(tmp_path_factory, "https-strict", [ADMIN], env)
-    b.https_port = port
+    """TLS 1.3 only, and a client certificate from the CA required."""
+    b = start_https(tmp_path_factory, pki, "https-strict", versions="tlsv1.3", verify="verify_peer",
+                    fail_if_no_peer_cert="true", cacertfile=pki.path("ca.pem"))
     yield b
     b.stop()
 
@@ -123,22 +126,6 @@ def s_client(port, pki, *args):
                        input=b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
                        capture_output=True, timeout=20)
     return p.returncode, (p.stdout + p.stderr).decode(errors="replace")
-
-
-def read_until_closed(s, timeout):
-    """What the server sends until it closes; fails if it does not close within `timeout` s."""
-    s.settimeout(timeout)
-    out = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            chunk = s.recv(65536)
-        except ConnectionResetError:
-            return out
-        if not chunk:
-            return out
-        out += chunk
-    raise AssertionError("the server did not close within %.1fs; got %r" % (timeout, out[:200]))
 
 
 def test_status_api_login_and_dashboard_over_https(broker, pki):
