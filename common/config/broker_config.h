@@ -37,7 +37,7 @@ struct TcpOptions {
     bool send_timeout_close = true;
 };
 
-// ssl_options of the ssl and wss listeners (EMQX 5 names).
+// ssl_options of the ssl and wss listeners and of dashboard.listeners.https (EMQX 5 names).
 struct SslOptions {
     std::string certfile;
     std::string keyfile;
@@ -217,6 +217,13 @@ struct DashboardHttpConfig {
     Millis idle_timeout = 60000;
 };
 
+// EMQX 5's dashboard.listeners.https: the same API and dashboard over TLS,
+// off by default (bind port 0) as in EMQX; with the ssl listeners' ssl_options.
+struct DashboardHttpsConfig : DashboardHttpConfig {
+    DashboardHttpsConfig() { bind = "0.0.0.0:0"; }
+    SslOptions ssl_options;
+};
+
 // The dashboard's login (EMQX 5's dashboard.* keys; docs/http-api.md).
 struct DashboardConfig {
     // The user made at the first start (no <data_dir>/admins.json yet); its
@@ -259,6 +266,7 @@ struct BrokerConfig {
     FlappingDetectConfig flapping_detect;
     DashboardConfig dashboard;
     DashboardHttpConfig dashboard_http;
+    DashboardHttpsConfig dashboard_https;
     ApiKeyConfig api_key;
     PrometheusConfig prometheus;
 };

@@ -318,45 +318,77 @@ std::string headerName(std::string& s) {
     return "";
 }
 
-// ssl_options of the TLS-based types (ssl, wss).
-void addSslOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
-    const std::string p = "listeners." + type + ".*.ssl_options.";
+// ssl_options under the prefix `p` ("listeners.ssl.*.ssl_options.",
+// "dashboard.listeners.https.ssl_options."): `field(&SslOptions::certfile)`
+// binds a row to that owner's SslOptions.
+template <class Field>
+void addSslOptionKeys(std::vector<KeyDef>& keys, const std::string& p, Field field) {
     keys.push_back(stringKey(p + "certfile", "",
                              "PEM file with the server certificate (and its chain); required when enabled",
-                             lat(&ListenerConfig::ssl_options, &SslOptions::certfile)));
+                             field(&SslOptions::certfile)));
     keys.push_back(stringKey(p + "keyfile", "", "PEM file with the server's private key; required when enabled",
-                             lat(&ListenerConfig::ssl_options, &SslOptions::keyfile)));
+                             field(&SslOptions::keyfile)));
     keys.push_back(stringKey(p + "cacertfile", "",
                              "PEM file with the CA certificates that client certificates are checked against",
-                             lat(&ListenerConfig::ssl_options, &SslOptions::cacertfile)));
+                             field(&SslOptions::cacertfile)));
     keys.push_back(enumKey(p + "verify", "verify_none", {"verify_none", "verify_peer"},
-                           "verify_peer: ask for and check a client certificate",
-                           lat(&ListenerConfig::ssl_options, &SslOptions::verify)));
+                           "verify_peer: ask for and check a client certificate", field(&SslOptions::verify)));
     keys.push_back(boolKey(p + "fail_if_no_peer_cert", "false",
                            "With verify_peer: refuse a client that sends no certificate",
-                           lat(&ListenerConfig::ssl_options, &SslOptions::fail_if_no_peer_cert)));
-    KeyDef versions = stringKey(p + "versions", "tlsv1.3,tlsv1.2", "TLS versions offered",
-                                lat(&ListenerConfig::ssl_options, &SslOptions::versions),
+                           field(&SslOptions::fail_if_no_peer_cert)));
+    KeyDef versions = stringKey(p + "versions", "tlsv1.3,tlsv1.2", "TLS versions offered", field(&SslOptions::versions),
                                 wordList({"tlsv1.3", "tlsv1.2"}));
     versions.string_list = true;
     keys.push_back(std::move(versions));
     KeyDef ciphers = stringKey(p + "ciphers", "",
                                "Cipher suites (OpenSSL names; TLS_* are TLS 1.3 suites); []: OpenSSL's defaults",
-                               lat(&ListenerConfig::ssl_options, &SslOptions::ciphers), cipherList);
+                               field(&SslOptions::ciphers), cipherList);
     ciphers.string_list = true;
     keys.push_back(std::move(ciphers));
     keys.push_back(boolKey(p + "reuse_sessions", "true",
                            "Allow session resumption (TLS 1.2 session cache, TLS 1.3 tickets)",
-                           lat(&ListenerConfig::ssl_options, &SslOptions::reuse_sessions)));
+                           field(&SslOptions::reuse_sessions)));
     keys.push_back(durationKey(p + "handshake_timeout", "15s", 1, kDay,
                                "Close a connection whose TLS handshake takes longer",
-                               lat(&ListenerConfig::ssl_options, &SslOptions::handshake_timeout)));
+                               field(&SslOptions::handshake_timeout)));
     keys.push_back(stringKey(p + "crlfile", "",
                              "PEM file with certificate revocation lists, checked when enable_crl_check",
-                             lat(&ListenerConfig::ssl_options, &SslOptions::crlfile)));
+                             field(&SslOptions::crlfile)));
     keys.push_back(boolKey(p + "enable_crl_check", "false",
                            "With verify_peer: refuse client certificates revoked by the CRLs in crlfile",
-                           lat(&ListenerConfig::ssl_options, &SslOptions::enable_crl_check)));
+                           field(&SslOptions::enable_crl_check)));
+}
+
+// ssl_options of the TLS-based listener types (ssl, wss).
+void addListenerSslOptionKeys(std::vector<KeyDef>& keys, const std::string& type) {
+    addSslOptionKeys(keys, "listeners." + type + ".*.ssl_options.",
+                     [](auto member) { return lat(&ListenerConfig::ssl_options, member); });
+}
+
+// dashboard.listeners.<scheme>: `bind_default` as written in the file ("0": off),
+// `port` the one the doc line names; `field(&DashboardHttpConfig::bind)` binds a
+// row to that listener's config.
+template <class Field>
+void addDashboardListenerKeys(std::vector<KeyDef>& keys, const std::string& scheme, const std::string& bind_default,
+                              const std::string& port, bool over_tls, Field field) {
+    using DH = DashboardHttpConfig;
+    const std::string p = "dashboard.listeners." + scheme + ".";
+    const std::string what = over_tls ? "the HTTP API over TLS" : "the HTTP API";
+    keys.push_back(boolKey(p + "enable", "true", "Serve " + what + " (REST under /api/v5, /status, the dashboard)",
+                           field(&DH::enable)));
+    KeyDef bind = stringKey(p + "bind", bind_default,
+                            "Address and port of " + what + "; \"" + port + "\" means 0.0.0.0:" + port + "; 0: off",
+                            field(&DH::bind), bindAddress);
+    bind.integer_text = true;
+    keys.push_back(std::move(bind));
+    keys.push_back(intKey(p + "max_connections", "512", 1, 1000000,
+                          "Most concurrent " + scheme + " connections; one more is closed at once (and counted)",
+                          field(&DH::max_connections)));
+    keys.push_back(durationKey(p + "idle_timeout", "60s", 100, kDay,
+                               "Ours (EMQX has no key): close a connection whose next request has not arrived "
+                               "whole within this since it opened (over TLS: since its handshake) or since the "
+                               "last response was written",
+                               field(&DH::idle_timeout)));
 }
 
 // websocket options of the WebSocket types (ws, wss).
@@ -387,7 +419,7 @@ const std::vector<std::pair<std::string, AddListenerKeys>>& listenerTypeTable() 
          [](std::vector<KeyDef>& keys, const std::string& type) {
              addCommonListenerKeys(keys, type, "8883", false);
              addTcpOptionKeys(keys, type);
-             addSslOptionKeys(keys, type);
+             addListenerSslOptionKeys(keys, type);
          }},
         {"ws",
          [](std::vector<KeyDef>& keys, const std::string& type) {
@@ -399,7 +431,7 @@ const std::vector<std::pair<std::string, AddListenerKeys>>& listenerTypeTable() 
          [](std::vector<KeyDef>& keys, const std::string& type) {
              addCommonListenerKeys(keys, type, "8084", false);
              addTcpOptionKeys(keys, type);
-             addSslOptionKeys(keys, type);
+             addListenerSslOptionKeys(keys, type);
              addWebsocketKeys(keys, type);
          }},
     };
@@ -842,25 +874,13 @@ std::vector<KeyDef> buildKeys() {
                           "emqxd/http/dashboard/ directory of the source tree emqxd was built from",
                           at(&B::dashboard, &DC::static_dir)));
 
-    // dashboard.listeners.http: the HTTP API (docs/http-api.md)
-    using DH = DashboardHttpConfig;
-    const std::string dh = "dashboard.listeners.http.";
-    k.push_back(boolKey(dh + "enable", "true", "Serve the HTTP API (REST under /api/v5, /status)",
-                        at(&B::dashboard_http, &DH::enable)));
-    {
-        KeyDef bind = stringKey(dh + "bind", "0.0.0.0:18083",
-                                "Address and port of the HTTP API; \"18083\" means 0.0.0.0:18083; 0: off",
-                                at(&B::dashboard_http, &DH::bind), bindAddress);
-        bind.integer_text = true;
-        k.push_back(std::move(bind));
-    }
-    k.push_back(intKey(dh + "max_connections", "512", 1, 1000000,
-                       "Most concurrent HTTP connections; one more is closed at once (and counted)",
-                       at(&B::dashboard_http, &DH::max_connections)));
-    k.push_back(durationKey(dh + "idle_timeout", "60s", 100, kDay,
-                            "Ours (EMQX has no key): close an HTTP connection whose next request has not arrived "
-                            "whole within this since it opened or since the last response was written",
-                            at(&B::dashboard_http, &DH::idle_timeout)));
+    // dashboard.listeners.http and .https: the HTTP API (docs/http-api.md)
+    addDashboardListenerKeys(k, "http", "0.0.0.0:18083", "18083", false,
+                             [](auto member) { return at(&B::dashboard_http, member); });
+    addDashboardListenerKeys(k, "https", "0", "18084", true,
+                             [](auto member) { return at(&B::dashboard_https, member); });
+    addSslOptionKeys(k, "dashboard.listeners.https.ssl_options.",
+                     [](auto member) { return at(&B::dashboard_https, &DashboardHttpsConfig::ssl_options, member); });
 
     // api_key
     k.push_back(stringKey("api_key.bootstrap_file", "",
@@ -974,6 +994,9 @@ std::vector<std::string> sectionDoc(std::string_view section) {
         return {"The HTTP API (docs/http-api.md): EMQX 5's REST API under /api/v5 and GET /status. Every /api/v5",
                 "request needs an API key (HTTP Basic, key:secret; none exists until one is created with",
                 "`emqxctl api_keys add --name <name>` or listed in api_key.bootstrap_file) or a login's token."};
+    if (section == "dashboard.listeners.https")
+        return {"The same API and dashboard over TLS (EMQX's usual port: 18084). Off (bind = 0) by default, as",
+                "in EMQX: set bind, ssl_options.certfile and keyfile; ssl_options are the ssl listeners' keys."};
     if (section == "license")
         return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
                 "community edition: no connection limit, no expiry."};

@@ -111,7 +111,7 @@ bool BrokerApp::makeListenerStates(std::string& error) {
         auto stats = std::make_unique<ListenerStats>(lc);
         if (lc.type == "ssl" || lc.type == "wss") {
             // Certificates that cannot be loaded fail the start, naming the listener and the file.
-            stats->tls = TlsContext::create(lc, error);
+            stats->tls = TlsContext::forListener(lc, error);
             if (!stats->tls.load()) return false;
         }
         ctx_->listeners.push_back(std::move(stats));

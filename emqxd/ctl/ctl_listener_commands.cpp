@@ -4,6 +4,7 @@
 #include "emqxd/broker/broker_context.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/ctl_registry.h"
+#include "emqxd/net/tls/tls_context.h"
 
 namespace emqx::ctl {
 
@@ -15,7 +16,7 @@ Json listenerJson(const BrokerContext& ctx, const ListenerStats& l) {
         uint64_t n = l.shutdown[i].load(std::memory_order_relaxed);
         if (n) counts[std::string(shutdownReasonName(static_cast<ShutdownReason>(i)))] = n;
     }
-    return {
+    Json out = {
         {"id", l.id},
         {"type", l.config.type},
         {"name", l.config.name},
@@ -30,6 +31,9 @@ Json listenerJson(const BrokerContext& ctx, const ListenerStats& l) {
         {"refused", l.refused.load()},
         {"shutdown_count", counts},
     };
+    // The certificate the listener serves now (pem_cache clean may have changed it).
+    if (std::shared_ptr<TlsContext> tls = l.tls.load()) out["cert_expiry_at"] = tls->certExpiryAt();
+    return out;
 }
 
 // `verb`: stop, start or restart.

@@ -33,7 +33,7 @@ void registerTlsCommands(Registry& r) {
         for (auto& l : cx.broker.listeners) {
             if (!l->tls.load()) continue;  // not a TLS listener
             std::string error;
-            std::shared_ptr<TlsContext> ctx = TlsContext::create(l->config, error);
+            std::shared_ptr<TlsContext> ctx = TlsContext::forListener(l->config, error);
             if (!ctx) {
                 log::warn("pem_cache clean refused, every listener keeps its certificates: {}", error);
                 return reply.fail(code::kFailed, error);

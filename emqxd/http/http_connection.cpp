@@ -36,13 +36,16 @@ std::string peerOf(const uv_tcp_t* tcp) {
 }  // namespace
 
 HttpConnection::HttpConnection(uint64_t id, uv_loop_t* loop, ConnectionOwner& owner, char* read_buffer,
-                               HttpLimits limits, uint64_t idle_timeout_ms)
+                               HttpLimits limits, uint64_t idle_timeout_ms, std::unique_ptr<Transport> tls,
+                               uint64_t handshake_timeout_ms)
     : id_(id),
       loop_(loop),
       owner_(owner),
       read_buffer_(read_buffer),
       parser_(limits),
-      idle_timeout_ms_(idle_timeout_ms) {}
+      idle_timeout_ms_(idle_timeout_ms),
+      tls_(std::move(tls)),
+      handshake_timeout_ms_(handshake_timeout_ms) {}
 
 bool HttpConnection::accept(uv_stream_t* server) {
     uv_tcp_init(loop_, &tcp_);
@@ -62,7 +65,7 @@ bool HttpConnection::accept(uv_stream_t* server) {
     }
     uv_tcp_nodelay(&tcp_, 1);
     peer_ = peerOf(&tcp_);
-    armTimer(idle_timeout_ms_);
+    armTimer(tls_ ? handshake_timeout_ms_ : idle_timeout_ms_);
     startReading();
     return true;
 }
@@ -83,7 +86,32 @@ void HttpConnection::onRead(uv_stream_t* s, ssize_t n, const uv_buf_t* buf) {
         return;
     }
     if (c->lingering_) return;  // after a refusal: discarded
+    if (c->tls_) return c->tlsInput(buf->base, static_cast<size_t>(n));
     c->input(buf->base, static_cast<size_t>(n));
+}
+
+void HttpConnection::tlsInput(const char* data, size_t len) {
+    std::string plain;
+    std::string wire;
+    TransportFailure failure;
+    const bool was_established = tls_->established();
+    if (!tls_->input(data, len, plain, wire, failure)) {
+        stopReading();
+        if (failure.why == ShutdownReason::SslClosed && was_established) {
+            // close_notify is the client's EOF: a request that came with it is still answered.
+            peer_done_ = true;
+            if (!wire.empty()) write(std::move(wire), Sent::Records);
+            if (!plain.empty()) input(plain.data(), plain.size());
+            if (!handling_ && !lingering_) close();
+            return;
+        }
+        owner_.onTlsFailure(*this, failure);
+        if (wire.empty()) return close();
+        return write(std::move(wire), Sent::Fatal);
+    }
+    if (!wire.empty()) write(std::move(wire), Sent::Records);
+    if (!was_established && tls_->established()) armTimer(idle_timeout_ms_);
+    if (!plain.empty()) input(plain.data(), plain.size());
 }
 
 void HttpConnection::input(const char* data, size_t len) {
@@ -122,7 +150,13 @@ void HttpConnection::refuse(const ParseError& e) {
 
 void HttpConnection::write(std::string bytes, Sent kind) {
     auto* w = new WriteReq;
-    w->bytes = std::move(bytes);
+    if (tls_ && kind != Sent::Records && kind != Sent::Fatal) {
+        uv_buf_t plain = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
+        tls_->output({plain}, w->bytes);
+        if (kind == Sent::Last) tls_->shutdown(ShutdownReason::Closed, w->bytes);  // close_notify before the FIN
+    } else {
+        w->bytes = std::move(bytes);
+    }
     w->kind = kind;
     w->req.data = w;
     uv_buf_t buf = uv_buf_init(w->bytes.data(), static_cast<unsigned>(w->bytes.size()));
@@ -130,7 +164,7 @@ void HttpConnection::write(std::string bytes, Sent kind) {
         std::unique_ptr<WriteReq> done(static_cast<WriteReq*>(req->data));
         auto* c = static_cast<HttpConnection*>(req->handle->data);
         if (c->closing_) return;
-        if (status < 0) return c->close();
+        if (status < 0 || done->kind == Sent::Fatal) return c->close();
         if (done->kind == Sent::Last) return c->linger();
         if (done->kind == Sent::Answer) c->afterAnswer();
     });
@@ -181,6 +215,10 @@ void HttpConnection::armTimer(uint64_t ms) {
 }
 
 void HttpConnection::onTimer() {
+    if (tls_ && !tls_->established() && !lingering_) {
+        log::debug("http: {} closed: no TLS handshake within {} ms", peer_, handshake_timeout_ms_);
+        return close();
+    }
     // An answer being prepared is not the client's delay: wait for it.
     if (handling_) return armTimer(idle_timeout_ms_);
     if (!lingering_) log::debug("http: {} closed: no request within {} ms", peer_, idle_timeout_ms_);

@@ -29,6 +29,19 @@ void addShutdownCounts(std::vector<PromSample>& out, const std::string& node, co
                            n.get<double>()});
 }
 
+// As EMQX 5.8: the ssl and wss listeners' certificates, no node label (the
+// same on every node).
+void addCertExpiries(std::vector<PromSample>& out, const Json& listeners) {
+    for (const Json& l : listeners.at("listeners"))
+        if (l.contains("cert_expiry_at"))
+            out.push_back({"emqx_cert_expiry_at",
+                           MetricType::Gauge,
+                           "emqxctl listeners: when the listener's certificate expires (notAfter, Unix time, s)",
+                           {{"listener_type", l.at("type").get<std::string>()},
+                            {"listener_name", l.at("name").get<std::string>()}},
+                           l.at("cert_expiry_at").get<double>()});
+}
+
 // A whole number as an integer (12, not 12.0).
 Json number(double v) {
     if (v == std::trunc(v) && std::fabs(v) <= 9007199254740992.0) return static_cast<int64_t>(v);
@@ -65,6 +78,7 @@ std::vector<PromSample> prometheusSamples(const std::string& node, const PromSou
                        "emqxctl license info: when the license expires (Unix time, s)",
                        {},
                        expiry.get<double>()});
+    addCertExpiries(out, s.listeners);
     addShutdownCounts(out, node, s.listeners);
     return out;
 }

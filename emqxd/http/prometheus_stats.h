@@ -5,8 +5,10 @@
 // -> emqx_connections_count), metrics counters (`messages.received` ->
 // emqx_messages_received; EMQX's one exception, `packets.connect.received` ->
 // emqx_packets_connect), each with this node's `node` label; the license's
-// expiry (emqx_license_expiry_at, no label, as EMQX) and the cluster's
-// running and stopped nodes as EMQX has them; and ours: every listener's
+// expiry (emqx_license_expiry_at, no label, as EMQX), the TLS listeners'
+// certificates' (emqx_cert_expiry_at{listener_type, listener_name}, no node
+// label, as EMQX) and the cluster's running and stopped nodes as EMQX has
+// them; and ours: every listener's
 // connections closed by reason (emqx_listener_shutdown_total). Pure JSON in,
 // text or JSON out.
 #include <string>

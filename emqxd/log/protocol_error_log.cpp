@@ -23,7 +23,7 @@ int64_t ProtocolErrorLog::report(int64_t now_ms, const ProtocolErrorEvent& e) {
     }
     std::string who;
     if (!e.client_id.empty()) who = "clientid: " + trace::escapePrefix(e.client_id, kMaxFieldBytes) + ", ";
-    log::warn("tag: MQTT, {}peername: {}, msg: {}, reason: {}, detail: {}", who,
+    log::warn("tag: {}, {}peername: {}, msg: {}, reason: {}, detail: {}", e.tag, who,
               trace::escapePrefix(e.peer, kMaxFieldBytes), e.msg, e.reason,
               trace::escapePrefix(e.detail, kMaxFieldBytes));
     return throttle_.windowEnd();

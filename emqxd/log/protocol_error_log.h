@@ -14,11 +14,12 @@
 namespace emqx {
 
 struct ProtocolErrorEvent {
-    std::string_view msg;        // "frame_parse_error", "socket_error"
-    std::string_view client_id;  // empty before the CONNECT is decoded
-    std::string_view peer;       // "127.0.0.1:5555"
-    std::string_view reason;     // the shutdown reason word, e.g. "malformed_packet"
-    std::string_view detail;     // what exactly, e.g. "remaining length over 4 bytes"
+    std::string_view msg;           // "frame_parse_error", "socket_error"
+    std::string_view client_id;     // empty before the CONNECT is decoded
+    std::string_view peer;          // "127.0.0.1:5555"
+    std::string_view reason;        // the shutdown reason word, e.g. "malformed_packet"
+    std::string_view detail;        // what exactly, e.g. "remaining length over 4 bytes"
+    std::string_view tag = "MQTT";  // "HTTP" for the HTTP API's connections
 };
 
 class ProtocolErrorLog {

@@ -5,6 +5,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <cstdio>
+#include <ctime>
 
 #include "common/config/config_keys.h"
 
@@ -61,12 +62,23 @@ bool loadCrls(SSL_CTX* ctx, const config::SslOptions& o, const std::string& wher
     return true;
 }
 
+// notAfter of the certificate in use, as Unix seconds; 0 if OpenSSL cannot read it.
+int64_t notAfterSeconds(SSL_CTX* ctx) {
+    const X509* cert = SSL_CTX_get0_certificate(ctx);
+    std::tm tm{};
+    if (!cert || ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return 0;
+    return static_cast<int64_t>(timegm(&tm));
+}
+
 }  // namespace
 
-std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc, std::string& error) {
-    const config::SslOptions& o = lc.ssl_options;
-    const std::string where = "listener " + lc.id() + ": ";
-    const std::string key = "listeners." + lc.type + "." + lc.name + ".ssl_options.";
+std::shared_ptr<TlsContext> TlsContext::forListener(const config::ListenerConfig& lc, std::string& error) {
+    return create(lc.ssl_options, "listener " + lc.id() + ": ",
+                  "listeners." + lc.type + "." + lc.name + ".ssl_options.", error);
+}
+
+std::shared_ptr<TlsContext> TlsContext::create(const config::SslOptions& o, const std::string& where,
+                                               const std::string& key, std::string& error) {
     if (o.certfile.empty()) {
         error = where + key + "certfile is not set (a TLS listener needs a certificate)";
         return nullptr;
@@ -103,6 +115,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const config::ListenerConfig& lc,
         return fileError("keyfile", o.keyfile);
     }
     if (SSL_CTX_check_private_key(ctx) != 1) return keyMismatch();
+    holder->cert_expiry_at_ = notAfterSeconds(ctx);
     if (!o.cacertfile.empty()) {
         if (SSL_CTX_load_verify_locations(ctx, o.cacertfile.c_str(), nullptr) != 1)
             return fileError("cacertfile", o.cacertfile);

@@ -54,15 +54,17 @@ class Ca:
     def path(self, f):
         return os.path.join(self.dir, f)
 
-    def issue(self, name, subject=None, san=None):
-        """Signs a new key's certificate; returns (cert path, key path)."""
+    def issue(self, name, subject=None, san=None, enddate=None):
+        """Signs a new key's certificate; returns (cert path, key path). `enddate`
+        ("20301231235959Z"): its notAfter, instead of the CA config's default days."""
         args = ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", name + ".key", "-out", name + ".csr", "-subj", subject or "/CN=" + name]
         if san:
             args += ["-addext", "subjectAltName=" + san]
         openssl(*args, cwd=self.dir)
+        ca_args = ["-enddate", enddate] if enddate else []
         openssl("ca", "-batch", "-notext", "-config", self.conf, "-in", name + ".csr", "-out", name + ".pem",
-                cwd=self.dir)
+                *ca_args, cwd=self.dir)
         return self.path(name + ".pem"), self.path(name + ".key")
 
     def revoke(self, name):

@@ -749,6 +749,65 @@ TEST_CASE("env: EMQX_ names outside the config's sections are not ours and are i
     CHECK(r.config.mqtt.max_inflight == 7);
 }
 
+TEST_CASE("dashboard.listeners.https: off by default (bind 0, as EMQX), ssl_options as the ssl listeners'",
+          "[config]") {
+    Result def = loadPath("", {});
+    REQUIRE(def.ok);
+    CHECK(def.config.dashboard_https.bind == "0.0.0.0:0");
+    CHECK(def.config.dashboard_https.enable);
+    CHECK(def.config.dashboard_https.max_connections == 512);
+    CHECK(def.config.dashboard_https.idle_timeout == 60000);
+    CHECK(def.config.dashboard_https.ssl_options.versions == "tlsv1.3,tlsv1.2");
+    CHECK(def.config.dashboard_https.ssl_options.handshake_timeout == 15000);
+    CHECK(def.config.dashboard_https.ssl_options.verify == "verify_none");
+    CHECK(def.config.dashboard_http.bind == "0.0.0.0:18083");  // the http listener keeps its own values
+
+    Result r = load(
+        "[dashboard.listeners.https]\nbind = 18084\nmax_connections = 9\nidle_timeout = \"7s\"\n"
+        "ssl_options.certfile = \"/c.pem\"\nssl_options.keyfile = \"/k.pem\"\nssl_options.cacertfile = \"/ca.pem\"\n"
+        "ssl_options.verify = \"verify_peer\"\nssl_options.fail_if_no_peer_cert = true\n"
+        "ssl_options.versions = [\"tlsv1.2\"]\nssl_options.ciphers = [\"ECDHE-RSA-AES128-GCM-SHA256\"]\n"
+        "ssl_options.reuse_sessions = false\nssl_options.handshake_timeout = \"3s\"\n"
+        "ssl_options.crlfile = \"/crl.pem\"\nssl_options.enable_crl_check = true\n");
+    REQUIRE(r.ok);
+    const DashboardHttpsConfig& h = r.config.dashboard_https;
+    CHECK(h.bind == "0.0.0.0:18084");
+    CHECK(h.max_connections == 9);
+    CHECK(h.idle_timeout == 7000);
+    CHECK(h.ssl_options.certfile == "/c.pem");
+    CHECK(h.ssl_options.keyfile == "/k.pem");
+    CHECK(h.ssl_options.cacertfile == "/ca.pem");
+    CHECK(h.ssl_options.verify == "verify_peer");
+    CHECK(h.ssl_options.fail_if_no_peer_cert);
+    CHECK(h.ssl_options.versions == "tlsv1.2");
+    CHECK(h.ssl_options.ciphers == "ECDHE-RSA-AES128-GCM-SHA256");
+    CHECK_FALSE(h.ssl_options.reuse_sessions);
+    CHECK(h.ssl_options.handshake_timeout == 3000);
+    CHECK(h.ssl_options.crlfile == "/crl.pem");
+    CHECK(h.ssl_options.enable_crl_check);
+    CHECK(r.config.dashboard_http.max_connections == 512);
+    CHECK(r.config.listeners.size() == def.config.listeners.size());  // no listener of the MQTT kind made
+
+    Result env = loadPath("", {{"EMQX_DASHBOARD__LISTENERS__HTTPS__BIND", "127.0.0.1:18094"},
+                               {"EMQX_DASHBOARD__LISTENERS__HTTPS__SSL_OPTIONS__CERTFILE", "/env.pem"}});
+    REQUIRE(env.ok);
+    CHECK(env.config.dashboard_https.bind == "127.0.0.1:18094");
+    CHECK(env.config.dashboard_https.ssl_options.certfile == "/env.pem");
+}
+
+TEST_CASE("dashboard.listeners.https: bad values name the key and the line", "[config]") {
+    Result v = load("[dashboard.listeners.https]\nssl_options.versions = [\"tlsv1.1\"]\n");
+    REQUIRE_FALSE(v.ok);
+    CHECK(joined(v.errors).find(
+              "emqx.toml:2: dashboard.listeners.https.ssl_options.versions: expected a list of tlsv1.3, tlsv1.2") !=
+          std::string::npos);
+    Result verify = load("[dashboard.listeners.https]\nssl_options.verify = \"always\"\n");
+    REQUIRE_FALSE(verify.ok);
+    CHECK(joined(verify.errors).find("emqx.toml:2: dashboard.listeners.https.ssl_options.verify") != std::string::npos);
+    CHECK_FALSE(load("[dashboard.listeners.https]\nbind = 70000\n").ok);
+    CHECK_FALSE(load("[dashboard.listeners.https]\nssl_options.certfil = \"/c.pem\"\n").ok);
+}
+
 TEST_CASE("dashboard.listeners.http.bind takes EMQX's bare integers: 0 turns the API off", "[config]") {
     Result off = load("[dashboard.listeners.http]\nbind = 0\n");
     REQUIRE(off.ok);

@@ -64,3 +64,25 @@ TEST_CASE("prometheus stats: EMQX's JSON form", "[http]") {
               {{{"listener_type", "tcp"}, {"listener_name", "default"}, {"reason", "keepalive_timeout"}, {"value", 2}},
                {{"listener_type", "tcp"}, {"listener_name", "default"}, {"reason", "kicked"}, {"value", 1}}}));
 }
+
+TEST_CASE("prometheus stats: the TLS listeners' certificate expiry, labelled as EMQX 5.8, no node label", "[http]") {
+    PromSources s = sources();
+    s.listeners["listeners"].push_back(
+        {{"type", "ssl"}, {"name", "default"}, {"shutdown_count", Json::object()}, {"cert_expiry_at", 1924991999}});
+    s.listeners["listeners"].push_back(
+        {{"type", "wss"}, {"name", "edge"}, {"shutdown_count", Json::object()}, {"cert_expiry_at", 1893456000}});
+    auto samples = prometheusSamples(kNode, s);
+    std::string text = prometheusText(samples);
+    CHECK(text.find("# TYPE emqx_cert_expiry_at gauge\n"
+                    "emqx_cert_expiry_at{listener_type=\"ssl\",listener_name=\"default\"} 1924991999\n"
+                    "emqx_cert_expiry_at{listener_type=\"wss\",listener_name=\"edge\"} 1893456000\n") !=
+          std::string::npos);
+    Json j = prometheusJson(kNode, samples);
+    CHECK(j["emqx_cert_expiry_at"] ==
+          Json::array({{{"listener_type", "ssl"}, {"listener_name", "default"}, {"value", 1924991999}},
+                       {{"listener_type", "wss"}, {"listener_name", "edge"}, {"value", 1893456000}}}));
+}
+
+TEST_CASE("prometheus stats: no emqx_cert_expiry_at without a TLS listener", "[http]") {
+    CHECK(prometheusText(prometheusSamples(kNode, sources())).find("emqx_cert_expiry_at") == std::string::npos);
+}
