@@ -23,6 +23,8 @@ void addPublishRoutes(std::vector<Route>& routes);       // publish, publish/bul
 void addRetainerRoutes(std::vector<Route>& routes);      // mqtt/retainer
 void addBannedRoutes(std::vector<Route>& routes);        // banned
 void addTraceRoutes(std::vector<Route>& routes);         // trace
+void addAlarmRoutes(std::vector<Route>& routes);         // alarms
+void addClusterRoutes(std::vector<Route>& routes);       // cluster
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 namespace emqx::http {
 
@@ -27,6 +28,20 @@ void addShutdownCounts(std::vector<PromSample>& out, const std::string& node, co
                             {"listener_name", l.at("name").get<std::string>()},
                             {"reason", reason}},
                            n.get<double>()});
+}
+
+void addVm(std::vector<PromSample>& out, const std::string& node, const Json& vm) {
+    static constexpr std::pair<const char*, const char*> kFigures[] = {
+        {"cpu_use", "the host's CPU busy percent since the previous scrape (/proc/stat)"},
+        {"cpu_idle", "the host's CPU idle percent since the previous scrape (/proc/stat)"},
+        {"run_queue", "the host's threads running or ready to run (/proc/stat procs_running)"},
+        {"total_memory", "the host's memory, bytes (/proc/meminfo MemTotal)"},
+        {"used_memory", "the host's memory in use, bytes (MemTotal - MemAvailable)"},
+    };
+    for (const auto& [key, help] : kFigures)
+        if (vm.contains(key))
+            out.push_back(
+                {std::string("emqx_vm_") + key, MetricType::Gauge, help, {{"node", node}}, vm.at(key).get<double>()});
 }
 
 // A whole number as an integer (12, not 12.0).
@@ -65,6 +80,7 @@ std::vector<PromSample> prometheusSamples(const std::string& node, const PromSou
                        "emqxctl license info: when the license expires (Unix time, s)",
                        {},
                        expiry.get<double>()});
+    addVm(out, node, s.vm);
     addShutdownCounts(out, node, s.listeners);
     return out;
 }

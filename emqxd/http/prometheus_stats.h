@@ -6,9 +6,9 @@
 // emqx_messages_received; EMQX's one exception, `packets.connect.received` ->
 // emqx_packets_connect), each with this node's `node` label; the license's
 // expiry (emqx_license_expiry_at, no label, as EMQX) and the cluster's
-// running and stopped nodes as EMQX has them; and ours: every listener's
-// connections closed by reason (emqx_listener_shutdown_total). Pure JSON in,
-// text or JSON out.
+// running and stopped nodes as EMQX has them; the host's CPU and memory as
+// EMQX's emqx_vm_* gauges; and ours: every listener's connections closed by
+// reason (emqx_listener_shutdown_total). Pure JSON in, text or JSON out.
 #include <string>
 #include <vector>
 
@@ -32,6 +32,10 @@ struct PromSources {
     ctl::Json listeners;  // listeners.list
     ctl::Json license;    // license.info
     ctl::Json cluster;    // cluster.status
+    // The host as EMQX's emqx_vm_* name it (a figure that could not be read
+    // is absent): cpu_use, cpu_idle (percent), run_queue, total_memory,
+    // used_memory (bytes).
+    ctl::Json vm;
 };
 
 // The Prometheus name of one of our dotted stats or metrics names.
