@@ -149,6 +149,27 @@ struct TraceConfig {
 struct LicenseConfig {
     std::string file;             // empty: <data_dir>/license/emqx.lic
     std::string public_key_file;  // empty: the built-in public key (tests use their own)
+    // The license_quota alarm (percent of max_connections): raised above high, cleared below low.
+    double connection_high_watermark = 80;
+    double connection_low_watermark = 75;
+};
+
+// The alarm registry (emqxd/alarm): EMQX's alarm.* keys.
+struct AlarmConfig {
+    std::string actions = "log,publish";  // comma-joined: log, publish ($SYS/brokers/<node>/alarms/...)
+    unsigned size_limit = 1000;           // deactivated alarms kept
+    Millis validity_period = 86400000;    // a deactivated alarm is forgotten this long after it was deactivated
+};
+
+// EMQX's sysmon.os.*: the memory alarms (percent of the host's memory).
+struct SysmonOsConfig {
+    Millis mem_check_interval = 60000;  // 0: disabled
+    double sysmem_high_watermark = 70;
+    double procmem_high_watermark = 5;
+};
+
+struct ClusterConfig {
+    std::string name = "emqxcl";
 };
 
 // Durable storage (emqxd/storage, docs/storage.md).
@@ -269,6 +290,9 @@ struct BrokerConfig {
     DashboardHttpsConfig dashboard_https;
     ApiKeyConfig api_key;
     PrometheusConfig prometheus;
+    AlarmConfig alarm;
+    SysmonOsConfig sysmon_os;
+    ClusterConfig cluster;
 };
 
 }  // namespace emqx::config

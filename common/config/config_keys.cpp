@@ -100,6 +100,24 @@ Binding atSeconds(Ms... members) {
     return b;
 }
 
+// A percentage key ("80%") held as its number (80.0).
+template <class... Ms>
+Binding atPercent(Ms... members) {
+    Binding b = at(members...);
+    Setter set = b.set;
+    Getter get = b.get;
+    b.set = [set](BrokerConfig& c, ListenerConfig* l, const Value& v) {
+        set(c, l, *parsePercent(std::get<std::string>(v)));
+    };
+    b.get = [get](const BrokerConfig& c, const ListenerConfig* l) -> Value {
+        std::string number = std::to_string(std::get<double>(get(c, l)));
+        number.erase(number.find_last_not_of('0') + 1);
+        if (number.back() == '.') number.pop_back();
+        return number + "%";
+    };
+    return b;
+}
+
 // ---- row builders -----------------------------------------------------------
 
 KeyDef row(std::string path, KeyType type, std::string def, std::string doc, Binding b) {
@@ -210,6 +228,12 @@ std::string bindAddress(std::string& s) {
     if (std::stoi(port) > 65535) return expected;
     s = host + ":" + std::to_string(std::stoi(port));
     return "";
+}
+
+std::string percent(std::string& s) { return parsePercent(s) ? "" : "a percentage like \"80%\" (0% to 100%)"; }
+
+KeyDef percentKey(std::string path, std::string def, std::string doc, Binding b) {
+    return stringKey(std::move(path), std::move(def), std::move(doc), std::move(b), percent);
 }
 
 std::string topicFilter(std::string& s) {
@@ -786,6 +810,14 @@ std::vector<KeyDef> buildKeys() {
         stringKey("license.public_key_file", "",
                   "PEM Ed25519 public key that verifies licenses instead of the built-in one (tests use their own)",
                   at(&B::license, &LicenseConfig::public_key_file)));
+    k.push_back(percentKey("license.connection_high_watermark", "80%",
+                           "Raise the license_quota alarm when the connections exceed this share of the license's "
+                           "max_connections",
+                           atPercent(&B::license, &LicenseConfig::connection_high_watermark)));
+    k.push_back(percentKey("license.connection_low_watermark", "75%",
+                           "Clear the license_quota alarm when the connections fall below this share of "
+                           "max_connections",
+                           atPercent(&B::license, &LicenseConfig::connection_low_watermark)));
 
     // durable
     k.push_back(boolKey("durable.enable", "true",
@@ -893,6 +925,40 @@ std::vector<KeyDef> buildKeys() {
                         "GET /api/v5/prometheus/stats wants an API key (HTTP Basic) as the rest of the API; "
                         "false: anyone who reaches the port may scrape",
                         at(&B::prometheus, &PrometheusConfig::enable_basic_auth)));
+
+    // alarm (emqxd/alarm, docs/http-api.md "Alarms")
+    {
+        StringCheck words = wordList({"log", "publish"});
+        KeyDef actions = stringKey("alarm.actions", "log,publish",
+                                   "What an alarm's activation and deactivation do: log (a warning), publish (on "
+                                   "$SYS/brokers/<node>/alarms/activate|deactivate); []: nothing",
+                                   at(&B::alarm, &AlarmConfig::actions),
+                                   [words](std::string& s) { return s.empty() ? "" : words(s); });
+        actions.string_list = true;
+        k.push_back(std::move(actions));
+    }
+    k.push_back(intKey("alarm.size_limit", "1000", 1, 3000,
+                       "Deactivated alarms kept (GET /api/v5/alarms?activated=false); past it the oldest goes",
+                       at(&B::alarm, &AlarmConfig::size_limit)));
+    k.push_back(durationKey("alarm.validity_period", "24h", kSecond, 365 * kDay,
+                            "A deactivated alarm is forgotten this long after its deactivation",
+                            at(&B::alarm, &AlarmConfig::validity_period)));
+
+    // sysmon.os: the memory alarms
+    k.push_back(durationKey("sysmon.os.mem_check_interval", "60s", kSecond, kDay,
+                            "Check the host's and this process's memory this often (and at start); disabled: never",
+                            at(&B::sysmon_os, &SysmonOsConfig::mem_check_interval), {{"disabled", 0}}));
+    k.push_back(percentKey("sysmon.os.sysmem_high_watermark", "70%",
+                           "Raise high_system_memory_usage while the host's used memory is above this share of it",
+                           atPercent(&B::sysmon_os, &SysmonOsConfig::sysmem_high_watermark)));
+    k.push_back(percentKey("sysmon.os.procmem_high_watermark", "5%",
+                           "Raise high_process_memory_usage while emqxd's resident memory is above this share of "
+                           "the host's memory",
+                           atPercent(&B::sysmon_os, &SysmonOsConfig::procmem_high_watermark)));
+
+    // cluster
+    k.push_back(stringKey("cluster.name", "emqxcl", "The cluster's name (GET /api/v5/cluster)",
+                          at(&B::cluster, &ClusterConfig::name), nonEmpty));
     return k;
 }
 
@@ -997,6 +1063,10 @@ std::vector<std::string> sectionDoc(std::string_view section) {
     if (section == "dashboard.listeners.https")
         return {"The same API and dashboard over TLS (EMQX's usual port: 18084). Off (bind = 0) by default, as",
                 "in EMQX: set bind, ssl_options.certfile and keyfile; ssl_options are the ssl listeners' keys."};
+    if (section == "alarm")
+        return {"Alarms (GET /api/v5/alarms): license_quota, high_system_memory_usage, high_process_memory_usage."};
+    if (section == "sysmon.os") return {"The memory alarms' thresholds, checked on a timer."};
+    if (section == "cluster") return {"The cluster (one node today: joining others is not built yet)."};
     if (section == "license")
         return {"The license (emqxctl license info|reload). Without a license file the node runs as the",
                 "community edition: no connection limit, no expiry."};

@@ -132,6 +132,13 @@ std::optional<double> parseFloat(std::string_view text) {
     return value;
 }
 
+std::optional<double> parsePercent(std::string_view text) {
+    if (text.size() < 2 || text.back() != '%') return std::nullopt;
+    auto value = parseFloat(text.substr(0, text.size() - 1));
+    if (!value || *value < 0 || *value > 100) return std::nullopt;
+    return value;
+}
+
 std::string formatDuration(int64_t ms) {
     if (ms <= 0) return std::to_string(ms) + "ms";
     struct Unit {

@@ -41,6 +41,10 @@ std::optional<int64_t> parseInteger(std::string_view text);
 // else, including "nan" and "inf".
 std::optional<double> parseFloat(std::string_view text);
 
+// A percentage as EMQX writes it: "80%", "0.5%" (0 to 100, the sign
+// required). Returns the number before the sign; nullopt on anything else.
+std::optional<double> parsePercent(std::string_view text);
+
 // The shortest exact rendering: 15000 -> "15s", 5400000 -> "1h30m", 0 -> "0ms".
 std::string formatDuration(int64_t ms);
 

@@ -6,6 +6,9 @@
 #include <thread>
 
 #include "common/clock/wall_clock.h"
+#include "emqxd/alarm/alarm_actions.h"
+#include "emqxd/alarm/alarm_monitor.h"
+#include "emqxd/alarm/alarm_registry.h"
 #include "emqxd/auth/admin_store.h"
 #include "emqxd/auth/api_key_store.h"
 #include "emqxd/auth/dashboard_token.h"
@@ -27,6 +30,7 @@
 #include "emqxd/storage/record_codec.h"
 #include "emqxd/storage/rocksdb_user_store.h"
 #include "emqxd/storage/session_loader.h"
+#include "emqxd/sys/os_stats.h"
 #include "emqxd/sys/sys_publisher.h"
 #include "emqxd/trace/trace_hooks.h"
 #include "emqxd/trace/trace_registry.h"
@@ -48,6 +52,13 @@ BrokerApp::BrokerApp(config::BrokerConfig cfg) {
     unsigned n = workerCount(cfg.node);
     ctx_ = std::make_unique<BrokerContext>(std::move(cfg), n);
     traces_ = std::make_unique<trace::TraceRegistry>(ctx_->cfg.trace.max_file_size);
+    const config::AlarmConfig& ac = ctx_->cfg.alarm;
+    ctx_->alarms = std::make_shared<alarm::AlarmRegistry>(
+        ac.size_limit, ac.validity_period * 1000,
+        alarm::alarmActions(ac.actions, [this](const std::string& op, std::string json) {
+            if (sys_) sys_->publishAlarm(op, std::move(json));
+        }));
+    ctx_->host_cpu = std::make_shared<sys::HostCpuMeter>();
     uv_loop_init(&loop_);
 }
 
@@ -220,6 +231,8 @@ void BrokerApp::startServing() {
     for (auto& w : workers_) w->start();
     sys_ = std::make_unique<SysPublisher>(&loop_, *ctx_);
     sys_->start();
+    alarm_monitor_ = std::make_unique<alarm::AlarmMonitor>(&loop_, *ctx_, *ctx_->alarms);
+    alarm_monitor_->start();
     uv_timer_init(&loop_, &trace_timer_);
     trace_timer_.data = this;
     uv_timer_start(
@@ -256,6 +269,7 @@ void BrokerApp::stop() {
     ctl_->stop();
     http_->stop();
     sys_->stop();
+    alarm_monitor_->stop();
     uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
     uv_close(reinterpret_cast<uv_handle_t*>(&trace_timer_), nullptr);

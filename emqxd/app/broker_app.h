@@ -28,6 +28,9 @@ class Listener;
 class Worker;
 struct ListenerStats;
 class SysPublisher;
+namespace alarm {
+class AlarmMonitor;
+}
 class RocksDbRetainStore;
 namespace auth {
 struct BanEntry;
@@ -98,8 +101,9 @@ private:
     std::unique_ptr<trace::TraceRegistry> traces_;
     std::vector<std::unique_ptr<Listener>> listeners_;
     std::unique_ptr<SysPublisher> sys_;
-    std::unique_ptr<CtlServer> ctl_;          // outlives the workers: they post completions to it
-    std::unique_ptr<http::HttpServer> http_;  // likewise
+    std::unique_ptr<alarm::AlarmMonitor> alarm_monitor_;  // raises and clears the alarms emqxd watches
+    std::unique_ptr<CtlServer> ctl_;                      // outlives the workers: they post completions to it
+    std::unique_ptr<http::HttpServer> http_;              // likewise
     std::vector<std::unique_ptr<Worker>> workers_;
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};

@@ -28,6 +28,12 @@ class LicenseManager;
 namespace storage {
 class DurableStore;
 }
+namespace alarm {
+class AlarmRegistry;
+}
+namespace sys {
+class HostCpuMeter;
+}
 namespace auth {
 class Security;
 class ApiKeyStore;
@@ -92,6 +98,12 @@ struct BrokerContext {
     std::shared_ptr<auth::AdminStore> admins;
     std::shared_ptr<auth::DashboardTokens> dashboard_tokens;
     std::shared_ptr<auth::LoginLock> login_lock;
+    // The alarms (emqxd/alarm/alarm_registry.h); made by BrokerApp before
+    // anything serves. Control loop only.
+    std::shared_ptr<alarm::AlarmRegistry> alarms;
+    // The host's CPU use since the previous scrape (emqx_vm_cpu_use of
+    // /api/v5/prometheus/stats). Control loop only.
+    std::shared_ptr<sys::HostCpuMeter> host_cpu;
 };
 
 }  // namespace emqx

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -17,21 +16,11 @@
 #include "emqxd/ctl/for_each_worker.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
+#include "emqxd/sys/os_stats.h"
 
 namespace emqx::ctl {
 
 namespace {
-
-// The number after `key:` in /proc/self/status (kB for the Vm* lines).
-uint64_t procStatus(const char* key) {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    size_t n = std::strlen(key);
-    while (std::getline(f, line)) {
-        if (line.compare(0, n, key) == 0 && line.size() > n && line[n] == ':') return std::stoull(line.substr(n + 1));
-    }
-    return 0;
-}
 
 // A soft limit, "infinity" when there is none (EMQX's word for no limit).
 Json softLimit(int resource) {
@@ -51,11 +40,13 @@ Json loadJson() {
 
 // memory/total is what the process holds in RAM (its resident set); vm_bytes
 // its address space (ours).
-Json memoryJson() { return {{"total", procStatus("VmRSS") * 1024}, {"vm_bytes", procStatus("VmSize") * 1024}}; }
+Json memoryJson() {
+    return {{"total", sys::procSelfStatus("VmRSS") * 1024}, {"vm_bytes", sys::procSelfStatus("VmSize") * 1024}};
+}
 
 // Erlang's processes are our threads; the limit is the one on this user's
 // processes and threads (RLIMIT_NPROC), which a new thread would hit.
-Json processJson() { return {{"limit", softLimit(RLIMIT_NPROC)}, {"count", procStatus("Threads")}}; }
+Json processJson() { return {{"limit", softLimit(RLIMIT_NPROC)}, {"count", sys::procSelfStatus("Threads")}}; }
 
 Json ioJson() {
     std::error_code ec;

@@ -6,6 +6,7 @@
 // answer through ApiCall::reply exactly once, possibly later (after the
 // workers answered a ctl command).
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,9 @@ struct ApiCall {
 
     // A path parameter (decoded); "" when the route has none of that name.
     const std::string& param(std::string_view name) const;
+    // A boolean query parameter (EMQX's true / false; `absent` when not
+    // given); any other value is answered 400 BAD_REQUEST and gives nullopt.
+    std::optional<bool> boolQuery(std::string_view name, bool absent) const;
 };
 
 // A query parameter as the OpenAPI document shows it.

@@ -26,6 +26,8 @@ void addTraceRoutes(std::vector<Route>& routes);         // trace
 void addAuthzSourceRoutes(std::vector<Route>& routes);   // authorization/sources
 void addLicenseRoutes(std::vector<Route>& routes);       // license
 void addConfigRoutes(std::vector<Route>& routes);        // configs (read-only)
+void addAlarmRoutes(std::vector<Route>& routes);         // alarms
+void addClusterRoutes(std::vector<Route>& routes);       // cluster
 void addDocRoutes(std::vector<Route>& routes);           // /api-docs/swagger.json
 
 }  // namespace emqx::http

@@ -17,6 +17,14 @@ const std::string& ApiCall::param(std::string_view name) const {
     return none;
 }
 
+std::optional<bool> ApiCall::boolQuery(std::string_view name, bool absent) const {
+    const std::string* v = queryValue(query, name);
+    if (!v) return absent;
+    if (*v == "true" || *v == "false") return *v == "true";
+    reply(errorResponse(400, "BAD_REQUEST", std::string(name) + ": expected true or false, got \"" + *v + "\""));
+    return std::nullopt;
+}
+
 const std::vector<Route>& apiRoutes() {
     static const std::vector<Route> routes = [] {
         std::vector<Route> r;
@@ -39,6 +47,8 @@ const std::vector<Route>& apiRoutes() {
         addAuthzSourceRoutes(r);
         addLicenseRoutes(r);
         addConfigRoutes(r);
+        addAlarmRoutes(r);
+        addClusterRoutes(r);
         addDocRoutes(r);
         return r;
     }();

@@ -56,15 +56,6 @@ bool thisNode(const ApiContext& cx, const ApiCall& call) {
     return false;
 }
 
-// EMQX's `aggregate`: true, false or absent (false); nullopt (answered 400) otherwise.
-std::optional<bool> aggregateParam(const ApiCall& call) {
-    const std::string* v = queryValue(call.query, "aggregate");
-    if (!v || *v == "false") return false;
-    if (*v == "true") return true;
-    call.reply(errorResponse(400, "BAD_REQUEST", "aggregate: expected true or false, got \"" + *v + "\""));
-    return std::nullopt;
-}
-
 // broker.stats / broker.metrics: the object when aggregated (or for one
 // node), else [{node, ...}].
 void answerCounters(const ApiContext& cx, const ApiCall& call, std::string_view cmd, bool aggregate) {
@@ -129,7 +120,8 @@ void addNodeRoutes(std::vector<Route>& routes) {
                            kAggregate,
                            {200, 400},
                            [](const ApiContext& cx, ApiCall call) {
-                               if (auto agg = aggregateParam(call)) answerCounters(cx, call, "broker.stats", *agg);
+                               if (auto agg = call.boolQuery("aggregate", false))
+                                   answerCounters(cx, call, "broker.stats", *agg);
                            }});
     std::vector<QueryParamDoc> metrics_query = kAggregate;
     metrics_query.push_back({"node", "string", "only this node's metrics"});
@@ -141,7 +133,8 @@ void addNodeRoutes(std::vector<Route>& routes) {
                            metrics_query,
                            {200, 400},
                            [](const ApiContext& cx, ApiCall call) {
-                               if (auto agg = aggregateParam(call)) answerCounters(cx, call, "broker.metrics", *agg);
+                               if (auto agg = call.boolQuery("aggregate", false))
+                                   answerCounters(cx, call, "broker.metrics", *agg);
                            }});
 }
 

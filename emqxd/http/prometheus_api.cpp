@@ -8,6 +8,7 @@
 #include "emqxd/http/api_route_groups.h"
 #include "emqxd/http/ctl_call.h"
 #include "emqxd/http/prometheus_stats.h"
+#include "emqxd/sys/os_stats.h"
 
 namespace emqx::http {
 
@@ -30,6 +31,22 @@ bool modeKnown(const ApiCall& call) {
     return false;
 }
 
+// The host's figures that EMQX reads from the Erlang VM's os_mon (cpu_sup,
+// memsup) and scheduler, read from /proc.
+ctl::Json vmFigures(sys::HostCpuMeter& cpu) {
+    ctl::Json vm = ctl::Json::object();
+    if (auto busy = cpu.busyPercent()) {
+        vm["cpu_use"] = *busy;
+        vm["cpu_idle"] = 100 - *busy;
+    }
+    vm["run_queue"] = sys::hostRunnableThreads();
+    if (auto mem = sys::hostMemory()) {
+        vm["total_memory"] = mem->total;
+        vm["used_memory"] = mem->used();
+    }
+    return vm;
+}
+
 void getStats(const ApiContext& cx, ApiCall call) {
     if (cx.broker.cfg.prometheus.enable_basic_auth)
         if (auto refusal = checkCaller(call.request, *cx.broker.api_keys, *cx.broker.dashboard_tokens, "GET",
@@ -38,10 +55,11 @@ void getStats(const ApiContext& cx, ApiCall call) {
     if (!modeKnown(call)) return;
     std::string node = cx.broker.cfg.node.name;
     bool json = wantsJson(call.request);
+    ctl::Json vm = vmFigures(*cx.broker.host_cpu);
     callCtlAll(cx, {"broker.stats", "broker.metrics", "listeners.list", "license.info", "cluster.status"}, call.reply,
-               [node, json, reply = call.reply](std::vector<ctl::Answer>& a) {
+               [node, json, vm, reply = call.reply](std::vector<ctl::Answer>& a) {
                    if (const ctl::Answer* failed = firstFailure(a)) return reply(ctlFailure(*failed));
-                   auto samples = prometheusSamples(node, {a[0].data, a[1].data, a[2].data, a[3].data, a[4].data});
+                   auto samples = prometheusSamples(node, {a[0].data, a[1].data, a[2].data, a[3].data, a[4].data, vm});
                    if (json) return reply(jsonResponse(prometheusJson(node, samples)));
                    HttpResponse r;
                    r.body = prometheusText(samples);

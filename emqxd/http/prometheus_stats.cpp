@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 namespace emqx::http {
 
@@ -42,6 +43,20 @@ void addCertExpiries(std::vector<PromSample>& out, const Json& listeners) {
                            l.at("cert_expiry_at").get<double>()});
 }
 
+void addVm(std::vector<PromSample>& out, const std::string& node, const Json& vm) {
+    static constexpr std::pair<const char*, const char*> kFigures[] = {
+        {"cpu_use", "the host's CPU busy percent since the previous scrape (/proc/stat)"},
+        {"cpu_idle", "the host's CPU idle percent since the previous scrape (/proc/stat)"},
+        {"run_queue", "the host's threads running or ready to run (/proc/stat procs_running)"},
+        {"total_memory", "the host's memory, bytes (/proc/meminfo MemTotal)"},
+        {"used_memory", "the host's memory in use, bytes (MemTotal - MemAvailable)"},
+    };
+    for (const auto& [key, help] : kFigures)
+        if (vm.contains(key))
+            out.push_back(
+                {std::string("emqx_vm_") + key, MetricType::Gauge, help, {{"node", node}}, vm.at(key).get<double>()});
+}
+
 // A whole number as an integer (12, not 12.0).
 Json number(double v) {
     if (v == std::trunc(v) && std::fabs(v) <= 9007199254740992.0) return static_cast<int64_t>(v);
@@ -79,6 +94,7 @@ std::vector<PromSample> prometheusSamples(const std::string& node, const PromSou
                        {},
                        expiry.get<double>()});
     addCertExpiries(out, s.listeners);
+    addVm(out, node, s.vm);
     addShutdownCounts(out, node, s.listeners);
     return out;
 }

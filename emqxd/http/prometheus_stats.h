@@ -8,9 +8,9 @@
 // expiry (emqx_license_expiry_at, no label, as EMQX), the TLS listeners'
 // certificates' (emqx_cert_expiry_at{listener_type, listener_name}, no node
 // label, as EMQX) and the cluster's running and stopped nodes as EMQX has
-// them; and ours: every listener's
-// connections closed by reason (emqx_listener_shutdown_total). Pure JSON in,
-// text or JSON out.
+// them; the host's CPU and memory as EMQX's emqx_vm_* gauges; and ours:
+// every listener's connections closed by reason
+// (emqx_listener_shutdown_total). Pure JSON in, text or JSON out.
 #include <string>
 #include <vector>
 
@@ -34,6 +34,10 @@ struct PromSources {
     ctl::Json listeners;  // listeners.list
     ctl::Json license;    // license.info
     ctl::Json cluster;    // cluster.status
+    // The host as EMQX's emqx_vm_* name it (a figure that could not be read
+    // is absent): cpu_use, cpu_idle (percent), run_queue, total_memory,
+    // used_memory (bytes).
+    ctl::Json vm;
 };
 
 // The Prometheus name of one of our dotted stats or metrics names.

@@ -6,7 +6,8 @@
 
 namespace emqx {
 
-// A message the broker itself publishes ($SYS): QoS 0, no publisher session.
-MessagePtr makeSysMessage(std::string topic, std::string payload, bool retain);
+// A message the broker itself publishes ($SYS): QoS 0, no publisher session;
+// with a Content Type property when `content_type` is not empty.
+MessagePtr makeSysMessage(std::string topic, std::string payload, bool retain, std::string content_type = {});
 
 }  // namespace emqx

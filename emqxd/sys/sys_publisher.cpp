@@ -21,6 +21,11 @@ void SysPublisher::publish(const std::string& suffix, std::string payload, bool 
     BrokerShard::publishFromOutside(ctx_, makeSysMessage(prefix_ + suffix, std::move(payload), retain));
 }
 
+void SysPublisher::publishAlarm(const std::string& operation, std::string json) {
+    BrokerShard::publishFromOutside(
+        ctx_, makeSysMessage(prefix_ + "alarms/" + operation, std::move(json), false, "application/json"));
+}
+
 void SysPublisher::start() {
     BrokerShard::publishFromOutside(ctx_, makeSysMessage("$SYS/brokers", ctx_.cfg.node.name, true));
     publish("version", EMQX_VERSION, true);

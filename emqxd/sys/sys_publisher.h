@@ -16,6 +16,10 @@ public:
     SysPublisher(uv_loop_t* loop, BrokerContext& ctx);
     void start();
     void stop();
+    // An alarm's activation or deactivation (`operation`: activate,
+    // deactivate) on $SYS/brokers/<node>/alarms/<operation>, its JSON with
+    // Content Type application/json, as emqx_alarm publishes it.
+    void publishAlarm(const std::string& operation, std::string json);
 
 private:
     void publish(const std::string& suffix, std::string payload, bool retain);

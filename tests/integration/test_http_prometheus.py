@@ -216,3 +216,20 @@ def test_promtool_check_metrics_finds_only_emqx_names(broker):
         total = re.match(r'^(\S+) counter metrics should have "_total" suffix$', line)
         count = re.match(r'^(\S+_count) non-histogram and non-summary metrics should not have "_count" suffix$', line)
         assert (total and types.get(total.group(1)) == "counter") or (count and types.get(count.group(1)) == "gauge"), line
+
+
+def test_the_hosts_cpu_and_memory_as_emqx_vm_gauges(broker):
+    samples, types = parse(scrape(broker))
+    for name in ("emqx_vm_cpu_use", "emqx_vm_cpu_idle", "emqx_vm_run_queue", "emqx_vm_total_memory",
+                 "emqx_vm_used_memory"):
+        assert types[name] == "gauge", name
+    # The broker runs on this host: the memory is the one /proc/meminfo says.
+    meminfo = dict(line.split(":", 1) for line in open("/proc/meminfo"))
+    total = int(meminfo["MemTotal"].split()[0]) * 1024
+    assert value(samples, "emqx_vm_total_memory") == total
+    assert 0 < value(samples, "emqx_vm_used_memory") < total
+    use, idle = value(samples, "emqx_vm_cpu_use"), value(samples, "emqx_vm_cpu_idle")
+    assert 0 <= use <= 100 and abs(use + idle - 100) < 1e-6, (use, idle)
+    assert value(samples, "emqx_vm_run_queue") >= 1  # the thread answering the scrape, at least
+    # No Erlang mailboxes here: left out rather than made up.
+    assert "emqx_vm_process_messages_in_queues" not in types

@@ -188,3 +188,16 @@ TEST_CASE("quoteString escapes for TOML", "[config]") {
     CHECK(quoteString(std::string("\x01\x7f", 2)) == "\"\\u0001\\u007F\"");
     CHECK(quoteString("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
 }
+
+TEST_CASE("parsePercent: 0% to 100%, the sign required", "[config]") {
+    CHECK(parsePercent("80%") == 80.0);
+    CHECK(parsePercent("0.5%") == 0.5);
+    CHECK(parsePercent("0%") == 0.0);
+    CHECK(parsePercent("100%") == 100.0);
+    CHECK_FALSE(parsePercent("80"));
+    CHECK_FALSE(parsePercent("%"));
+    CHECK_FALSE(parsePercent("101%"));
+    CHECK_FALSE(parsePercent("-1%"));
+    CHECK_FALSE(parsePercent("0.8"));
+    CHECK_FALSE(parsePercent("8 0%"));
+}

@@ -18,7 +18,8 @@ PromSources sources(Json license_expiry = nullptr) {
               {{{"type", "tcp"}, {"name", "default"}, {"shutdown_count", {{"kicked", 1}, {"keepalive_timeout", 2}}}},
                {{"type", "ws"}, {"name", "default"}, {"shutdown_count", Json::object()}}}}},
             {{"expiry_epoch", license_expiry}},
-            {{"running_nodes", Json::array({kNode})}, {"stopped_nodes", Json::array()}}};
+            {{"running_nodes", Json::array({kNode})}, {"stopped_nodes", Json::array()}},
+            {{"cpu_use", 12.5}, {"cpu_idle", 87.5}, {"run_queue", 3}, {"total_memory", 8000}}};
 }
 
 }  // namespace
@@ -85,4 +86,15 @@ TEST_CASE("prometheus stats: the TLS listeners' certificate expiry, labelled as 
 
 TEST_CASE("prometheus stats: no emqx_cert_expiry_at without a TLS listener", "[http]") {
     CHECK(prometheusText(prometheusSamples(kNode, sources())).find("emqx_cert_expiry_at") == std::string::npos);
+}
+
+TEST_CASE("prometheus stats: the host's figures as EMQX's emqx_vm_* gauges, an unread one absent", "[http]") {
+    std::string text = prometheusText(prometheusSamples(kNode, sources()));
+    CHECK(text.find("# TYPE emqx_vm_cpu_use gauge\nemqx_vm_cpu_use{node=\"emqx@127.0.0.1\"} 12.5\n") !=
+          std::string::npos);
+    CHECK(text.find("emqx_vm_cpu_idle{node=\"emqx@127.0.0.1\"} 87.5\n") != std::string::npos);
+    CHECK(text.find("emqx_vm_run_queue{node=\"emqx@127.0.0.1\"} 3\n") != std::string::npos);
+    CHECK(text.find("emqx_vm_total_memory{node=\"emqx@127.0.0.1\"} 8000\n") != std::string::npos);
+    CHECK(text.find("emqx_vm_used_memory") == std::string::npos);
+    CHECK(text.find("emqx_vm_process_messages_in_queues") == std::string::npos);
 }
