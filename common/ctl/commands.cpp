@@ -22,6 +22,18 @@ constexpr std::array kClientsList{
     ArgSpec{"ip_address", ArgKind::String, false, false, "only clients connected from this IP address"},
     ArgSpec{"conn_state", ArgKind::String, false, false, "connected | disconnected | idle"},
 };
+constexpr std::array kClientKeepalive{
+    ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id (a connected client)"},
+    ArgSpec{"interval", ArgKind::UInt, true, true, "the new keepalive in seconds, 0..65535 (0: none)"},
+};
+constexpr std::array kClientMessages{
+    ArgSpec{"clientid", ArgKind::String, true, true, "MQTT client id"},
+    ArgSpec{"position", ArgKind::String, false, false, "start after this entry: a previous page's position"},
+    ArgSpec{"limit", ArgKind::UInt, false, false, "at most N messages, 1..10000 (default 100)"},
+    ArgSpec{"payload", ArgKind::String, false, false, "base64 (the default) | plain | none"},
+    ArgSpec{"max_payload_bytes", ArgKind::UInt, false, false,
+            "payloads shown in all at most this many bytes, past the first message (default 1048576)"},
+};
 constexpr std::array kRetainerMessages{
     ArgSpec{"topic", ArgKind::String, true, false, "only the messages whose topic matches this filter"}};
 constexpr std::array kRetainerClean{
@@ -79,6 +91,8 @@ constexpr std::array kLicenseUpdate{
 constexpr std::array kUserPassword{
     ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"},
     ArgSpec{"password", ArgKind::String, true, true, "the password (stored hashed, never logged)"},
+    ArgSpec{"is_superuser", ArgKind::String, false, false,
+            "true | false: a superuser skips authorization (add: false; passwd: unchanged)"},
 };
 constexpr std::array kUserId{
     ArgSpec{"user_id", ArgKind::String, true, true, "username (or client id, per user_id_type)"}};
@@ -139,6 +153,13 @@ constexpr std::array kCommands{
     CommandSpec{"clients.show", "clients", "show", kClientId, "Show one client", human::client, "Not Found."},
     CommandSpec{"clients.kick", "clients", "kick", kClientId,
                 "Kick a client out (reason kicked, MQTT 5: DISCONNECT 0x98)", human::ok},
+    CommandSpec{"clients.keepalive", "clients", "keepalive", kClientKeepalive, "Change a connected client's keepalive",
+                human::client},
+    CommandSpec{"clients.mqueue", "clients", "mqueue", kClientMessages,
+                "List the messages queued in a client's session, a page at a time", human::sessionMessages},
+    CommandSpec{"clients.inflight", "clients", "inflight", kClientMessages,
+                "List the messages sent to a client and not yet acknowledged, a page at a time",
+                human::sessionMessages},
     CommandSpec{"subscriptions.list", "subscriptions", "list", kNoArgs, "List every subscription",
                 human::subscriptions},
     CommandSpec{"subscriptions.show", "subscriptions", "show", kClientId, "Show one client's subscriptions",
@@ -194,8 +215,8 @@ constexpr std::array kCommands{
     CommandSpec{"cluster.force-leave", "cluster", "force-leave", kNode,
                 "Remove a node from the cluster (not available yet)", human::json},
     CommandSpec{"users.add", "users", "add", kUserPassword, "Add a user to the built-in database", human::ok},
-    CommandSpec{"users.passwd", "users", "passwd", kUserPassword, "Change a built-in database user's password",
-                human::ok},
+    CommandSpec{"users.passwd", "users", "passwd", kUserPassword,
+                "Change a built-in database user's password (and superuser flag)", human::ok},
     CommandSpec{"users.del", "users", "del", kUserId, "Delete a built-in database user", human::ok},
     CommandSpec{"users.list", "users", "list", kNoArgs, "List the built-in database's users", human::users},
     CommandSpec{"acl.reload", "acl", "reload", kNoArgs,

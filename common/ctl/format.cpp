@@ -133,6 +133,15 @@ std::string retainedLine(const Json& m) {
            ", publish_at=" + scalar(field(m, "publish_at")) + ")";
 }
 
+std::string sessionMessageLine(const Json& m) {
+    std::string line = "Message(inserted_at=" + scalar(field(m, "inserted_at")) +
+                       ", msgid=" + scalar(field(m, "msgid")) + ", topic=" + scalar(field(m, "topic")) +
+                       ", qos=" + scalar(field(m, "qos")) + ", from_clientid=" + scalar(field(m, "from_clientid")) +
+                       ", publish_at=" + scalar(field(m, "publish_at")) + ")";
+    if (m.contains("payload")) line += " payload: " + scalar(field(m, "payload"));
+    return line;
+}
+
 std::string subscriptionLine(const Json& s) {
     return scalar(field(s, "clientid")) + " -> topic:" + scalar(field(s, "topic")) + " qos:" + scalar(field(s, "qos")) +
            " nl:" + scalar(field(s, "nl")) + " rh:" + scalar(field(s, "rh")) + " rap:" + scalar(field(s, "rap"));
@@ -293,6 +302,12 @@ std::string client(const Json& data) {
 
 std::string subscriptions(const Json& data) {
     return listLines(field(data, "subscriptions"), "No subscriptions.", subscriptionLine);
+}
+
+// The page, then where the next one starts (--position).
+std::string sessionMessages(const Json& data) {
+    return listLines(field(data, "messages"), "No messages.", sessionMessageLine) +
+           "position: " + scalar(field(data, "position")) + "\n";
 }
 
 // EMQX answers a client without subscriptions as one it does not know.

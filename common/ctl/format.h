@@ -45,6 +45,7 @@ std::string clients(const Json& data);
 std::string client(const Json& data);
 std::string subscriptions(const Json& data);
 std::string clientSubscriptions(const Json& data);
+std::string sessionMessages(const Json& data);  // clients mqueue / inflight
 std::string topics(const Json& data);
 std::string routes(const Json& data);
 std::string retainedCount(const Json& data);

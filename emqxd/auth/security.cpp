@@ -25,7 +25,7 @@ HashAlgorithm algorithmOf(const config::AuthenticatorConfig& a) {
 BuiltInDatabase::BuiltInDatabase(const config::AuthenticatorConfig& cfg, UserStore& store)
     : by_clientid_(cfg.user_id_type == "clientid"), algo_(algorithmOf(cfg)), store_(store) {}
 
-Verdict BuiltInDatabase::authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const {
+Verdict BuiltInDatabase::authenticate(const Credentials& c, std::optional<PasswordCheck>& slow, bool& superuser) const {
     const std::string* id = by_clientid_ ? &c.clientid : (c.username ? &*c.username : nullptr);
     if (!id || id->empty()) return Verdict::Ignore;
     auto user = store_.find(*id);
@@ -33,11 +33,13 @@ Verdict BuiltInDatabase::authenticate(const Credentials& c, std::optional<Passwo
     static const std::string kEmpty;
     const std::string& pw = c.password ? *c.password : kEmpty;
     if (isSlow(algo_)) {
-        slow = PasswordCheck{algo_, pw, StoredHash{std::move(user->password_hash), std::move(user->salt)}};
+        slow = PasswordCheck{algo_, pw, StoredHash{std::move(user->password_hash), std::move(user->salt)},
+                             user->is_superuser};
         return Verdict::Verify;
     }
-    return verifyPassword(algo_, pw, StoredHash{user->password_hash, user->salt}) ? Verdict::Allow
-                                                                                  : Verdict::BadCredentials;
+    if (!verifyPassword(algo_, pw, StoredHash{user->password_hash, user->salt})) return Verdict::BadCredentials;
+    superuser = user->is_superuser;
+    return Verdict::Allow;
 }
 
 ClientIdAllowlist::ClientIdAllowlist(const std::string& joined) {
@@ -51,7 +53,7 @@ ClientIdAllowlist::ClientIdAllowlist(const std::string& joined) {
     }
 }
 
-Verdict ClientIdAllowlist::authenticate(const Credentials& c, std::optional<PasswordCheck>&) const {
+Verdict ClientIdAllowlist::authenticate(const Credentials& c, std::optional<PasswordCheck>&, bool&) const {
     for (const auto& id : ids_)
         if (id == c.clientid) return Verdict::Allow;
     return Verdict::NotAuthorized;
@@ -99,12 +101,16 @@ bool Security::start(std::string& error, std::unique_ptr<UserStore> users) {
     return true;
 }
 
-std::optional<std::string> Security::willRefusal(const authz::ClientInfo& who, std::string_view topic, Metrics& metrics,
-                                                 int64_t now_ms) {
+std::optional<std::string> Security::willRefusal(const authz::ClientInfo& who, bool superuser, std::string_view topic,
+                                                 Metrics& metrics, int64_t now_ms) {
     if (banned_.isBanned(std::string(who.clientid), std::string(who.username), std::string(net::peerHost(who.peer)),
                          now_ms))
         return "banned";
     metrics.add(Metric::ClientAuthorize);
+    if (superuser && authorizer_.superuserMay(authz::Action::Publish, topic)) {
+        metrics.add(Metric::AuthorizationAllow);
+        return std::nullopt;
+    }
     authz::Decision d = authorizer_.decide(who, authz::Action::Publish, topic);
     metrics.add(d.allow ? Metric::AuthorizationAllow : Metric::AuthorizationDeny);
     if (d.allow) return std::nullopt;
@@ -124,8 +130,11 @@ Security::Admission Security::admit(const mqtt::Connect& c, const std::string& p
     Credentials cred{c.client_id, c.username, c.password};
     for (const auto& a : chain_) {
         std::optional<PasswordCheck> slow;
-        switch (a->authenticate(cred, slow)) {
-            case Verdict::Allow: metrics.add(Metric::AuthenticationSuccess); return {};
+        bool superuser = false;
+        switch (a->authenticate(cred, slow, superuser)) {
+            case Verdict::Allow:
+                metrics.add(Metric::AuthenticationSuccess);
+                return {std::nullopt, std::nullopt, superuser};
             case Verdict::Ignore: continue;
             case Verdict::Verify: return {std::nullopt, std::move(slow)};
             case Verdict::BadCredentials:

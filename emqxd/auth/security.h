@@ -33,6 +33,7 @@ struct PasswordCheck {
     HashAlgorithm algo;
     std::string password;
     StoredHash stored;
+    bool superuser = false;  // the user's flag, granted when the password matches
     bool run() const { return verifyPassword(algo, password, stored); }
 };
 
@@ -45,15 +46,16 @@ struct Credentials {
 class Authenticator {
 public:
     virtual ~Authenticator() = default;
-    // Verdict::Verify only with `slow` filled in.
-    virtual Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const = 0;
+    // Verdict::Verify only with `slow` filled in. `superuser` is set with
+    // Verdict::Allow for a user the authenticator's store makes one.
+    virtual Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow, bool& superuser) const = 0;
 };
 
 class BuiltInDatabase final : public Authenticator {
 public:
     BuiltInDatabase(const config::AuthenticatorConfig& cfg, UserStore& store);
     // A slow hash (bcrypt, pbkdf2) is not computed here: Verdict::Verify.
-    Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const override;
+    Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow, bool& superuser) const override;
     const HashAlgorithm& algorithm() const { return algo_; }
 
 private:
@@ -65,7 +67,7 @@ private:
 class ClientIdAllowlist final : public Authenticator {
 public:
     explicit ClientIdAllowlist(const std::string& comma_joined);
-    Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow) const override;
+    Verdict authenticate(const Credentials& c, std::optional<PasswordCheck>& slow, bool& superuser) const override;
 
 private:
     std::vector<std::string> ids_;
@@ -87,9 +89,12 @@ public:
 
     // What admit() decided: admitted (both empty), refused, or not yet: a
     // slow password check decides, run off the worker, then passed to checked().
+    // An admitted superuser (a built-in database user marked so) skips
+    // authorization (EMQX's is_superuser); with a check, check->superuser says it.
     struct Admission {
         std::optional<Refusal> refusal;
         std::optional<PasswordCheck> check;
+        bool superuser = false;
     };
     // A CONNECT: banned, then the chain. Counts the authentication metrics on
     // `metrics` (the caller's worker).
@@ -107,11 +112,12 @@ public:
     authz::Authorizer& authorizer() { return authorizer_; }
 
     // A will about to be sent: refused when its client may not publish to
-    // `topic` now, or is banned now (as EMQX checks a will when it sends it).
+    // `topic` now (a superuser may, Authorizer::superuserMay), or is banned
+    // now (as EMQX checks a will when it sends it).
     // Counts client.authorize and authorization.allow|deny on `metrics`.
     // nullopt: send it; otherwise why not, for the trace.
-    std::optional<std::string> willRefusal(const authz::ClientInfo& who, std::string_view topic, Metrics& metrics,
-                                           int64_t now_ms);
+    std::optional<std::string> willRefusal(const authz::ClientInfo& who, bool superuser, std::string_view topic,
+                                           Metrics& metrics, int64_t now_ms);
 
 private:
     Refusal failed(mqtt::ReasonCode code, ShutdownReason reason, const std::string& clientid, const std::string& host,

@@ -193,6 +193,10 @@ std::string Decision::describe() const {
     return out;
 }
 
+bool Authorizer::superuserMay(Action action, std::string_view topic) const {
+    return !(action == Action::Publish && emqx::topic::isSys(topic) && !cfg_.allow_sys_publish);
+}
+
 Decision Authorizer::decide(const ClientInfo& c, Action action, std::string_view topic) const {
     Decision d;
     if (action == Action::Publish && emqx::topic::isSys(topic) && !cfg_.allow_sys_publish) {

@@ -59,6 +59,9 @@ public:
     bool check(const ClientInfo& who, Action action, std::string_view topic) const {
         return decide(who, action, topic).allow;
     }
+    // What a superuser (is_superuser) may do without the rules: everything
+    // but publishing to $SYS when allow_sys_publish is off (every client reads it).
+    bool superuserMay(Action action, std::string_view topic) const;
 
     uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
     void invalidateCaches() { generation_.fetch_add(1, std::memory_order_acq_rel); }

@@ -24,7 +24,7 @@ struct Job {
 
 constexpr std::string_view kNoClient = "Not Found: client ";
 
-void notFound(const Job& job) { job.reply.fail(code::kNotFound, std::string(kNoClient) + job.client_id); }
+void notFound(const Job& job) { job.reply.send(clientNotFound(job.client_id)); }
 
 // On the control loop; `retries`: how many more owners to try after this one.
 void runOnOwner(std::shared_ptr<const Job> job, int retries) {
@@ -48,6 +48,10 @@ void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTas
     runOnOwner(std::make_shared<const Job>(Job{cx.broker, cx.workers, cx.control_loop, std::move(client_id),
                                                std::move(task), std::move(reply)}),
                1);
+}
+
+Answer clientNotFound(std::string_view client_id) {
+    return Answer::fail(code::kNotFound, std::string(kNoClient) + std::string(client_id));
 }
 
 bool isClientNotFound(const Answer& a) { return a.code == code::kNotFound && a.message.starts_with(kNoClient); }

@@ -28,6 +28,10 @@ using ClientTask = std::function<Answer(Worker& w, Session& s)>;
 // again, it answers not found.
 void runOnClientOwner(const CommandContext& cx, std::string client_id, ClientTask task, Responder reply);
 
+// The answer for a client id without a session, or, for a task that needs
+// one, without a connection (isClientNotFound says yes to it).
+Answer clientNotFound(std::string_view client_id);
+
 // Whether a per-client command failed because the client has no session (not
 // because of what its task found, e.g. no such subscription).
 bool isClientNotFound(const Answer& a);

@@ -32,12 +32,17 @@ void setPassword(BrokerContext& ctx, const Json& args, const Responder& reply, b
     auto existing = users.find(id);
     if (must_exist && !existing) return reply.fail(code::kNotFound, "Not Found: user " + id);
     if (!must_exist && existing) return reply.fail(code::kFailed, "user " + id + " already exists");
+    bool superuser = existing ? existing->is_superuser : false;
+    if (auto it = args.find("is_superuser"); it != args.end()) {
+        if (*it != "true" && *it != "false") return reply.fail(code::kBadArgs, "is_superuser: expected true or false");
+        superuser = *it == "true";
+    }
     auth::StoredHash h = auth::makeHash(*ctx.security->userHash(), args["password"].get_ref<const std::string&>());
     if (h.hash.empty()) return reply.fail(code::kFailed, "cannot hash the password");
-    auth::UserRecord r{id, std::move(h.hash), std::move(h.salt), existing ? existing->is_superuser : false};
+    auth::UserRecord r{id, std::move(h.hash), std::move(h.salt), superuser};
     std::string error;
     if (!users.put(r, error)) return reply.fail(code::kFailed, error);
-    reply.ok({{"user_id", id}, {"result", must_exist ? "updated" : "added"}});
+    reply.ok({{"user_id", id}, {"is_superuser", superuser}, {"result", must_exist ? "updated" : "added"}});
 }
 
 Json banJson(const auth::BanEntry& e) {

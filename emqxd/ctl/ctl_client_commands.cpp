@@ -1,5 +1,6 @@
-// clients list / show / kick. A client's line is built on the worker that
-// owns its session: list asks every worker, show and kick only the owner.
+// clients list / show / kick / keepalive / mqueue / inflight. A client's line
+// is built on the worker that owns its session: list asks every worker, the
+// others only the owner.
 #include <algorithm>
 
 #include "emqxd/broker/broker_context.h"
@@ -7,6 +8,7 @@
 #include "emqxd/ctl/client_owner.h"
 #include "emqxd/ctl/ctl_command_groups.h"
 #include "emqxd/ctl/for_each_worker.h"
+#include "emqxd/ctl/session_message_page.h"
 #include "emqxd/net/connection.h"
 #include "emqxd/protocol/channel.h"
 #include "emqxd/session/session.h"
@@ -75,6 +77,39 @@ Answer kickClient(Worker& w, Session& s) {
         w.shard().sessions().end(s);  // an offline session: kicking discards it
     }
     return Answer::ok(answer);
+}
+
+// As EMQX, only a connected client has a keepalive to change; it counts from
+// the last packet received, so a client silent for longer than the new
+// interval (times keepalive_multiplier) is disconnected at once.
+Answer setKeepalive(Worker& w, Session& s, uint16_t interval) {
+    Channel* ch = channelOf(s);
+    if (!ch || ch->connection().closing()) return clientNotFound(s.clientId());
+    ch->setKeepalive(interval);
+    return showClient(w, s);
+}
+
+void changeKeepalive(const CommandContext& cx, const Json& args, const Responder& reply) {
+    uint64_t interval = args["interval"].get<uint64_t>();
+    if (interval > UINT16_MAX) return reply.fail(code::kBadArgs, "interval: expected 0..65535 seconds");
+    runOnClientOwner(
+        cx, args["clientid"].get<std::string>(),
+        [interval](Worker& w, Session& s) { return setKeepalive(w, s, static_cast<uint16_t>(interval)); }, reply);
+}
+
+void listSessionMessages(SessionMessages which, const CommandContext& cx, const Json& args, const Responder& reply) {
+    std::string error;
+    auto req = parseMessagePageArgs(which, args, error);
+    if (!req) return reply.fail(code::kBadArgs, error);
+    runOnClientOwner(
+        cx, args["clientid"].get<std::string>(),
+        [which, req = *req](Worker&, Session& s) {
+            auto page = sessionMessagePage(s, which, req);
+            // EMQX's words.
+            if (!page) return Answer::fail(code::kBadArgs, "Some message payloads are not JSON serializable");
+            return Answer::ok(std::move(*page));
+        },
+        reply);
 }
 
 // One worker's clients that pass the filter: the ids of the first `wanted`
@@ -162,6 +197,16 @@ void registerClientCommands(Registry& r) {
 
     r.add("clients.kick", [](const CommandContext& cx, const Json& args, const Responder& reply) {
         runOnClientOwner(cx, args["clientid"].get<std::string>(), kickClient, reply);
+    });
+
+    r.add("clients.keepalive", changeKeepalive);
+
+    r.add("clients.mqueue", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        listSessionMessages(SessionMessages::Mqueue, cx, args, reply);
+    });
+
+    r.add("clients.inflight", [](const CommandContext& cx, const Json& args, const Responder& reply) {
+        listSessionMessages(SessionMessages::Inflight, cx, args, reply);
     });
 }
 

@@ -7,15 +7,17 @@
 
 namespace emqx::http {
 
-void addStatusRoutes(std::vector<Route>& routes);        // /status
-void addNodeRoutes(std::vector<Route>& routes);          // nodes, stats, metrics
-void addListenerRoutes(std::vector<Route>& routes);      // listeners
-void addClientRoutes(std::vector<Route>& routes);        // clients
-void addClientAdminRoutes(std::vector<Route>& routes);   // clients/kickout/bulk, clients/:clientid/authorization/cache
-void addApiKeyRoutes(std::vector<Route>& routes);        // api_key
-void addLoginRoutes(std::vector<Route>& routes);         // login, logout
-void addUserRoutes(std::vector<Route>& routes);          // users (the dashboard's)
-void addAuthnUserRoutes(std::vector<Route>& routes);     // authentication/:id/users (the built-in database's)
+void addStatusRoutes(std::vector<Route>& routes);       // /status
+void addNodeRoutes(std::vector<Route>& routes);         // nodes, stats, metrics
+void addListenerRoutes(std::vector<Route>& routes);     // listeners
+void addClientRoutes(std::vector<Route>& routes);       // clients
+void addClientAdminRoutes(std::vector<Route>& routes);  // clients/kickout/bulk, clients/:clientid/authorization/cache
+void addClientSessionRoutes(
+    std::vector<Route>& routes);                      // clients/:clientid/mqueue_messages, inflight_messages, keepalive
+void addApiKeyRoutes(std::vector<Route>& routes);     // api_key
+void addLoginRoutes(std::vector<Route>& routes);      // login, logout
+void addUserRoutes(std::vector<Route>& routes);       // users (the dashboard's)
+void addAuthnUserRoutes(std::vector<Route>& routes);  // authentication/:id/users (the built-in database's)
 void addSubscriptionRoutes(std::vector<Route>& routes);  // subscriptions, clients/:clientid/(un)subscribe
 void addTopicRoutes(std::vector<Route>& routes);         // topics
 void addPrometheusRoutes(std::vector<Route>& routes);    // prometheus/stats

@@ -33,6 +33,7 @@ const std::vector<Route>& apiRoutes() {
         addListenerRoutes(r);
         addClientRoutes(r);
         addClientAdminRoutes(r);
+        addClientSessionRoutes(r);
         addApiKeyRoutes(r);
         addLoginRoutes(r);
         addUserRoutes(r);

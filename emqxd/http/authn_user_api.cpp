@@ -2,8 +2,8 @@
 // 5.8's) for the built-in database, on the handlers of `emqxctl users
 // list|add|passwd|del`. The only authenticator with users is
 // password_based:built_in_database; another id, or that one not configured,
-// is 404 as in EMQX. Setting is_superuser is not built (emqxctl users cannot
-// either): `true` is refused with 400, not ignored.
+// is 404 as in EMQX. is_superuser is the user's flag (emqxctl users
+// --is_superuser): a superuser skips authorization.
 #include <algorithm>
 
 #include "common/http/paging.h"
@@ -36,23 +36,27 @@ void withUsers(const ApiContext& cx, const ApiCall& call, std::string_view cmd, 
             });
 }
 
-// The body's password and is_superuser; nullopt when refused (answered).
-std::optional<std::string> passwordOf(const ApiCall& call, const Json& body) {
+// The arguments of users.add / users.passwd from the body's password and
+// is_superuser (absent: the command's default); nullopt when refused (answered).
+std::optional<Json> passwordArgs(const ApiCall& call, const Json& body, const std::string& user_id) {
     auto su = body.find("is_superuser");
     if (su != body.end() && !su->is_boolean()) {
         call.reply(errorResponse(400, "BAD_REQUEST", "is_superuser: expected true or false"));
         return std::nullopt;
     }
-    if (su != body.end() && su->get<bool>()) {
-        call.reply(errorResponse(400, "BAD_REQUEST", "is_superuser: making a superuser is not built yet"));
-        return std::nullopt;
-    }
     auto password = stringField(call, body, "password");
-    if (password && password->empty()) {
+    if (!password) return std::nullopt;
+    if (password->empty()) {
         call.reply(errorResponse(400, "BAD_REQUEST", "Missing required parameter: password"));
         return std::nullopt;
     }
-    return password;
+    Json args = {{"user_id", user_id}, {"password", *password}};
+    if (su != body.end()) args["is_superuser"] = su->get<bool>() ? "true" : "false";
+    return args;
+}
+
+Json userJson(const ctl::Answer& a) {
+    return {{"user_id", a.data.at("user_id")}, {"is_superuser", a.data.at("is_superuser")}};
 }
 
 const Json* findUser(const ctl::Answer& a, const std::string& user_id) {
@@ -83,18 +87,16 @@ void addUser(const ApiContext& cx, ApiCall call) {
     auto user_id = stringField(call, *body, "user_id");
     if (!user_id) return;
     if (user_id->empty()) return call.reply(errorResponse(400, "BAD_REQUEST", "Missing required parameter: user_id"));
-    auto password = passwordOf(call, *body);
-    if (!password) return;
+    auto args = passwordArgs(call, *body, *user_id);
+    if (!args) return;
     std::string id = *user_id;
     const ApiContext* c = &cx;
-    withUsers(cx, call, "users.list", Json::object(), [c, call, id, pw = *password](ctl::Answer a) {
+    withUsers(cx, call, "users.list", Json::object(), [c, call, id, args = std::move(*args)](ctl::Answer a) {
         if (!a.is_ok) return call.reply(ctlFailure(a));
         if (findUser(a, id)) return call.reply(errorResponse(409, "ALREADY_EXISTS", "User already exists"));
-        callCtl(*c, "users.add", {{"user_id", id}, {"password", pw}}, call.reply, [call, id](ctl::Answer added) {
+        callCtl(*c, "users.add", args, call.reply, [call](ctl::Answer added) {
             if (!added.is_ok) return call.reply(ctlFailure(added));
-            HttpResponse r = jsonResponse({{"user_id", id}, {"is_superuser", false}});
-            r.status = 201;
-            call.reply(r);
+            call.reply(jsonResponse(userJson(added), 201));
         });
     });
 }
@@ -111,14 +113,12 @@ void getUser(const ApiContext& cx, ApiCall call) {
 void updateUser(const ApiContext& cx, ApiCall call) {
     auto body = jsonObjectBody(call);
     if (!body) return;
-    auto password = passwordOf(call, *body);
-    if (!password) return;
-    std::string id = call.param("user_id");
-    withUsers(cx, call, "users.passwd", {{"user_id", id}, {"password", *password}},
-              [reply = call.reply, id](ctl::Answer a) {
-                  if (!a.is_ok) return reply(a.code == ctl::code::kNotFound ? userNotFound() : ctlFailure(a));
-                  reply(jsonResponse({{"user_id", id}, {"is_superuser", false}}));
-              });
+    auto args = passwordArgs(call, *body, call.param("user_id"));
+    if (!args) return;
+    withUsers(cx, call, "users.passwd", std::move(*args), [reply = call.reply](ctl::Answer a) {
+        if (!a.is_ok) return reply(a.code == ctl::code::kNotFound ? userNotFound() : ctlFailure(a));
+        reply(jsonResponse(userJson(a)));
+    });
 }
 
 void deleteUser(const ApiContext& cx, ApiCall call) {
@@ -155,7 +155,7 @@ void addAuthnUserRoutes(std::vector<Route>& routes) {
     routes.push_back(Route{"PUT",
                            user,
                            "Authentication",
-                           "Change a built-in database user's password",
+                           "Change a built-in database user's password and is_superuser",
                            true,
                            {},
                            {200, 400, 404},

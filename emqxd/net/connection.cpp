@@ -180,6 +180,7 @@ void Connection::migrate(Channel::Migration m, std::string unread) {
     mc.connect = std::move(m.connect);
     mc.unread = std::move(unread);
     mc.hops = m.hops;
+    mc.superuser = m.superuser;
     mc.transport = std::move(transport_);
     mc.wire = std::move(carried);
     table_.sendToOwner(std::move(mc), m.owner);

@@ -21,6 +21,7 @@ struct MigratingConnection {
     mqtt::Connect connect;
     std::string unread;
     int hops = 0;
+    bool superuser = false;                // as the CONNECT was admitted
     std::unique_ptr<Transport> transport;  // TLS / WebSocket state (nullptr: plain TCP)
     std::string wire;                      // transport bytes not yet written
 };

@@ -255,6 +255,12 @@ int64_t Channel::onDeadline(int64_t now_ms) {
     return next;
 }
 
+void Channel::setKeepalive(uint16_t seconds) {
+    EMQX_ASSERT_OWNER(runtime().owner());
+    keepalive_ = seconds;
+    scheduleCheck();  // a shorter keepalive may be due sooner than what is scheduled
+}
+
 void Channel::scheduleCheck() {
     int64_t next = onDeadline(runtime().nowMs());
     runtime().schedule(DeadlineKind::Connection, conn_.id(), conn_.deadline_slot, next);

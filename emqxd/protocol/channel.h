@@ -45,8 +45,9 @@ public:
     uint32_t maxIncomingPacketSize() const;
 
     void handle(mqtt::Packet& packet);
-    // A CONNECT handed over by another worker (the session lives here).
-    void handleMigratedConnect(mqtt::Connect connect, int hops);
+    // A CONNECT handed over by another worker (the session lives here),
+    // admitted there, as a superuser or not.
+    void handleMigratedConnect(mqtt::Connect connect, int hops, bool superuser);
     void protocolError(const mqtt::ProtocolError& err);
     // The connection is closing for `reason` (queues a DISCONNECT for MQTT 5
     // where one is due; detaches the session; arranges the will).
@@ -61,6 +62,7 @@ public:
         uint32_t owner;
         mqtt::Connect connect;
         int hops;
+        bool superuser;
     };
     std::optional<Migration> takeMigration();
     // Bytes read now stay buffered while a CONNECT waits: for its password
@@ -85,6 +87,8 @@ public:
     const std::string& clientId() const { return client_id_; }
     const std::string& username() const { return username_; }
     uint16_t keepalive() const { return keepalive_; }
+    // The keepalive an administrator sets (PUT clients/:clientid/keepalive), 0: none.
+    void setKeepalive(uint16_t seconds);
     bool cleanStart() const { return clean_start_; }
     const std::string& peer() const override;
     mqtt::ProtocolVersion protoVer() const { return version_; }
@@ -111,7 +115,7 @@ private:
     void admitted(mqtt::Connect& c, int hops);
     void checkPassword(mqtt::Connect& c, auth::PasswordCheck check);
     // On this thread, with the connection still open; null: admitted.
-    void onPasswordChecked(const auth::Refusal* refusal);
+    void onPasswordChecked(const auth::Refusal* refusal, bool superuser);
     // The rest of CONNECT on the worker owning the client id.
     void admittedAsOwner(mqtt::Connect& c, std::string assigned);
     // Asks `owner` for the client id's session (node.session_handover = move_session).
@@ -181,6 +185,7 @@ private:
     bool taken_over_ = false;
     bool username_slot_ = false;  // counted in ctx.username_quota until closed
     bool session_present_ = false;
+    bool superuser_ = false;  // authorization says yes to all (auth::Security::Admission)
     // MQTT 5 topic aliases both ways; made when the first one is used, so the
     // many clients that use none do not carry two empty hash maps (112 B).
     struct TopicAliases {

@@ -58,7 +58,10 @@ void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
     conn_.close(reason);
 }
 
-void Channel::handleMigratedConnect(mqtt::Connect connect, int hops) { onConnect(connect, hops); }
+void Channel::handleMigratedConnect(mqtt::Connect connect, int hops, bool superuser) {
+    superuser_ = superuser;
+    onConnect(connect, hops);
+}
 
 void Channel::onConnect(mqtt::Connect& c, int hops) {
     const auto& cfg = ctx().cfg.mqtt;
@@ -104,6 +107,7 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
         if (!admission.check) ctx().hooks.run(hooks::ClientAuthenticate{view(), c, !admission.refusal});
         if (admission.refusal) return refuseConnect(admission.refusal->code, admission.refusal->reason);
         if (admission.check) return checkPassword(c, std::move(*admission.check));
+        superuser_ = admission.superuser;
     }
     admitted(c, hops);
 }
@@ -115,18 +119,21 @@ void Channel::onConnect(mqtt::Connect& c, int hops) {
 void Channel::checkPassword(mqtt::Connect& c, auth::PasswordCheck check) {
     checking_ = std::make_unique<mqtt::Connect>(std::move(c));
     BrokerShard& shard = shard_;
+    bool superuser = check.superuser;
     runtime().local<auth::PasswordVerifier>().submit(
-        std::move(check), [&shard, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer()](bool ok) {
+        std::move(check),
+        [&shard, id = conn_.id(), client_id = checking_->client_id, peer = conn_.peer(), superuser](bool ok) {
             WorkerRuntime& rt = shard.runtime();
             auto refusal = shard.ctx().security->checked(ok, client_id, peer, rt.metrics(), wallClockMs());
             Channel* ch = rt.local<ChannelDirectory>().find(id);
             if (!ch) return;
-            ch->onPasswordChecked(refusal ? &*refusal : nullptr);
+            ch->onPasswordChecked(refusal ? &*refusal : nullptr, superuser);
         });
 }
 
-void Channel::onPasswordChecked(const auth::Refusal* refusal) {
+void Channel::onPasswordChecked(const auth::Refusal* refusal, bool superuser) {
     std::unique_ptr<mqtt::Connect> c = std::move(checking_);
+    superuser_ = !refusal && superuser;
     ctx().hooks.run(hooks::ClientAuthenticate{view(), *c, refusal == nullptr});
     if (refusal) refuseConnect(refusal->code, refusal->reason);
     else admitted(*c, 0);
@@ -150,7 +157,7 @@ void Channel::admitted(mqtt::Connect& c, int hops) {
         return refuseConnect(ReasonCode::ServerBusy, ShutdownReason::ServerBusy);
     }
     if (ctx().cfg.node.session_handover == "move_session") return requestSession(c, owner.worker, hops);
-    migration_ = std::make_unique<Migration>(Migration{owner.worker, std::move(c), hops + 1});
+    migration_ = std::make_unique<Migration>(Migration{owner.worker, std::move(c), hops + 1, superuser_});
 }
 
 // Like a password check, the answer comes later on this thread and finds the
@@ -319,7 +326,8 @@ void Channel::releaseSession() {
     uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
-    shard_.sessions().release(s, ReleasedSession{std::move(will), will_delay, username_, conn_.peer(), taken_over_});
+    shard_.sessions().release(
+        s, ReleasedSession{std::move(will), will_delay, username_, conn_.peer(), taken_over_, superuser_});
 }
 
 }  // namespace emqx

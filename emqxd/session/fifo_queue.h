@@ -18,6 +18,7 @@ public:
     size_t size() const { return items_.size() - head_; }
     T& front() { return items_[head_]; }
     const T& front() const { return items_[head_]; }
+    const T& operator[](size_t i) const { return items_[head_ + i]; }  // 0: the front
 
     void push_back(T item) { items_.push_back(std::move(item)); }
 

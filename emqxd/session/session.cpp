@@ -139,7 +139,14 @@ bool Session::sendNew(const MessagePtr& msg, uint8_t qos, const SubscriptionOpti
         return true;
     }
     ++delivered_;
-    if (qos > 0) inflight_.push_back(InflightEntry{pid, msg, qos, options, false, now_ms, journal_id});
+    if (qos > 0)
+        inflight_.push_back(InflightEntry{.packet_id = pid,
+                                          .seq = ++inflight_seq_,
+                                          .msg = msg,
+                                          .qos = qos,
+                                          .options = options,
+                                          .sent_at_ms = now_ms,
+                                          .journal_id = journal_id});
     // A restart must resend a QoS 2 message under the packet id the client may have seen.
     if (qos == 2 && journal_id != 0 && services_.journal) services_.journal->inflightQos2(id_, journal_id, pid, false);
     return true;
@@ -335,6 +342,7 @@ std::vector<uint16_t> Session::awaitingRelIds() const {
 void Session::restoreInflight(InflightEntry e) {
     EMQX_ASSERT_OWNER(services_.owner);
     last_packet_id_ = std::max(last_packet_id_, e.packet_id);
+    e.seq = ++inflight_seq_;
     inflight_.push_back(std::move(e));
 }
 
@@ -342,6 +350,7 @@ void Session::restoreQueued(QueuedMessage q) {
     EMQX_ASSERT_OWNER(services_.owner);
     mqueue_msg_bytes_ += msgBytes(q.msg);
     mqueue_.push_back(std::move(q));
+    ++enqueued_;  // firstQueuedSeq() counts it
 }
 
 }  // namespace emqx

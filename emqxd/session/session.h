@@ -41,6 +41,9 @@ struct Subscription {
 
 struct InflightEntry {
     uint16_t packet_id;
+    // Its place in the order the session's window took messages (Session::inflightSeqAfter);
+    // in the padding after packet_id, so it costs no byte.
+    uint32_t seq = 0;
     MessagePtr msg;
     uint8_t qos;
     SubscriptionOptions options;
@@ -181,6 +184,19 @@ public:
     void forEachQueued(F&& f) const {
         mqueue_.forEach(f);
     }
+
+    // Where entries stand, for the paged views of the mqueue and the inflight
+    // window (GET clients/:clientid/mqueue_messages, inflight_messages). The
+    // mqueue only grows at the back and shrinks at the front, so its entries'
+    // places are counted, not stored: the front one is the
+    // firstQueuedSeq()-th message this session queued, the next one follows.
+    // Inflight entries are acknowledged out of order, so each keeps its own
+    // InflightEntry::seq, 32 bits that wrap: compare with inflightSeqAfter().
+    uint64_t firstQueuedSeq() const { return enqueued_ - mqueue_.size() + 1; }
+    const QueuedMessage& queuedAt(size_t i) const { return mqueue_[i]; }  // 0: the front; i < queueLength()
+    static bool inflightSeqAfter(uint32_t seq, uint32_t position) {
+        return static_cast<int32_t>(seq - position) > 0;  // the window is far shorter than 2^31
+    }
     std::vector<uint16_t> awaitingRelIds() const;
     void restoreInflight(InflightEntry e);
     void restoreQueued(QueuedMessage q);
@@ -199,6 +215,7 @@ public:
         MessagePtr message;
         std::string peer;
         int64_t at_ms = 0;
+        bool superuser = false;  // its client was one (auth::Security::Admission)
     };
     std::unique_ptr<PendingWill> pending_will;
 
@@ -233,6 +250,7 @@ private:
     const AwaitingRel& awaitingRel() const;
     std::unique_ptr<AwaitingRel> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
+    uint32_t inflight_seq_ = 0;  // the last InflightEntry::seq given; in padding after last_packet_id_
     uint64_t delivered_ = 0;
     uint64_t enqueued_ = 0;
     // By reason, made at the first drop: most sessions never drop one.

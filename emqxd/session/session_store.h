@@ -41,6 +41,7 @@ struct ReleasedSession {
     std::string_view username;
     std::string_view peer;
     bool taken_over = false;
+    bool superuser = false;  // the will's authorization skips the rules
 };
 
 // How a request for a session owned by another worker ended (see

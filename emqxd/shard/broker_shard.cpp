@@ -166,11 +166,12 @@ void BrokerShard::deliver(Delivery& d) {
     s->deliver(d.msg, d.options, runtime_.loopWallMs());
 }
 
-void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer) {
+void BrokerShard::publishWill(const MessagePtr& will, std::string_view username, std::string_view peer,
+                              bool superuser) {
     EMQX_ASSERT_OWNER(runtime_.owner());
     if (ctx_.security) {
         authz::ClientInfo who{will->publisher, username, peer};
-        if (auto why = ctx_.security->willRefusal(who, will->topic, runtime_.metrics(), wallClockMs())) {
+        if (auto why = ctx_.security->willRefusal(who, superuser, will->topic, runtime_.metrics(), wallClockMs())) {
             ctx_.hooks.run(hooks::MessageDropped::willRefused(will.get(), will->publisher, peer, will->topic, *why));
             return;
         }

@@ -69,7 +69,7 @@ public:
     // Sends a will (at disconnect, after its delay, or at the session's end)
     // once it passes the client's publish authorization and ban check then;
     // a refused will is counted and traced, never published, retained or queued.
-    void publishWill(const MessagePtr& will, std::string_view username, std::string_view peer);
+    void publishWill(const MessagePtr& will, std::string_view username, std::string_view peer, bool superuser);
     // A delivery another worker routed to a session of this one.
     void deliver(Delivery& d);
     // Hands each other worker the deliveries this iteration routed to it: one

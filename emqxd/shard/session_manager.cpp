@@ -109,13 +109,13 @@ void SessionManager::release(Session& s, ReleasedSession released) {
     int64_t now = wallClockMs();
     s.disconnected_at_ms = now;
     if (released.will && (released.will_delay_s == 0 || s.expiry_interval_s == 0)) {
-        shard_.publishWill(released.will, released.username, released.peer);
+        shard_.publishWill(released.will, released.username, released.peer, released.superuser);
         released.will.reset();
     }
     if (released.will)
         s.pending_will = std::make_unique<Session::PendingWill>(
             Session::PendingWill{std::move(released.will), std::string(released.peer),
-                                 now + static_cast<int64_t>(released.will_delay_s) * 1000});
+                                 now + static_cast<int64_t>(released.will_delay_s) * 1000, released.superuser});
     if (released.taken_over) return;  // the new connection decides the session's fate
     if (s.expiry_interval_s == 0) {
         end(s);
@@ -139,7 +139,7 @@ void SessionManager::end(Session& s) {
         ctx_.locator.release(s.clientId(), index_);
     runtime_.metrics().add(Metric::SessionTerminated);
     forget(s);
-    if (will) shard_.publishWill(will->message, username, will->peer);
+    if (will) shard_.publishWill(will->message, username, will->peer, will->superuser);
 }
 
 // Out of the tables (ended, or handed over: then the caller has taken it out of sessions_ first).
@@ -179,7 +179,7 @@ void SessionManager::onDeadline(uint64_t id) {
     int64_t wall = wallClockMs();
     if (s->pending_will && wall >= s->pending_will->at_ms) {
         std::unique_ptr<Session::PendingWill> will = std::move(s->pending_will);
-        shard_.publishWill(will->message, s->username, will->peer);
+        shard_.publishWill(will->message, s->username, will->peer, will->superuser);
         s = find(id);
         if (!s) return;
     }

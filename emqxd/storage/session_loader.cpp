@@ -93,7 +93,12 @@ bool loadSessions(DurableStore& store, int64_t now_ms, LoadedSessions& out, std:
             }
             if (!last_is_message || last_id != durable_id) return true;  // its message already finished
             QueuedMessage& last = cur->mqueue.back();
-            InflightEntry e{packet_id, pubrec ? nullptr : last.msg, last.qos, last.options, pubrec, 0, durable_id};
+            InflightEntry e{.packet_id = packet_id,
+                            .msg = pubrec ? nullptr : last.msg,
+                            .qos = last.qos,
+                            .options = last.options,
+                            .pubrec_received = pubrec,
+                            .journal_id = durable_id};
             cur->inflight.push_back(std::move(e));
             cur->mqueue.pop_back();
             last_is_message = false;

@@ -53,7 +53,7 @@ void Worker::adoptMigrating(MigratingConnection m) {
         c.setConnectedAtMs(mc.connected_at_ms);
         if (c.closing()) return;
         runtime_.metrics().add(Metric::PacketsConnectReceived);
-        c.channel().handleMigratedConnect(std::move(mc.connect), mc.hops);
+        c.channel().handleMigratedConnect(std::move(mc.connect), mc.hops, mc.superuser);
         if (auto again = c.channel().takeMigration()) {
             // The owner changed meanwhile: follow it (bounded by hops).
             c.migrate(std::move(*again), std::move(mc.unread));

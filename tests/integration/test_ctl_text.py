@@ -112,9 +112,9 @@ def test_an_unknown_command_lists_the_commands(broker):
     p = run_ctl(broker, "clients", "foo")
     assert p.returncode == 2
     assert p.stderr == ('emqxctl: unknown subcommand "foo" of clients\n'
-                        "Subcommands of clients: list, show, kick\n"), p.stderr
+                        "Subcommands of clients: list, show, kick, keepalive, mqueue, inflight\n"), p.stderr
     p = run_ctl(broker, "clients")
-    assert (p.returncode, p.stderr) == (2, "emqxctl: clients needs a subcommand: list, show, kick\n")
+    assert (p.returncode, p.stderr) == (2, "emqxctl: clients needs a subcommand: list, show, kick, keepalive, mqueue, inflight\n")
     p = run_ctl(broker, "--json", "foo")
     assert p.returncode == 2 and failure(p)["code"] == "unknown_command"
 

@@ -69,18 +69,24 @@ class Api:
         return self.request("POST", path, body=body, **kw)
 
 
-def start_api_broker(tmp_path_factory, name, keys, env):
+def start_api_broker(tmp_path_factory, name, keys, env, config=None, files=None):
     """A started broker with the HTTP API on a free port and `keys` ((key,
-    secret) or (key, secret, role)) in its api_key.bootstrap_file."""
+    secret) or (key, secret, role)) in its api_key.bootstrap_file. `files`
+    ({name: text}) are written beside that file first; `config` (a TOML text)
+    may name that directory as {dir}."""
     from .broker import Broker
-    path = tmp_path_factory.mktemp(name) / "api_keys.txt"
+    d = tmp_path_factory.mktemp(name)
+    for file_name, text in (files or {}).items():
+        (d / file_name).write_text(text)
+    path = d / "api_keys.txt"
     path.write_text("".join(":".join(k) + "\n" for k in keys))
-    b = Broker(env=dict(env, EMQX_API_KEY__BOOTSTRAP_FILE=str(path)), name=name, http=True)
+    b = Broker(env=dict(env, EMQX_API_KEY__BOOTSTRAP_FILE=str(path)), name=name, http=True,
+               config=config.replace("{dir}", str(d)) if config else None)
     b.start()
     return b
 
 
-def shared_api_broker_fixtures(name, keys, env, admin):
+def shared_api_broker_fixtures(name, keys, env, admin, config=None, files=None):
     """The fixtures of a test file whose tests share one broker with the HTTP
     API (started by start_api_broker): `_broker` (the module's), `broker`
     (it, with its log in a failing test's report) and `api` (requests with
@@ -94,7 +100,7 @@ def shared_api_broker_fixtures(name, keys, env, admin):
 
     @pytest.fixture(scope="module", name="_broker")
     def module_broker(request, tmp_path_factory):
-        b = start_api_broker(tmp_path_factory, name, keys, env(request) if callable(env) else env)
+        b = start_api_broker(tmp_path_factory, name, keys, env(request) if callable(env) else env, config, files)
         yield b
         b.stop()
 

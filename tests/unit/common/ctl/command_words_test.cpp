@@ -45,10 +45,12 @@ TEST_CASE("ctl words: an unknown command lists the commands", "[ctl]") {
 TEST_CASE("ctl words: a group's subcommands, missing or unknown", "[ctl]") {
     WordsCheck w = check({"clients"});
     CHECK(w.verdict == V::MissingVerb);
-    CHECK(w.message == "clients needs a subcommand: list, show, kick");
+    CHECK(w.message == "clients needs a subcommand: list, show, kick, keepalive, mqueue, inflight");
     w = check({"clients", "foo"});
     CHECK(w.verdict == V::UnknownVerb);
-    CHECK(w.message == "unknown subcommand \"foo\" of clients\nSubcommands of clients: list, show, kick");
+    CHECK(
+        w.message ==
+        "unknown subcommand \"foo\" of clients\nSubcommands of clients: list, show, kick, keepalive, mqueue, inflight");
     CHECK(check({"broker", "foo"}).verdict == V::UnknownVerb);
     CHECK(check({"clients", "--limit", "3"}).verdict == V::Parse);  // an option: CLI11 decides
 }

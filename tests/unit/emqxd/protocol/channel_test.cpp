@@ -282,7 +282,7 @@ TEST_CASE("channel: a CONNECT that moved three times and still missed its owner 
     Broker b(2);
     b.ctx.locator.claim("dev-1", 1);
     FakeConnection& c = b.open();
-    c.channel.handleMigratedConnect(connectPacket("dev-1", ProtocolVersion::V5, true), 3);
+    c.channel.handleMigratedConnect(connectPacket("dev-1", ProtocolVersion::V5, true), 3, false);
     CHECK(only<mqtt::Connack>(c.received()).reason == ReasonCode::ServerBusy);
     CHECK(c.closed());
     CHECK(c.reason() == ShutdownReason::ServerBusy);
@@ -291,7 +291,7 @@ TEST_CASE("channel: a CONNECT that moved three times and still missed its owner 
 
     SECTION("two moves are still followed") {
         FakeConnection& d = b.open();
-        d.channel.handleMigratedConnect(connectPacket("dev-1", ProtocolVersion::V5, true), 2);
+        d.channel.handleMigratedConnect(connectPacket("dev-1", ProtocolVersion::V5, true), 2, false);
         auto migration = d.channel.takeMigration();
         REQUIRE(migration);
         CHECK(migration->hops == 3);
