@@ -44,6 +44,10 @@ AlarmMonitor::AlarmMonitor(uv_loop_t* loop, BrokerContext& ctx, AlarmRegistry& a
 }
 
 void AlarmMonitor::start() {
+    // Checked at start too, while descriptors are surely free: UBSan's first
+    // check of a type (the license's shared_ptr here) opens a pipe, and a
+    // broker out of descriptors (EMFILE) would get a false report from it.
+    everySecond();
     uv_timer_start(
         &second_timer_, [](uv_timer_t* t) { static_cast<AlarmMonitor*>(t->data)->everySecond(); }, 1000, 1000);
     auto interval = static_cast<uint64_t>(ctx_.cfg.sysmon_os.mem_check_interval);
