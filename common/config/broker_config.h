@@ -21,6 +21,8 @@ struct NodeConfig {
     std::string data_dir = "data";
     std::string ctl_socket;  // empty: <data_dir>/emqxd.sock
     unsigned workers = 0;    // 0: one per CPU core
+    // At low load every worker loop runs on one thread (the Erlang VM's +scl).
+    bool worker_compaction = true;
     // A CONNECT for a client id whose session another worker owns:
     // move_connection moves the socket to the session, move_session hands the
     // session over to the socket's worker (the way sessions move between nodes).

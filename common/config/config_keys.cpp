@@ -668,6 +668,11 @@ std::vector<KeyDef> buildKeys() {
                           at(&B::node, &NodeConfig::ctl_socket)));
     k.push_back(intKey("node.workers", "0", 0, 1024, "Worker threads; 0: one per CPU core",
                        at(&B::node, &NodeConfig::workers)));
+    k.push_back(boolKey("node.worker_compaction", "true",
+                        "At low load run every worker's loop on one thread, and each on its own again when that "
+                        "thread is busy (as the Erlang VM's scheduler compaction of load, +scl): fewer thread "
+                        "wake-ups per message at ordinary rates",
+                        at(&B::node, &NodeConfig::worker_compaction)));
     k.push_back(enumKey("node.session_handover", "move_connection", {"move_connection", "move_session"},
                         "A CONNECT whose client id has a session on another worker: move_connection moves the "
                         "connection to that worker, move_session hands the session over by message (as between nodes)",

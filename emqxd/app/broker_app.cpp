@@ -23,6 +23,7 @@
 #include "emqxd/net/tls/tls_context.h"
 #include "emqxd/protocol/client_events.h"
 #include "emqxd/retain/rocksdb_retain_store.h"
+#include "emqxd/runtime/loop_compactor.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
 #include "emqxd/storage/ban_loader.h"
@@ -39,6 +40,10 @@
 namespace emqx {
 
 namespace {
+
+// How often worker 0 reads the worker threads' CPU clocks to decide whether
+// their loops share a thread (emqxd/runtime/compaction_policy.h).
+constexpr int64_t kCompactionPeriodMs = 200;
 
 unsigned workerCount(const config::NodeConfig& node) {
     if (node.workers > 0) return node.workers;
@@ -139,6 +144,12 @@ void BrokerApp::makeWorkers() {
     };
     for (unsigned i = 0; i < ctx_->worker_count; ++i)
         workers_.push_back(std::make_unique<Worker>(*ctx_, i, send_to_owner));
+    if (workers_.size() > 1 && ctx_->cfg.node.worker_compaction) {
+        std::vector<WorkerRuntime*> runtimes;
+        for (auto& w : workers_) runtimes.push_back(&w->runtime());
+        compactor_ = std::make_unique<LoopCompactor>(std::move(runtimes), CompactionPolicy{}, kCompactionPeriodMs);
+        for (auto& w : workers_) w->runtime().setCompactor(compactor_.get());
+    }
     restoreSessions();
 }
 

@@ -25,6 +25,7 @@ namespace http {
 class HttpServer;
 }
 class Listener;
+class LoopCompactor;
 class Worker;
 struct ListenerStats;
 class SysPublisher;
@@ -104,6 +105,7 @@ private:
     std::unique_ptr<alarm::AlarmMonitor> alarm_monitor_;  // raises and clears the alarms emqxd watches
     std::unique_ptr<CtlServer> ctl_;                      // outlives the workers: they post completions to it
     std::unique_ptr<http::HttpServer> http_;              // likewise
+    std::unique_ptr<LoopCompactor> compactor_;            // outlives the workers: their threads run loops through it
     std::vector<std::unique_ptr<Worker>> workers_;
     uv_signal_t sigterm_{};
     uv_signal_t sigint_{};

@@ -4,12 +4,15 @@
 #include <atomic>
 
 #include "common/clock/wall_clock.h"
+#include "emqxd/runtime/loop_compactor.h"
 
 namespace emqx {
 
 WorkerRuntime::WorkerRuntime(uint32_t index, int64_t log_throttle_window_ms)
     : index_(index),
-      inbox_([this] { uv_async_send(&wakeup_); }),
+      inbox_([this] {
+          if (!compactor_ || !compactor_->takeWakeup(*this)) uv_async_send(&wakeup_);
+      }),
       protocol_errors_(log_throttle_window_ms),
       read_buffer_(new char[kReadBufferSize]) {
     uv_loop_init(&loop_);
@@ -70,7 +73,8 @@ void WorkerRuntime::join() {
 
 void WorkerRuntime::run() {
     owner_.enter();
-    uv_run(&loop_, UV_RUN_DEFAULT);
+    if (compactor_) compactor_->drive(*this);
+    else uv_run(&loop_, UV_RUN_DEFAULT);
     // Drain the handles closed on the way out.
     uv_run(&loop_, UV_RUN_DEFAULT);
     owner_.leave();  // the main thread saves and frees what the loop owned

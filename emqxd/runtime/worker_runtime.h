@@ -28,6 +28,8 @@
 
 namespace emqx {
 
+class LoopCompactor;
+
 class WorkerRuntime {
 public:
     using Task = std::function<void()>;
@@ -48,6 +50,9 @@ public:
     WorkerRuntime(const WorkerRuntime&) = delete;
     WorkerRuntime& operator=(const WorkerRuntime&) = delete;
     void setHandlers(Handlers h) { handlers_ = std::move(h); }
+    // Before start(): the loop is run through `c`, which may run it on
+    // another worker's thread while the load is low (loop_compactor.h).
+    void setCompactor(LoopCompactor* c) { compactor_ = c; }
 
     // --- any thread ---
     void start();
@@ -114,6 +119,8 @@ public:
     void closeLoopHandles();
 
 private:
+    friend class LoopCompactor;  // runs the loop and moves its owner between threads
+
     struct LocalState {
         std::unique_ptr<void, void (*)(void*)> object{nullptr, nullptr};
         void (*stop)(void*) = nullptr;
@@ -155,6 +162,7 @@ private:
     std::string transport_scratch_;
     std::string encode_scratch_;
     std::vector<LocalState> locals_;  // by localSlot<T>()
+    LoopCompactor* compactor_ = nullptr;
     bool stopping_ = false;
     bool started_ = false;
 };
