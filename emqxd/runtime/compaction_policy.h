@@ -25,7 +25,7 @@ public:
         // than this share of a period. Busy, not CPU: a thread that waits
         // for a core it shares with other processes is not idle either, and
         // on a crowded machine its CPU use may never pass a threshold.
-        double spread_above_busy = 0.85;
+        double spread_above_busy = 0.70;
         // After a spread, no gather for this long; doubled (up to the
         // maximum) when a gather lasted less than `short_gather_ms`, so a
         // load at the edge does not flap.

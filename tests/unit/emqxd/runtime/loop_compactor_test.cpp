@@ -27,6 +27,23 @@ void runTasks(WorkerRuntime& rt) {
     });
 }
 
+CompactionPolicy::Thresholds alwaysGathered() {
+    CompactionPolicy::Thresholds t;
+    t.calm_periods = 1;
+    t.gather_below = 1e9;
+    t.spread_above_busy = 2;
+    return t;
+}
+
+// Runtimes whose inbox items are tasks, run through `compactor` and started.
+void startCompacted(LoopCompactor& compactor, std::vector<WorkerRuntime*> rts) {
+    for (WorkerRuntime* rt : rts) {
+        runTasks(*rt);
+        rt->setCompactor(&compactor);
+    }
+    for (WorkerRuntime* rt : rts) rt->start();
+}
+
 // The thread a task posted to `rt` runs on, and whether it owns `rt` there.
 std::pair<std::thread::id, bool> threadOf(WorkerRuntime& rt) {
     std::promise<std::pair<std::thread::id, bool>> p;
@@ -55,14 +72,8 @@ void stop(std::vector<WorkerRuntime*> rts) {
 
 TEST_CASE("loop compactor: an idle worker's loop runs on worker 0's thread, as its owner", "[core][runtime]") {
     WorkerRuntime rt0(0, 60000), rt1(1, 60000), rt2(2, 60000);
-    for (WorkerRuntime* rt : {&rt0, &rt1, &rt2}) runTasks(*rt);
-    CompactionPolicy::Thresholds always_gather;
-    always_gather.calm_periods = 1;
-    always_gather.gather_below = 1e9;
-    always_gather.spread_above_busy = 2;
-    LoopCompactor compactor({&rt0, &rt1, &rt2}, CompactionPolicy(always_gather), 10);
-    for (WorkerRuntime* rt : {&rt0, &rt1, &rt2}) rt->setCompactor(&compactor);
-    for (WorkerRuntime* rt : {&rt0, &rt1, &rt2}) rt->start();
+    LoopCompactor compactor({&rt0, &rt1, &rt2}, CompactionPolicy(alwaysGathered()), 10);
+    startCompacted(compactor, {&rt0, &rt1, &rt2});
 
     REQUIRE(waitUntilShared(rt0, rt1, true));
     REQUIRE(waitUntilShared(rt0, rt2, true));
@@ -75,14 +86,8 @@ TEST_CASE("loop compactor: an idle worker's loop runs on worker 0's thread, as i
 
 TEST_CASE("loop compactor: tasks bounce between gathered loops without a lost wake-up", "[core][runtime]") {
     WorkerRuntime rt0(0, 60000), rt1(1, 60000);
-    for (WorkerRuntime* rt : {&rt0, &rt1}) runTasks(*rt);
-    CompactionPolicy::Thresholds always_gather;
-    always_gather.calm_periods = 1;
-    always_gather.gather_below = 1e9;
-    always_gather.spread_above_busy = 2;
-    LoopCompactor compactor({&rt0, &rt1}, CompactionPolicy(always_gather), 10);
-    for (WorkerRuntime* rt : {&rt0, &rt1}) rt->setCompactor(&compactor);
-    for (WorkerRuntime* rt : {&rt0, &rt1}) rt->start();
+    LoopCompactor compactor({&rt0, &rt1}, CompactionPolicy(alwaysGathered()), 10);
+    startCompacted(compactor, {&rt0, &rt1});
     REQUIRE(waitUntilShared(rt0, rt1, true));
 
     // Each hop is posted from the thread that runs both loops: the inbox is
@@ -111,15 +116,13 @@ TEST_CASE("loop compactor: tasks bounce between gathered loops without a lost wa
 
 TEST_CASE("loop compactor: a busy gatherer gives the loops back to their threads", "[core][runtime]") {
     WorkerRuntime rt0(0, 60000), rt1(1, 60000);
-    for (WorkerRuntime* rt : {&rt0, &rt1}) runTasks(*rt);
     CompactionPolicy::Thresholds t;
     t.calm_periods = 1;
     t.gather_below = 0.5;
     t.spread_above_busy = 0.5;
     t.cooldown_ms = 60000;  // once spread, it stays spread
     LoopCompactor compactor({&rt0, &rt1}, CompactionPolicy(t), 20);
-    for (WorkerRuntime* rt : {&rt0, &rt1}) rt->setCompactor(&compactor);
-    for (WorkerRuntime* rt : {&rt0, &rt1}) rt->start();
+    startCompacted(compactor, {&rt0, &rt1});
     REQUIRE(waitUntilShared(rt0, rt1, true));
 
     // Busy the one thread for longer than a period.
