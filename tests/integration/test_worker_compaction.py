@@ -12,6 +12,7 @@ import tempfile
 import time
 
 from harness import MosquittoSub, RawClient, mosquitto_pub, wait_until
+from test_ctl_common import ctl
 
 GATHERED = "worker loops run on one thread"
 SPREAD = "each worker loop back on its own thread"
@@ -55,14 +56,20 @@ def test_a_load_spreads_the_loops_then_they_gather_again_and_no_qos1_message_is_
     # waits for it, or mqueue overflow (not compaction) would drop some.
     b = make_broker(env=dict(TWO_WORKERS, EMQX_MQTT__MAX_MQUEUE_LEN="infinity"))
     b.log_line(GATHERED, timeout=15)
-    total = 20000
+    total = 10000
     ordered_sub = MosquittoSub(b, "ordered", qos=1, client_id="ct-ordered").wait_subscribed()
-    sinks = [MosquittoSub(b, "load/#", client_id="ct-sink-%d" % i).wait_subscribed() for i in range(4)]
+    # The load's subscribers make the broker write what it reads; their output is not read.
+    sinks = [subprocess.Popen(["mosquitto_sub", "-h", b.host, "-p", str(b.port), "-t", "load/#",
+                               "-i", "ct-sink-%d" % i], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for i in range(4)]
+    wait_until(lambda: all("ct-sink-%d" % i in ctl(b, "subscriptions", "list") for i in range(4)), 15,
+               what="the load's subscribers subscribed")
     with tempfile.TemporaryDirectory() as tmp:
         ordered_lines = os.path.join(tmp, "ordered")
         with open(ordered_lines, "w") as f:
             f.write("".join("%d\n" % i for i in range(total)))
-        # The stream starts while the loops share a thread and goes on while they spread.
+        # The stream starts while the loops share a thread, goes on while the
+        # load spreads them and after the load has stopped.
         with open(ordered_lines, "rb") as lines:
             ordered = subprocess.Popen(["mosquitto_pub", "-h", b.host, "-p", str(b.port), "-t", "ordered", "-q", "1",
                                         "-i", "ct-ordered-pub", "-l"], stdin=lines, stdout=subprocess.DEVNULL,
@@ -70,16 +77,19 @@ def test_a_load_spreads_the_loops_then_they_gather_again_and_no_qos1_message_is_
         load = _load(b, 4)
         try:
             b.log_line(SPREAD, timeout=60)
-            _, err = ordered.communicate(timeout=60)
+        finally:
+            for p in load:
+                p.kill()  # our own children, by PID
+                p.wait()
+        try:
+            _, err = ordered.communicate(timeout=120)
             assert ordered.returncode == 0, err
         finally:
-            for p in load + [ordered]:
+            for p in sinks + [ordered]:
                 if p.poll() is None:
-                    p.kill()  # our own children, by PID
+                    p.kill()
                 p.wait()
-    for s in sinks:
-        s.stop()
-    got = [ordered_sub.wait_line() for _ in range(total)]
+    got = [ordered_sub.wait_line(timeout=30) for _ in range(total)]
     assert got == ["ordered %d" % i for i in range(total)]
     wait_until(lambda: b.log().count(GATHERED) >= 2, 30, what="the loops gathered again after the load")
 
