@@ -41,8 +41,8 @@ namespace emqx {
 
 namespace {
 
-// How often worker 0 reads the worker threads' CPU clocks to decide whether
-// their loops share a thread (emqxd/runtime/compaction_policy.h).
+// How often worker 0 reads the worker threads' CPU clocks and its loop's idle
+// time to decide whether their loops share a thread (runtime/compaction_policy.h).
 constexpr int64_t kCompactionPeriodMs = 200;
 
 unsigned workerCount(const config::NodeConfig& node) {
