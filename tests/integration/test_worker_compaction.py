@@ -9,7 +9,6 @@ few clients sit on both of its two workers.
 import os
 import subprocess
 import tempfile
-import time
 
 from harness import MosquittoSub, RawClient, mosquitto_pub, wait_until
 from test_ctl_common import ctl
@@ -95,9 +94,12 @@ def test_a_load_spreads_the_loops_then_they_gather_again_and_no_qos1_message_is_
 
 
 def test_with_compaction_off_each_loop_keeps_its_thread(make_broker):
-    b = make_broker(env=dict(TWO_WORKERS, EMQX_NODE__WORKER_COMPACTION="false"))
-    sub = MosquittoSub(b, "off/#", client_id="off-sub").wait_subscribed()
-    mosquitto_pub(b, "off/1", "hello", client_id="off-pub")
+    off = make_broker(env=dict(TWO_WORKERS, EMQX_NODE__WORKER_COMPACTION="false"), name="off")
+    sub = MosquittoSub(off, "off/#", client_id="off-sub").wait_subscribed()
+    mosquitto_pub(off, "off/1", "hello", client_id="off-pub")
     assert sub.wait_line() == "off/1 hello"
-    time.sleep(2)  # three calm periods of 200 ms would have gathered an idle broker 3x over
-    assert GATHERED not in b.log()
+    # A broker with compaction on, started after it, gathers: the one with it
+    # off has been idle at least as long and has not.
+    on = make_broker(env=TWO_WORKERS, name="on")
+    on.log_line(GATHERED, timeout=15)
+    assert GATHERED not in off.log()
