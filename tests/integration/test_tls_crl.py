@@ -61,7 +61,7 @@ def test_revoked_client_certificate_is_refused_and_clean_reloads_the_crl(pki):
         _refused_revoked(b, pki, port, "revoked", 1)
         _mqtt_ok(b, pki, port, "good")
         _mqtt_ok(b, pki, port, "later")
-        assert "certificate_revoked" in b.log()
+        b.log_line("certificate_revoked")
 
         # Revoke a second certificate: refused only once the CRL is reloaded.
         pki.revoke("later")
