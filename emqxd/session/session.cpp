@@ -26,7 +26,32 @@ void Session::attach(DeliverySink* sink, int64_t now_ms) {
 void Session::detach() {
     EMQX_ASSERT_OWNER(services_.owner);
     sink_ = nullptr;
-    retained_.reset();
+    if (rare_) {
+        rare_->retained.reset();
+        trimRareParts();
+    }
+}
+
+Session::RareParts& Session::rare() {
+    if (!rare_) rare_ = std::make_unique<RareParts>();
+    return *rare_;
+}
+
+void Session::trimRareParts() {
+    if (rare_ && !rare_->retained && !rare_->awaiting_rel && !rare_->drops && !rare_->pending_will &&
+        !rare_->deadline_slot.scheduled())
+        rare_.reset();
+}
+
+DeadlineSlot& Session::deadlineSlot() { return rare().deadline_slot; }
+
+void Session::setPendingWill(std::unique_ptr<PendingWill> will) { rare().pending_will = std::move(will); }
+
+std::unique_ptr<Session::PendingWill> Session::takePendingWill() {
+    if (!rare_) return nullptr;
+    std::unique_ptr<PendingWill> will = std::move(rare_->pending_will);
+    trimRareParts();
+    return will;
 }
 
 std::string_view dropReasonName(DropReason r) {
@@ -59,23 +84,27 @@ uint64_t Session::memoryBytes() const {
     for (const auto& [filter, sub] : subscriptions_) n += 64 + filter.capacity() + sub.filter.capacity() + sizeof(sub);
     for (const auto& e : inflight_) n += sizeof(e) + msgBytes(e.msg);
     n += mqueue_.size() * sizeof(QueuedMessage) + mqueue_msg_bytes_;
-    if (retained_) n += sizeof(RetainedBacklog) + retained_->entries.size() * sizeof(RetainedBacklog::Entry);
+    if (!rare_) return n;
+    n += sizeof(RareParts);
+    if (const RetainedBacklog* r = retainedBacklog())
+        n += sizeof(RetainedBacklog) + r->entries.size() * sizeof(RetainedBacklog::Entry);
     n += awaitingRelCount() * 32;
-    if (pending_will) n += sizeof(PendingWill) + pending_will->peer.capacity() + msgBytes(pending_will->message);
-    if (drops_) n += sizeof(*drops_);
+    if (const PendingWill* w = pendingWill()) n += sizeof(PendingWill) + w->peer.capacity() + msgBytes(w->message);
+    if (rare_->drops) n += sizeof(*rare_->drops);
     return n;
 }
 
 uint64_t Session::droppedCount() const {
     uint64_t n = 0;
-    if (drops_)
-        for (uint64_t d : *drops_) n += d;
+    if (rare_ && rare_->drops)
+        for (uint64_t d : *rare_->drops) n += d;
     return n;
 }
 
 void Session::drop(DropReason reason, const Message* msg) {
-    if (!drops_) drops_ = std::make_unique<std::array<uint64_t, kDropReasonCount>>();
-    ++(*drops_)[static_cast<size_t>(reason)];
+    auto& drops = rare().drops;
+    if (!drops) drops = std::make_unique<std::array<uint64_t, kDropReasonCount>>();
+    ++(*drops)[static_cast<size_t>(reason)];
     services_.metrics.add(Metric::DeliveryDropped);
     switch (reason) {
         case DropReason::NoLocal: services_.metrics.add(Metric::DeliveryDroppedNoLocal); break;
@@ -165,7 +194,7 @@ void Session::deliver(const MessagePtr& msg, const SubscriptionOptions& options,
         finish(journalIdOf(msg, qos, options));
         return;
     }
-    if (!sink_ || retained_) {
+    if (!sink_ || retainedBacklog()) {
         // Offline, or behind a retained backlog (the order rule in session.h).
         enqueue(msg, qos, options);
         return;
@@ -189,11 +218,12 @@ void Session::deliverRetained(const std::vector<MessagePtr>& found, const Subscr
                               int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
     if (found.empty()) return;
-    if (!retained_) retained_ = std::make_unique<RetainedBacklog>();
+    auto& backlog = rare().retained;
+    if (!backlog) backlog = std::make_unique<RetainedBacklog>();
     // What the mqueue holds now arrived before these and goes first.
-    uint64_t due_after = retained_->mqueue_popped + mqueue_.size();
+    uint64_t due_after = backlog->mqueue_popped + mqueue_.size();
     for (const MessagePtr& m : found)
-        retained_->entries.push_back({QueuedMessage{m, std::min(m->qos, options.qos), options}, due_after});
+        backlog->entries.push_back({QueuedMessage{m, std::min(m->qos, options.qos), options}, due_after});
     sendPending(now_ms);
 }
 
@@ -201,7 +231,7 @@ void Session::sendPending(int64_t now_ms) {
     while (sink_) {
         bool retained = retainedDue();
         if (!retained && mqueue_.empty()) return;
-        const QueuedMessage& next = retained ? retained_->entries.front().message : mqueue_.front();
+        const QueuedMessage& next = retained ? retainedBacklog()->entries.front().message : mqueue_.front();
         if (next.msg->remainingExpirySeconds(now_ms) == 0) {
             QueuedMessage expired = popPending(retained);
             drop(DropReason::Expired, expired.msg.get());
@@ -216,14 +246,19 @@ void Session::sendPending(int64_t now_ms) {
 }
 
 bool Session::retainedDue() const {
-    return retained_ && retained_->mqueue_popped >= retained_->entries.front().due_after_popped;
+    const RetainedBacklog* backlog = retainedBacklog();
+    return backlog && backlog->mqueue_popped >= backlog->entries.front().due_after_popped;
 }
 
 QueuedMessage Session::popPending(bool retained) {
     if (!retained) return popQueued();
-    QueuedMessage q = std::move(retained_->entries.front().message);
-    retained_->entries.pop_front();
-    if (retained_->entries.empty()) retained_.reset();
+    auto& backlog = rare_->retained;
+    QueuedMessage q = std::move(backlog->entries.front().message);
+    backlog->entries.pop_front();
+    if (backlog->entries.empty()) {
+        backlog.reset();
+        trimRareParts();
+    }
     return q;
 }
 
@@ -231,7 +266,7 @@ QueuedMessage Session::popQueued() {
     QueuedMessage q = std::move(mqueue_.front());
     mqueue_.pop_front();
     mqueue_msg_bytes_ -= msgBytes(q.msg);
-    if (retained_) ++retained_->mqueue_popped;
+    if (RetainedBacklog* backlog = retainedBacklog()) ++backlog->mqueue_popped;
     return q;
 }
 
@@ -299,24 +334,25 @@ int64_t Session::retryDue(int64_t now_ms) {
 
 const Session::AwaitingRel& Session::awaitingRel() const {
     static const AwaitingRel none;
-    return awaiting_rel_ ? *awaiting_rel_ : none;
+    return rare_ && rare_->awaiting_rel ? *rare_->awaiting_rel : none;
 }
 
 bool Session::awaitRel(uint16_t packet_id, int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
-    if (!awaiting_rel_) awaiting_rel_ = std::make_unique<AwaitingRel>();
-    return awaiting_rel_->try_emplace(packet_id, now_ms).second;
+    auto& awaiting = rare().awaiting_rel;
+    if (!awaiting) awaiting = std::make_unique<AwaitingRel>();
+    return awaiting->try_emplace(packet_id, now_ms).second;
 }
 
 bool Session::release(uint16_t packet_id) {
     EMQX_ASSERT_OWNER(services_.owner);
-    return awaiting_rel_ && awaiting_rel_->erase(packet_id) > 0;
+    return rare_ && rare_->awaiting_rel && rare_->awaiting_rel->erase(packet_id) > 0;
 }
 
 size_t Session::expireAwaitingRel(int64_t now_ms) {
     EMQX_ASSERT_OWNER(services_.owner);
-    if (!awaiting_rel_) return 0;
-    return std::erase_if(*awaiting_rel_,
+    if (!rare_ || !rare_->awaiting_rel) return 0;
+    return std::erase_if(*rare_->awaiting_rel,
                          [&](const auto& kv) { return kv.second + services_.cfg.await_rel_timeout <= now_ms; });
 }
 

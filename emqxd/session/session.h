@@ -62,8 +62,8 @@ struct QueuedMessage {
 // the mqueue. Not bounded by max_mqueue_len, and that is safe: an entry is a
 // shared pointer to a message the retained store holds anyway, plus the
 // subscription's options (40 bytes), so a burst of N costs 40·N bytes for as
-// long as the client takes to read it. It exists only while non-empty (an
-// idle session pays one pointer) and not in the session record: a session
+// long as the client takes to read it. It exists only while non-empty (see
+// Session::RareParts) and not in the session record: a session
 // that disconnects drops it (see detach()).
 struct RetainedBacklog {
     struct Entry {
@@ -161,11 +161,13 @@ public:
 
     size_t inflightCount() const { return inflight_.size(); }
     size_t queueLength() const { return mqueue_.size(); }
-    size_t retainedBacklogLength() const { return retained_ ? retained_->entries.size() : 0; }
+    size_t retainedBacklogLength() const { return retainedBacklog() ? retainedBacklog()->entries.size() : 0; }
     uint64_t deliveredCount() const { return delivered_; }
     uint64_t droppedCount() const;
     uint64_t enqueuedCount() const { return enqueued_; }
-    uint64_t droppedCount(DropReason r) const { return drops_ ? (*drops_)[static_cast<size_t>(r)] : 0; }
+    uint64_t droppedCount(DropReason r) const {
+        return rare_ && rare_->drops ? (*rare_->drops)[static_cast<size_t>(r)] : 0;
+    }
     // Bytes this session holds: itself, its subscriptions, its inflight window,
     // mqueue and awaiting-rel ids, counting each referenced message's topic and
     // payload in full (messages shared with other sessions count for each), and
@@ -207,8 +209,13 @@ public:
     int64_t created_at_ms = 0;
     int64_t disconnected_at_ms = 0;
     std::string username;
-    // An offline session's end, or a pending will's publish time, in the worker's DeadlineQueue.
-    DeadlineSlot deadline_slot;
+
+    // An offline session's end, or a pending will's publish time, in the
+    // worker's DeadlineQueue: made on first use (a connected session has no
+    // deadline); deadlineSlotIfMade() is null until then.
+    DeadlineSlot& deadlineSlot();
+    DeadlineSlot* deadlineSlotIfMade() { return rare_ ? &rare_->deadline_slot : nullptr; }
+
     // A will waiting for its Will Delay Interval. It keeps what its
     // authorization needs when it is sent, after the connection is gone.
     struct PendingWill {
@@ -217,9 +224,33 @@ public:
         int64_t at_ms = 0;
         bool superuser = false;  // its client was one (auth::Security::Admission)
     };
-    std::unique_ptr<PendingWill> pending_will;
+    const PendingWill* pendingWill() const { return rare_ ? rare_->pending_will.get() : nullptr; }
+    void setPendingWill(std::unique_ptr<PendingWill> will);
+    std::unique_ptr<PendingWill> takePendingWill();  // null when there is none
+
+    // Frees the rarely used parts once none is in use (after an unschedule).
+    void trimRareParts();
 
 private:
+    // Packet id -> arrival of incoming QoS 2 messages awaiting PUBREL (up to
+    // max_awaiting_rel, 65535: a hash map, not a list searched linearly).
+    using AwaitingRel = std::unordered_map<uint16_t, int64_t>;
+    // What most sessions never use, behind one pointer made on first use and
+    // freed when nothing in it is used (trimRareParts): an idle connected
+    // session pays 8 B for these 56. Each part is itself made only when needed
+    // (a retained backlog only while non-empty) so that the part one session
+    // uses does not cost it all the others. The deadline slot does not move
+    // while the session lives, as the DeadlineQueue points to it.
+    struct RareParts {
+        std::unique_ptr<RetainedBacklog> retained;
+        std::unique_ptr<AwaitingRel> awaiting_rel;                      // made at the first QoS 2 message in, then kept
+        std::unique_ptr<std::array<uint64_t, kDropReasonCount>> drops;  // by reason, made at the first drop
+        std::unique_ptr<PendingWill> pending_will;
+        DeadlineSlot deadline_slot;
+    };
+    RareParts& rare();
+    RetainedBacklog* retainedBacklog() const { return rare_ ? rare_->retained.get() : nullptr; }
+
     bool windowOpen() const;
     // Sends what waits, in arrival order, while the output and (for QoS 1/2) the window take it.
     void sendPending(int64_t now_ms);
@@ -241,20 +272,12 @@ private:
     std::map<std::string, Subscription, std::less<>> subscriptions_;
     FifoQueue<InflightEntry> inflight_;  // in send order; at most max_inflight
     FifoQueue<QueuedMessage> mqueue_;
-    std::unique_ptr<RetainedBacklog> retained_;  // null when empty
-    // Packet id -> arrival of incoming QoS 2 messages awaiting PUBREL (up to
-    // max_awaiting_rel, 65535: a hash map, not a list searched linearly). Made
-    // at the first one: sessions that never receive QoS 2 carry a null pointer
-    // instead of an empty map's 56 B.
-    using AwaitingRel = std::unordered_map<uint16_t, int64_t>;
+    std::unique_ptr<RareParts> rare_;
     const AwaitingRel& awaitingRel() const;
-    std::unique_ptr<AwaitingRel> awaiting_rel_;
     uint16_t last_packet_id_ = 0;
     uint32_t inflight_seq_ = 0;  // the last InflightEntry::seq given; in padding after last_packet_id_
     uint64_t delivered_ = 0;
     uint64_t enqueued_ = 0;
-    // By reason, made at the first drop: most sessions never drop one.
-    std::unique_ptr<std::array<uint64_t, kDropReasonCount>> drops_;
     uint64_t mqueue_msg_bytes_ = 0;  // msgBytes() of every queued message, for memoryBytes()
 };
 

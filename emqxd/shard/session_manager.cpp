@@ -30,8 +30,8 @@ Session* SessionManager::find(uint64_t id) {
 }
 
 Session* SessionManager::findByClientId(std::string_view client_id) {
-    auto it = ids_by_client_.find(std::string(client_id));
-    return it == ids_by_client_.end() ? nullptr : find(it->second);
+    auto it = by_client_id_.find(client_id);
+    return it == by_client_id_.end() ? nullptr : *it;
 }
 
 void SessionManager::forEach(const std::function<void(Session&)>& visit) {
@@ -45,10 +45,17 @@ Session& SessionManager::create(std::string client_id, uint64_t id) {
     [[maybe_unused]] SessionOwner owner = ctx_.locator.claim(client_id, index_);
     assert(owner.worker == index_);
     if (id == 0) id = ctx_.next_session_id.fetch_add(1, std::memory_order_relaxed);
-    auto s = std::make_unique<Session>(id, client_id, services_);
+    auto s = std::make_unique<Session>(id, std::move(client_id), services_);
     s->created_at_ms = wallClockMs();
     Session& ref = *s;
-    ids_by_client_[std::move(client_id)] = id;
+    // A clean start's new session takes the index entry of the old one, which ends next.
+    if (auto old = by_client_id_.find(ref.clientId()); old != by_client_id_.end()) {
+        auto node = by_client_id_.extract(old);
+        node.value() = &ref;
+        by_client_id_.insert(std::move(node));
+    } else {
+        by_client_id_.insert(&ref);
+    }
     sessions_.emplace(id, std::move(s));
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.add();
@@ -77,7 +84,7 @@ OpenedSession SessionManager::open(const SessionRequest& request) {
     Session* s = existing;
     bool present = existing && !request.clean_start;
     if (present) {
-        s->pending_will.reset();  // resumed in time: a delayed will is not sent
+        s->takePendingWill();  // resumed in time: a delayed will is not sent
         unschedule(*s);
         metrics.add(Metric::SessionResumed);
     } else {
@@ -113,9 +120,9 @@ void SessionManager::release(Session& s, ReleasedSession released) {
         released.will.reset();
     }
     if (released.will)
-        s.pending_will = std::make_unique<Session::PendingWill>(
+        s.setPendingWill(std::make_unique<Session::PendingWill>(
             Session::PendingWill{std::move(released.will), std::string(released.peer),
-                                 now + static_cast<int64_t>(released.will_delay_s) * 1000, released.superuser});
+                                 now + static_cast<int64_t>(released.will_delay_s) * 1000, released.superuser}));
     if (released.taken_over) return;  // the new connection decides the session's fate
     if (s.expiry_interval_s == 0) {
         end(s);
@@ -127,7 +134,7 @@ void SessionManager::release(Session& s, ReleasedSession released) {
 void SessionManager::end(Session& s) {
     unrouteAll(s);
     unschedule(s);
-    std::unique_ptr<Session::PendingWill> will = std::move(s.pending_will);
+    std::unique_ptr<Session::PendingWill> will = s.takePendingWill();
     std::string username = will ? s.username : std::string();
     if (s.stored && ctx_.durable) {
         ctx_.durable->deleteSession(s.clientId());
@@ -135,7 +142,7 @@ void SessionManager::end(Session& s) {
     }
     // A session replaced by a clean start's new one (created first) leaves the
     // client id, here and in the locator, to it.
-    if (auto it = ids_by_client_.find(s.clientId()); it != ids_by_client_.end() && it->second == s.id())
+    if (auto it = by_client_id_.find(s.clientId()); it != by_client_id_.end() && *it == &s)
         ctx_.locator.release(s.clientId(), index_);
     runtime_.metrics().add(Metric::SessionTerminated);
     forget(s);
@@ -144,8 +151,7 @@ void SessionManager::end(Session& s) {
 
 // Out of the tables (ended, or handed over: then the caller has taken it out of sessions_ first).
 void SessionManager::forget(Session& s) {
-    if (auto it = ids_by_client_.find(s.clientId()); it != ids_by_client_.end() && it->second == s.id())
-        ids_by_client_.erase(it);
+    if (auto it = by_client_id_.find(s.clientId()); it != by_client_id_.end() && *it == &s) by_client_id_.erase(it);
     sessions_.erase(s.id());
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();
@@ -159,17 +165,24 @@ void SessionManager::schedule(Session& s) {
     }
     int64_t wall = wallClockMs();
     int64_t at = -1;
-    if (s.pending_will) at = s.pending_will->at_ms;
+    if (const Session::PendingWill* will = s.pendingWill()) at = will->at_ms;
     if (s.expiry_interval_s != Session::kNeverExpire) {
         int64_t end = s.disconnected_at_ms + static_cast<int64_t>(s.expiry_interval_s) * 1000;
         if (at < 0 || end < at) at = end;
     }
-    int64_t mono = at < 0 ? DeadlineQueue::kNone : runtime_.nowMs() + std::max<int64_t>(0, at - wall);
-    runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, mono);
+    if (at < 0) {
+        unschedule(s);
+        return;
+    }
+    runtime_.schedule(DeadlineKind::Session, s.id(), s.deadlineSlot(),
+                      runtime_.nowMs() + std::max<int64_t>(0, at - wall));
 }
 
 void SessionManager::unschedule(Session& s) {
-    runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, DeadlineQueue::kNone);
+    DeadlineSlot* slot = s.deadlineSlotIfMade();
+    if (!slot) return;
+    runtime_.schedule(DeadlineKind::Session, s.id(), *slot, DeadlineQueue::kNone);
+    s.trimRareParts();
 }
 
 void SessionManager::onDeadline(uint64_t id) {
@@ -177,8 +190,8 @@ void SessionManager::onDeadline(uint64_t id) {
     if (!s) return;
     if (s->connected()) return;
     int64_t wall = wallClockMs();
-    if (s->pending_will && wall >= s->pending_will->at_ms) {
-        std::unique_ptr<Session::PendingWill> will = std::move(s->pending_will);
+    if (s->pendingWill() && wall >= s->pendingWill()->at_ms) {
+        std::unique_ptr<Session::PendingWill> will = s->takePendingWill();
         shard_.publishWill(will->message, s->username, will->peer, will->superuser);
         s = find(id);
         if (!s) return;
@@ -246,12 +259,11 @@ Session& SessionManager::restore(storage::StoredSession&& st) {
     for (QueuedMessage& q : st.mqueue) s.restoreQueued(std::move(q));
     int64_t wall = wallClockMs();
     for (uint16_t id : st.awaiting_rel) s.awaitRel(id, wall);
-    int64_t at = DeadlineQueue::kNone;
     if (s.expiry_interval_s != Session::kNeverExpire) {
         int64_t end = s.disconnected_at_ms + static_cast<int64_t>(s.expiry_interval_s) * 1000;
-        at = runtime_.nowMs() + std::max<int64_t>(0, end - wall);
+        runtime_.schedule(DeadlineKind::Session, s.id(), s.deadlineSlot(),
+                          runtime_.nowMs() + std::max<int64_t>(0, end - wall));
     }
-    runtime_.schedule(DeadlineKind::Session, s.id(), s.deadline_slot, at);
     return s;
 }
 

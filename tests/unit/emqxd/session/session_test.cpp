@@ -985,3 +985,55 @@ TEST_CASE("session: retained messages found before attach are sent on attach, af
     s.attach(&sink, 0);
     CHECK(sink.payloads() == std::vector<std::string>{"offline", "r0", "r1", "r2", "r3", "r4"});
 }
+
+TEST_CASE("session: the rarely used parts are freed once none is in use", "[core][session]") {
+    auto cfg = smallConfig();
+    Metrics metrics;
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
+    FakeSink sink;
+    s.attach(&sink, 0);
+    const uint64_t idle = s.memoryBytes();
+
+    s.deliverRetained(retainedMsgs("r", 3, 0), opts(0), 0);  // sent at once: the backlog empties
+    CHECK(sink.payloads() == std::vector<std::string>{"r0", "r1", "r2"});
+    CHECK(s.memoryBytes() == idle);
+
+    sink.room = 0;
+    s.deliverRetained(retainedMsgs("r", 2, 0), opts(0), 0);
+    CHECK(s.memoryBytes() > idle);
+    s.detach();  // drops the backlog
+    CHECK(s.memoryBytes() == idle);
+
+    s.setPendingWill(
+        std::make_unique<Session::PendingWill>(Session::PendingWill{makeMsg("will", 1), "peer", 5, false}));
+    CHECK(s.memoryBytes() > idle);
+    REQUIRE(s.takePendingWill());
+    CHECK(s.memoryBytes() == idle);
+    CHECK_FALSE(s.takePendingWill());
+
+    s.deadlineSlot();  // made, never scheduled
+    CHECK(s.deadlineSlotIfMade() != nullptr);
+    s.trimRareParts();
+    CHECK(s.deadlineSlotIfMade() == nullptr);
+    CHECK(s.memoryBytes() == idle);
+}
+
+TEST_CASE("session: a scheduled deadline keeps its slot in place", "[core][session]") {
+    auto cfg = smallConfig();
+    Metrics metrics;
+    SessionServices services{cfg, metrics, nullptr, nullptr};
+    Session s(1, "c1", services);
+    DeadlineQueue queue;
+    queue.reschedule(DeadlineKind::Session, s.id(), s.deadlineSlot(), 100);
+    DeadlineSlot* slot = s.deadlineSlotIfMade();
+    s.trimRareParts();  // scheduled: kept
+    REQUIRE(s.deadlineSlotIfMade() == slot);
+    s.setPendingWill(
+        std::make_unique<Session::PendingWill>(Session::PendingWill{makeMsg("will", 1), "peer", 5, false}));
+    s.takePendingWill();
+    CHECK(s.deadlineSlotIfMade() == slot);
+    queue.reschedule(DeadlineKind::Session, s.id(), *slot, DeadlineQueue::kNone);
+    s.trimRareParts();
+    CHECK(s.deadlineSlotIfMade() == nullptr);
+}
