@@ -81,7 +81,7 @@ void Channel::handle(mqtt::Packet& packet) {
 void Channel::protocolError(const mqtt::ProtocolError& err) {
     EMQX_ASSERT_OWNER(runtime().owner());
     ShutdownReason reason = err.shutdown_reason;
-    runtime().logProtocolError({"frame_parse_error", client_id_, conn_.peer(), shutdownReasonName(reason), err.detail});
+    runtime().logProtocolError({"frame_parse_error", clientId(), conn_.peer(), shutdownReasonName(reason), err.detail});
     if (state_ == State::AwaitingConnect) {
         // A CONNECT that could not be decoded: answer with a CONNACK of the
         // version it announced when that is known, as EMQX does.
@@ -169,7 +169,7 @@ void Channel::onClose(ShutdownReason reason) {
     EMQX_ASSERT_OWNER(runtime().owner());
     if (username_slot_) {
         username_slot_ = false;
-        ctx().username_quota.release(username_);
+        ctx().username_quota.release(username());
     }
     if (state_ != State::Connected) {
         state_ = State::Closed;
@@ -209,7 +209,7 @@ int64_t Channel::onDeadline(int64_t now_ms) {
         std::string detail = "send timeout: a write did not complete in " +
                              std::to_string(conn_.listenerConfig().tcp_options.send_timeout) + " ms";
         runtime().logProtocolError(
-            {"socket_error", client_id_, conn_.peer(), shutdownReasonName(ShutdownReason::Etimedout), detail});
+            {"socket_error", clientId(), conn_.peer(), shutdownReasonName(ShutdownReason::Etimedout), detail});
         conn_.forceClose();
         return -1;
     }

@@ -84,8 +84,9 @@ public:
     void takeOver(bool discard) override;
 
     // Who the client is: for hook subscribers (through view()), `emqxctl clients` and $SYS events.
-    const std::string& clientId() const { return client_id_; }
-    const std::string& username() const { return username_; }
+    // Empty until the CONNECT is admitted.
+    const std::string& clientId() const { return session_ ? session_->clientId() : identity().client_id; }
+    const std::string& username() const { return session_ ? session_->username : identity().username; }
     uint16_t keepalive() const { return keepalive_; }
     // The keepalive an administrator sets (PUT clients/:clientid/keepalive), 0: none.
     void setKeepalive(uint16_t seconds);
@@ -168,8 +169,16 @@ private:
     // here to the CONNECT, as EMQX's idle timer does; bytes received meanwhile
     // do not push it back (a CONNECT trickled byte by byte would never end).
     int64_t created_ms_;
-    std::string client_id_;
-    std::string username_;
+    // Who the client is while no session is attached: from the CONNECT's
+    // admission to the session's opening, and after its release. While one is
+    // attached the session's client id and username are the channel's (an idle
+    // connection keeps no copy of them: 64 B).
+    struct Identity {
+        std::string client_id;
+        std::string username;
+    };
+    const Identity& identity() const;
+    std::unique_ptr<Identity> identity_;
     bool clean_start_ = true;
     uint16_t keepalive_ = 0;
     uint16_t client_keepalive_ = 0;

@@ -31,7 +31,7 @@ bool Channel::authorize(authz::Action action, std::string_view topic) {
         if (result) metrics.add(Metric::AuthorizationCacheHit);
     }
     if (!result) {
-        authz::Decision decision = az.decide(authz::ClientInfo{client_id_, username_, conn_.peer()}, action, topic);
+        authz::Decision decision = az.decide(authz::ClientInfo{clientId(), username(), conn_.peer()}, action, topic);
         ctx().hooks.run(hooks::ClientAuthorize{view(), action, topic, decision});
         result = decision.allow;
         if (cfg.cache_enable) {

@@ -47,6 +47,11 @@ void takeIdentity(const config::MqttConfig& cfg, const ConnectionPort& conn, mqt
 
 const std::string& Channel::peer() const { return conn_.peer(); }
 
+const Channel::Identity& Channel::identity() const {
+    static const Identity none;
+    return identity_ ? *identity_ : none;
+}
+
 void Channel::refuseConnect(ReasonCode code, ShutdownReason reason) {
     mqtt::Connack ack;
     ack.reason = code;
@@ -190,8 +195,7 @@ void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
         return refuseConnect(ReasonCode::QuotaExceeded, ShutdownReason::QuotaExceeded);  // 3.1.1: server unavailable
     }
 
-    client_id_ = c.client_id;
-    username_ = c.username.value_or("");
+    identity_ = std::make_unique<Identity>(Identity{c.client_id, c.username.value_or("")});
     clean_start_ = c.clean_start;
     keepalive_ = c.keepalive;
     client_keepalive_ = c.keepalive;
@@ -200,7 +204,7 @@ void Channel::admittedAsOwner(mqtt::Connect& c, std::string assigned) {
         // A will is a publish by this client. As in EMQX the CONNECT is not
         // refused; a will it may not publish is dropped now (and checked again
         // when sent, BrokerShard::publishWill, since rules and bans change).
-        ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, client_id_, conn_.peer(), will_->topic,
+        ctx().hooks.run(hooks::MessageDropped::willRefused(nullptr, clientId(), conn_.peer(), will_->topic,
                                                            "not authorized at CONNECT"));
         will_.reset();
     }
@@ -232,7 +236,7 @@ bool Channel::takeUsernameSlot(const mqtt::Connect& c) {
     if (!quota.limited() || !c.username || c.username->empty()) return true;
     if (Session* s = shard_.sessions().findByClientId(c.client_id)) {
         Channel* old = channelOf(*s);
-        if (old && old->username_slot_ && old->username_ == *c.username) {
+        if (old && old->username_slot_ && old->username() == *c.username) {
             old->username_slot_ = false;
             username_slot_ = true;
             return true;
@@ -247,8 +251,9 @@ void Channel::openSession(mqtt::Connect& c) {
     uint32_t expiry = version_ == ProtocolVersion::V5 ? c.props.session_expiry_interval.value_or(0)
                       : clean_start_                  ? 0
                                                       : static_cast<uint32_t>(cfg.session_expiry_interval / 1000);
-    OpenedSession opened = shard_.sessions().open(SessionRequest{client_id_, username_, clean_start_, expiry});
+    OpenedSession opened = shard_.sessions().open(SessionRequest{clientId(), username(), clean_start_, expiry});
     session_ = &opened.session;
+    identity_.reset();  // the session's from now on
     session_present_ = opened.present;
     state_ = State::Connected;
 }
@@ -290,8 +295,8 @@ void Channel::autoSubscribe() {
             for (size_t pos; (pos = filter.find(placeholder)) != std::string::npos;)
                 filter.replace(pos, placeholder.size(), value);
         };
-        replace("${clientid}", client_id_);
-        replace("${username}", username_);
+        replace("${clientid}", clientId());
+        replace("${username}", username());
         mqtt::SubscriptionRequest r;
         r.filter = std::move(filter);
         r.qos = static_cast<uint8_t>(t.qos);
@@ -306,7 +311,7 @@ void Channel::autoSubscribe() {
 }
 
 MessagePtr Channel::willMessage() {
-    auto m = Message::make(will_->topic, will_->payload, client_id_);
+    auto m = Message::make(will_->topic, will_->payload, clientId());
     m->qos = will_->qos;
     m->retain = will_->retain;
     m->publisher_session = session_ ? session_->id() : 0;
@@ -321,13 +326,14 @@ MessagePtr Channel::willMessage() {
 void Channel::releaseSession() {
     if (!session_) return;
     Session& s = *session_;
+    identity_ = std::make_unique<Identity>(Identity{s.clientId(), s.username});
     session_ = nullptr;
     bool send_will = will_ && (!normal_disconnect_ || disconnect_with_will_);
     uint32_t will_delay = send_will ? will_->props.will_delay_interval.value_or(0) : 0;
     MessagePtr will = send_will ? willMessage() : nullptr;
     will_.reset();
     shard_.sessions().release(
-        s, ReleasedSession{std::move(will), will_delay, username_, conn_.peer(), taken_over_, superuser_});
+        s, ReleasedSession{std::move(will), will_delay, username(), conn_.peer(), taken_over_, superuser_});
 }
 
 }  // namespace emqx

@@ -14,7 +14,7 @@ using mqtt::ProtocolVersion;
 using mqtt::ReasonCode;
 
 MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) const {
-    auto m = Message::make(topic, p.payload, client_id_);
+    auto m = Message::make(topic, p.payload, clientId());
     m->qos = p.qos;
     m->retain = p.retain;
     m->publisher_session = session_ ? session_->id() : 0;
