@@ -63,6 +63,7 @@ void ConnectionTable::connectionClosed(uint64_t id) {
     Connection* c = it->second.get();
     std::erase(dirty_, c);
     runtime_.schedule(DeadlineKind::Connection, id, c->deadline_slot, DeadlineQueue::kNone);
+    std::unique_ptr<Connection> closed = std::move(it->second);  // destroyed once out of the table
     connections_.erase(it);
     count_.store(connections_.size(), std::memory_order_relaxed);
     if (runtime_.stopping() && connections_.empty()) runtime_.closeLoopHandles();

@@ -8,8 +8,9 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "emqxd/net/migrating_connection.h"
 #include "emqxd/net/write_request.h"
@@ -67,7 +68,8 @@ private:
     BrokerContext& ctx_;
     SendToOwner send_to_owner_;
     uint64_t next_id_ = 1;
-    std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+    // Open addressing: about 20 B per connection where a node map took 40.
+    absl::flat_hash_map<uint64_t, std::unique_ptr<Connection>> connections_;
     std::vector<Connection*> dirty_;
     std::atomic<size_t> count_{0};
     OutputBufferPool output_buffers_{runtime_.owner()};

