@@ -327,8 +327,10 @@ def test_will_refusal_is_traced(make_broker, tmp_path):
 # -- the start-up warning -----------------------------------------------------------
 
 def _start_output(env, config=None):
-    """What emqxd printed by the time it accepts (the warnings come before the listeners start)."""
+    """What emqxd printed up to "is running now!" (the warnings come before it): the
+    listeners accept a moment before that line is written."""
     with Broker(env=env, config=config) as b:
+        b.log_line("is running now!")
         return b.log()
 
 
