@@ -67,7 +67,7 @@ MessagePtr makeMessage(const BrokerContext& broker, PublishRequest& r) {
     m->qos = r.qos;
     m->retain = r.retain;
     m->received_at_ms = wallClockMs();
-    if (storage::DurableStore* d = broker.durable.get()) m->durable_id = d->nextMessageId();
+    if (storage::DurableStore* d = broker.durable.get()) m->durable_id = d->idForNewMessage(r.qos);
     if (!(r.props == mqtt::Properties{})) m->props = std::make_unique<mqtt::Properties>(std::move(r.props));
     return m;
 }

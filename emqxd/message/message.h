@@ -28,7 +28,8 @@ struct Message {
     uint64_t publisher_session = 0;  // for No Local; 0 = the broker
     int64_t received_at_ms = 0;      // wall clock, for Message Expiry and $SYS
     // With durable storage on: unique and increasing in publish order on this
-    // node (across restarts); names the message in session journals. 0: none.
+    // node (across restarts); names the message in session journals. 0: none
+    // (no durable storage, QoS 0, or made by the broker).
     uint64_t durable_id = 0;
     // Publish properties forwarded to subscribers (payload format, message
     // expiry, content type, response topic, correlation data, user

@@ -19,7 +19,7 @@ MessagePtr Channel::makeMessage(const mqtt::Publish& p, std::string_view topic) 
     m->retain = p.retain;
     m->publisher_session = session_ ? session_->id() : 0;
     m->received_at_ms = runtime().loopWallMs();
-    if (storage::DurableStore* d = ctx().durable.get()) m->durable_id = d->nextMessageId();
+    if (storage::DurableStore* d = ctx().durable.get()) m->durable_id = d->idForNewMessage(p.qos);
     if (version_ == ProtocolVersion::V5) {
         mqtt::Properties props = p.props;
         props.topic_alias.reset();

@@ -82,6 +82,11 @@ public:
     static bool parseInflightState(std::string_view value, uint16_t& packet_id, bool& pubrec_received);
     // Ids for Message::durable_id; set at start above every id in the journal.
     uint64_t nextMessageId() { return next_message_id_.fetch_add(1, std::memory_order_relaxed); }
+    // The durable_id of a new message of `qos`. QoS 0 takes none: a session
+    // journals only what it gets at QoS 1 or 2, and the counter is one cache
+    // line every worker shares (taking from it for each QoS 0 message was 16%
+    // of the broker's CPU at fan-in QoS 0).
+    uint64_t idForNewMessage(uint8_t qos) { return qos > 0 ? nextMessageId() : 0; }
     void startMessageIdsAt(uint64_t id) { next_message_id_.store(std::max<uint64_t>(id, 1)); }
 
     // --- any thread: queued for the next commit. Each returns the commit

@@ -1,6 +1,6 @@
 // The durable store's write hold at start: what a load queues (removing
 // expired records) is committed only when released, and dropped when the
-// load found damage.
+// load found damage. The ids of new messages.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -41,4 +41,14 @@ TEST_CASE("durable store: held writes are dropped by discard, committed by relea
     t.reopen();
     CHECK(seq > 0);
     CHECK(retainedCount(*t.store) == 1);
+}
+
+TEST_CASE("durable store: only QoS 1 and 2 messages take a durable id, in order", "[storage]") {
+    TempStore t;
+    t.store->startMessageIdsAt(10);
+    CHECK(t.store->idForNewMessage(0) == 0);
+    CHECK(t.store->idForNewMessage(1) == 10);
+    CHECK(t.store->idForNewMessage(0) == 0);
+    CHECK(t.store->idForNewMessage(2) == 11);
+    CHECK(t.store->nextMessageId() == 12);  // QoS 0 took none
 }
