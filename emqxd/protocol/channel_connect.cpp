@@ -12,6 +12,7 @@
 #include "emqxd/session/session.h"
 #include "emqxd/shard/broker_shard.h"
 #include "emqxd/shard/session_manager.h"
+#include "emqxd/storage/durable_store.h"
 
 namespace emqx {
 
@@ -316,6 +317,8 @@ MessagePtr Channel::willMessage() {
     m->retain = will_->retain;
     m->publisher_session = session_ ? session_->id() : 0;
     m->received_at_ms = wallClockMs();
+    // Journaled for the persistent sessions it reaches, as a client's PUBLISH is.
+    if (storage::DurableStore* d = ctx().durable.get()) m->durable_id = d->idForNewMessage(m->qos);
     mqtt::Properties props = std::move(will_->props);
     props.will_delay_interval.reset();
     if (!(props == mqtt::Properties{})) m->props = std::make_unique<mqtt::Properties>(std::move(props));

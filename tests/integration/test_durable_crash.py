@@ -156,3 +156,31 @@ def test_acknowledged_messages_survive_kill9_under_load(make_broker, tmp_path, s
     for i, n in retained.items():
         if n >= 0:
             assert got["ret/%d" % i] >= n, "ret/%d lost its acknowledged value %d" % (i, n)
+
+
+def test_a_will_for_an_offline_persistent_session_survives_kill9(make_broker, tmp_path):
+    """A QoS 1 will routed to an offline persistent session is journaled like a
+    client's QoS 1 PUBLISH: it is there after a crash, before what came after it."""
+    data = str(tmp_path / "data")
+    b1 = make_broker(data_dir=data)
+    keeper = persistent(b1, "will-keeper", 5)
+    keeper.connect()
+    keeper.subscribe("wills/#", 1)
+    keeper.disconnect()
+    watcher = Client(b1, "will-watcher", protocol=5)
+    watcher.connect()
+    watcher.subscribe("wills/#", 1)
+    dies = Client(b1, "dies", protocol=4, will={"topic": "wills/dies", "payload": b"gone", "qos": 1})
+    dies.connect()
+    dies.close_abruptly()
+    assert watcher.wait_message().payload == b"gone"  # routed: to the keeper's session too
+    # Acknowledged once its journal write is committed, and the will's came before it.
+    after = Client(b1, "after", protocol=4)
+    after.connect()
+    after.publish("wills/after", b"after", 1)
+    assert b1.kill9() == -9
+
+    b2 = make_broker(data_dir=data)
+    keeper = persistent(b2, "will-keeper", 5)
+    keeper.connect()
+    assert [keeper.wait_message().payload for _ in range(2)] == [b"gone", b"after"]
