@@ -239,8 +239,8 @@ private:
     // freed when nothing in it is used (trimRareParts): an idle connected
     // session pays 8 B for these 56. Each part is itself made only when needed
     // (a retained backlog only while non-empty) so that the part one session
-    // uses does not cost it all the others. The deadline slot does not move
-    // while the session lives, as the DeadlineQueue points to it.
+    // uses does not cost it all the others. They are not freed while the
+    // deadline slot is scheduled: the DeadlineQueue points to it.
     struct RareParts {
         std::unique_ptr<RetainedBacklog> retained;
         std::unique_ptr<AwaitingRel> awaiting_rel;                      // made at the first QoS 2 message in, then kept

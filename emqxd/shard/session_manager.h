@@ -130,8 +130,8 @@ private:
     BrokerContext& ctx_;
     const uint32_t index_;
     SessionServices services_;  // what every session of this worker points to
-    // Open addressing, as the two indexes below: a client's entry costs about
-    // 20 B and 10 B where a node map took 40 or more.
+    // Open addressing, as the client-id index below: a client's entry costs
+    // about 20 B (10 B in the index) where a node map took 40 or more.
     absl::flat_hash_map<uint64_t, std::unique_ptr<Session>> sessions_;
     // The sessions of sessions_ by client id: pointers hashed and compared by
     // the session's own client id (a map from a copy of it took 64 B more per client).
